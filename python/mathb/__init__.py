@@ -1,0 +1,60 @@
+"""mathb: fast, explainable grading of math-model answers, with pass@k.
+
+    >>> import mathb
+    >>> mathb.grade("1/2", "so the answer is $\\boxed{0.5}$").status
+    'correct'
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+
+from . import _core
+from ._core import (
+    InputFileError,
+    InvalidArgumentError,
+    MathbError,
+    Verdict,
+    extract_final_answer,
+    grade,
+    grade_batch,
+    parallelism_enabled,
+    set_parallelism,
+)
+from .metrics import pass_at_k
+
+__version__: str = _core.__version__
+
+try:
+    _installed = _dist_version("mathb")
+except PackageNotFoundError:  # running from a source tree without metadata
+    _installed = __version__
+if _installed != __version__:
+    raise ImportError(
+        f"mathb's compiled core is version {__version__} but the package is {_installed}; "
+        "rebuild it with `pip install -e .`"
+    )
+
+
+def verify(gold: str, answer: str, *, decimal: str = "rounded", min_significant_digits: int = 3) -> bool:
+    """True when `answer` (an already-extracted final answer) equals `gold`."""
+    return _core.verify_answer(
+        gold, answer, decimal=decimal, min_significant_digits=min_significant_digits
+    ).correct
+
+
+__all__ = [
+    "InputFileError",
+    "InvalidArgumentError",
+    "MathbError",
+    "Verdict",
+    "__version__",
+    "extract_final_answer",
+    "grade",
+    "grade_batch",
+    "parallelism_enabled",
+    "pass_at_k",
+    "set_parallelism",
+    "verify",
+]

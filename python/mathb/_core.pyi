@@ -1,0 +1,76 @@
+"""Typed stubs of the compiled core (`mathb._core`)."""
+
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+Status = Literal["correct", "incorrect", "no_answer", "undecided"]
+DecimalPolicy = Literal["rounded", "exact"]
+
+class MathbError(Exception):
+    """Base class of every error raised by mathb."""
+
+class InvalidArgumentError(MathbError, ValueError):
+    """An argument is out of range or inconsistent."""
+
+class InputFileError(MathbError):
+    """An input file is malformed; the message names the file and line."""
+
+class Verdict:
+    """The verdict on one answer."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def extracted(self) -> str | None: ...
+    @property
+    def correct(self) -> bool: ...
+    def to_dict(self) -> dict[str, str | None]: ...
+    def __bool__(self) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+
+def grade(
+    gold: str,
+    completion: str,
+    *,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+) -> Verdict:
+    """Grades a model completion against a gold answer."""
+
+def verify_answer(
+    gold: str,
+    answer: str,
+    *,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+) -> Verdict:
+    """Judges an already-extracted answer string against a gold answer."""
+
+def grade_batch(
+    golds: list[str],
+    completions: list[str],
+    *,
+    threads: int | None = None,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+) -> list[Verdict]:
+    """Grades many pairs in parallel with the GIL released; same result for any thread count."""
+
+def extract_final_answer(completion: str) -> tuple[str, str] | None:
+    """(answer text, method) of the completion's final answer, or None."""
+
+def pass_at_k_array(
+    n: npt.NDArray[np.int64], c: npt.NDArray[np.int64], k: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Element-wise unbiased pass@k over flat int64 arrays of equal length."""
+
+def set_parallelism(enabled: bool) -> None:
+    """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
+
+def parallelism_enabled() -> bool: ...

@@ -1,0 +1,22 @@
+//! Criterion benches for the hot paths: extraction, parsing, and whole-pair grading.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use mathb_core::{extract_final_answer, grade, latex::parse_answer, Options};
+use std::hint::black_box;
+
+const COMPLETION: &str = "We compute the sum step by step. First, 3 + 4 = 7, and then we \
+multiply by the remaining factor to get 7 \\cdot 6 = 42. Checking the boundary cases, none of \
+them change the result, so the final answer is $\\boxed{\\frac{84}{2}}$.";
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("boxed_extract", |b| b.iter(|| extract_final_answer(black_box(COMPLETION))));
+    c.bench_function("fraction_parse", |b| b.iter(|| parse_answer(black_box("\\frac{3\\sqrt{2}}{4}"))));
+    let o = Options::default();
+    c.bench_function("boxed_grade", |b| b.iter(|| grade(black_box("42"), black_box(COMPLETION), &o)));
+    c.bench_function("radical_grade", |b| {
+        b.iter(|| grade(black_box("\\frac{\\sqrt{3}}{2}"), black_box("so \\boxed{\\frac{1}{2}\\sqrt3}"), &o))
+    });
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);

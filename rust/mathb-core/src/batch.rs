@@ -1,0 +1,84 @@
+//! Parallel grading of batches with rayon; results are independent of the thread count.
+
+use crate::equiv::Options;
+use crate::grade::grade;
+use crate::verdict::Verdict;
+use rayon::prelude::*;
+
+#[derive(Debug)]
+pub struct BatchError(pub String);
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// Grades `completions[i]` against `golds[i]` for every i, in order.
+///
+/// `threads = None` uses rayon's global pool (all cores); `Some(1)` grades serially on the
+/// calling thread; `Some(n)` uses a dedicated pool of n threads.
+pub fn grade_batch<G, C>(
+    golds: &[G],
+    completions: &[C],
+    opts: &Options,
+    threads: Option<usize>,
+) -> Result<Vec<Verdict>, BatchError>
+where
+    G: AsRef<str> + Sync,
+    C: AsRef<str> + Sync,
+{
+    if golds.len() != completions.len() {
+        return Err(BatchError(format!(
+            "golds and completions differ in length ({} vs {})",
+            golds.len(),
+            completions.len()
+        )));
+    }
+    let run = || -> Vec<Verdict> {
+        golds
+            .par_iter()
+            .zip(completions.par_iter())
+            .map(|(g, c)| grade(g.as_ref(), c.as_ref(), opts))
+            .collect()
+    };
+    match threads {
+        Some(0) => Err(BatchError("threads must be at least 1".into())),
+        Some(1) => Ok(golds
+            .iter()
+            .zip(completions)
+            .map(|(g, c)| grade(g.as_ref(), c.as_ref(), opts))
+            .collect()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| BatchError(format!("could not start {n} threads: {e}")))?;
+            Ok(pool.install(run))
+        }
+        None => Ok(run()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_result_for_any_thread_count() {
+        let golds: Vec<String> = (0..200).map(|i| format!("{}", i % 7)).collect();
+        let comps: Vec<String> = (0..200).map(|i| format!("so \\boxed{{{}}}", i % 5)).collect();
+        let o = Options::default();
+        let one = grade_batch(&golds, &comps, &o, Some(1)).unwrap();
+        for t in [None, Some(2), Some(3)] {
+            assert_eq!(grade_batch(&golds, &comps, &o, t).unwrap(), one);
+        }
+    }
+
+    #[test]
+    fn length_mismatch_is_an_error() {
+        assert!(grade_batch(&["1"], &["a", "b"], &Options::default(), None).is_err());
+    }
+}

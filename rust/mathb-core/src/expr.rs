@@ -1,0 +1,87 @@
+//! The answer AST produced by the LaTeX / plain-math parser.
+
+use num_rational::BigRational;
+
+/// A number literal as written: its exact value, plus how it was written, which matters
+/// for deciding whether a decimal approximates an exact value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Literal {
+    pub value: BigRational,
+    /// Digits after the decimal point when written as a decimal (`None` for integers).
+    pub decimal_places: Option<u32>,
+    /// Significant digits as written (for decimals), e.g. 3 for `0.333`.
+    pub significant_digits: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constant {
+    Pi,
+    E,
+    I,
+    Infinity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Expr {
+    Num(Literal),
+    Sym(String),
+    Const(Constant),
+    Neg(Box<Expr>),
+    Add(Vec<Expr>),
+    Mul(Vec<Expr>),
+    Div(Box<Expr>, Box<Expr>),
+    Pow(Box<Expr>, Box<Expr>),
+    /// `\sqrt[index]{radicand}`; index 2 for square roots.
+    Root(Box<Expr>, u32),
+    /// Named function applied to arguments (`\sin x`, `\log_2 8`, `n!` as `factorial`).
+    Func(String, Vec<Expr>),
+    /// `a \pm b`.
+    PlusMinus(Box<Expr>, Box<Expr>),
+    /// A value written with a percent sign.
+    Percent(Box<Expr>),
+    /// A chain `a op b op c …`: `operands.len() == ops.len() + 1`.
+    Rel(Vec<Expr>, Vec<RelOp>),
+    /// Parenthesised comma list `(a, b)`.
+    Tuple(Vec<Expr>),
+    /// Braced set `\{a, b\}`.
+    Set(Vec<Expr>),
+    /// Bare comma list `a, b` at top level.
+    List(Vec<Expr>),
+    /// Free text (`\text{yes}`), normalized.
+    Text(String),
+}
+
+impl Expr {
+    pub fn literal(&self) -> Option<&Literal> {
+        match self {
+            Expr::Num(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Nesting depth, used to bound recursion in later passes.
+    pub fn depth(&self) -> usize {
+        1 + match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => 0,
+            Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => a.depth(),
+            Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => a.depth().max(b.depth()),
+            Expr::Add(v)
+            | Expr::Mul(v)
+            | Expr::Func(_, v)
+            | Expr::Rel(v, _)
+            | Expr::Tuple(v)
+            | Expr::Set(v)
+            | Expr::List(v) => v.iter().map(Expr::depth).max().unwrap_or(0),
+        }
+    }
+}

@@ -1,0 +1,551 @@
+//! Tokenizer for answer strings written in LaTeX or plain math.
+//!
+//! Formatting-only input (spacing commands, `\left`/`\right`, `$`, degree marks) is dropped
+//! here, and digit groups joined by thousands separators become one number, so the parser
+//! sees only tokens that carry meaning.
+
+use crate::expr::{Literal, RelOp};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::Zero;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Token {
+    Num(Literal),
+    /// A single-letter variable (possibly with a prime or subscript handled by the parser).
+    Ident(String),
+    /// A run of two or more letters in plain text (`pi`, `sqrt`, `cm`).
+    Word(String),
+    /// A backslash command, without the backslash: `frac`, `sqrt`, `pi`.
+    Cmd(String),
+    /// The content of `\text{…}` and friends.
+    Text(String),
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    SetOpen,
+    SetClose,
+    Plus,
+    Minus,
+    Times,
+    Divide,
+    Caret,
+    Underscore,
+    Comma,
+    Semicolon,
+    Bang,
+    Percent,
+    Pipe,
+    PlusMinus,
+    Rel(RelOp),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexError {
+    pub message: String,
+}
+
+fn err<T>(message: impl Into<String>) -> Result<T, LexError> {
+    Err(LexError {
+        message: message.into(),
+    })
+}
+
+/// Commands that produce no token at all.
+const IGNORED_COMMANDS: &[&str] = &[
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "displaystyle",
+    "textstyle",
+    "quad",
+    "qquad",
+    "circ",
+    "degree",
+    "limits",
+    "mathbf",
+    "mathit",
+    "boldsymbol",
+    "bf",
+    "rm",
+    "it",
+    "boxed",
+    "fbox",
+];
+
+/// Commands whose braced argument is free text.
+const TEXT_COMMANDS: &[&str] = &[
+    "text", "textbf", "textit", "textrm", "mbox", "mathrm", "textnormal", "texttt", "textsf",
+    "mathsf", "mathtt",
+];
+
+/// Commands taking that many leading arguments that may be a bare single character
+/// (`\frac12`, `\sqrt2`).
+fn bare_argument_count(cmd: &str) -> usize {
+    match cmd {
+        "frac" | "dfrac" | "tfrac" | "cfrac" | "binom" | "dbinom" | "tbinom" => 2,
+        "sqrt" => 1,
+        _ => 0,
+    }
+}
+
+pub struct Lexer<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    tokens: Vec<Token>,
+    /// Positions where a digit run must end (after a bare `\frac12` argument).
+    digit_breaks: Vec<usize>,
+    _src: &'a str,
+}
+
+pub fn tokenize(src: &str) -> Result<Vec<Token>, LexError> {
+    let mut lx = Lexer {
+        chars: src.chars().collect(),
+        pos: 0,
+        tokens: Vec::new(),
+        digit_breaks: Vec::new(),
+        _src: src,
+    };
+    lx.run()?;
+    Ok(lx.tokens)
+}
+
+fn is_spacing_command(name: &str) -> bool {
+    matches!(name, "," | "!" | ";" | ":" | " " | ">")
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).copied()
+    }
+
+    fn run(&mut self) -> Result<(), LexError> {
+        while let Some(c) = self.peek(0) {
+            match c {
+                c if c.is_whitespace() || c == '~' || c == '$' => self.pos += 1,
+                '0'..='9' => self.number()?,
+                '.' if self.peek(1).is_some_and(|d| d.is_ascii_digit()) => self.number()?,
+                '\\' => self.command()?,
+                c if c.is_alphabetic() => self.word(),
+                _ => {
+                    self.pos += 1;
+                    let tok = match c {
+                        '(' => Token::LParen,
+                        ')' => Token::RParen,
+                        '[' => Token::LBracket,
+                        ']' => Token::RBracket,
+                        '{' => {
+                            if self.at_str(",}") {
+                                // `{,}` is a thousands separator, as in 1{,}000.
+                                self.pos += 2;
+                                continue;
+                            }
+                            Token::LBrace
+                        }
+                        '}' => Token::RBrace,
+                        '+' => Token::Plus,
+                        '-' | '−' | '–' => Token::Minus,
+                        '*' | '×' | '·' | '⋅' => Token::Times,
+                        '/' | '÷' => Token::Divide,
+                        '^' => {
+                            if self.skip_degree_mark() {
+                                continue;
+                            }
+                            Token::Caret
+                        }
+                        '_' => Token::Underscore,
+                        ',' => Token::Comma,
+                        ';' => Token::Semicolon,
+                        '!' => {
+                            if self.peek(0) == Some('=') {
+                                self.pos += 1;
+                                Token::Rel(RelOp::Ne)
+                            } else {
+                                Token::Bang
+                            }
+                        }
+                        '%' => Token::Percent,
+                        '|' => Token::Pipe,
+                        '±' => Token::PlusMinus,
+                        '=' => Token::Rel(RelOp::Eq),
+                        '≠' => Token::Rel(RelOp::Ne),
+                        '≤' => Token::Rel(RelOp::Le),
+                        '≥' => Token::Rel(RelOp::Ge),
+                        '<' => {
+                            if self.peek(0) == Some('=') {
+                                self.pos += 1;
+                                Token::Rel(RelOp::Le)
+                            } else {
+                                Token::Rel(RelOp::Lt)
+                            }
+                        }
+                        '>' => {
+                            if self.peek(0) == Some('=') {
+                                self.pos += 1;
+                                Token::Rel(RelOp::Ge)
+                            } else {
+                                Token::Rel(RelOp::Gt)
+                            }
+                        }
+                        '°' => continue,
+                        'π' => Token::Cmd("pi".into()),
+                        '∞' => Token::Cmd("infty".into()),
+                        '√' => Token::Cmd("sqrt".into()),
+                        '\'' => Token::Cmd("prime".into()),
+                        _ => return err(format!("unexpected character {c:?}")),
+                    };
+                    self.tokens.push(tok);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn at_str(&self, s: &str) -> bool {
+        s.chars().enumerate().all(|(k, c)| self.peek(k) == Some(c))
+    }
+
+    /// After a `^`: consumes `\circ`, `{\circ}` or `{}^\circ` forms and reports whether it did.
+    fn skip_degree_mark(&mut self) -> bool {
+        for pat in ["\\circ", "{\\circ}", "{ \\circ }", "\\degree", "{\\degree}", "°"] {
+            if self.at_str(pat) {
+                self.pos += pat.chars().count();
+                return true;
+            }
+        }
+        false
+    }
+
+    fn digits(&mut self) -> String {
+        let mut s = String::new();
+        while let Some(d) = self.peek(0) {
+            if !d.is_ascii_digit() || (!s.is_empty() && self.digit_breaks.contains(&self.pos)) {
+                break;
+            }
+            s.push(d);
+            self.pos += 1;
+        }
+        s
+    }
+
+    /// Length of a thousands separator at the current position followed by exactly three
+    /// digits and then a non-digit; 0 when there is none.
+    fn thousands_separator_len(&self) -> usize {
+        let seps: [&str; 7] = [",", "{,}", "\\,", "\\!", "\\ ", " ", "~"];
+        for sep in seps {
+            if self.at_str(sep) {
+                let n = sep.chars().count();
+                let group_digits = (0..3).all(|k| self.peek(n + k).is_some_and(|c| c.is_ascii_digit()));
+                let then = self.peek(n + 3);
+                if group_digits && !then.is_some_and(|c| c.is_ascii_digit()) {
+                    return n;
+                }
+            }
+        }
+        0
+    }
+
+    fn number(&mut self) -> Result<(), LexError> {
+        let bare = !self.digit_breaks.is_empty() && self.digit_breaks.iter().any(|&b| b == self.pos + 1);
+        let mut int_part = self.digits();
+        if !bare && !int_part.is_empty() && int_part.len() <= 3 {
+            loop {
+                let n = self.thousands_separator_len();
+                if n == 0 {
+                    break;
+                }
+                self.pos += n;
+                int_part.push_str(&self.digits());
+            }
+        }
+        let mut frac_part: Option<String> = None;
+        if !bare && self.peek(0) == Some('.') && self.peek(1).is_some_and(|d| d.is_ascii_digit()) {
+            self.pos += 1;
+            frac_part = Some(self.digits());
+        }
+        // Scientific notation written as 1.5e-7 (directly adjacent, digits after).
+        let mut exp10: i64 = 0;
+        if !bare && matches!(self.peek(0), Some('e') | Some('E')) {
+            let (sign_len, neg) = match self.peek(1) {
+                Some('-') | Some('−') => (1, true),
+                Some('+') => (1, false),
+                _ => (0, false),
+            };
+            if self.peek(1 + sign_len).is_some_and(|d| d.is_ascii_digit()) {
+                self.pos += 1 + sign_len;
+                let e = self.digits();
+                if e.len() > 6 {
+                    return err("exponent too large");
+                }
+                exp10 = e.parse::<i64>().unwrap_or(0);
+                if neg {
+                    exp10 = -exp10;
+                }
+            }
+        }
+        if int_part.len() + frac_part.as_ref().map_or(0, String::len) > 4000 {
+            return err("number literal too long");
+        }
+        let frac_digits = frac_part.clone().unwrap_or_default();
+        let all: String = format!("{int_part}{frac_digits}");
+        let mantissa: BigInt = if all.is_empty() {
+            BigInt::zero()
+        } else {
+            all.parse().map_err(|_| LexError {
+                message: "bad number".into(),
+            })?
+        };
+        let places = frac_digits.len() as i64 - exp10;
+        let ten = BigInt::from(10u32);
+        let value = if places >= 0 {
+            BigRational::new(mantissa, ten.pow(places as u32))
+        } else {
+            BigRational::from_integer(mantissa * ten.pow((-places) as u32))
+        };
+        let significant = all.trim_start_matches('0').len() as u32;
+        let decimal_places = if frac_part.is_some() || exp10 != 0 {
+            Some(places.max(0) as u32)
+        } else {
+            None
+        };
+        self.tokens.push(Token::Num(Literal {
+            value,
+            decimal_places,
+            significant_digits: significant.max(1),
+        }));
+        Ok(())
+    }
+
+    fn word(&mut self) {
+        let mut w = String::new();
+        while let Some(c) = self.peek(0) {
+            if !c.is_alphabetic() {
+                break;
+            }
+            w.push(c);
+            self.pos += 1;
+        }
+        if w == "and" || w == "or" {
+            // "1 and 2", "x = 1 or x = 2": a list of answers.
+            self.tokens.push(Token::Comma);
+        } else if w.chars().count() == 1 {
+            self.tokens.push(Token::Ident(w));
+        } else {
+            self.tokens.push(Token::Word(w));
+        }
+    }
+
+    /// Reads a `{…}` group at the current position (after optional spaces) and returns its
+    /// raw content.
+    fn braced_raw(&mut self) -> Result<String, LexError> {
+        while self.peek(0).is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+        if self.peek(0) != Some('{') {
+            return err("expected '{'");
+        }
+        let start = self.pos + 1;
+        let mut depth = 0usize;
+        while let Some(c) = self.peek(0) {
+            match c {
+                '\\' => {
+                    self.pos += 2;
+                    continue;
+                }
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let s: String = self.chars[start..self.pos].iter().collect();
+                        self.pos += 1;
+                        return Ok(s);
+                    }
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        err("unbalanced braces")
+    }
+
+    fn command(&mut self) -> Result<(), LexError> {
+        self.pos += 1; // backslash
+        let Some(first) = self.peek(0) else {
+            return err("lone backslash at end");
+        };
+        if !first.is_ascii_alphabetic() {
+            self.pos += 1;
+            match first {
+                c if is_spacing_command(&c.to_string()) => {}
+                '{' => self.tokens.push(Token::SetOpen),
+                '}' => self.tokens.push(Token::SetClose),
+                '%' => self.tokens.push(Token::Percent),
+                '$' | '\\' => {}
+                '(' | ')' | '[' | ']' => {} // math-mode delimiters \( \) \[ \]
+                '|' => self.tokens.push(Token::Pipe),
+                _ => return err(format!("unknown command \\{first}")),
+            }
+            return Ok(());
+        }
+        let mut name = String::new();
+        while let Some(c) = self.peek(0) {
+            if !c.is_ascii_alphabetic() {
+                break;
+            }
+            name.push(c);
+            self.pos += 1;
+        }
+        if IGNORED_COMMANDS.contains(&name.as_str()) {
+            return Ok(());
+        }
+        if TEXT_COMMANDS.contains(&name.as_str()) {
+            let raw = self.braced_raw()?;
+            let content = raw.trim();
+            // \mathrm{e}, \text{i}: a lone letter in an upright font is still that symbol.
+            if matches!(content, "and" | "or" | ",") {
+                self.tokens.push(Token::Comma);
+            } else if content.chars().count() == 1 && content.chars().all(char::is_alphabetic) {
+                self.tokens.push(Token::Ident(content.to_string()));
+            } else if !content.is_empty() {
+                self.tokens.push(Token::Text(content.to_string()));
+            }
+            return Ok(());
+        }
+        if name == "operatorname" {
+            let raw = self.braced_raw()?;
+            self.tokens.push(Token::Word(raw.trim().to_string()));
+            return Ok(());
+        }
+        let tok = match name.as_str() {
+            "cdot" | "times" | "ast" => Token::Times,
+            "div" => Token::Divide,
+            "pm" | "mp" => Token::PlusMinus,
+            "le" | "leq" | "leqslant" => Token::Rel(RelOp::Le),
+            "ge" | "geq" | "geqslant" => Token::Rel(RelOp::Ge),
+            "lt" => Token::Rel(RelOp::Lt),
+            "gt" => Token::Rel(RelOp::Gt),
+            "ne" | "neq" => Token::Rel(RelOp::Ne),
+            "lbrace" => Token::SetOpen,
+            "rbrace" => Token::SetClose,
+            "lvert" | "rvert" | "vert" | "mid" => Token::Pipe,
+            _ => Token::Cmd(name.clone()),
+        };
+        self.tokens.push(tok);
+        self.mark_bare_arguments(bare_argument_count(&name));
+        Ok(())
+    }
+
+    /// For `\frac12`-style commands, records where single-digit bare arguments end.
+    fn mark_bare_arguments(&mut self, count: usize) {
+        let mut p = self.pos;
+        for _ in 0..count {
+            while self.chars.get(p).is_some_and(|c| c.is_whitespace()) {
+                p += 1;
+            }
+            match self.chars.get(p) {
+                Some('{') => {
+                    let mut depth = 0usize;
+                    while let Some(&c) = self.chars.get(p) {
+                        if c == '{' {
+                            depth += 1;
+                        } else if c == '}' {
+                            depth -= 1;
+                            if depth == 0 {
+                                p += 1;
+                                break;
+                            }
+                        }
+                        p += 1;
+                    }
+                }
+                Some('[') => return, // \sqrt[n]{…}: the index and group are braced.
+                Some(c) if c.is_ascii_digit() => {
+                    self.digit_breaks.push(p + 1);
+                    p += 1;
+                }
+                Some('\\') => {
+                    p += 1;
+                    while self.chars.get(p).is_some_and(|c| c.is_ascii_alphabetic()) {
+                        p += 1;
+                    }
+                }
+                Some(_) => p += 1,
+                None => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(tokens: &[Token]) -> Vec<String> {
+        tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Num(l) => Some(l.value.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thousands_separators_join() {
+        for s in ["1,000", "1{,}000", "1\\,000", "1\\!000", "1 000", "1~000"] {
+            assert_eq!(num(&tokenize(s).unwrap()), vec!["1000"], "{s}");
+        }
+        assert_eq!(num(&tokenize("1,000,000").unwrap()), vec!["1000000"]);
+        // A list is not a number.
+        assert_eq!(num(&tokenize("1, 2").unwrap()), vec!["1", "2"]);
+        assert_eq!(num(&tokenize("1,2345").unwrap()), vec!["1", "2345"]);
+    }
+
+    #[test]
+    fn decimals_and_scientific() {
+        let t = tokenize("0.330").unwrap();
+        match &t[0] {
+            Token::Num(l) => {
+                assert_eq!(l.decimal_places, Some(3));
+                assert_eq!(l.significant_digits, 2 + 0 + 1);
+                assert_eq!(l.value.to_string(), "33/100");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(num(&tokenize("2e-7").unwrap()), vec!["1/5000000"]);
+        assert_eq!(num(&tokenize(".5").unwrap()), vec!["1/2"]);
+    }
+
+    #[test]
+    fn bare_frac_arguments_split_digits() {
+        assert_eq!(num(&tokenize("\\frac12").unwrap()), vec!["1", "2"]);
+        assert_eq!(num(&tokenize("\\frac{12}{5}").unwrap()), vec!["12", "5"]);
+        assert_eq!(num(&tokenize("\\sqrt2").unwrap()), vec!["2"]);
+    }
+
+    #[test]
+    fn formatting_is_dropped() {
+        let t = tokenize("\\left( 30^\\circ \\right)").unwrap();
+        assert_eq!(t.len(), 3);
+        assert_eq!(tokenize("\\$5").unwrap().len(), 1);
+        assert_eq!(tokenize("\\text{cm}").unwrap(), vec![Token::Text("cm".into())]);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert!(tokenize("\\text{unclosed").is_err());
+        assert!(tokenize("5 \\").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! LaTeX / plain-math answer parsing: [`lexer`] turns text into tokens, [`parser`] into [`Expr`].
+
+pub mod lexer;
+pub mod parser;
+
+use crate::expr::Expr;
+
+/// Longest answer string parsed; longer answers are reported as undecided.
+pub const MAX_ANSWER_CHARS: usize = 2000;
+
+/// Parses one answer string (already extracted from a completion).
+pub fn parse_answer(src: &str) -> Result<Expr, String> {
+    if src.chars().count() > MAX_ANSWER_CHARS {
+        return Err(format!("answer longer than {MAX_ANSWER_CHARS} characters"));
+    }
+    let tokens = lexer::tokenize(src).map_err(|e| e.message)?;
+    parser::parse_tokens(tokens).map_err(|e| e.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Expr;
+
+    fn p(s: &str) -> Expr {
+        parse_answer(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn parses_fractions_and_mixed_numbers() {
+        assert!(matches!(p("\\frac{1}{2}"), Expr::Div(..)));
+        assert!(matches!(p("\\dfrac12"), Expr::Div(..)));
+        assert!(matches!(p("2\\frac{1}{2}"), Expr::Add(..)));
+        assert!(matches!(p("2 1/2"), Expr::Add(..)));
+        assert!(matches!(p("2\\pi"), Expr::Mul(..)));
+    }
+
+    #[test]
+    fn strips_units_and_keeps_text() {
+        assert!(matches!(p("5\\text{ cm}"), Expr::Num(_)));
+        assert!(matches!(p("12 apples"), Expr::Num(_)));
+        assert_eq!(p("\\text{Yes}"), Expr::Text("yes".into()));
+    }
+
+    #[test]
+    fn relations_and_lists() {
+        assert!(matches!(p("x = 5"), Expr::Rel(..)));
+        assert!(matches!(p("1, 2"), Expr::List(..)));
+        assert!(matches!(p("(1, 2)"), Expr::Tuple(..)));
+        assert!(matches!(p("\\{1, 2\\}"), Expr::Set(..)));
+    }
+
+    #[test]
+    fn errors_not_panics() {
+        for s in ["(", "\\frac{1}", "1 +", "\\unknowncmd", "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))"] {
+            assert!(parse_answer(s).is_err(), "{s}");
+        }
+    }
+}

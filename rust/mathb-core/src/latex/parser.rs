@@ -1,0 +1,504 @@
+//! Recursive-descent parser from tokens to [`Expr`].
+//!
+//! Precedence, loosest first: top-level comma list, relation chain, `+ − ±`, `× ÷ /` and
+//! implicit multiplication, unary sign, power, postfix `!` / `%`, atoms. Units and other
+//! trailing words after a complete value are dropped, so `5 \text{ cm}` parses as `5`.
+
+use super::lexer::Token;
+use crate::expr::{Constant, Expr, Literal, RelOp};
+
+/// Deepest nesting accepted; deeper input is reported as unparseable, never overflows.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+fn fail<T>(message: impl Into<String>) -> PResult<T> {
+    Err(ParseError {
+        message: message.into(),
+    })
+}
+
+/// Function names recognised with or without a backslash.
+const FUNCTIONS: &[&str] = &[
+    "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
+    "tanh", "log", "ln", "lg", "exp", "gcd", "lcm", "max", "min", "det",
+];
+
+pub struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    depth: usize,
+}
+
+pub fn parse_tokens(mut tokens: Vec<Token>) -> PResult<Expr> {
+    strip_trailing_units(&mut tokens);
+    if tokens.is_empty() {
+        return fail("empty answer");
+    }
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
+    let e = p.list()?;
+    if p.pos != p.tokens.len() {
+        return fail(format!("unexpected {:?}", p.tokens[p.pos]));
+    }
+    Ok(e)
+}
+
+fn is_unit_word(t: &Token) -> bool {
+    match t {
+        Token::Text(_) => true,
+        Token::Word(w) => !is_known_word(w),
+        _ => false,
+    }
+}
+
+fn is_known_word(w: &str) -> bool {
+    FUNCTIONS.contains(&w) || matches!(w, "pi" | "sqrt" | "infty" | "inf" | "infinity")
+}
+
+/// Drops trailing text (units, "dollars", "degrees") that follows a value.
+fn strip_trailing_units(tokens: &mut Vec<Token>) {
+    let n_units = tokens.iter().rev().take_while(|t| is_unit_word(t)).count();
+    if n_units > 0 && n_units < tokens.len() {
+        let keep = tokens.len() - n_units;
+        // Only when something numeric-looking precedes, so `\text{yes}` alone stays text.
+        if matches!(
+            tokens[keep - 1],
+            Token::Num(_) | Token::RParen | Token::RBrace | Token::Percent | Token::Cmd(_) | Token::Ident(_)
+        ) {
+            tokens.truncate(keep);
+        }
+    }
+    // A leading "x =" is kept; a trailing "." or "," is punctuation.
+    while matches!(tokens.last(), Some(Token::Comma) | Some(Token::Semicolon)) {
+        tokens.pop();
+    }
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn eat(&mut self, t: &Token) -> bool {
+        if self.peek() == Some(t) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, t: &Token) -> PResult<()> {
+        if self.eat(t) {
+            Ok(())
+        } else {
+            fail(format!("expected {t:?}, found {:?}", self.peek()))
+        }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return fail("nesting too deep");
+        }
+        Ok(())
+    }
+
+    fn list(&mut self) -> PResult<Expr> {
+        let first = self.relation()?;
+        if !matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
+            self.pos += 1;
+            items.push(self.relation()?);
+        }
+        Ok(Expr::List(items))
+    }
+
+    fn relation(&mut self) -> PResult<Expr> {
+        let first = self.additive()?;
+        let mut operands = vec![first];
+        let mut ops: Vec<RelOp> = Vec::new();
+        while let Some(Token::Rel(op)) = self.peek() {
+            ops.push(*op);
+            self.pos += 1;
+            operands.push(self.additive()?);
+        }
+        if ops.is_empty() {
+            Ok(operands.pop().expect("one operand"))
+        } else {
+            Ok(Expr::Rel(operands, ops))
+        }
+    }
+
+    fn additive(&mut self) -> PResult<Expr> {
+        let mut terms = vec![self.multiplicative()?];
+        loop {
+            match self.peek() {
+                Some(Token::Plus) => {
+                    self.pos += 1;
+                    terms.push(self.multiplicative()?);
+                }
+                Some(Token::Minus) => {
+                    self.pos += 1;
+                    terms.push(Expr::Neg(Box::new(self.multiplicative()?)));
+                }
+                Some(Token::PlusMinus) => {
+                    self.pos += 1;
+                    let rhs = self.multiplicative()?;
+                    let lhs = if terms.len() == 1 {
+                        terms.pop().expect("one term")
+                    } else {
+                        Expr::Add(std::mem::take(&mut terms))
+                    };
+                    terms.push(Expr::PlusMinus(Box::new(lhs), Box::new(rhs)));
+                }
+                _ => break,
+            }
+        }
+        Ok(if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Expr::Add(terms)
+        })
+    }
+
+    fn starts_atom(&self) -> bool {
+        match self.peek() {
+            Some(Token::Num(_))
+            | Some(Token::Ident(_))
+            | Some(Token::LParen)
+            | Some(Token::LBrace)
+            | Some(Token::Word(_)) => true,
+            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime"),
+            _ => false,
+        }
+    }
+
+    fn multiplicative(&mut self) -> PResult<Expr> {
+        let mut factors = vec![self.unary()?];
+        loop {
+            match self.peek() {
+                Some(Token::Times) => {
+                    self.pos += 1;
+                    factors.push(self.unary()?);
+                }
+                Some(Token::Divide) => {
+                    self.pos += 1;
+                    let rhs = self.unary()?;
+                    let lhs = collapse_product(std::mem::take(&mut factors));
+                    factors.push(Expr::Div(Box::new(lhs), Box::new(rhs)));
+                }
+                _ if self.starts_atom() => {
+                    let next = self.power()?;
+                    let last = factors.pop().expect("a factor");
+                    factors.push(join_implicit(last, next, self)?);
+                }
+                _ => break,
+            }
+        }
+        Ok(collapse_product(factors))
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        match self.peek() {
+            Some(Token::Minus) => {
+                self.pos += 1;
+                self.enter()?;
+                let e = self.unary()?;
+                self.depth -= 1;
+                Ok(Expr::Neg(Box::new(e)))
+            }
+            Some(Token::Plus) => {
+                self.pos += 1;
+                self.unary()
+            }
+            _ => self.power(),
+        }
+    }
+
+    fn power(&mut self) -> PResult<Expr> {
+        let base = self.postfix()?;
+        if self.eat(&Token::Caret) {
+            self.enter()?;
+            let exp = if self.peek() == Some(&Token::LBrace) {
+                self.postfix()?
+            } else {
+                self.unary_exponent()?
+            };
+            self.depth -= 1;
+            return Ok(Expr::Pow(Box::new(base), Box::new(exp)));
+        }
+        Ok(base)
+    }
+
+    /// Exponent without braces: one signed atom (`2^-1`, `x^2`).
+    fn unary_exponent(&mut self) -> PResult<Expr> {
+        if self.eat(&Token::Minus) {
+            return Ok(Expr::Neg(Box::new(self.unary_exponent()?)));
+        }
+        self.atom()
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let mut e = self.atom()?;
+        loop {
+            match self.peek() {
+                Some(Token::Bang) => {
+                    self.pos += 1;
+                    e = Expr::Func("factorial".into(), vec![e]);
+                }
+                Some(Token::Percent) => {
+                    self.pos += 1;
+                    e = Expr::Percent(Box::new(e));
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn group(&mut self, close: &Token) -> PResult<Expr> {
+        self.enter()?;
+        let inner = self.list()?;
+        self.expect(close)?;
+        self.depth -= 1;
+        Ok(inner)
+    }
+
+    fn braced(&mut self) -> PResult<Expr> {
+        if self.eat(&Token::LBrace) {
+            return self.group(&Token::RBrace);
+        }
+        // Bare argument: a single atom (`\frac12`, `\sqrt2`, `\frac\pi2`).
+        self.atom()
+    }
+
+    fn atom(&mut self) -> PResult<Expr> {
+        let Some(tok) = self.peek().cloned() else {
+            return fail("unexpected end of answer");
+        };
+        self.pos += 1;
+        match tok {
+            Token::Num(l) => Ok(Expr::Num(l)),
+            Token::Ident(s) => Ok(self.symbol(s)),
+            Token::Text(t) => Ok(Expr::Text(normalize_text(&t))),
+            Token::LParen => match self.group(&Token::RParen)? {
+                Expr::List(items) => Ok(Expr::Tuple(items)),
+                e => Ok(e),
+            },
+            Token::LBrace => self.group(&Token::RBrace),
+            Token::LBracket => match self.group(&Token::RBracket)? {
+                Expr::List(items) => Ok(Expr::Func("[]".into(), items)),
+                e => Ok(e),
+            },
+            Token::SetOpen => {
+                if self.eat(&Token::SetClose) {
+                    return Ok(Expr::Set(vec![]));
+                }
+                match self.group(&Token::SetClose)? {
+                    Expr::List(items) => Ok(Expr::Set(items)),
+                    e => Ok(Expr::Set(vec![e])),
+                }
+            }
+            Token::Pipe => {
+                let inner = self.group(&Token::Pipe)?;
+                Ok(Expr::Func("abs".into(), vec![inner]))
+            }
+            Token::Word(w) => self.word(&w),
+            Token::Cmd(c) => self.command(&c),
+            other => fail(format!("unexpected {other:?}")),
+        }
+    }
+
+    fn symbol(&mut self, name: String) -> Expr {
+        // Subscripted names (x_1, a_{n}) stay one symbol.
+        if self.peek() == Some(&Token::Underscore) {
+            let save = self.pos;
+            self.pos += 1;
+            if let Ok(sub) = self.braced() {
+                return Expr::Sym(format!("{name}_{}", symbol_key(&sub)));
+            }
+            self.pos = save;
+        }
+        Expr::Sym(name)
+    }
+
+    fn word(&mut self, w: &str) -> PResult<Expr> {
+        match w {
+            "pi" => Ok(Expr::Const(Constant::Pi)),
+            "infty" | "inf" | "infinity" => Ok(Expr::Const(Constant::Infinity)),
+            "sqrt" => {
+                let arg = self.function_argument()?;
+                Ok(Expr::Root(Box::new(arg), 2))
+            }
+            f if FUNCTIONS.contains(&f) => self.function(f),
+            // Letters written together in math are a product of symbols (`xy`).
+            _ => Ok(collapse_product(
+                w.chars().map(|c| Expr::Sym(c.to_string())).collect(),
+            )),
+        }
+    }
+
+    fn function_argument(&mut self) -> PResult<Expr> {
+        match self.peek() {
+            Some(Token::LParen) | Some(Token::LBrace) => self.atom(),
+            _ => {
+                self.enter()?;
+                let e = self.power();
+                self.depth -= 1;
+                e
+            }
+        }
+    }
+
+    fn function(&mut self, name: &str) -> PResult<Expr> {
+        let mut args = Vec::new();
+        if self.eat(&Token::Underscore) {
+            args.push(self.braced()?);
+        }
+        let power = if self.eat(&Token::Caret) {
+            Some(self.braced()?)
+        } else {
+            None
+        };
+        args.insert(0, self.function_argument()?);
+        let f = Expr::Func(name.to_string(), args);
+        Ok(match power {
+            Some(p) => Expr::Pow(Box::new(f), Box::new(p)),
+            None => f,
+        })
+    }
+
+    fn command(&mut self, c: &str) -> PResult<Expr> {
+        match c {
+            "frac" | "dfrac" | "tfrac" | "cfrac" => {
+                let num = self.braced()?;
+                let den = self.braced()?;
+                Ok(Expr::Div(Box::new(num), Box::new(den)))
+            }
+            "sqrt" => {
+                let mut index = 2u32;
+                if self.eat(&Token::LBracket) {
+                    match self.tokens.get(self.pos) {
+                        Some(Token::Num(l)) if l.decimal_places.is_none() => {
+                            index = l.value.to_integer().try_into().unwrap_or(0);
+                            self.pos += 1;
+                        }
+                        _ => return fail("unsupported root index"),
+                    }
+                    self.expect(&Token::RBracket)?;
+                    if !(2..=64).contains(&index) {
+                        return fail("root index out of range");
+                    }
+                }
+                let arg = self.braced()?;
+                Ok(Expr::Root(Box::new(arg), index))
+            }
+            "binom" | "dbinom" | "tbinom" => {
+                let n = self.braced()?;
+                let k = self.braced()?;
+                Ok(Expr::Func("binom".into(), vec![n, k]))
+            }
+            "pi" => Ok(Expr::Const(Constant::Pi)),
+            "infty" | "infin" => Ok(Expr::Const(Constant::Infinity)),
+            "mathbb" | "mathcal" | "mathfrak" => {
+                let inner = self.braced()?;
+                Ok(Expr::Sym(format!("{c}{{{}}}", symbol_key(&inner))))
+            }
+            f if FUNCTIONS.contains(&f) => self.function(f),
+            // Greek letters and other named symbols.
+            name if name.chars().all(|ch| ch.is_ascii_alphabetic()) && is_greek(name) => {
+                Ok(Expr::Sym(name.to_string()))
+            }
+            other => fail(format!("unsupported command \\{other}")),
+        }
+    }
+}
+
+fn is_greek(name: &str) -> bool {
+    matches!(
+        name,
+        "alpha" | "beta" | "gamma" | "delta" | "epsilon" | "varepsilon" | "zeta" | "eta"
+            | "theta" | "vartheta" | "iota" | "kappa" | "lambda" | "mu" | "nu" | "xi"
+            | "rho" | "sigma" | "tau" | "upsilon" | "phi" | "varphi" | "chi" | "psi"
+            | "omega" | "Gamma" | "Delta" | "Theta" | "Lambda" | "Xi" | "Sigma" | "Phi"
+            | "Psi" | "Omega"
+    )
+}
+
+/// A stable textual key for an expression used inside a symbol name.
+fn symbol_key(e: &Expr) -> String {
+    match e {
+        Expr::Sym(s) => s.clone(),
+        Expr::Num(l) => l.value.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn collapse_product(mut factors: Vec<Expr>) -> Expr {
+    if factors.len() == 1 {
+        factors.pop().expect("one factor")
+    } else {
+        Expr::Mul(factors)
+    }
+}
+
+fn is_integer_literal(e: &Expr) -> bool {
+    matches!(e, Expr::Num(Literal { decimal_places: None, .. }))
+}
+
+fn is_integer_fraction(e: &Expr) -> bool {
+    matches!(e, Expr::Div(a, b) if is_integer_literal(a) && is_integer_literal(b))
+}
+
+/// Implicit multiplication, except an integer directly followed by a fraction of integers,
+/// which is a mixed number (`2\frac{1}{2}` = 5/2, `2 1/2` = 5/2).
+fn join_implicit(last: Expr, next: Expr, p: &mut Parser) -> PResult<Expr> {
+    // `-2\frac12` is −(2 + 1/2): the sign belongs to the whole mixed number.
+    if let Expr::Neg(inner) = &last {
+        if is_integer_literal(inner) && is_integer_fraction(&next) {
+            return Ok(Expr::Neg(Box::new(Expr::Add(vec![(**inner).clone(), next]))));
+        }
+    }
+    if is_integer_literal(&last) {
+        if is_integer_fraction(&next) {
+            return Ok(Expr::Add(vec![last, next]));
+        }
+        // Plain-text mixed number: `2 1/2` reaches here as 2 · 1 then `/ 2`.
+        if is_integer_literal(&next) && p.peek() == Some(&Token::Divide) {
+            if let Some(Token::Num(den)) = p.tokens.get(p.pos + 1).cloned() {
+                if den.decimal_places.is_none() && !matches!(p.tokens.get(p.pos + 2), Some(Token::Caret)) {
+                    p.pos += 2;
+                    let frac = Expr::Div(Box::new(next), Box::new(Expr::Num(den)));
+                    return Ok(Expr::Add(vec![last, frac]));
+                }
+            }
+        }
+    }
+    Ok(match last {
+        Expr::Mul(mut v) => {
+            v.push(next);
+            Expr::Mul(v)
+        }
+        other => Expr::Mul(vec![other, next]),
+    })
+}
+
+/// Lower-cases and collapses whitespace in free text.
+pub fn normalize_text(t: &str) -> String {
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}

@@ -1,0 +1,199 @@
+//! Canonical forms: evaluation of numeric expressions to [`Exact`] values, and a sorted,
+//! flattened structural form for everything else.
+
+use crate::expr::{Constant, Expr, Literal};
+use crate::number::Exact;
+use num_traits::{Signed, ToPrimitive};
+
+/// Why an expression has no exact value in the supported slice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotExact {
+    /// It contains variables, functions, sets… (not a number).
+    NotNumeric,
+    /// It is numeric but beyond what the exact arithmetic represents or its size bounds.
+    OutOfRange,
+}
+
+/// Evaluates a numeric expression exactly.
+pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
+    use NotExact::*;
+    match e {
+        Expr::Num(Literal { value, .. }) => Exact::rational(value.clone()).ok_or(OutOfRange),
+        Expr::Const(Constant::Pi) => Ok(Exact::pi()),
+        Expr::Const(_) => Err(OutOfRange),
+        Expr::Neg(a) => Ok(evaluate(a)?.neg()),
+        Expr::Add(terms) => {
+            let mut acc = Exact::zero();
+            for t in terms {
+                acc = acc.add(&evaluate(t)?).ok_or(OutOfRange)?;
+            }
+            Ok(acc)
+        }
+        Expr::Mul(factors) => {
+            let mut acc = Exact::integer(1);
+            for f in factors {
+                acc = acc.mul(&evaluate(f)?).ok_or(OutOfRange)?;
+            }
+            Ok(acc)
+        }
+        Expr::Div(a, b) => {
+            let (a, b) = (evaluate(a)?, evaluate(b)?);
+            a.div(&b).ok_or(OutOfRange)
+        }
+        Expr::Pow(base, exp) => {
+            let base = evaluate(base)?;
+            let exp = evaluate(exp)?.as_rational().ok_or(OutOfRange)?;
+            if exp.is_integer() {
+                let n = exp.to_integer().to_i64().ok_or(OutOfRange)?;
+                return base.pow_int(n).ok_or(OutOfRange);
+            }
+            // x^(p/q) = (q-th root of x)^p, exact only where the root is.
+            let q = exp.denom().to_u32().ok_or(OutOfRange)?;
+            let p = exp.numer().to_i64().ok_or(OutOfRange)?;
+            if p.abs() > 64 {
+                return Err(OutOfRange);
+            }
+            base.nth_root(q).ok_or(OutOfRange)?.pow_int(p).ok_or(OutOfRange)
+        }
+        Expr::Root(a, n) => evaluate(a)?.nth_root(*n).ok_or(OutOfRange),
+        Expr::Func(name, args) if name == "factorial" && args.len() == 1 => {
+            let n = evaluate(&args[0])?.as_rational().ok_or(OutOfRange)?;
+            if !n.is_integer() || n.is_negative() {
+                return Err(OutOfRange);
+            }
+            let n = n.to_integer().to_u64().filter(|&n| n <= 300).ok_or(OutOfRange)?;
+            let mut acc = Exact::integer(1);
+            for k in 2..=n {
+                acc = acc.mul(&Exact::integer(k as i64)).ok_or(OutOfRange)?;
+            }
+            Ok(acc)
+        }
+        Expr::Func(..) | Expr::PlusMinus(..) => Err(OutOfRange),
+        Expr::Percent(_) => Err(NotNumeric),
+        Expr::Sym(_)
+        | Expr::Rel(..)
+        | Expr::Tuple(_)
+        | Expr::Set(_)
+        | Expr::List(_)
+        | Expr::Text(_) => Err(NotNumeric),
+    }
+}
+
+/// True when the expression contains no symbol, set, text or relation (only numbers, π and
+/// operators), i.e. it denotes one number even if the core cannot evaluate it exactly.
+pub fn is_numeric(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Const(_) => true,
+        Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => is_numeric(a),
+        Expr::Div(a, b) | Expr::Pow(a, b) => is_numeric(a) && is_numeric(b),
+        Expr::Add(v) | Expr::Mul(v) | Expr::Func(_, v) => v.iter().all(is_numeric),
+        _ => false,
+    }
+}
+
+/// A decimal written on its own (`0.333`, `-1.5`, `2.5e-3`): the value, the digits after the
+/// point and the significant digits as written.
+pub fn as_decimal_literal(e: &Expr) -> Option<(Exact, u32, u32)> {
+    match e {
+        Expr::Num(l) => {
+            let places = l.decimal_places?;
+            Some((Exact::rational(l.value.clone())?, places, l.significant_digits))
+        }
+        Expr::Neg(a) => as_decimal_literal(a).map(|(v, p, s)| (v.neg(), p, s)),
+        _ => None,
+    }
+}
+
+/// Structural canonical form: flattens sums and products, sorts commutative operands, and
+/// removes redundant groupings. Equal canonical forms denote the same answer.
+pub fn canonical(e: &Expr) -> Expr {
+    match e {
+        Expr::Add(v) => {
+            let mut items = Vec::new();
+            for t in v.iter().map(canonical) {
+                match t {
+                    Expr::Add(inner) => items.extend(inner),
+                    other => items.push(other),
+                }
+            }
+            items.sort_by_cached_key(|x| format!("{x:?}"));
+            Expr::Add(items)
+        }
+        Expr::Mul(v) => {
+            let mut items = Vec::new();
+            for t in v.iter().map(canonical) {
+                match t {
+                    Expr::Mul(inner) => items.extend(inner),
+                    other => items.push(other),
+                }
+            }
+            items.sort_by_cached_key(|x| format!("{x:?}"));
+            Expr::Mul(items)
+        }
+        Expr::Neg(a) => Expr::Neg(Box::new(canonical(a))),
+        Expr::Div(a, b) => Expr::Div(Box::new(canonical(a)), Box::new(canonical(b))),
+        Expr::Pow(a, b) => Expr::Pow(Box::new(canonical(a)), Box::new(canonical(b))),
+        Expr::Root(a, n) => Expr::Root(Box::new(canonical(a)), *n),
+        Expr::Func(f, v) => Expr::Func(f.clone(), v.iter().map(canonical).collect()),
+        Expr::PlusMinus(a, b) => Expr::PlusMinus(Box::new(canonical(a)), Box::new(canonical(b))),
+        Expr::Percent(a) => Expr::Percent(Box::new(canonical(a))),
+        Expr::Rel(v, ops) => Expr::Rel(v.iter().map(canonical).collect(), ops.clone()),
+        Expr::Tuple(v) => Expr::Tuple(v.iter().map(canonical).collect()),
+        Expr::List(v) => Expr::List(v.iter().map(canonical).collect()),
+        Expr::Set(v) => {
+            let mut items: Vec<Expr> = v.iter().map(canonical).collect();
+            items.sort_by_cached_key(|x| format!("{x:?}"));
+            items.dedup();
+            Expr::Set(items)
+        }
+        Expr::Num(l) => Expr::Num(Literal {
+            // The way a number was written does not change which number it is.
+            value: l.value.clone(),
+            decimal_places: None,
+            significant_digits: 0,
+        }),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::latex::parse_answer;
+
+    fn ev(s: &str) -> Exact {
+        evaluate(&parse_answer(s).unwrap()).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn exact_values_agree_across_forms() {
+        assert_eq!(ev("\\frac{1}{2}"), ev("0.5"));
+        assert_eq!(ev("\\frac{\\sqrt{3}}{2}"), ev("\\frac{1}{2}\\sqrt3"));
+        assert_eq!(ev("\\sqrt{12}"), ev("2\\sqrt{3}"));
+        assert_eq!(ev("\\frac{\\pi}{4}"), ev("0.25\\pi"));
+        assert_eq!(ev("2^{10}"), ev("1024"));
+        assert_eq!(ev("\\sqrt[3]{27}"), ev("3"));
+        assert_eq!(ev("8^{2/3}"), ev("4"));
+        assert_eq!(ev("5!"), ev("120"));
+        assert_eq!(ev("-2\\frac{1}{2}"), ev("-5/2"));
+    }
+
+    #[test]
+    fn non_numeric_is_reported() {
+        let e = parse_answer("x+1").unwrap();
+        assert_eq!(evaluate(&e), Err(NotExact::NotNumeric));
+        let e = parse_answer("\\sin 1").unwrap();
+        assert_eq!(evaluate(&e), Err(NotExact::OutOfRange));
+        assert!(is_numeric(&e));
+    }
+
+    #[test]
+    fn canonical_sorts_commutative_operands() {
+        let a = canonical(&parse_answer("x+y").unwrap());
+        let b = canonical(&parse_answer("y+x").unwrap());
+        assert_eq!(a, b);
+        let a = canonical(&parse_answer("x-y").unwrap());
+        let b = canonical(&parse_answer("y-x").unwrap());
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,201 @@
+//! `mathb._core`: Python bindings of mathb-core. Conversions, GIL release and error mapping
+//! only; the grading logic lives in mathb-core.
+
+mod errors;
+mod parallelism;
+
+use errors::CoreError;
+use mathb_core::{DecimalPolicy, Options, Status};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+/// The verdict on one answer.
+#[pyclass(frozen, eq, module = "mathb._core", name = "Verdict")]
+#[derive(Clone, PartialEq)]
+struct PyVerdict {
+    inner: mathb_core::Verdict,
+}
+
+#[pymethods]
+impl PyVerdict {
+    /// "correct", "incorrect", "no_answer" or "undecided".
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    #[getter]
+    fn reason(&self) -> &str {
+        &self.inner.reason
+    }
+
+    #[getter]
+    fn extracted(&self) -> Option<&str> {
+        self.inner.extracted.as_deref()
+    }
+
+    #[getter]
+    fn correct(&self) -> bool {
+        self.inner.status == Status::Correct
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("status", self.status())?;
+        d.set_item("reason", self.reason())?;
+        d.set_item("extracted", self.extracted())?;
+        Ok(d)
+    }
+
+    fn __bool__(&self) -> bool {
+        self.correct()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let repr = |s: Option<&str>| -> PyResult<String> {
+            match s {
+                Some(s) => Ok(PyString::new(py, s).repr()?.to_string()),
+                None => Ok("None".to_string()),
+            }
+        };
+        Ok(format!(
+            "Verdict(status={}, reason={}, extracted={})",
+            repr(Some(self.status()))?,
+            repr(Some(self.reason()))?,
+            repr(self.extracted())?
+        ))
+    }
+}
+
+fn options(decimal: &str, min_significant_digits: u32) -> PyResult<Options> {
+    let decimal = match decimal {
+        "rounded" => DecimalPolicy::Rounded {
+            min_significant_digits,
+        },
+        "exact" => DecimalPolicy::Exact,
+        other => {
+            return Err(errors::InvalidArgumentError::new_err(format!(
+                "decimal must be 'rounded' or 'exact', not {other:?}"
+            )))
+        }
+    };
+    Ok(Options { decimal })
+}
+
+fn wrap(v: mathb_core::Verdict) -> PyVerdict {
+    PyVerdict { inner: v }
+}
+
+/// Grades a model completion against a gold answer.
+#[pyfunction]
+#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3))]
+fn grade(
+    py: Python<'_>,
+    gold: &str,
+    completion: &str,
+    decimal: &str,
+    min_significant_digits: u32,
+) -> PyResult<PyVerdict> {
+    let opts = options(decimal, min_significant_digits)?;
+    let (gold, completion) = (gold.to_owned(), completion.to_owned());
+    Ok(wrap(py.detach(|| mathb_core::grade(&gold, &completion, &opts))))
+}
+
+/// Judges an already-extracted answer string against a gold answer.
+#[pyfunction]
+#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3))]
+fn verify_answer(
+    py: Python<'_>,
+    gold: &str,
+    answer: &str,
+    decimal: &str,
+    min_significant_digits: u32,
+) -> PyResult<PyVerdict> {
+    let opts = options(decimal, min_significant_digits)?;
+    let (gold, answer) = (gold.to_owned(), answer.to_owned());
+    Ok(wrap(py.detach(|| mathb_core::verify(&gold, &answer, &opts))))
+}
+
+/// Grades many pairs in parallel with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3))]
+fn grade_batch(
+    py: Python<'_>,
+    golds: Vec<String>,
+    completions: Vec<String>,
+    threads: Option<usize>,
+    decimal: &str,
+    min_significant_digits: u32,
+) -> PyResult<Vec<PyVerdict>> {
+    let opts = options(decimal, min_significant_digits)?;
+    let threads = parallelism::effective_threads(threads);
+    let verdicts = py
+        .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
+        .map_err(CoreError::from)?;
+    Ok(verdicts.into_iter().map(wrap).collect())
+}
+
+/// Extracts the final answer of a completion: (text, method) or None.
+#[pyfunction]
+fn extract_final_answer(completion: &str) -> Option<(String, &'static str)> {
+    mathb_core::extract_final_answer(completion).map(|e| (e.text, e.method.as_str()))
+}
+
+/// pass@k over flat int64 arrays of equal length (broadcasting is done in Python).
+#[pyfunction]
+fn pass_at_k_array<'py>(
+    py: Python<'py>,
+    n: PyReadonlyArray1<'py, i64>,
+    c: PyReadonlyArray1<'py, i64>,
+    k: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (n, c, k) = (n.as_slice()?, c.as_slice()?, k.as_slice()?);
+    if n.len() != c.len() || n.len() != k.len() {
+        return Err(errors::InvalidArgumentError::new_err("n, c and k differ in length"));
+    }
+    let to_u64 = |x: i64, what: &str| -> PyResult<u64> {
+        u64::try_from(x).map_err(|_| errors::InvalidArgumentError::new_err(format!("{what} = {x} is negative")))
+    };
+    let mut out = Vec::with_capacity(n.len());
+    for i in 0..n.len() {
+        let (ni, ci, ki) = (to_u64(n[i], "n")?, to_u64(c[i], "c")?, to_u64(k[i], "k")?);
+        out.push(mathb_core::pass_at_k(ni, ci, ki).map_err(CoreError::from)?);
+    }
+    Ok(out.into_pyarray(py))
+}
+
+/// Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM).
+#[pyfunction]
+fn set_parallelism(enabled: bool) {
+    parallelism::set_enabled(enabled);
+}
+
+#[pyfunction]
+fn parallelism_enabled() -> bool {
+    parallelism::is_enabled()
+}
+
+/// Cargo's version in PEP 440 form (`0.1.0-alpha.1` → `0.1.0a1`).
+fn pep440_version() -> String {
+    env!("CARGO_PKG_VERSION")
+        .replace("-alpha.", "a")
+        .replace("-beta.", "b")
+        .replace("-rc.", "rc")
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    parallelism::register_fork_handler();
+    m.add("__version__", pep440_version())?;
+    m.add_class::<PyVerdict>()?;
+    m.add_function(wrap_pyfunction!(grade, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(grade_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
+    m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
+    m.add_function(wrap_pyfunction!(parallelism_enabled, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}
