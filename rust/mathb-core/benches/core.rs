@@ -9,12 +9,24 @@ multiply by the remaining factor to get 7 \\cdot 6 = 42. Checking the boundary c
 them change the result, so the final answer is $\\boxed{\\frac{84}{2}}$.";
 
 fn benches(c: &mut Criterion) {
-    c.bench_function("boxed_extract", |b| b.iter(|| extract_final_answer(black_box(COMPLETION))));
-    c.bench_function("fraction_parse", |b| b.iter(|| parse_answer(black_box("\\frac{3\\sqrt{2}}{4}"))));
+    c.bench_function("boxed_extract", |b| {
+        b.iter(|| extract_final_answer(black_box(COMPLETION)))
+    });
+    c.bench_function("fraction_parse", |b| {
+        b.iter(|| parse_answer(black_box("\\frac{3\\sqrt{2}}{4}")))
+    });
     let o = Options::default();
-    c.bench_function("boxed_grade", |b| b.iter(|| grade(black_box("42"), black_box(COMPLETION), &o)));
+    c.bench_function("boxed_grade", |b| {
+        b.iter(|| grade(black_box("42"), black_box(COMPLETION), &o))
+    });
     c.bench_function("radical_grade", |b| {
-        b.iter(|| grade(black_box("\\frac{\\sqrt{3}}{2}"), black_box("so \\boxed{\\frac{1}{2}\\sqrt3}"), &o))
+        b.iter(|| {
+            grade(
+                black_box("\\frac{\\sqrt{3}}{2}"),
+                black_box("so \\boxed{\\frac{1}{2}\\sqrt3}"),
+                &o,
+            )
+        })
     });
 }
 

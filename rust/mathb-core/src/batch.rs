@@ -69,7 +69,9 @@ mod tests {
     #[test]
     fn same_result_for_any_thread_count() {
         let golds: Vec<String> = (0..200).map(|i| format!("{}", i % 7)).collect();
-        let comps: Vec<String> = (0..200).map(|i| format!("so \\boxed{{{}}}", i % 5)).collect();
+        let comps: Vec<String> = (0..200)
+            .map(|i| format!("so \\boxed{{{}}}", i % 5))
+            .collect();
         let o = Options::default();
         let one = grade_batch(&golds, &comps, &o, Some(1)).unwrap();
         for t in [None, Some(2), Some(3)] {

@@ -50,12 +50,17 @@ pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
     match (assignment(gold), assignment(answer)) {
         (Some((gv, gval)), Some((av, aval))) => {
             if gv != av {
-                return judged(Status::Incorrect, format!("answers name different variables ({gv} vs {av})"));
+                return judged(
+                    Status::Incorrect,
+                    format!("answers name different variables ({gv} vs {av})"),
+                );
             }
             return compare(gval, aval, opts);
         }
         (Some((_, gval)), None) => return compare(gval, answer, opts),
-        (None, Some((_, aval))) if !matches!(gold, Expr::Rel(..)) => return compare(gold, aval, opts),
+        (None, Some((_, aval))) if !matches!(gold, Expr::Rel(..)) => {
+            return compare(gold, aval, opts)
+        }
         _ => {}
     }
     if let Some(j) = compare_percent(gold, answer, opts) {
@@ -70,7 +75,10 @@ pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
     if is_numeric(gold) {
         if let Expr::List(items) | Expr::Tuple(items) | Expr::Set(items) = answer {
             if items.len() > 1 {
-                return judged(Status::Incorrect, "several values given where one number is expected");
+                return judged(
+                    Status::Incorrect,
+                    "several values given where one number is expected",
+                );
             }
         }
     }
@@ -80,10 +88,12 @@ pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
 /// `x = value` with a single symbol on the left: the variable name and the value.
 fn assignment(e: &Expr) -> Option<(&str, &Expr)> {
     match e {
-        Expr::Rel(operands, ops) if ops.as_slice() == [RelOp::Eq] => match (&operands[0], &operands[1]) {
-            (Expr::Sym(name), value) if is_numeric(value) => Some((name.as_str(), value)),
-            _ => None,
-        },
+        Expr::Rel(operands, ops) if ops.as_slice() == [RelOp::Eq] => {
+            match (&operands[0], &operands[1]) {
+                (Expr::Sym(name), value) if is_numeric(value) => Some((name.as_str(), value)),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -113,9 +123,15 @@ fn compare_percent(gold: &Expr, answer: &Expr, opts: &Options) -> Option<Judgeme
         }
     }
     if results.iter().all(|j| j.0 == Status::Incorrect) {
-        return Some(judged(Status::Incorrect, "differs as a number and as a percentage"));
+        return Some(judged(
+            Status::Incorrect,
+            "differs as a number and as a percentage",
+        ));
     }
-    Some(judged(Status::Undecided, "percent comparison not decidable"))
+    Some(judged(
+        Status::Undecided,
+        "percent comparison not decidable",
+    ))
 }
 
 fn hundred() -> Expr {
@@ -152,15 +168,28 @@ fn compare_numbers(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
 }
 
 /// Whether the decimal `d` (p places, `sig` significant digits) is `exact` rounded to p places.
-fn rounded_match(d: &Exact, places: u32, sig: u32, exact: &Exact, min_sig: u32, side: &str) -> Judgement {
+fn rounded_match(
+    d: &Exact,
+    places: u32,
+    sig: u32,
+    exact: &Exact,
+    min_sig: u32,
+    side: &str,
+) -> Judgement {
     let (Some(d), Some((lo, hi))) = (d.as_rational(), exact.enclose()) else {
         return judged(Status::Undecided, "decimal comparison out of range");
     };
-    let half_unit = BigRational::new(BigInt::from(1), BigInt::from(2) * BigInt::from(10).pow(places));
+    let half_unit = BigRational::new(
+        BigInt::from(1),
+        BigInt::from(2) * BigInt::from(10).pow(places),
+    );
     let (min, max) = (&d - &half_unit, &d + &half_unit);
     if lo >= min && hi <= max {
         if sig >= min_sig {
-            judged(Status::Correct, format!("{side} decimal is the exact value rounded to {places} places"))
+            judged(
+                Status::Correct,
+                format!("{side} decimal is the exact value rounded to {places} places"),
+            )
         } else {
             judged(
                 Status::Incorrect,
@@ -168,7 +197,10 @@ fn rounded_match(d: &Exact, places: u32, sig: u32, exact: &Exact, min_sig: u32, 
             )
         }
     } else if hi < min || lo > max {
-        judged(Status::Incorrect, format!("{side} decimal does not round from the exact value"))
+        judged(
+            Status::Incorrect,
+            format!("{side} decimal does not round from the exact value"),
+        )
     } else {
         judged(Status::Undecided, "decimal lies on a rounding boundary")
     }
@@ -180,7 +212,12 @@ mod tests {
     use crate::latex::parse_answer;
 
     fn cmp(g: &str, a: &str) -> Status {
-        compare(&parse_answer(g).unwrap(), &parse_answer(a).unwrap(), &Options::default()).0
+        compare(
+            &parse_answer(g).unwrap(),
+            &parse_answer(a).unwrap(),
+            &Options::default(),
+        )
+        .0
     }
 
     #[test]
@@ -228,7 +265,11 @@ mod tests {
         let strict = Options {
             decimal: DecimalPolicy::Exact,
         };
-        let j = compare(&parse_answer("1/3").unwrap(), &parse_answer("0.333").unwrap(), &strict);
+        let j = compare(
+            &parse_answer("1/3").unwrap(),
+            &parse_answer("0.333").unwrap(),
+            &strict,
+        );
         assert_eq!(j.0, Status::Incorrect);
     }
 

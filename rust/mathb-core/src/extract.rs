@@ -32,7 +32,12 @@ pub struct Extraction {
 const THINK_END: &str = "</think>";
 const BOX_COMMANDS: [&str; 2] = ["\\boxed", "\\fbox"];
 /// Anchors, lower case; the last occurrence of any of them in the completion wins.
-const ANCHORS: [&str; 4] = ["final answer is", "the answer is", "final answer", "answer:"];
+const ANCHORS: [&str; 4] = [
+    "final answer is",
+    "the answer is",
+    "final answer",
+    "answer:",
+];
 
 /// Extracts the final answer of a model completion, or `None` when there is none.
 pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
@@ -55,6 +60,16 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 /// Reads a gold answer or an already-extracted answer: a box inside it wins, otherwise the
 /// whole string, without math delimiters.
 pub fn extract_answer_string(s: &str) -> Option<Extraction> {
+    // GSM8K solutions end in "#### 18".
+    if let Some(i) = s.rfind("####") {
+        let text = strip_math_delimiters(s[i + 4..].trim());
+        if !text.is_empty() {
+            return Some(Extraction {
+                text: text.to_string(),
+                method: Method::Anchor,
+            });
+        }
+    }
     if let Some(text) = last_boxed(s) {
         return Some(Extraction {
             text,
@@ -137,7 +152,8 @@ fn last_anchored(s: &str) -> Option<String> {
         // Latest start wins; at the same start the longer anchor ("final answer is").
         .max_by_key(|(i, a)| (*i, a.len()))?;
     let rest = &s[pos + anchor.len()..];
-    let rest = rest.trim_start_matches(|c: char| c == ':' || c == '*' || c == '#' || c.is_whitespace());
+    let rest =
+        rest.trim_start_matches(|c: char| c == ':' || c == '*' || c == '#' || c.is_whitespace());
     let line = rest.lines().next().unwrap_or("");
     let answer = first_math_segment(line).unwrap_or_else(|| sentence(line));
     let answer = strip_math_delimiters(answer.trim());
@@ -161,7 +177,10 @@ fn first_math_segment(line: &str) -> Option<&str> {
 fn sentence(line: &str) -> &str {
     let cut = line.find(". ").unwrap_or(line.len());
     let s = line[..cut].trim().trim_end_matches('*').trim();
-    s.strip_suffix('.').unwrap_or(s).trim_end_matches('*').trim()
+    s.strip_suffix('.')
+        .unwrap_or(s)
+        .trim_end_matches('*')
+        .trim()
 }
 
 /// Removes one layer of math delimiters around the whole string.
@@ -195,7 +214,10 @@ mod tests {
 
     #[test]
     fn boxed_with_nested_braces() {
-        assert_eq!(ex("so \\boxed{\\frac{1}{2}} done").as_deref(), Some("\\frac{1}{2}"));
+        assert_eq!(
+            ex("so \\boxed{\\frac{1}{2}} done").as_deref(),
+            Some("\\frac{1}{2}")
+        );
         assert_eq!(ex("\\fbox{7}").as_deref(), Some("7"));
         assert_eq!(ex("thus $\\boxed 5$.").as_deref(), Some("5"));
         assert_eq!(ex("\\boxed{1} then \\boxed{2}").as_deref(), Some("2"));
@@ -217,13 +239,27 @@ mod tests {
 
     #[test]
     fn anchors() {
-        assert_eq!(ex("The final answer is $\\frac{3}{4}$. I hope").as_deref(), Some("\\frac{3}{4}"));
+        assert_eq!(
+            ex("The final answer is $\\frac{3}{4}$. I hope").as_deref(),
+            Some("\\frac{3}{4}")
+        );
         assert_eq!(ex("So the answer is 12.").as_deref(), Some("12"));
         assert_eq!(ex("work\nAnswer: 3.5").as_deref(), Some("3.5"));
         assert_eq!(ex("**Final Answer:** 42").as_deref(), Some("42"));
         assert_eq!(ex("**Answer: 17**").as_deref(), Some("17"));
         assert_eq!(ex("\\(x = 2\\) is the answer? no anchor here"), None);
         assert_eq!(ex("Final answer: \\(x=5\\)").as_deref(), Some("x=5"));
+    }
+
+    #[test]
+    fn gold_strings() {
+        let gsm = "She pays 3 * 6 = <<3*6=18>>18 dollars.\n#### 18";
+        assert_eq!(extract_answer_string(gsm).unwrap().text, "18");
+        assert_eq!(extract_answer_string("so $\\boxed{7}$").unwrap().text, "7");
+        assert_eq!(
+            extract_answer_string(" $\\frac12$ ").unwrap().text,
+            "\\frac12"
+        );
     }
 
     #[test]

@@ -8,7 +8,11 @@ use crate::verdict::{Status, Verdict};
 /// Grades a raw model completion against a gold answer.
 pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
     let Some(extraction) = extract_final_answer(completion) else {
-        return Verdict::new(Status::NoAnswer, "no final answer found in the completion", None);
+        return Verdict::new(
+            Status::NoAnswer,
+            "no final answer found in the completion",
+            None,
+        );
     };
     judge(gold, extraction, opts)
 }
@@ -28,12 +32,22 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     };
     let gold_expr = match parse_answer(&gold_ans.text) {
         Ok(e) => e,
-        Err(msg) => return Verdict::new(Status::Undecided, format!("gold not parsed: {msg}"), extracted),
+        Err(msg) => {
+            return Verdict::new(
+                Status::Undecided,
+                format!("gold not parsed: {msg}"),
+                extracted,
+            )
+        }
     };
     let answer_expr = match parse_answer(&extraction.text) {
         Ok(e) => e,
         Err(msg) => {
-            return Verdict::new(Status::Undecided, format!("answer not parsed: {msg}"), extracted)
+            return Verdict::new(
+                Status::Undecided,
+                format!("answer not parsed: {msg}"),
+                extracted,
+            )
         }
     };
     let (status, reason) = compare(&gold_expr, &answer_expr, opts);
@@ -47,13 +61,20 @@ mod tests {
     #[test]
     fn end_to_end() {
         let o = Options::default();
-        let v = grade("\\frac{1}{2}", "We get $x = 0.5$, so \\boxed{\\dfrac{1}{2}}.", &o);
+        let v = grade(
+            "\\frac{1}{2}",
+            "We get $x = 0.5$, so \\boxed{\\dfrac{1}{2}}.",
+            &o,
+        );
         assert_eq!(v.status, Status::Correct);
         assert_eq!(v.extracted.as_deref(), Some("\\dfrac{1}{2}"));
         assert_eq!(grade("3", "I give up.", &o).status, Status::NoAnswer);
         assert_eq!(grade("3", "The answer is 4.", &o).status, Status::Incorrect);
         let solution = "Thus the total is $\\boxed{1{,}000}$.";
-        assert_eq!(grade(solution, "The final answer is 1000", &o).status, Status::Correct);
+        assert_eq!(
+            grade(solution, "The final answer is 1000", &o).status,
+            Status::Correct
+        );
     }
 
     #[test]

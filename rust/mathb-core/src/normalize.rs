@@ -53,7 +53,10 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
             if p.abs() > 64 {
                 return Err(OutOfRange);
             }
-            base.nth_root(q).ok_or(OutOfRange)?.pow_int(p).ok_or(OutOfRange)
+            base.nth_root(q)
+                .ok_or(OutOfRange)?
+                .pow_int(p)
+                .ok_or(OutOfRange)
         }
         Expr::Root(a, n) => evaluate(a)?.nth_root(*n).ok_or(OutOfRange),
         Expr::Func(name, args) if name == "factorial" && args.len() == 1 => {
@@ -61,7 +64,11 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
             if !n.is_integer() || n.is_negative() {
                 return Err(OutOfRange);
             }
-            let n = n.to_integer().to_u64().filter(|&n| n <= 300).ok_or(OutOfRange)?;
+            let n = n
+                .to_integer()
+                .to_u64()
+                .filter(|&n| n <= 300)
+                .ok_or(OutOfRange)?;
             let mut acc = Exact::integer(1);
             for k in 2..=n {
                 acc = acc.mul(&Exact::integer(k as i64)).ok_or(OutOfRange)?;
@@ -97,7 +104,11 @@ pub fn as_decimal_literal(e: &Expr) -> Option<(Exact, u32, u32)> {
     match e {
         Expr::Num(l) => {
             let places = l.decimal_places?;
-            Some((Exact::rational(l.value.clone())?, places, l.significant_digits))
+            Some((
+                Exact::rational(l.value.clone())?,
+                places,
+                l.significant_digits,
+            ))
         }
         Expr::Neg(a) => as_decimal_literal(a).map(|(v, p, s)| (v.neg(), p, s)),
         _ => None,

@@ -143,14 +143,7 @@ impl Exact {
                     return None;
                 }
                 let coef = q1 * q2 * BigRational::from_integer(BigInt::from(g));
-                add_term(
-                    &mut terms,
-                    Basis {
-                        radicand,
-                        pi_power,
-                    },
-                    coef,
-                );
+                add_term(&mut terms, Basis { radicand, pi_power }, coef);
             }
         }
         Exact { terms }.checked()
@@ -260,10 +253,7 @@ impl Exact {
         let scale = BigInt::from(10u32).pow(scale_digits);
         let mut lo = BigRational::zero();
         let mut hi = BigRational::zero();
-        let pi_lo = BigRational::new(
-            PI_60.parse::<BigInt>().ok()?,
-            BigInt::from(10u32).pow(60),
-        );
+        let pi_lo = BigRational::new(PI_60.parse::<BigInt>().ok()?, BigInt::from(10u32).pow(60));
         let pi_hi = &pi_lo + BigRational::new(BigInt::one(), BigInt::from(10u32).pow(60));
         for (b, q) in &self.terms {
             // √r ∈ [s, s+1]/scale with s = ⌊√(r·scale²)⌋.
@@ -302,7 +292,10 @@ impl Exact {
     pub fn to_f64(&self) -> Option<f64> {
         let (lo, hi) = self.enclose()?;
         let mid = (lo + hi) / BigRational::from_integer(2.into());
-        mid.numer().to_f64().zip(mid.denom().to_f64()).map(|(n, d)| n / d)
+        mid.numer()
+            .to_f64()
+            .zip(mid.denom().to_f64())
+            .map(|(n, d)| n / d)
     }
 }
 
@@ -459,7 +452,7 @@ mod tests {
     fn enclosure_contains_value() {
         let v = Exact::pi().add(&q(2, 1).sqrt().unwrap()).unwrap();
         let (lo, hi) = v.enclose().unwrap();
-        let x = 3.141592653589793 + 1.4142135623730951;
+        let x = std::f64::consts::PI + std::f64::consts::SQRT_2;
         let lo_f = lo.numer().to_f64().unwrap() / lo.denom().to_f64().unwrap();
         let hi_f = hi.numer().to_f64().unwrap() / hi.denom().to_f64().unwrap();
         assert!(lo_f <= x + 1e-12 && x - 1e-12 <= hi_f);

@@ -5,7 +5,12 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 
-create_exception!(mathb, MathbError, PyException, "Base class of every error raised by mathb.");
+create_exception!(
+    mathb,
+    MathbError,
+    PyException,
+    "Base class of every error raised by mathb."
+);
 create_exception!(
     mathb,
     InvalidArgumentError,
@@ -44,13 +49,19 @@ impl From<CoreError> for PyErr {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("MathbError", py.get_type::<MathbError>())?;
-    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
+    m.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
     m.add("InputFileError", py.get_type::<InputFileError>())?;
     // Multiple inheritance is not expressible in create_exception!; patch __bases__ once.
     let cls = py.get_type::<InvalidArgumentError>();
     let bases = pyo3::types::PyTuple::new(
         py,
-        [py.get_type::<MathbError>().into_any(), py.get_type::<PyValueError>().into_any()],
+        [
+            py.get_type::<MathbError>().into_any(),
+            py.get_type::<PyValueError>().into_any(),
+        ],
     )?;
     cls.setattr("__bases__", bases)?;
     Ok(())

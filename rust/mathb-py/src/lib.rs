@@ -99,7 +99,9 @@ fn grade(
 ) -> PyResult<PyVerdict> {
     let opts = options(decimal, min_significant_digits)?;
     let (gold, completion) = (gold.to_owned(), completion.to_owned());
-    Ok(wrap(py.detach(|| mathb_core::grade(&gold, &completion, &opts))))
+    Ok(wrap(
+        py.detach(|| mathb_core::grade(&gold, &completion, &opts)),
+    ))
 }
 
 /// Judges an already-extracted answer string against a gold answer.
@@ -114,7 +116,9 @@ fn verify_answer(
 ) -> PyResult<PyVerdict> {
     let opts = options(decimal, min_significant_digits)?;
     let (gold, answer) = (gold.to_owned(), answer.to_owned());
-    Ok(wrap(py.detach(|| mathb_core::verify(&gold, &answer, &opts))))
+    Ok(wrap(
+        py.detach(|| mathb_core::verify(&gold, &answer, &opts)),
+    ))
 }
 
 /// Grades many pairs in parallel with the GIL released.
@@ -152,10 +156,13 @@ fn pass_at_k_array<'py>(
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let (n, c, k) = (n.as_slice()?, c.as_slice()?, k.as_slice()?);
     if n.len() != c.len() || n.len() != k.len() {
-        return Err(errors::InvalidArgumentError::new_err("n, c and k differ in length"));
+        return Err(errors::InvalidArgumentError::new_err(
+            "n, c and k differ in length",
+        ));
     }
     let to_u64 = |x: i64, what: &str| -> PyResult<u64> {
-        u64::try_from(x).map_err(|_| errors::InvalidArgumentError::new_err(format!("{what} = {x} is negative")))
+        u64::try_from(x)
+            .map_err(|_| errors::InvalidArgumentError::new_err(format!("{what} = {x} is negative")))
     };
     let mut out = Vec::with_capacity(n.len());
     for i in 0..n.len() {

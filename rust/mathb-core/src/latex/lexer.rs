@@ -87,8 +87,17 @@ const IGNORED_COMMANDS: &[&str] = &[
 
 /// Commands whose braced argument is free text.
 const TEXT_COMMANDS: &[&str] = &[
-    "text", "textbf", "textit", "textrm", "mbox", "mathrm", "textnormal", "texttt", "textsf",
-    "mathsf", "mathtt",
+    "text",
+    "textbf",
+    "textit",
+    "textrm",
+    "mbox",
+    "mathrm",
+    "textnormal",
+    "texttt",
+    "textsf",
+    "mathsf",
+    "mathtt",
 ];
 
 /// Commands taking that many leading arguments that may be a bare single character
@@ -219,7 +228,14 @@ impl<'a> Lexer<'a> {
 
     /// After a `^`: consumes `\circ`, `{\circ}` or `{}^\circ` forms and reports whether it did.
     fn skip_degree_mark(&mut self) -> bool {
-        for pat in ["\\circ", "{\\circ}", "{ \\circ }", "\\degree", "{\\degree}", "°"] {
+        for pat in [
+            "\\circ",
+            "{\\circ}",
+            "{ \\circ }",
+            "\\degree",
+            "{\\degree}",
+            "°",
+        ] {
             if self.at_str(pat) {
                 self.pos += pat.chars().count();
                 return true;
@@ -247,7 +263,8 @@ impl<'a> Lexer<'a> {
         for sep in seps {
             if self.at_str(sep) {
                 let n = sep.chars().count();
-                let group_digits = (0..3).all(|k| self.peek(n + k).is_some_and(|c| c.is_ascii_digit()));
+                let group_digits =
+                    (0..3).all(|k| self.peek(n + k).is_some_and(|c| c.is_ascii_digit()));
                 let then = self.peek(n + 3);
                 if group_digits && !then.is_some_and(|c| c.is_ascii_digit()) {
                     return n;
@@ -258,7 +275,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self) -> Result<(), LexError> {
-        let bare = !self.digit_breaks.is_empty() && self.digit_breaks.iter().any(|&b| b == self.pos + 1);
+        let bare =
+            !self.digit_breaks.is_empty() && self.digit_breaks.iter().any(|&b| b == self.pos + 1);
         let mut int_part = self.digits();
         if !bare && !int_part.is_empty() && int_part.len() <= 3 {
             loop {
@@ -519,7 +537,7 @@ mod tests {
         match &t[0] {
             Token::Num(l) => {
                 assert_eq!(l.decimal_places, Some(3));
-                assert_eq!(l.significant_digits, 2 + 0 + 1);
+                assert_eq!(l.significant_digits, 3);
                 assert_eq!(l.value.to_string(), "33/100");
             }
             other => panic!("{other:?}"),
@@ -540,7 +558,10 @@ mod tests {
         let t = tokenize("\\left( 30^\\circ \\right)").unwrap();
         assert_eq!(t.len(), 3);
         assert_eq!(tokenize("\\$5").unwrap().len(), 1);
-        assert_eq!(tokenize("\\text{cm}").unwrap(), vec![Token::Text("cm".into())]);
+        assert_eq!(
+            tokenize("\\text{cm}").unwrap(),
+            vec![Token::Text("cm".into())]
+        );
     }
 
     #[test]

@@ -25,8 +25,8 @@ fn fail<T>(message: impl Into<String>) -> PResult<T> {
 
 /// Function names recognised with or without a backslash.
 const FUNCTIONS: &[&str] = &[
-    "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "log", "ln", "lg", "exp", "gcd", "lcm", "max", "min", "det",
+    "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+    "log", "ln", "lg", "exp", "gcd", "lcm", "max", "min", "det",
 ];
 
 pub struct Parser {
@@ -72,7 +72,12 @@ fn strip_trailing_units(tokens: &mut Vec<Token>) {
         // Only when something numeric-looking precedes, so `\text{yes}` alone stays text.
         if matches!(
             tokens[keep - 1],
-            Token::Num(_) | Token::RParen | Token::RBrace | Token::Percent | Token::Cmd(_) | Token::Ident(_)
+            Token::Num(_)
+                | Token::RParen
+                | Token::RBrace
+                | Token::Percent
+                | Token::Cmd(_)
+                | Token::Ident(_)
         ) {
             tokens.truncate(keep);
         }
@@ -429,11 +434,40 @@ impl Parser {
 fn is_greek(name: &str) -> bool {
     matches!(
         name,
-        "alpha" | "beta" | "gamma" | "delta" | "epsilon" | "varepsilon" | "zeta" | "eta"
-            | "theta" | "vartheta" | "iota" | "kappa" | "lambda" | "mu" | "nu" | "xi"
-            | "rho" | "sigma" | "tau" | "upsilon" | "phi" | "varphi" | "chi" | "psi"
-            | "omega" | "Gamma" | "Delta" | "Theta" | "Lambda" | "Xi" | "Sigma" | "Phi"
-            | "Psi" | "Omega"
+        "alpha"
+            | "beta"
+            | "gamma"
+            | "delta"
+            | "epsilon"
+            | "varepsilon"
+            | "zeta"
+            | "eta"
+            | "theta"
+            | "vartheta"
+            | "iota"
+            | "kappa"
+            | "lambda"
+            | "mu"
+            | "nu"
+            | "xi"
+            | "rho"
+            | "sigma"
+            | "tau"
+            | "upsilon"
+            | "phi"
+            | "varphi"
+            | "chi"
+            | "psi"
+            | "omega"
+            | "Gamma"
+            | "Delta"
+            | "Theta"
+            | "Lambda"
+            | "Xi"
+            | "Sigma"
+            | "Phi"
+            | "Psi"
+            | "Omega"
     )
 }
 
@@ -455,7 +489,13 @@ fn collapse_product(mut factors: Vec<Expr>) -> Expr {
 }
 
 fn is_integer_literal(e: &Expr) -> bool {
-    matches!(e, Expr::Num(Literal { decimal_places: None, .. }))
+    matches!(
+        e,
+        Expr::Num(Literal {
+            decimal_places: None,
+            ..
+        })
+    )
 }
 
 fn is_integer_fraction(e: &Expr) -> bool {
@@ -468,7 +508,10 @@ fn join_implicit(last: Expr, next: Expr, p: &mut Parser) -> PResult<Expr> {
     // `-2\frac12` is −(2 + 1/2): the sign belongs to the whole mixed number.
     if let Expr::Neg(inner) = &last {
         if is_integer_literal(inner) && is_integer_fraction(&next) {
-            return Ok(Expr::Neg(Box::new(Expr::Add(vec![(**inner).clone(), next]))));
+            return Ok(Expr::Neg(Box::new(Expr::Add(vec![
+                (**inner).clone(),
+                next,
+            ]))));
         }
     }
     if is_integer_literal(&last) {
@@ -478,7 +521,9 @@ fn join_implicit(last: Expr, next: Expr, p: &mut Parser) -> PResult<Expr> {
         // Plain-text mixed number: `2 1/2` reaches here as 2 · 1 then `/ 2`.
         if is_integer_literal(&next) && p.peek() == Some(&Token::Divide) {
             if let Some(Token::Num(den)) = p.tokens.get(p.pos + 1).cloned() {
-                if den.decimal_places.is_none() && !matches!(p.tokens.get(p.pos + 2), Some(Token::Caret)) {
+                if den.decimal_places.is_none()
+                    && !matches!(p.tokens.get(p.pos + 2), Some(Token::Caret))
+                {
                     p.pos += 2;
                     let frac = Expr::Div(Box::new(next), Box::new(Expr::Num(den)));
                     return Ok(Expr::Add(vec![last, frac]));

@@ -1,0 +1,36 @@
+# Developer entry points. `make test` is the README's test command and what CI runs.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+
+.PHONY: help dev test test-rust test-python lint bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+dev: ## install mathb (release build of the core) with the test and lint tools
+	$(PIP) install -q -e '.[test,lint]'
+
+test: dev test-rust test-python ## install test dependencies and run every check and test
+
+test-rust: ## rustfmt, clippy and the Rust tests
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test --workspace --exclude mathb-py
+
+test-python: ## the Python test-suite (API, CLI, properties, conformance)
+	$(PYTHON) -m pytest -q
+
+lint: dev ## formatting, clippy, ruff, and the stubs checked against the compiled module
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	$(PYTHON) -m ruff check python tests benches examples
+	$(PYTHON) -m mypy.stubtest mathb._core --allowlist .mypy-stubtest-allowlist
+
+bench: ## criterion benches of the core, then the end-to-end comparison
+	cargo bench -p mathb-core
+	$(PIP) install -q -e '.[bench]'
+	$(PYTHON) benches/bench_grade.py
+
+clean:
+	cargo clean
+	rm -rf .pytest_cache .hypothesis
