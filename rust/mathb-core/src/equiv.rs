@@ -5,6 +5,7 @@
 //! what the core cannot settle is `Undecided` — never a guess.
 
 use crate::expr::{Expr, RelOp};
+use crate::modular::{compare_equations, compare_expressions, Outcome};
 use crate::normalize::{as_decimal_literal, canonical, evaluate, is_numeric, NotExact};
 use crate::number::Exact;
 use crate::verdict::Status;
@@ -46,6 +47,17 @@ fn judged(status: Status, reason: impl Into<String>) -> Judgement {
 
 /// Compares two parsed answers.
 pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
+    compare_at(gold, answer, opts, 0)
+}
+
+/// Deepest nesting of collections compared; deeper pairs are undecided.
+const MAX_COMPARE_DEPTH: usize = 16;
+
+fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judgement {
+    if depth > MAX_COMPARE_DEPTH {
+        return judged(Status::Undecided, "answer nested too deeply");
+    }
+    let d = depth + 1;
     // `x = 5` against `5`, and `x = 5` against `x = 5`: compare the values.
     match (assignment(gold), assignment(answer)) {
         (Some((gv, gval)), Some((av, aval))) => {
@@ -55,34 +67,311 @@ pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
                     format!("answers name different variables ({gv} vs {av})"),
                 );
             }
-            return compare(gval, aval, opts);
+            return compare_at(gval, aval, opts, d);
         }
-        (Some((_, gval)), None) => return compare(gval, answer, opts),
+        (Some((_, gval)), None) => return compare_at(gval, answer, opts, d),
         (None, Some((_, aval))) if !matches!(gold, Expr::Rel(..)) => {
-            return compare(gold, aval, opts)
+            return compare_at(gold, aval, opts, d)
         }
         _ => {}
     }
-    if let Some(j) = compare_percent(gold, answer, opts) {
+    if let Some(j) = compare_percent(gold, answer, opts, d) {
         return j;
     }
+    let (gold, answer) = (&expand_plus_minus(gold), &expand_plus_minus(answer));
     if is_numeric(gold) && is_numeric(answer) {
-        return compare_numbers(gold, answer, opts);
+        let j = compare_numbers(gold, answer, opts);
+        if j.0 != Status::Undecided {
+            return j;
+        }
     }
     if canonical(gold) == canonical(answer) {
         return judged(Status::Correct, "identical after normalization");
     }
-    if is_numeric(gold) {
-        if let Expr::List(items) | Expr::Tuple(items) | Expr::Set(items) = answer {
-            if items.len() > 1 {
-                return judged(
-                    Status::Incorrect,
-                    "several values given where one number is expected",
-                );
-            }
-        }
+    if let Some(j) = compare_collections(gold, answer, opts, d) {
+        return j;
+    }
+    if let (Some(g), Some(a)) = (as_text(gold), as_text(answer)) {
+        return if g == a {
+            judged(Status::Correct, "same text")
+        } else {
+            judged(Status::Incorrect, "different text")
+        };
+    }
+    if let (Some(g), Some(a)) = (equation(gold), equation(answer)) {
+        return match compare_equations(g, a) {
+            Outcome::Equal => judged(Status::Correct, "equations with the same solution set"),
+            Outcome::Different => judged(
+                Status::Incorrect,
+                "linear equations with different solutions",
+            ),
+            _ => judged(Status::Undecided, "equations not decidable by the core"),
+        };
+    }
+    if is_scalar(gold) && is_scalar(answer) {
+        return match compare_expressions(gold, answer) {
+            Outcome::Equal => judged(
+                Status::Correct,
+                "equal as expressions (randomized exact test)",
+            ),
+            Outcome::Different => judged(Status::Incorrect, "expressions differ at a test point"),
+            Outcome::Inconclusive => judged(
+                Status::Undecided,
+                "expressions with functions differ at a test point",
+            ),
+            Outcome::Unsupported => judged(Status::Undecided, "expression outside the exact core"),
+        };
     }
     judged(Status::Undecided, "not decidable by the exact core")
+}
+
+/// A single scalar quantity: numbers, symbols, operators and functions — no relation,
+/// collection, interval or text.
+fn is_scalar(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) => true,
+        Expr::Neg(a) | Expr::Root(a, _) => is_scalar(a),
+        Expr::Div(a, b) | Expr::Pow(a, b) => is_scalar(a) && is_scalar(b),
+        Expr::Add(v) | Expr::Mul(v) | Expr::Func(_, v) => v.iter().all(is_scalar),
+        _ => false,
+    }
+}
+
+/// `a \pm b` is the two-element answer {a + b, a − b}.
+fn expand_plus_minus(e: &Expr) -> Expr {
+    match e {
+        Expr::PlusMinus(a, b) => Expr::List(vec![
+            Expr::Add(vec![(**a).clone(), (**b).clone()]),
+            Expr::Add(vec![(**a).clone(), Expr::Neg(b.clone())]),
+        ]),
+        Expr::Rel(v, ops) if ops.len() == 1 && matches!(v[1], Expr::PlusMinus(..)) => {
+            match expand_plus_minus(&v[1]) {
+                Expr::List(items) => Expr::List(
+                    items
+                        .into_iter()
+                        .map(|rhs| Expr::Rel(vec![v[0].clone(), rhs], ops.clone()))
+                        .collect(),
+                ),
+                _ => e.clone(),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// Free text, or a bare word the parser read as a product of letters (`Monday`).
+fn as_text(e: &Expr) -> Option<String> {
+    let t = match e {
+        Expr::Text(t) => t.clone(),
+        Expr::Mul(v)
+            if v.iter()
+                .all(|x| matches!(x, Expr::Sym(s) if s.chars().count() == 1)) =>
+        {
+            v.iter()
+                .map(|x| match x {
+                    Expr::Sym(s) => s.to_lowercase(),
+                    _ => String::new(),
+                })
+                .collect()
+        }
+        _ => return None,
+    };
+    let cleaned: String = t
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// `l = r` that is not a plain assignment of a value.
+fn equation(e: &Expr) -> Option<(&Expr, &Expr)> {
+    match e {
+        Expr::Rel(v, ops)
+            if ops.as_slice() == [RelOp::Eq] && is_scalar(&v[0]) && is_scalar(&v[1]) =>
+        {
+            Some((&v[0], &v[1]))
+        }
+        _ => None,
+    }
+}
+
+/// Elements of a collection and whether their order matters.
+fn elements(e: &Expr) -> Option<(&[Expr], bool)> {
+    match e {
+        Expr::Set(v) | Expr::List(v) => Some((v, false)),
+        Expr::Tuple(v) => Some((v, true)),
+        _ => None,
+    }
+}
+
+fn compare_collections(gold: &Expr, answer: &Expr, opts: &Options, d: usize) -> Option<Judgement> {
+    match (gold, answer) {
+        (
+            Expr::Interval {
+                lo: gl,
+                hi: gh,
+                lo_closed: glc,
+                hi_closed: ghc,
+            },
+            Expr::Interval {
+                lo: al,
+                hi: ah,
+                lo_closed: alc,
+                hi_closed: ahc,
+            },
+        ) => {
+            if (glc, ghc) != (alc, ahc) {
+                return Some(judged(
+                    Status::Incorrect,
+                    "interval ends differ in openness",
+                ));
+            }
+            return Some(all_of(
+                [compare_at(gl, al, opts, d), compare_at(gh, ah, opts, d)],
+                "interval",
+            ));
+        }
+        // An open interval written as (a, b) parses as a pair.
+        (Expr::Interval { .. }, Expr::Tuple(v)) if v.len() == 2 => {
+            let as_interval = Expr::Interval {
+                lo: Box::new(v[0].clone()),
+                hi: Box::new(v[1].clone()),
+                lo_closed: false,
+                hi_closed: false,
+            };
+            return Some(compare_at(gold, &as_interval, opts, d));
+        }
+        (Expr::Tuple(v), Expr::Interval { .. }) if v.len() == 2 => {
+            return Some(judged(
+                Status::Incorrect,
+                "an interval given where a pair is expected",
+            ));
+        }
+        (Expr::Union(g), Expr::Union(a)) => return Some(unordered(g, a, opts, d)),
+        _ => {}
+    }
+    match (elements(gold), elements(answer)) {
+        (Some((g, g_ordered)), Some((a, a_ordered))) => {
+            // Order matters only when the gold is ordered (a tuple or point); a tuple given
+            // for a set of solutions is compared as a set.
+            if g_ordered && (a_ordered || matches!(answer, Expr::List(_))) {
+                Some(ordered(g, a, opts, d))
+            } else {
+                Some(unordered(g, a, opts, d))
+            }
+        }
+        (Some((g, _)), None) if g.len() == 1 => Some(compare_at(&g[0], answer, opts, d)),
+        (None, Some((a, _))) if a.len() == 1 => Some(compare_at(gold, &a[0], opts, d)),
+        (None, Some((a, _))) if a.len() > 1 && is_scalar(gold) => Some(judged(
+            Status::Incorrect,
+            "several values given where one is expected",
+        )),
+        (Some((g, _)), None) if g.len() > 1 && is_scalar(answer) => Some(judged(
+            Status::Incorrect,
+            "one value given where several are expected",
+        )),
+        _ => None,
+    }
+}
+
+/// Combines element verdicts: all correct → correct; any incorrect → incorrect.
+fn all_of<I: IntoIterator<Item = Judgement>>(items: I, what: &str) -> Judgement {
+    let mut undecided = false;
+    for (status, reason) in items {
+        match status {
+            Status::Correct => {}
+            Status::Incorrect => {
+                return judged(
+                    Status::Incorrect,
+                    format!("{what} element differs: {reason}"),
+                )
+            }
+            _ => undecided = true,
+        }
+    }
+    if undecided {
+        judged(
+            Status::Undecided,
+            format!("some {what} elements not decidable"),
+        )
+    } else {
+        judged(Status::Correct, format!("every {what} element equal"))
+    }
+}
+
+fn ordered(g: &[Expr], a: &[Expr], opts: &Options, d: usize) -> Judgement {
+    if g.len() != a.len() {
+        return judged(
+            Status::Incorrect,
+            format!("{} elements given, {} expected", a.len(), g.len()),
+        );
+    }
+    all_of(
+        g.iter().zip(a).map(|(x, y)| compare_at(x, y, opts, d)),
+        "tuple",
+    )
+}
+
+/// Unordered comparison: correct when the "correct" relation has a perfect matching; incorrect
+/// when some element has no possible partner at all.
+fn unordered(g: &[Expr], a: &[Expr], opts: &Options, d: usize) -> Judgement {
+    const MAX_ELEMENTS: usize = 64;
+    if g.len() != a.len() {
+        return judged(
+            Status::Incorrect,
+            format!("{} elements given, {} expected", a.len(), g.len()),
+        );
+    }
+    if g.len() > MAX_ELEMENTS {
+        return judged(Status::Undecided, "too many elements to match");
+    }
+    let status: Vec<Vec<Status>> = g
+        .iter()
+        .map(|x| a.iter().map(|y| compare_at(x, y, opts, d).0).collect())
+        .collect();
+    let correct: Vec<Vec<bool>> = status
+        .iter()
+        .map(|row| row.iter().map(|s| *s == Status::Correct).collect())
+        .collect();
+    if perfect_matching(&correct) {
+        return judged(Status::Correct, "same elements in any order");
+    }
+    // Not matched by "correct" alone: incorrect only if every non-correct pair is incorrect.
+    if status
+        .iter()
+        .flatten()
+        .all(|s| matches!(s, Status::Correct | Status::Incorrect))
+    {
+        return judged(Status::Incorrect, "the elements differ");
+    }
+    judged(Status::Undecided, "some elements not decidable")
+}
+
+/// Bipartite perfect matching by augmenting paths (Kuhn's algorithm).
+fn perfect_matching(adj: &[Vec<bool>]) -> bool {
+    fn augment(
+        u: usize,
+        adj: &[Vec<bool>],
+        seen: &mut [bool],
+        owner: &mut [Option<usize>],
+    ) -> bool {
+        for v in 0..adj[u].len() {
+            if adj[u][v] && !seen[v] {
+                seen[v] = true;
+                if owner[v].is_none_or(|w| augment(w, adj, seen, owner)) {
+                    owner[v] = Some(u);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    let n = adj.len();
+    let mut owner = vec![None; n];
+    (0..n).all(|u| augment(u, adj, &mut vec![false; n], &mut owner))
 }
 
 /// `x = value` with a single symbol on the left: the variable name and the value.
@@ -99,7 +388,7 @@ fn assignment(e: &Expr) -> Option<(&str, &Expr)> {
 }
 
 /// `50\%` matches 50 and 0.5; a gold percentage matches the number or the fraction.
-fn compare_percent(gold: &Expr, answer: &Expr, opts: &Options) -> Option<Judgement> {
+fn compare_percent(gold: &Expr, answer: &Expr, opts: &Options, d: usize) -> Option<Judgement> {
     let candidates = |e: &Expr| -> Vec<Expr> {
         match e {
             Expr::Percent(inner) => vec![
@@ -115,7 +404,7 @@ fn compare_percent(gold: &Expr, answer: &Expr, opts: &Options) -> Option<Judgeme
     let mut results = Vec::new();
     for g in candidates(gold) {
         for a in candidates(answer) {
-            let j = compare(&g, &a, opts);
+            let j = compare_at(&g, &a, opts, d);
             if j.0 == Status::Correct {
                 return Some((Status::Correct, format!("{} (percent read as number)", j.1)));
             }
@@ -276,7 +565,41 @@ mod tests {
     #[test]
     fn unsupported_is_undecided() {
         assert_eq!(cmp("\\sin x", "\\cos x"), Status::Undecided);
-        assert_eq!(cmp("x^2 - 1", "(x-1)(x+1)"), Status::Undecided);
-        assert_eq!(cmp("\\text{yes}", "\\text{no}"), Status::Undecided);
+        assert_eq!(cmp("\\sin^2 x+\\cos^2 x", "1"), Status::Undecided);
+        assert_eq!(cmp("i^2", "-1"), Status::Undecided);
+    }
+
+    #[test]
+    fn expressions_and_equations() {
+        assert_eq!(cmp("x^2 - 1", "(x-1)(x+1)"), Status::Correct);
+        assert_eq!(cmp("1-\\frac{1}{e}", "1+\\frac{1}{e}"), Status::Incorrect);
+        assert_eq!(cmp("y = 2x+1", "2x + 1 = y"), Status::Correct);
+        assert_eq!(cmp("y = 2x+1", "y - 2x - 1 = 0"), Status::Correct);
+        assert_eq!(cmp("y = 2x+1", "y = 2x-1"), Status::Incorrect);
+    }
+
+    #[test]
+    fn collections() {
+        assert_eq!(cmp("\\{1, 2\\}", "\\{2, 1\\}"), Status::Correct);
+        assert_eq!(cmp("\\{1, 2\\}", "\\{1, 3\\}"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "(2, 1)"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "(1, 2.0)"), Status::Correct);
+        assert_eq!(cmp("1, 2", "x = 2 or x = 1"), Status::Correct);
+        assert_eq!(cmp("[1, 2)", "[1, 2)"), Status::Correct);
+        assert_eq!(cmp("[1, 2)", "[1, 2]"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "[1, 2]"), Status::Incorrect);
+        assert_eq!(
+            cmp(
+                "(-\\infty, 0) \\cup (1, \\infty)",
+                "(1,\\infty)\\cup(-\\infty,0)"
+            ),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp("1 \\pm \\sqrt{2}", "1-\\sqrt2, 1+\\sqrt2"),
+            Status::Correct
+        );
+        assert_eq!(cmp("\\text{Monday}", "Monday"), Status::Correct);
+        assert_eq!(cmp("\\text{yes}", "\\text{no}"), Status::Incorrect);
     }
 }

@@ -53,6 +53,15 @@ pub enum Expr {
     Rel(Vec<Expr>, Vec<RelOp>),
     /// Parenthesised comma list `(a, b)`.
     Tuple(Vec<Expr>),
+    /// An interval with its endpoints and whether each end is closed.
+    Interval {
+        lo: Box<Expr>,
+        hi: Box<Expr>,
+        lo_closed: bool,
+        hi_closed: bool,
+    },
+    /// `A \cup B \cup …`.
+    Union(Vec<Expr>),
     /// Braced set `\{a, b\}`.
     Set(Vec<Expr>),
     /// Bare comma list `a, b` at top level.
@@ -75,13 +84,15 @@ impl Expr {
             Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => 0,
             Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => a.depth(),
             Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => a.depth().max(b.depth()),
+            Expr::Interval { lo, hi, .. } => lo.depth().max(hi.depth()),
             Expr::Add(v)
             | Expr::Mul(v)
             | Expr::Func(_, v)
             | Expr::Rel(v, _)
             | Expr::Tuple(v)
             | Expr::Set(v)
-            | Expr::List(v) => v.iter().map(Expr::depth).max().unwrap_or(0),
+            | Expr::List(v)
+            | Expr::Union(v) => v.iter().map(Expr::depth).max().unwrap_or(0),
         }
     }
 }

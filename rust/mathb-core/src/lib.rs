@@ -10,6 +10,7 @@ pub mod extract;
 pub mod grade;
 pub mod latex;
 pub mod metrics;
+pub mod modular;
 pub mod normalize;
 pub mod number;
 pub mod verdict;

@@ -78,6 +78,8 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
         Expr::Func(..) | Expr::PlusMinus(..) => Err(OutOfRange),
         Expr::Percent(_) => Err(NotNumeric),
         Expr::Sym(_)
+        | Expr::Interval { .. }
+        | Expr::Union(_)
         | Expr::Rel(..)
         | Expr::Tuple(_)
         | Expr::Set(_)
@@ -151,6 +153,22 @@ pub fn canonical(e: &Expr) -> Expr {
         Expr::Rel(v, ops) => Expr::Rel(v.iter().map(canonical).collect(), ops.clone()),
         Expr::Tuple(v) => Expr::Tuple(v.iter().map(canonical).collect()),
         Expr::List(v) => Expr::List(v.iter().map(canonical).collect()),
+        Expr::Interval {
+            lo,
+            hi,
+            lo_closed,
+            hi_closed,
+        } => Expr::Interval {
+            lo: Box::new(canonical(lo)),
+            hi: Box::new(canonical(hi)),
+            lo_closed: *lo_closed,
+            hi_closed: *hi_closed,
+        },
+        Expr::Union(v) => {
+            let mut items: Vec<Expr> = v.iter().map(canonical).collect();
+            items.sort_by_cached_key(|x| format!("{x:?}"));
+            Expr::Union(items)
+        }
         Expr::Set(v) => {
             let mut items: Vec<Expr> = v.iter().map(canonical).collect();
             items.sort_by_cached_key(|x| format!("{x:?}"));

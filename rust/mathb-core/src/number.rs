@@ -89,6 +89,11 @@ impl Exact {
         Exact { terms }
     }
 
+    /// The canonical terms (basis, coefficient), in a fixed order.
+    pub fn terms(&self) -> impl Iterator<Item = (&Basis, &BigRational)> {
+        self.terms.iter()
+    }
+
     /// The value as a rational, if it has no radical or π part.
     pub fn as_rational(&self) -> Option<BigRational> {
         match self.terms.len() {

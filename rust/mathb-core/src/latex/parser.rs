@@ -119,16 +119,30 @@ impl Parser {
     }
 
     fn list(&mut self) -> PResult<Expr> {
-        let first = self.relation()?;
+        let first = self.union()?;
         if !matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
             return Ok(first);
         }
         let mut items = vec![first];
         while matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
             self.pos += 1;
-            items.push(self.relation()?);
+            items.push(self.union()?);
         }
         Ok(Expr::List(items))
+    }
+
+    fn union(&mut self) -> PResult<Expr> {
+        let first = self.relation()?;
+        let is_cup = |t: Option<&Token>| matches!(t, Some(Token::Cmd(c)) if c == "cup");
+        if !is_cup(self.peek()) {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while is_cup(self.peek()) {
+            self.pos += 1;
+            parts.push(self.relation()?);
+        }
+        Ok(Expr::Union(parts))
     }
 
     fn relation(&mut self) -> PResult<Expr> {
@@ -186,7 +200,7 @@ impl Parser {
             | Some(Token::LParen)
             | Some(Token::LBrace)
             | Some(Token::Word(_)) => true,
-            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime"),
+            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup"),
             _ => false,
         }
     }
@@ -228,6 +242,14 @@ impl Parser {
             Some(Token::Plus) => {
                 self.pos += 1;
                 self.unary()
+            }
+            Some(Token::PlusMinus) => {
+                self.pos += 1;
+                let e = self.unary()?;
+                Ok(Expr::PlusMinus(
+                    Box::new(Expr::Num(zero_literal())),
+                    Box::new(e),
+                ))
             }
             _ => self.power(),
         }
@@ -298,15 +320,8 @@ impl Parser {
             Token::Num(l) => Ok(Expr::Num(l)),
             Token::Ident(s) => Ok(self.symbol(s)),
             Token::Text(t) => Ok(Expr::Text(normalize_text(&t))),
-            Token::LParen => match self.group(&Token::RParen)? {
-                Expr::List(items) => Ok(Expr::Tuple(items)),
-                e => Ok(e),
-            },
+            Token::LParen | Token::LBracket => self.bracketed(tok == Token::LBracket),
             Token::LBrace => self.group(&Token::RBrace),
-            Token::LBracket => match self.group(&Token::RBracket)? {
-                Expr::List(items) => Ok(Expr::Func("[]".into(), items)),
-                e => Ok(e),
-            },
             Token::SetOpen => {
                 if self.eat(&Token::SetClose) {
                     return Ok(Expr::Set(vec![]));
@@ -323,6 +338,36 @@ impl Parser {
             Token::Word(w) => self.word(&w),
             Token::Cmd(c) => self.command(&c),
             other => fail(format!("unexpected {other:?}")),
+        }
+    }
+
+    /// `( … )` / `[ … ]` with either closing bracket: a grouping, a tuple, or an interval
+    /// (two items with at least one square bracket).
+    fn bracketed(&mut self, open_closed: bool) -> PResult<Expr> {
+        self.enter()?;
+        let inner = self.list()?;
+        let close_closed = match self.peek() {
+            Some(Token::RParen) => false,
+            Some(Token::RBracket) => true,
+            other => return fail(format!("expected a closing bracket, found {other:?}")),
+        };
+        self.pos += 1;
+        self.depth -= 1;
+        match inner {
+            Expr::List(mut items) if items.len() == 2 && (open_closed || close_closed) => {
+                let hi = items.pop().expect("two items");
+                let lo = items.pop().expect("two items");
+                Ok(Expr::Interval {
+                    lo: Box::new(lo),
+                    hi: Box::new(hi),
+                    lo_closed: open_closed,
+                    hi_closed: close_closed,
+                })
+            }
+            Expr::List(items) if !open_closed && !close_closed => Ok(Expr::Tuple(items)),
+            Expr::List(items) => Ok(Expr::Func("[]".into(), items)),
+            e if open_closed == close_closed => Ok(e),
+            _ => fail("mismatched brackets"),
         }
     }
 
@@ -477,6 +522,14 @@ fn symbol_key(e: &Expr) -> String {
         Expr::Sym(s) => s.clone(),
         Expr::Num(l) => l.value.to_string(),
         other => format!("{other:?}"),
+    }
+}
+
+fn zero_literal() -> Literal {
+    Literal {
+        value: num_rational::BigRational::from_integer(0.into()),
+        decimal_places: None,
+        significant_digits: 1,
     }
 }
 

@@ -1,0 +1,422 @@
+//! Randomized exact evaluation: two expressions with variables are compared by evaluating both
+//! at pseudo-random points modulo the prime p = 2⁶¹ − 1.
+//!
+//! Rational functions of degree ≤ D that differ agree at a random point with probability
+//! ≤ D/p (Schwartz–Zippel). With D ≤ 2³⁰ enforced and [`TRIALS`] independent points, a wrong
+//! "equal" has probability ≤ 2⁻⁹³. Anything that is not a rational function (sin, log, roots,
+//! symbolic exponents) is evaluated as an *uninterpreted* function — a hash of its name and
+//! argument values — which keeps "equal" sound, but a difference then proves nothing, because
+//! identities such as sin²x + cos²x = 1 are invisible to it.
+
+use crate::expr::{Constant, Expr};
+use crate::normalize::evaluate;
+use crate::number::Exact;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive};
+
+pub const P: u64 = (1u64 << 61) - 1;
+pub const TRIALS: u64 = 3;
+/// Largest total degree for which the probability bound above is claimed.
+pub const MAX_DEGREE: u64 = 1 << 30;
+/// Points tried per trial before giving up when denominators vanish.
+const ATTEMPTS_PER_TRIAL: u64 = 8;
+
+fn mul(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P as u128) as u64
+}
+
+fn add(a: u64, b: u64) -> u64 {
+    let s = a + b; // both < 2⁶¹, no overflow
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
+}
+
+fn neg(a: u64) -> u64 {
+    if a == 0 {
+        0
+    } else {
+        P - a
+    }
+}
+
+fn pow(mut base: u64, mut e: u64) -> u64 {
+    let mut acc = 1u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = mul(acc, base);
+        }
+        base = mul(base, base);
+        e >>= 1;
+    }
+    acc
+}
+
+fn inv(a: u64) -> Option<u64> {
+    (a != 0).then(|| pow(a, P - 2))
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a: a fixed, platform-independent string hash (results must not vary between runs).
+fn hash_str(s: &str, seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    splitmix(h)
+}
+
+fn rational_mod(q: &BigRational) -> Option<u64> {
+    let p = BigInt::from(P);
+    let reduce = |n: &BigInt| -> u64 {
+        let r = ((n % &p) + &p) % &p;
+        r.to_u64().expect("reduced below p")
+    };
+    let num = reduce(q.numer());
+    let den = reduce(q.denom());
+    Some(mul(num, inv(den)?))
+}
+
+/// Value of an expression at one point, with its degree bound and whether an uninterpreted
+/// function was involved.
+#[derive(Clone, Copy, Debug)]
+struct Value {
+    v: u64,
+    degree: u64,
+    opaque: bool,
+}
+
+impl Value {
+    fn constant(v: u64) -> Self {
+        Value {
+            v,
+            degree: 0,
+            opaque: false,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum EvalError {
+    /// A denominator vanished at this point; another point may work.
+    ZeroDivision,
+    /// The expression is not a scalar (a set, a relation, text…) or exceeds the bounds.
+    Unsupported,
+}
+
+struct Point {
+    seed: u64,
+}
+
+impl Point {
+    fn symbol(&self, name: &str) -> u64 {
+        hash_str(name, self.seed) % P
+    }
+
+    fn opaque(&self, name: &str, args: &[u64]) -> u64 {
+        let mut h = hash_str(name, self.seed ^ 0x5bd1_e995);
+        for a in args {
+            h = splitmix(h ^ a);
+        }
+        h % P
+    }
+}
+
+fn exact_value(x: &Exact, pt: &Point) -> Result<Value, EvalError> {
+    let mut out = Value::constant(0);
+    for (basis, q) in x.terms() {
+        let mut t = rational_mod(q).ok_or(EvalError::Unsupported)?;
+        let mut opaque = false;
+        if basis.radicand != 1u32.into() {
+            // √r as an opaque constant: consistent on both sides, proves equality only.
+            t = mul(
+                t,
+                pt.opaque("sqrt", &[(&basis.radicand % P).to_u64().unwrap_or(0)]),
+            );
+            opaque = true;
+        }
+        let pi = pt.symbol("\\pi");
+        let k = basis.pi_power;
+        let pik = if k >= 0 {
+            pow(pi, k as u64)
+        } else {
+            inv(pow(pi, (-k) as u64)).ok_or(EvalError::ZeroDivision)?
+        };
+        t = mul(t, pik);
+        out.v = add(out.v, t);
+        out.degree = out.degree.max(k.unsigned_abs() as u64);
+        out.opaque |= opaque;
+    }
+    Ok(out)
+}
+
+fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
+    if depth > 200 {
+        return Err(EvalError::Unsupported);
+    }
+    // Numeric subtrees go through exact arithmetic first (√8 = 2√2, 2^10 = 1024).
+    if let Ok(x) = evaluate(e) {
+        return exact_value(&x, pt);
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Sym(name) => Ok(Value {
+            v: pt.symbol(name),
+            degree: 1,
+            // i² = −1 is invisible here, so a difference involving i proves nothing.
+            opaque: name == "i",
+        }),
+        Expr::Const(Constant::Pi) => Ok(Value {
+            v: pt.symbol("\\pi"),
+            degree: 1,
+            opaque: false,
+        }),
+        Expr::Const(Constant::E) => Ok(Value {
+            v: pt.symbol("\\e"),
+            degree: 1,
+            opaque: false,
+        }),
+        Expr::Num(l) => rational_mod(&l.value)
+            .map(Value::constant)
+            .ok_or(EvalError::Unsupported),
+        Expr::Neg(a) => {
+            let a = eval(a, pt, d)?;
+            Ok(Value { v: neg(a.v), ..a })
+        }
+        Expr::Add(terms) => {
+            let mut acc = Value::constant(0);
+            for t in terms {
+                let t = eval(t, pt, d)?;
+                acc = Value {
+                    v: add(acc.v, t.v),
+                    degree: acc.degree.max(t.degree),
+                    opaque: acc.opaque | t.opaque,
+                };
+            }
+            Ok(acc)
+        }
+        Expr::Mul(factors) => {
+            let mut acc = Value::constant(1);
+            for f in factors {
+                let f = eval(f, pt, d)?;
+                acc = product(acc, f)?;
+            }
+            Ok(acc)
+        }
+        Expr::Div(a, b) => {
+            let (a, b) = (eval(a, pt, d)?, eval(b, pt, d)?);
+            let r = inv(b.v).ok_or(EvalError::ZeroDivision)?;
+            product(a, Value { v: r, ..b })
+        }
+        Expr::Pow(base, exp) => {
+            let b = eval(base, pt, d)?;
+            if let Some(n) = small_integer(exp) {
+                let degree = b
+                    .degree
+                    .checked_mul(n.unsigned_abs())
+                    .ok_or(EvalError::Unsupported)?;
+                if degree > MAX_DEGREE {
+                    return Err(EvalError::Unsupported);
+                }
+                let v = pow(b.v, n.unsigned_abs());
+                let v = if n < 0 {
+                    inv(v).ok_or(EvalError::ZeroDivision)?
+                } else {
+                    v
+                };
+                return Ok(Value { v, degree, ..b });
+            }
+            let x = eval(exp, pt, d)?;
+            Ok(opaque_value(pt, "pow", &[b, x]))
+        }
+        Expr::Root(a, n) => {
+            let a = eval(a, pt, d)?;
+            Ok(opaque_value(pt, &format!("root{n}"), &[a]))
+        }
+        Expr::Func(name, args) => {
+            let mut vals = Vec::with_capacity(args.len());
+            for a in args {
+                vals.push(eval(a, pt, d)?);
+            }
+            Ok(opaque_value(pt, name, &vals))
+        }
+        _ => Err(EvalError::Unsupported),
+    }
+}
+
+fn product(a: Value, b: Value) -> Result<Value, EvalError> {
+    let degree = a.degree + b.degree;
+    if degree > MAX_DEGREE {
+        return Err(EvalError::Unsupported);
+    }
+    Ok(Value {
+        v: mul(a.v, b.v),
+        degree,
+        opaque: a.opaque | b.opaque,
+    })
+}
+
+fn opaque_value(pt: &Point, name: &str, args: &[Value]) -> Value {
+    let vals: Vec<u64> = args.iter().map(|a| a.v).collect();
+    Value {
+        v: pt.opaque(name, &vals),
+        degree: 1,
+        opaque: true,
+    }
+}
+
+/// An exponent that is a literal integer (possibly negated), bounded so powers stay cheap.
+fn small_integer(e: &Expr) -> Option<i64> {
+    let q = evaluate(e).ok()?.as_rational()?;
+    if !q.is_integer() || q.abs() > BigRational::from_integer(BigInt::from(1u64 << 20)) {
+        return None;
+    }
+    q.to_integer().to_i64()
+}
+
+/// Outcome of a randomized comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Equal at every trial point: equal with error probability ≤ 2⁻⁹³.
+    Equal,
+    /// Different at a point and both sides are rational functions: certainly different.
+    Different,
+    /// Different at a point but uninterpreted functions are involved: no conclusion.
+    Inconclusive,
+    /// Not scalar expressions, or beyond the bounds.
+    Unsupported,
+}
+
+/// Runs `f` at successive points of each trial until it evaluates, and reports per trial
+/// whether the two evaluations agree.
+fn trials<F>(mut f: F) -> Outcome
+where
+    F: FnMut(&Point) -> Result<(bool, bool), EvalError>,
+{
+    for trial in 0..TRIALS {
+        let mut done = false;
+        for attempt in 0..ATTEMPTS_PER_TRIAL {
+            let pt = Point {
+                seed: splitmix(trial * 1_000_003 + attempt),
+            };
+            match f(&pt) {
+                Ok((same, opaque)) => {
+                    if !same {
+                        return if opaque {
+                            Outcome::Inconclusive
+                        } else {
+                            Outcome::Different
+                        };
+                    }
+                    done = true;
+                    break;
+                }
+                Err(EvalError::ZeroDivision) => continue,
+                Err(EvalError::Unsupported) => return Outcome::Unsupported,
+            }
+        }
+        if !done {
+            return Outcome::Unsupported;
+        }
+    }
+    Outcome::Equal
+}
+
+/// Compares two scalar expressions as rational functions of their variables.
+pub fn compare_expressions(a: &Expr, b: &Expr) -> Outcome {
+    trials(|pt| {
+        let (x, y) = (eval(a, pt, 0)?, eval(b, pt, 0)?);
+        Ok((x.v == y.v, x.opaque || y.opaque))
+    })
+}
+
+/// Compares two equations `l₁ = r₁` and `l₂ = r₂` by whether l₁ − r₁ and l₂ − r₂ are
+/// proportional (same solution set). `Different` is only reported for linear equations,
+/// where non-proportional means a different solution set.
+pub fn compare_equations(a: (&Expr, &Expr), b: (&Expr, &Expr)) -> Outcome {
+    let diff = |(l, r): (&Expr, &Expr), pt: &Point| -> Result<Value, EvalError> {
+        let (l, r) = (eval(l, pt, 0)?, eval(r, pt, 0)?);
+        Ok(Value {
+            v: add(l.v, neg(r.v)),
+            degree: l.degree.max(r.degree),
+            opaque: l.opaque | r.opaque,
+        })
+    };
+    // Reference point: both sides nonzero there, giving the ratio to check elsewhere.
+    let reference = Point {
+        seed: splitmix(0xA11CE),
+    };
+    let (fa0, fb0) = match (diff(a, &reference), diff(b, &reference)) {
+        (Ok(x), Ok(y)) if x.v != 0 && y.v != 0 => (x, y),
+        _ => return Outcome::Unsupported,
+    };
+    trials(|pt| {
+        let (fa, fb) = (diff(a, pt)?, diff(b, pt)?);
+        // fa/fb == fa0/fb0  ⇔  fa·fb0 == fb·fa0
+        let nonlinear = fa.degree > 1 || fb.degree > 1;
+        Ok((
+            mul(fa.v, fb0.v) == mul(fb.v, fa0.v),
+            fa.opaque || fb.opaque || fa0.opaque || fb0.opaque || nonlinear,
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::latex::parse_answer;
+
+    fn cmp(a: &str, b: &str) -> Outcome {
+        compare_expressions(&parse_answer(a).unwrap(), &parse_answer(b).unwrap())
+    }
+
+    #[test]
+    fn polynomial_identities() {
+        assert_eq!(cmp("x^2-1", "(x-1)(x+1)"), Outcome::Equal);
+        assert_eq!(cmp("\\frac{x^2-1}{x-1}", "x+1"), Outcome::Equal);
+        assert_eq!(cmp("(a+b)^2", "a^2+2ab+b^2"), Outcome::Equal);
+        assert_eq!(cmp("2\\pi r", "2r\\pi"), Outcome::Equal);
+        assert_eq!(cmp("x^2+1", "x^2-1"), Outcome::Different);
+        assert_eq!(cmp("x", "y"), Outcome::Different);
+    }
+
+    #[test]
+    fn opaque_functions_prove_only_equality() {
+        assert_eq!(cmp("\\sin x + 1", "1 + \\sin x"), Outcome::Equal);
+        assert_eq!(cmp("\\sqrt{8}x", "2\\sqrt{2}x"), Outcome::Equal);
+        assert_eq!(cmp("\\sin^2 x + \\cos^2 x", "1"), Outcome::Inconclusive);
+    }
+
+    #[test]
+    fn equations_by_proportionality() {
+        let eq = |s: &str| match parse_answer(s).unwrap() {
+            Expr::Rel(v, _) => (v[0].clone(), v[1].clone()),
+            other => panic!("{other:?}"),
+        };
+        let (a, b, c) = (eq("y = 2x + 1"), eq("2x + 1 = y"), eq("y - 2x - 1 = 0"));
+        assert_eq!(
+            compare_equations((&a.0, &a.1), (&b.0, &b.1)),
+            Outcome::Equal
+        );
+        assert_eq!(
+            compare_equations((&a.0, &a.1), (&c.0, &c.1)),
+            Outcome::Equal
+        );
+        let d = eq("y = 2x + 2");
+        assert_eq!(
+            compare_equations((&a.0, &a.1), (&d.0, &d.1)),
+            Outcome::Different
+        );
+    }
+}
