@@ -4,7 +4,7 @@
 //! [`DecimalPolicy`]; everything else is compared structurally after canonicalization, and
 //! what the core cannot settle is `Undecided` — never a guess.
 
-use crate::expr::{Expr, RelOp};
+use crate::expr::{Constant, Expr, RelOp};
 use crate::modular::{compare_equations, compare_expressions, Outcome};
 use crate::normalize::{as_decimal_literal, canonical, evaluate, is_numeric, NotExact};
 use crate::number::Exact;
@@ -26,6 +26,8 @@ pub enum DecimalPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Options {
     pub decimal: DecimalPolicy,
+    /// Read a one-variable inequality as its solution set, so `x > 2` matches `(2, \infty)`.
+    pub relation_as_set: bool,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
             decimal: DecimalPolicy::Rounded {
                 min_significant_digits: 3,
             },
+            relation_as_set: true,
         }
     }
 }
@@ -88,6 +91,14 @@ fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judge
     if canonical(gold) == canonical(answer) {
         return judged(Status::Correct, "identical after normalization");
     }
+    let both_pairs = matches!((gold, answer), (Expr::Tuple(_), Expr::Tuple(_)));
+    if opts.relation_as_set && !both_pairs {
+        if let (Some(g), Some(a)) = (solution_set(gold), solution_set(answer)) {
+            if let Some(j) = compare_collections(&g, &a, opts, d) {
+                return j;
+            }
+        }
+    }
     if let Some(j) = compare_collections(gold, answer, opts, d) {
         return j;
     }
@@ -123,6 +134,90 @@ fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judge
         };
     }
     judged(Status::Undecided, "not decidable by the exact core")
+}
+
+fn infinity(negative: bool) -> Expr {
+    let inf = Expr::Const(Constant::Infinity);
+    if negative {
+        Expr::Neg(Box::new(inf))
+    } else {
+        inf
+    }
+}
+
+fn interval(lo: Expr, hi: Expr, lo_closed: bool, hi_closed: bool) -> Expr {
+    Expr::Interval {
+        lo: Box::new(lo),
+        hi: Box::new(hi),
+        lo_closed,
+        hi_closed,
+    }
+}
+
+/// The solution set of a one-variable inequality as an interval (or union), intervals and
+/// unions as they are, and ℝ as (−∞, ∞); `None` for anything else.
+fn solution_set(e: &Expr) -> Option<Expr> {
+    use RelOp::*;
+    match e {
+        Expr::Interval { .. } => Some(e.clone()),
+        // (a, b) is a pair or an open interval; next to an inequality it is the interval.
+        Expr::Tuple(v) if v.len() == 2 => Some(interval(v[0].clone(), v[1].clone(), false, false)),
+        Expr::Sym(s) if s == "mathbb{R}" => {
+            Some(interval(infinity(true), infinity(false), false, false))
+        }
+        Expr::Union(parts) => parts
+            .iter()
+            .map(solution_set)
+            .collect::<Option<Vec<_>>>()
+            .map(Expr::Union),
+        Expr::List(parts) if parts.iter().all(|p| matches!(p, Expr::Rel(..))) => parts
+            .iter()
+            .map(solution_set)
+            .collect::<Option<Vec<_>>>()
+            .map(Expr::Union),
+        Expr::Rel(v, ops) if ops.len() == 1 => {
+            let (var_left, bound) = match (&v[0], &v[1]) {
+                (Expr::Sym(_), b) if is_numeric(b) => (true, b.clone()),
+                (b, Expr::Sym(_)) if is_numeric(b) => (false, b.clone()),
+                _ => return None,
+            };
+            // Normalize to "x op bound".
+            let op = if var_left { ops[0] } else { flip(ops[0]) };
+            match op {
+                Gt => Some(interval(bound, infinity(false), false, false)),
+                Ge => Some(interval(bound, infinity(false), true, false)),
+                Lt => Some(interval(infinity(true), bound, false, false)),
+                Le => Some(interval(infinity(true), bound, false, true)),
+                Eq | Ne => None,
+            }
+        }
+        Expr::Rel(v, ops) if ops.len() == 2 && matches!(v[1], Expr::Sym(_)) => {
+            let (lo, hi) = (&v[0], &v[2]);
+            if !is_numeric(lo) || !is_numeric(hi) {
+                return None;
+            }
+            match (ops[0], ops[1]) {
+                (Lt | Le, Lt | Le) => {
+                    Some(interval(lo.clone(), hi.clone(), ops[0] == Le, ops[1] == Le))
+                }
+                (Gt | Ge, Gt | Ge) => {
+                    Some(interval(hi.clone(), lo.clone(), ops[1] == Ge, ops[0] == Ge))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn flip(op: RelOp) -> RelOp {
+    match op {
+        RelOp::Lt => RelOp::Gt,
+        RelOp::Gt => RelOp::Lt,
+        RelOp::Le => RelOp::Ge,
+        RelOp::Ge => RelOp::Le,
+        other => other,
+    }
 }
 
 /// A single scalar quantity: numbers, symbols, operators and functions — no relation,
@@ -251,6 +346,23 @@ fn compare_collections(gold: &Expr, answer: &Expr, opts: &Options, d: usize) -> 
             ));
         }
         (Expr::Union(g), Expr::Union(a)) => return Some(unordered(g, a, opts, d)),
+        (Expr::Matrix(g), Expr::Matrix(a)) => {
+            if g.len() != a.len() || g[0].len() != a[0].len() {
+                return Some(judged(Status::Incorrect, "matrices of different shapes"));
+            }
+            let pairs = g.iter().flatten().zip(a.iter().flatten());
+            return Some(all_of(
+                pairs.map(|(x, y)| compare_at(x, y, opts, d)),
+                "matrix",
+            ));
+        }
+        // A column or row vector written as a tuple.
+        (Expr::Matrix(m), Expr::Tuple(v)) | (Expr::Tuple(v), Expr::Matrix(m))
+            if m.len() == 1 || m[0].len() == 1 =>
+        {
+            let cells: Vec<Expr> = m.iter().flatten().cloned().collect();
+            return Some(ordered(&cells, v, opts, d));
+        }
         _ => {}
     }
     match (elements(gold), elements(answer)) {
@@ -553,6 +665,7 @@ mod tests {
         assert_eq!(cmp("\\sqrt{2}", "1.414"), Status::Correct);
         let strict = Options {
             decimal: DecimalPolicy::Exact,
+            ..Options::default()
         };
         let j = compare(
             &parse_answer("1/3").unwrap(),
@@ -600,6 +713,34 @@ mod tests {
             Status::Correct
         );
         assert_eq!(cmp("\\text{Monday}", "Monday"), Status::Correct);
+        assert_eq!(cmp("(2, \\infty)", "x > 2"), Status::Correct);
+        assert_eq!(cmp("x > 2", "2 < x"), Status::Correct);
+        assert_eq!(cmp("[2, \\infty)", "x > 2"), Status::Incorrect);
+        assert_eq!(cmp("(-1, 3]", "-1 < x \\le 3"), Status::Correct);
+        assert_eq!(cmp("\\mathbb{R}", "(-\\infty, \\infty)"), Status::Correct);
+        assert_eq!(
+            cmp(
+                "(-\\infty, 1) \\cup (2, \\infty)",
+                "x < 1 \\text{ or } x > 2"
+            ),
+            Status::Correct
+        );
         assert_eq!(cmp("\\text{yes}", "\\text{no}"), Status::Incorrect);
+        let m = "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}";
+        assert_eq!(
+            cmp(
+                m,
+                "\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]"
+            ),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp(m, "\\begin{bmatrix} 1 & 2 \\\\ 4 & 3 \\end{bmatrix}"),
+            Status::Incorrect
+        );
+        assert_eq!(
+            cmp("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "(1, 2)"),
+            Status::Correct
+        );
     }
 }

@@ -60,6 +60,8 @@ pub enum Expr {
         lo_closed: bool,
         hi_closed: bool,
     },
+    /// A matrix by rows (`pmatrix`, `bmatrix`, `array`, …).
+    Matrix(Vec<Vec<Expr>>),
     /// `A \cup B \cup …`.
     Union(Vec<Expr>),
     /// Braced set `\{a, b\}`.
@@ -93,6 +95,7 @@ impl Expr {
             | Expr::Set(v)
             | Expr::List(v)
             | Expr::Union(v) => v.iter().map(Expr::depth).max().unwrap_or(0),
+            Expr::Matrix(rows) => rows.iter().flatten().map(Expr::depth).max().unwrap_or(0),
         }
     }
 }

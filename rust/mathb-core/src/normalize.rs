@@ -78,6 +78,7 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
         Expr::Func(..) | Expr::PlusMinus(..) => Err(OutOfRange),
         Expr::Percent(_) => Err(NotNumeric),
         Expr::Sym(_)
+        | Expr::Matrix(_)
         | Expr::Interval { .. }
         | Expr::Union(_)
         | Expr::Rel(..)
@@ -164,6 +165,11 @@ pub fn canonical(e: &Expr) -> Expr {
             lo_closed: *lo_closed,
             hi_closed: *hi_closed,
         },
+        Expr::Matrix(rows) => Expr::Matrix(
+            rows.iter()
+                .map(|r| r.iter().map(canonical).collect())
+                .collect(),
+        ),
         Expr::Union(v) => {
             let mut items: Vec<Expr> = v.iter().map(canonical).collect();
             items.sort_by_cached_key(|x| format!("{x:?}"));

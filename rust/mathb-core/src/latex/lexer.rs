@@ -40,6 +40,13 @@ pub enum Token {
     Percent,
     Pipe,
     PlusMinus,
+    /// `\begin{env}`; the column spec of `array` is skipped.
+    Begin(String),
+    End(String),
+    /// `&` column separator.
+    Amp,
+    /// `\\` row separator.
+    RowSep,
     Rel(RelOp),
 }
 
@@ -186,6 +193,7 @@ impl<'a> Lexer<'a> {
                             }
                         }
                         '%' => Token::Percent,
+                        '&' => Token::Amp,
                         '|' => Token::Pipe,
                         '±' => Token::PlusMinus,
                         '=' => Token::Rel(RelOp::Eq),
@@ -410,7 +418,8 @@ impl<'a> Lexer<'a> {
                 '{' => self.tokens.push(Token::SetOpen),
                 '}' => self.tokens.push(Token::SetClose),
                 '%' => self.tokens.push(Token::Percent),
-                '$' | '\\' => {}
+                '\\' => self.tokens.push(Token::RowSep),
+                '$' => {}
                 '(' | ')' | '[' | ']' => {} // math-mode delimiters \( \) \[ \]
                 '|' => self.tokens.push(Token::Pipe),
                 _ => return err(format!("unknown command \\{first}")),
@@ -438,6 +447,24 @@ impl<'a> Lexer<'a> {
                 self.tokens.push(Token::Ident(content.to_string()));
             } else if !content.is_empty() {
                 self.tokens.push(Token::Text(content.to_string()));
+            }
+            return Ok(());
+        }
+        if name == "begin" || name == "end" {
+            let env = self.braced_raw()?.trim().to_string();
+            if name == "begin" {
+                if env == "array" {
+                    self.braced_raw()?; // column spec such as {cc}
+                }
+                self.tokens.push(Token::Begin(env));
+            } else {
+                self.tokens.push(Token::End(env));
+            }
+            return Ok(());
+        }
+        if matches!(name.as_str(), "hline" | "cline") {
+            if name == "cline" {
+                self.braced_raw()?;
             }
             return Ok(());
         }

@@ -336,6 +336,7 @@ impl Parser {
                 Ok(Expr::Func("abs".into(), vec![inner]))
             }
             Token::Word(w) => self.word(&w),
+            Token::Begin(env) => self.environment(&env),
             Token::Cmd(c) => self.command(&c),
             other => fail(format!("unexpected {other:?}")),
         }
@@ -369,6 +370,49 @@ impl Parser {
             e if open_closed == close_closed => Ok(e),
             _ => fail("mismatched brackets"),
         }
+    }
+
+    /// Matrix environments: cells split by `&`, rows by `\\`.
+    fn environment(&mut self, env: &str) -> PResult<Expr> {
+        const MATRICES: [&str; 7] = [
+            "matrix",
+            "pmatrix",
+            "bmatrix",
+            "Bmatrix",
+            "smallmatrix",
+            "array",
+            "psmallmatrix",
+        ];
+        if !MATRICES.contains(&env) {
+            return fail(format!("unsupported environment {env}"));
+        }
+        self.enter()?;
+        let mut rows: Vec<Vec<Expr>> = Vec::new();
+        let mut row: Vec<Expr> = Vec::new();
+        loop {
+            match self.peek() {
+                Some(Token::End(e)) if e == env => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(Token::RowSep) => {
+                    self.pos += 1;
+                    rows.push(std::mem::take(&mut row));
+                }
+                Some(Token::Amp) => self.pos += 1,
+                None => return fail(format!("unterminated {env}")),
+                _ => row.push(self.union()?),
+            }
+        }
+        if !row.is_empty() {
+            rows.push(row);
+        }
+        rows.retain(|r| !r.is_empty());
+        self.depth -= 1;
+        if rows.is_empty() || rows.iter().any(|r| r.len() != rows[0].len()) {
+            return fail("ragged or empty matrix");
+        }
+        Ok(Expr::Matrix(rows))
     }
 
     fn symbol(&mut self, name: String) -> Expr {
