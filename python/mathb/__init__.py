@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError
+from typing import Literal
 from importlib.metadata import version as _dist_version
 
 from . import _core
@@ -25,6 +26,7 @@ from ._core import (
 from .metrics import pass_at_k
 
 __version__: str = _core.__version__
+DecimalPolicy = Literal["rounded", "exact"]
 
 try:
     _installed = _dist_version("mathb")
@@ -37,10 +39,21 @@ if _installed != __version__:
     )
 
 
-def verify(gold: str, answer: str, *, decimal: str = "rounded", min_significant_digits: int = 3) -> bool:
+def verify(
+    gold: str,
+    answer: str,
+    *,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    relation_as_set: bool = True,
+) -> bool:
     """True when `answer` (an already-extracted final answer) equals `gold`."""
     return _core.verify_answer(
-        gold, answer, decimal=decimal, min_significant_digits=min_significant_digits
+        gold,
+        answer,
+        decimal=decimal,
+        min_significant_digits=min_significant_digits,
+        relation_as_set=relation_as_set,
     ).correct
 
 

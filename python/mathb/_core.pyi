@@ -40,6 +40,7 @@ def grade(
     *,
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    relation_as_set: bool = True,
 ) -> Verdict:
     """Grades a model completion against a gold answer."""
 
@@ -49,6 +50,7 @@ def verify_answer(
     *,
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    relation_as_set: bool = True,
 ) -> Verdict:
     """Judges an already-extracted answer string against a gold answer."""
 
@@ -59,6 +61,7 @@ def grade_batch(
     threads: int | None = None,
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    relation_as_set: bool = True,
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""
 

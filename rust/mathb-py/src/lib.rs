@@ -68,7 +68,7 @@ impl PyVerdict {
     }
 }
 
-fn options(decimal: &str, min_significant_digits: u32) -> PyResult<Options> {
+fn options(decimal: &str, min_significant_digits: u32, relation_as_set: bool) -> PyResult<Options> {
     let decimal = match decimal {
         "rounded" => DecimalPolicy::Rounded {
             min_significant_digits,
@@ -80,7 +80,10 @@ fn options(decimal: &str, min_significant_digits: u32) -> PyResult<Options> {
             )))
         }
     };
-    Ok(Options { decimal })
+    Ok(Options {
+        decimal,
+        relation_as_set,
+    })
 }
 
 fn wrap(v: mathb_core::Verdict) -> PyVerdict {
@@ -89,15 +92,16 @@ fn wrap(v: mathb_core::Verdict) -> PyVerdict {
 
 /// Grades a model completion against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3))]
+#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
 fn grade(
     py: Python<'_>,
     gold: &str,
     completion: &str,
     decimal: &str,
     min_significant_digits: u32,
+    relation_as_set: bool,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set)?;
     let (gold, completion) = (gold.to_owned(), completion.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::grade(&gold, &completion, &opts)),
@@ -106,15 +110,16 @@ fn grade(
 
 /// Judges an already-extracted answer string against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3))]
+#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
 fn verify_answer(
     py: Python<'_>,
     gold: &str,
     answer: &str,
     decimal: &str,
     min_significant_digits: u32,
+    relation_as_set: bool,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set)?;
     let (gold, answer) = (gold.to_owned(), answer.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::verify(&gold, &answer, &opts)),
@@ -123,7 +128,7 @@ fn verify_answer(
 
 /// Grades many pairs in parallel with the GIL released.
 #[pyfunction]
-#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3))]
+#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
 fn grade_batch(
     py: Python<'_>,
     golds: Vec<String>,
@@ -131,8 +136,9 @@ fn grade_batch(
     threads: Option<usize>,
     decimal: &str,
     min_significant_digits: u32,
+    relation_as_set: bool,
 ) -> PyResult<Vec<PyVerdict>> {
-    let opts = options(decimal, min_significant_digits)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set)?;
     let threads = parallelism::effective_threads(threads);
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
