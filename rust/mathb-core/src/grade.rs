@@ -30,6 +30,24 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     let Some(gold_ans) = extract_answer_string(gold) else {
         return Verdict::new(Status::Undecided, "gold answer is empty", extracted);
     };
+    if let Some(letter) = choice_letter(&gold_ans.text, true) {
+        return match choice_letter(&extraction.text, false) {
+            Some(given) if given == letter => {
+                Verdict::new(Status::Correct, "same choice letter", extracted)
+            }
+            Some(given) => Verdict::new(
+                Status::Incorrect,
+                format!("choice {given} given, {letter} expected"),
+                extracted,
+            ),
+            // It may be the option's value; without the options that cannot be checked.
+            None => Verdict::new(
+                Status::Undecided,
+                "answer names no choice letter",
+                extracted,
+            ),
+        };
+    }
     let gold_expr = match parse_answer(&gold_ans.text) {
         Ok(e) => e,
         Err(msg) => {
@@ -54,6 +72,29 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     Verdict::new(status, reason, extracted)
 }
 
+/// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, and — when
+/// `whole` is false — also a letter that leads a longer answer, `C) 1000` or `(C) 1000`.
+fn choice_letter(text: &str, whole: bool) -> Option<char> {
+    let mut t = text.trim();
+    for wrapper in ["\\textbf{", "\\text{", "\\mathrm{"] {
+        if let Some(inner) = t.strip_prefix(wrapper).and_then(|r| r.strip_suffix('}')) {
+            t = inner.trim();
+        }
+    }
+    let t = t.strip_prefix('(').unwrap_or(t).trim_start();
+    let mut chars = t.chars();
+    let letter = chars.next().filter(|c| ('A'..='J').contains(c))?;
+    let rest = chars.as_str().trim_start();
+    let rest = rest.strip_prefix(')').unwrap_or(rest).trim();
+    if rest.is_empty() {
+        return Some(letter);
+    }
+    // "C) 1000", "C. 1000", "C: 1000": a letter followed by its option text.
+    let after = &t[1..];
+    let delimited = after.starts_with(')') || after.starts_with('.') || after.starts_with(':');
+    (!whole && delimited).then_some(letter)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +116,26 @@ mod tests {
             grade(solution, "The final answer is 1000", &o).status,
             Status::Correct
         );
+    }
+
+    #[test]
+    fn multiple_choice() {
+        let o = Options::default();
+        assert!(verify("C", "C", &o).is_correct());
+        assert!(verify("(C)", "\\text{(C)}", &o).is_correct());
+        assert!(grade("C", "The answer is C) 1000.", &o).is_correct());
+        assert!(grade("C", "so \\boxed{(C) 1000}", &o).is_correct());
+        assert_eq!(
+            grade("C", "The answer is (D) 12.", &o).status,
+            Status::Incorrect
+        );
+        assert_eq!(
+            grade("C", "The answer is 1000.", &o).status,
+            Status::Undecided
+        );
+        // A lone capital letter that is not a choice stays algebra: gold "x" is not a choice.
+        assert_eq!(choice_letter("x", true), None);
+        assert_eq!(choice_letter("A + 1", true), None);
     }
 
     #[test]
