@@ -27,6 +27,7 @@ from .metrics import pass_at_k
 
 __version__: str = _core.__version__
 DecimalPolicy = Literal["rounded", "exact"]
+ExtractMode = Literal["strict", "standard", "lenient"]
 
 try:
     _installed = _dist_version("mathb")
@@ -46,6 +47,7 @@ def verify(
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
+    extract: ExtractMode = "standard",
 ) -> bool:
     """True when `answer` (an already-extracted final answer) equals `gold`."""
     return _core.verify_answer(
@@ -54,6 +56,7 @@ def verify(
         decimal=decimal,
         min_significant_digits=min_significant_digits,
         relation_as_set=relation_as_set,
+        extract=extract,
     ).correct
 
 

@@ -9,6 +9,7 @@ __version__: str
 
 Status = Literal["correct", "incorrect", "no_answer", "undecided"]
 DecimalPolicy = Literal["rounded", "exact"]
+ExtractMode = Literal["strict", "standard", "lenient"]
 
 class MathbError(Exception):
     """Base class of every error raised by mathb."""
@@ -41,6 +42,7 @@ def grade(
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
+    extract: ExtractMode = "standard",
 ) -> Verdict:
     """Grades a model completion against a gold answer."""
 
@@ -51,6 +53,7 @@ def verify_answer(
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
+    extract: ExtractMode = "standard",
 ) -> Verdict:
     """Judges an already-extracted answer string against a gold answer."""
 
@@ -62,10 +65,13 @@ def grade_batch(
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
+    extract: ExtractMode = "standard",
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""
 
-def extract_final_answer(completion: str) -> tuple[str, str] | None:
+def extract_final_answer(
+    completion: str, *, extract: ExtractMode = "standard"
+) -> tuple[str, str] | None:
     """(answer text, method) of the completion's final answer, or None."""
 
 def pass_at_k_array(

@@ -1,7 +1,7 @@
 //! Parallel grading of batches with rayon; results are independent of the thread count.
 
-use crate::equiv::Options;
 use crate::grade::grade;
+use crate::options::Options;
 use crate::verdict::Verdict;
 use rayon::prelude::*;
 

@@ -8,38 +8,10 @@ use crate::expr::{Constant, Expr, RelOp};
 use crate::modular::{compare_equations, compare_expressions, Outcome};
 use crate::normalize::{as_decimal_literal, canonical, evaluate, is_numeric, NotExact};
 use crate::number::Exact;
+use crate::options::{DecimalPolicy, Options};
 use crate::verdict::Status;
 use num_bigint::BigInt;
 use num_rational::BigRational;
-
-/// How a decimal answer is judged against an exact value (or the reverse).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DecimalPolicy {
-    /// A decimal matches only the exact same number (`0.333` ≠ `1/3`).
-    Exact,
-    /// A decimal written with p places matches an exact value that rounds to it at p places
-    /// (|d − v| ≤ ½·10⁻ᵖ), provided it has at least this many significant digits. Two decimals
-    /// are always compared exactly, so `1e-7` never matches `2e-7`.
-    Rounded { min_significant_digits: u32 },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Options {
-    pub decimal: DecimalPolicy,
-    /// Read a one-variable inequality as its solution set, so `x > 2` matches `(2, \infty)`.
-    pub relation_as_set: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            decimal: DecimalPolicy::Rounded {
-                min_significant_digits: 3,
-            },
-            relation_as_set: true,
-        }
-    }
-}
 
 /// A comparison result: status plus a short human reason.
 pub type Judgement = (Status, String);
@@ -64,7 +36,7 @@ fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judge
     // `x = 5` against `5`, and `x = 5` against `x = 5`: compare the values.
     match (assignment(gold), assignment(answer)) {
         (Some((gv, gval)), Some((av, aval))) => {
-            if gv != av {
+            if gv != av && !gv.is_empty() && !av.is_empty() {
                 return judged(
                     Status::Incorrect,
                     format!("answers name different variables ({gv} vs {av})"),
@@ -188,7 +160,7 @@ fn solution_set(e: &Expr) -> Option<Expr> {
                 Ge => Some(interval(bound, infinity(false), true, false)),
                 Lt => Some(interval(infinity(true), bound, false, false)),
                 Le => Some(interval(infinity(true), bound, false, true)),
-                Eq | Ne => None,
+                Eq | Ne | In => None,
             }
         }
         Expr::Rel(v, ops) if ops.len() == 2 && matches!(v[1], Expr::Sym(_)) => {
@@ -486,15 +458,23 @@ fn perfect_matching(adj: &[Vec<bool>]) -> bool {
     (0..n).all(|u| augment(u, adj, &mut vec![false; n], &mut owner))
 }
 
-/// `x = value` with a single symbol on the left: the variable name and the value.
+/// The value an answer states about one variable: `x = 5`, `x \\in (1, 2)`, or the result of
+/// a chain of computations `\\binom{10}{4} = 210` / `x = 3 + 4 = 7` (the last member).
+/// Returns the variable name ("" for a pure chain) and the value.
 fn assignment(e: &Expr) -> Option<(&str, &Expr)> {
-    match e {
-        Expr::Rel(operands, ops) if ops.as_slice() == [RelOp::Eq] => {
-            match (&operands[0], &operands[1]) {
-                (Expr::Sym(name), value) if is_numeric(value) => Some((name.as_str(), value)),
-                _ => None,
-            }
-        }
+    let Expr::Rel(operands, ops) = e else {
+        return None;
+    };
+    let last = operands.last()?;
+    if let (Expr::Sym(name), [RelOp::In]) = (&operands[0], ops.as_slice()) {
+        return Some((name.as_str(), last));
+    }
+    if !ops.iter().all(|op| *op == RelOp::Eq) || !operands[1..].iter().all(is_numeric) {
+        return None;
+    }
+    match &operands[0] {
+        Expr::Sym(name) => Some((name.as_str(), last)),
+        first if is_numeric(first) => Some(("", last)),
         _ => None,
     }
 }
@@ -543,7 +523,30 @@ fn hundred() -> Expr {
     })
 }
 
+fn infinite_sign(e: &Expr) -> Option<bool> {
+    match e {
+        Expr::Const(Constant::Infinity) => Some(true),
+        Expr::Neg(a) => infinite_sign(a).map(|s| !s),
+        _ => None,
+    }
+}
+
 fn compare_numbers(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
+    match (infinite_sign(gold), infinite_sign(answer)) {
+        (Some(g), Some(a)) if g == a => return judged(Status::Correct, "same infinity"),
+        (Some(_), Some(_)) => return judged(Status::Incorrect, "infinities of opposite sign"),
+        (Some(_), None) | (None, Some(_)) => {
+            let finite = if infinite_sign(gold).is_some() {
+                answer
+            } else {
+                gold
+            };
+            if evaluate(finite).is_ok() {
+                return judged(Status::Incorrect, "infinite against finite");
+            }
+        }
+        (None, None) => {}
+    }
     let (g, a) = match (evaluate(gold), evaluate(answer)) {
         (Ok(g), Ok(a)) => (g, a),
         (Err(NotExact::NotNumeric), _) | (_, Err(NotExact::NotNumeric)) => {
@@ -726,6 +729,12 @@ mod tests {
             Status::Correct
         );
         assert_eq!(cmp("\\text{yes}", "\\text{no}"), Status::Incorrect);
+        assert_eq!(cmp("(-2, 4)", "x \\in (-2, 4)"), Status::Correct);
+        assert_eq!(cmp("(-2, 4)", "(-\\infty, 4)"), Status::Incorrect);
+        assert_eq!(cmp("210", "\\binom{10}{4} = 210"), Status::Correct);
+        assert_eq!(cmp("7", "x = 3 + 4 = 7"), Status::Correct);
+        assert_eq!(cmp("2", "2 \\pmod{7}"), Status::Correct);
+        assert_eq!(cmp("9.65", "\\text{\\$}9.65"), Status::Correct);
         let m = "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}";
         assert_eq!(
             cmp(

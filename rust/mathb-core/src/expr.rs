@@ -29,6 +29,8 @@ pub enum RelOp {
     Le,
     Gt,
     Ge,
+    /// Membership, `x \in S`.
+    In,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -9,6 +9,10 @@
 pub enum Method {
     Boxed,
     Anchor,
+    /// The last math segment of the final paragraph (no box, no anchor).
+    LastMath,
+    /// The last number of the final line (lenient mode only).
+    LastNumber,
     /// The whole (short) string is the answer: used for gold answers and `verify`.
     Whole,
 }
@@ -18,6 +22,8 @@ impl Method {
         match self {
             Method::Boxed => "boxed",
             Method::Anchor => "anchor",
+            Method::LastMath => "last_math",
+            Method::LastNumber => "last_number",
             Method::Whole => "whole",
         }
     }
@@ -32,29 +38,139 @@ pub struct Extraction {
 const THINK_END: &str = "</think>";
 const BOX_COMMANDS: [&str; 2] = ["\\boxed", "\\fbox"];
 /// Anchors, lower case; the last occurrence of any of them in the completion wins.
-const ANCHORS: [&str; 4] = [
+/// A bare "answer" counts only when a math delimiter follows it ("Answer $9$").
+const ANCHORS: [&str; 7] = [
+    "####",
     "final answer is",
     "the answer is",
+    "answer is",
     "final answer",
     "answer:",
+    "answer",
 ];
+const MATH_DELIMITERS: [(&str, &str); 4] =
+    [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")];
+
+/// Where answers may be looked for when there is neither a box nor an anchor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ExtractMode {
+    /// Boxes and answer anchors only.
+    Strict,
+    /// Also the last math segment (`$…$`, `\(…\)`, `\[…\]`) of the final paragraph.
+    #[default]
+    Standard,
+    /// Also the last number of the final line of plain text.
+    Lenient,
+}
 
 /// Extracts the final answer of a model completion, or `None` when there is none.
 pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
+    extract_final_answer_with(completion, ExtractMode::default())
+}
+
+/// [`extract_final_answer`] with an explicit fallback mode.
+pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
     let region = match completion.rfind(THINK_END) {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
-    if let Some(text) = last_boxed(region) {
-        return Some(Extraction {
-            text,
-            method: Method::Boxed,
-        });
+    let found = |text: String, method: Method| Some(Extraction { text, method });
+    let boxed = last_boxed(region);
+    let anchored = last_anchored(region);
+    match (boxed, anchored) {
+        // "… \boxed{5}. Wait, that is wrong … so the answer is 7": the later commitment wins.
+        (Some((box_end, _)), Some((anchor_pos, text)))
+            if anchor_pos >= box_end && looks_like_math(&text) =>
+        {
+            found(text, Method::Anchor)
+        }
+        (Some((_, text)), _) => found(text, Method::Boxed),
+        (None, Some((_, text))) => found(text, Method::Anchor),
+        (None, None) => {
+            let paragraph = final_paragraph(region);
+            if mode != ExtractMode::Strict {
+                if let Some(text) = last_math_segment(paragraph) {
+                    return found(text, Method::LastMath);
+                }
+            }
+            if mode == ExtractMode::Lenient {
+                if let Some(text) = last_number(paragraph.lines().last().unwrap_or("")) {
+                    return found(text, Method::LastNumber);
+                }
+            }
+            None
+        }
     }
-    last_anchored(region).map(|text| Extraction {
-        text,
-        method: Method::Anchor,
-    })
+}
+
+/// Whether anchored text can be a committed answer (a digit or math), not "correct" or "wrong".
+fn looks_like_math(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || c == '\\' || c == '^' || c == '=')
+        || text.chars().count() <= 2
+}
+
+/// Text after the last blank line, ignoring trailing blank lines.
+fn final_paragraph(s: &str) -> &str {
+    let t = s.trim_end();
+    match t.rfind("\n\n") {
+        Some(i) => &t[i + 2..],
+        None => t,
+    }
+}
+
+/// The last math segment of `s`; a chain `a = b = c` inside it is left for the comparison.
+fn last_math_segment(s: &str) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for (open, close) in MATH_DELIMITERS {
+        let mut from = 0;
+        while let Some(i) = find_delimiter(s, open, from) {
+            let body_start = i + open.len();
+            let Some(j) = find_delimiter(s, close, body_start) else {
+                break;
+            };
+            let raw = &s[body_start..j];
+            let body = raw.trim();
+            if !body.is_empty() && best.is_none_or(|(pos, _)| i > pos) && spans_ok(open, raw) {
+                best = Some((i, body));
+            }
+            from = j + close.len();
+        }
+    }
+    best.map(|(_, body)| body.to_string())
+}
+
+/// The last number written in plain text (`1,000.99`, `-3`, `.5`), separators kept for the
+/// parser.
+fn last_number(line: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut end = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
+    let mut start = end;
+    while start > 0 {
+        let c = chars[start - 1].1;
+        let next_is_digit = chars[start].1.is_ascii_digit();
+        if c.is_ascii_digit()
+            || ((c == ',' || c == '.')
+                && next_is_digit
+                && start >= 2
+                && chars[start - 2].1.is_ascii_digit())
+        {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    if start > 0 && chars[start - 1].1 == '.' {
+        start -= 1;
+    }
+    if start > 0 && matches!(chars[start - 1].1, '-' | '−') {
+        start -= 1;
+    }
+    while end + 1 < chars.len() && chars[end + 1].1.is_ascii_digit() {
+        end += 1;
+    }
+    let byte_end = chars.get(end + 1).map_or(line.len(), |(b, _)| *b);
+    Some(line[chars[start].0..byte_end].to_string())
 }
 
 /// Reads a gold answer or an already-extracted answer: a box inside it wins, otherwise the
@@ -70,7 +186,7 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
             });
         }
     }
-    if let Some(text) = last_boxed(s) {
+    if let Some((_, text)) = last_boxed(s) {
         return Some(Extraction {
             text,
             method: Method::Boxed,
@@ -83,8 +199,8 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     })
 }
 
-/// Content of the last non-empty box command in `s`.
-fn last_boxed(s: &str) -> Option<String> {
+/// Content of the last non-empty box command in `s`, with the byte offset where it ends.
+fn last_boxed(s: &str) -> Option<(usize, String)> {
     let mut end = s.len();
     loop {
         // Last box command starting before `end`.
@@ -97,9 +213,10 @@ fn last_boxed(s: &str) -> Option<String> {
         let is_command_end = !after.starts_with(|c: char| c.is_ascii_alphabetic());
         if is_command_end {
             if let Some(content) = box_content(after) {
+                let box_end = content.as_ptr() as usize - s.as_ptr() as usize + content.len();
                 let content = strip_math_delimiters(content.trim());
                 if !content.is_empty() {
-                    return Some(content.to_string());
+                    return Some((box_end, content.to_string()));
                 }
             }
         }
@@ -142,35 +259,78 @@ fn box_content(after: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Text after the last answer anchor, up to the end of its line.
-fn last_anchored(s: &str) -> Option<String> {
+/// Text after the last answer anchor (up to the end of its line, or its math segment), with
+/// the byte offset of the anchor.
+fn last_anchored(s: &str) -> Option<(usize, String)> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
     let lower = s.to_ascii_lowercase();
-    let (pos, anchor) = ANCHORS
-        .iter()
-        .filter_map(|a| lower.rfind(a).map(|i| (i, *a)))
-        // Latest start wins; at the same start the longer anchor ("final answer is").
-        .max_by_key(|(i, a)| (*i, a.len()))?;
-    let rest = &s[pos + anchor.len()..];
-    let rest =
-        rest.trim_start_matches(|c: char| c == ':' || c == '*' || c == '#' || c.is_whitespace());
-    let line = rest.lines().next().unwrap_or("");
-    let answer = first_math_segment(line).unwrap_or_else(|| sentence(line));
-    let answer = strip_math_delimiters(answer.trim());
-    (!answer.is_empty()).then(|| answer.to_string())
+    let mut best: Option<(usize, String)> = None;
+    for anchor in ANCHORS {
+        let mut end = lower.len();
+        while let Some(pos) = lower[..end].rfind(anchor) {
+            end = pos;
+            if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
+                break;
+            }
+            let rest = s[pos + anchor.len()..].trim_start_matches(|c: char| {
+                c == ':' || c == '*' || c == '#' || c.is_whitespace()
+            });
+            let starts_math = MATH_DELIMITERS
+                .iter()
+                .any(|(open, _)| rest.starts_with(open));
+            if anchor == "answer" && !starts_math {
+                continue;
+            }
+            let answer = if starts_math {
+                first_math_segment(rest)
+            } else {
+                let line = rest.lines().next().unwrap_or("");
+                Some(first_math_segment(line).unwrap_or_else(|| sentence(line)))
+            };
+            let answer = strip_math_delimiters(answer.unwrap_or("").trim());
+            if !answer.is_empty() {
+                best = Some((pos, answer.to_string()));
+            }
+            break;
+        }
+    }
+    best
+}
+
+/// Byte offset of the first `delim` in `s` at or after `from` that is not escaped (`\$` is a
+/// dollar sign, not a math delimiter).
+fn find_delimiter(s: &str, delim: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = s[at..].find(delim).map(|i| i + at) {
+        let escaped = delim.starts_with('$') && s[..i].ends_with('\\') && !s[..i].ends_with("\\\\");
+        if !escaped {
+            return Some(i);
+        }
+        at = i + delim.len();
+    }
+    None
+}
+
+/// Inline math (`$…$`, `\(…\)`) stays on one line; display math (`$$…$$`, `\[…\]`) may span
+/// lines.
+fn spans_ok(open: &str, body: &str) -> bool {
+    matches!(open, "$$" | "\\[") || !body.contains('\n')
 }
 
 /// The first `$…$`, `\(…\)` or `\[…\]` segment of a line, if any.
 fn first_math_segment(line: &str) -> Option<&str> {
-    for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")] {
-        if let Some(i) = line.find(open) {
-            let body = &line[i + open.len()..];
-            if let Some(j) = body.find(close) {
-                return Some(&body[..j]);
+    let mut best: Option<(usize, &str)> = None;
+    for (open, close) in MATH_DELIMITERS {
+        if let Some(i) = find_delimiter(line, open, 0) {
+            let body_start = i + open.len();
+            if let Some(j) = find_delimiter(line, close, body_start) {
+                if best.is_none_or(|(b, _)| i < b) && spans_ok(open, &line[body_start..j]) {
+                    best = Some((i, &line[body_start..j]));
+                }
             }
         }
     }
-    None
+    best.map(|(_, body)| body)
 }
 
 /// A line cut at its first sentence end (". " or a final "."), without markdown emphasis.
@@ -191,8 +351,9 @@ pub fn strip_math_delimiters(s: &str) -> &str {
         for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")] {
             if s.len() >= open.len() + close.len() && s.starts_with(open) && s.ends_with(close) {
                 let inner = &s[open.len()..s.len() - close.len()];
-                // `$5$ and $6$` is two math segments, not one delimited answer.
-                if !inner.contains(close) {
+                // `$5$ and $6$` is two math segments, not one delimited answer; `$\$5$` is one.
+                let escaped_close = open == "$" && inner.ends_with('\\');
+                if find_delimiter(inner, close, 0).is_none() && !escaped_close {
                     s = inner.trim();
                     break;
                 }
@@ -247,8 +408,47 @@ mod tests {
         assert_eq!(ex("work\nAnswer: 3.5").as_deref(), Some("3.5"));
         assert_eq!(ex("**Final Answer:** 42").as_deref(), Some("42"));
         assert_eq!(ex("**Answer: 17**").as_deref(), Some("17"));
-        assert_eq!(ex("\\(x = 2\\) is the answer? no anchor here"), None);
+        assert_eq!(ex("She pays 108 in all.\n#### 108").as_deref(), Some("108"));
+        assert_eq!(
+            ex("The final answer is $\\$ 9.65$.").as_deref(),
+            Some("\\$ 9.65")
+        );
+        assert_eq!(
+            ex("The final answer is $\\text{\\$}9.65$.").as_deref(),
+            Some("\\text{\\$}9.65")
+        );
+        assert_eq!(ex("Answer \\[ \n 9 \n \\]").as_deref(), Some("9"));
+        assert_eq!(ex("Answer $ 9 $").as_deref(), Some("9"));
+        assert_eq!(
+            ex("The answer is 3 apples. Answering quickly matters").as_deref(),
+            Some("3 apples")
+        );
         assert_eq!(ex("Final answer: \\(x=5\\)").as_deref(), Some("x=5"));
+    }
+
+    #[test]
+    fn self_correction_and_fallbacks() {
+        let s = "So \\boxed{5}. Wait, that is wrong: recounting, the answer is 7.";
+        assert_eq!(ex(s).as_deref(), Some("7"));
+        // Commentary after the box is not a new answer.
+        assert_eq!(
+            ex("Thus \\boxed{5}. I hope the answer is correct.").as_deref(),
+            Some("5")
+        );
+        // Without box or anchor, the last math of the final paragraph; never an earlier one.
+        assert_eq!(
+            ex("We get $x=3$ first.\n\nTherefore $x \\geq 5$ is the solution.").as_deref(),
+            Some("x \\geq 5")
+        );
+        assert_eq!(ex("We get $x=3$ first.\n\nI could not finish"), None);
+        let lenient = |s: &str| extract_final_answer_with(s, ExtractMode::Lenient).map(|e| e.text);
+        assert_eq!(
+            lenient("the number is not 10 which is 1,000.99€").as_deref(),
+            Some("1,000.99")
+        );
+        assert_eq!(lenient("she pays -3.5 dollars").as_deref(), Some("-3.5"));
+        assert_eq!(ex("the number is 10"), None);
+        assert_eq!(extract_final_answer_with("$5$", ExtractMode::Strict), None);
     }
 
     #[test]

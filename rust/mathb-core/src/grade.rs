@@ -1,13 +1,14 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
-use crate::equiv::{compare, Options};
-use crate::extract::{extract_answer_string, extract_final_answer, Extraction};
+use crate::equiv::compare;
+use crate::extract::{extract_answer_string, extract_final_answer_with, Extraction};
 use crate::latex::parse_answer;
+use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 
 /// Grades a raw model completion against a gold answer.
 pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
-    let Some(extraction) = extract_final_answer(completion) else {
+    let Some(extraction) = extract_final_answer_with(completion, opts.extract) else {
         return Verdict::new(
             Status::NoAnswer,
             "no final answer found in the completion",

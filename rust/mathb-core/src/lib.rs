@@ -13,11 +13,14 @@ pub mod metrics;
 pub mod modular;
 pub mod normalize;
 pub mod number;
+pub mod options;
 pub mod verdict;
 
 pub use batch::{grade_batch, BatchError};
-pub use equiv::{DecimalPolicy, Options};
-pub use extract::{extract_final_answer, Extraction, Method};
+pub use extract::{
+    extract_final_answer, extract_final_answer_with, ExtractMode, Extraction, Method,
+};
 pub use grade::{grade, verify};
 pub use metrics::{pass_at_k, MetricError};
+pub use options::{DecimalPolicy, Options};
 pub use verdict::{Status, Verdict};

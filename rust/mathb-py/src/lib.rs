@@ -5,7 +5,7 @@ mod errors;
 mod parallelism;
 
 use errors::CoreError;
-use mathb_core::{DecimalPolicy, Options, Status};
+use mathb_core::{DecimalPolicy, ExtractMode, Options, Status};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -68,7 +68,23 @@ impl PyVerdict {
     }
 }
 
-fn options(decimal: &str, min_significant_digits: u32, relation_as_set: bool) -> PyResult<Options> {
+fn extract_mode(extract: &str) -> PyResult<ExtractMode> {
+    match extract {
+        "strict" => Ok(ExtractMode::Strict),
+        "standard" => Ok(ExtractMode::Standard),
+        "lenient" => Ok(ExtractMode::Lenient),
+        other => Err(errors::InvalidArgumentError::new_err(format!(
+            "extract must be 'strict', 'standard' or 'lenient', not {other:?}"
+        ))),
+    }
+}
+
+fn options(
+    decimal: &str,
+    min_significant_digits: u32,
+    relation_as_set: bool,
+    extract: &str,
+) -> PyResult<Options> {
     let decimal = match decimal {
         "rounded" => DecimalPolicy::Rounded {
             min_significant_digits,
@@ -83,6 +99,7 @@ fn options(decimal: &str, min_significant_digits: u32, relation_as_set: bool) ->
     Ok(Options {
         decimal,
         relation_as_set,
+        extract: extract_mode(extract)?,
     })
 }
 
@@ -92,7 +109,7 @@ fn wrap(v: mathb_core::Verdict) -> PyVerdict {
 
 /// Grades a model completion against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
+#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
 fn grade(
     py: Python<'_>,
     gold: &str,
@@ -100,8 +117,9 @@ fn grade(
     decimal: &str,
     min_significant_digits: u32,
     relation_as_set: bool,
+    extract: &str,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits, relation_as_set)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
     let (gold, completion) = (gold.to_owned(), completion.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::grade(&gold, &completion, &opts)),
@@ -110,7 +128,7 @@ fn grade(
 
 /// Judges an already-extracted answer string against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
+#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
 fn verify_answer(
     py: Python<'_>,
     gold: &str,
@@ -118,8 +136,9 @@ fn verify_answer(
     decimal: &str,
     min_significant_digits: u32,
     relation_as_set: bool,
+    extract: &str,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits, relation_as_set)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
     let (gold, answer) = (gold.to_owned(), answer.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::verify(&gold, &answer, &opts)),
@@ -128,7 +147,8 @@ fn verify_answer(
 
 /// Grades many pairs in parallel with the GIL released.
 #[pyfunction]
-#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3, relation_as_set = true))]
+#[allow(clippy::too_many_arguments)] // one keyword argument per grading option
+#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
 fn grade_batch(
     py: Python<'_>,
     golds: Vec<String>,
@@ -137,8 +157,9 @@ fn grade_batch(
     decimal: &str,
     min_significant_digits: u32,
     relation_as_set: bool,
+    extract: &str,
 ) -> PyResult<Vec<PyVerdict>> {
-    let opts = options(decimal, min_significant_digits, relation_as_set)?;
+    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
     let threads = parallelism::effective_threads(threads);
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
@@ -148,8 +169,16 @@ fn grade_batch(
 
 /// Extracts the final answer of a completion: (text, method) or None.
 #[pyfunction]
-fn extract_final_answer(completion: &str) -> Option<(String, &'static str)> {
-    mathb_core::extract_final_answer(completion).map(|e| (e.text, e.method.as_str()))
+#[pyo3(signature = (completion, *, extract = "standard"))]
+fn extract_final_answer(
+    completion: &str,
+    extract: &str,
+) -> PyResult<Option<(String, &'static str)>> {
+    let mode = extract_mode(extract)?;
+    Ok(
+        mathb_core::extract_final_answer_with(completion, mode)
+            .map(|e| (e.text, e.method.as_str())),
+    )
 }
 
 /// pass@k over flat int64 arrays of equal length (broadcasting is done in Python).

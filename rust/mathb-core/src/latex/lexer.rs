@@ -440,6 +440,13 @@ impl<'a> Lexer<'a> {
         if TEXT_COMMANDS.contains(&name.as_str()) {
             let raw = self.braced_raw()?;
             let content = raw.trim();
+            if matches!(content, "\\$" | "$" | "€" | "£") {
+                return Ok(()); // currency written as text carries no value
+            }
+            if matches!(content, "\\%" | "%") {
+                self.tokens.push(Token::Percent);
+                return Ok(());
+            }
             // \mathrm{e}, \text{i}: a lone letter in an upright font is still that symbol.
             if matches!(content, "and" | "or" | ",") {
                 self.tokens.push(Token::Comma);
@@ -482,6 +489,16 @@ impl<'a> Lexer<'a> {
             "lt" => Token::Rel(RelOp::Lt),
             "gt" => Token::Rel(RelOp::Gt),
             "ne" | "neq" => Token::Rel(RelOp::Ne),
+            "in" => Token::Rel(RelOp::In),
+            "pmod" | "bmod" | "mod" => {
+                // "2 \pmod{7}": the residue is the answer; the modulus is context.
+                if self.chars[self.pos..].iter().find(|c| !c.is_whitespace()) == Some(&'{') {
+                    self.braced_raw()?;
+                } else {
+                    self.skip_bare_token();
+                }
+                return Ok(());
+            }
             "lbrace" => Token::SetOpen,
             "rbrace" => Token::SetClose,
             "lvert" | "rvert" | "vert" | "mid" => Token::Pipe,
@@ -490,6 +507,16 @@ impl<'a> Lexer<'a> {
         self.tokens.push(tok);
         self.mark_bare_arguments(bare_argument_count(&name));
         Ok(())
+    }
+
+    /// Skips whitespace and one number or word (the argument of `\pmod 7`).
+    fn skip_bare_token(&mut self) {
+        while self.peek(0).is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+        while self.peek(0).is_some_and(|c| c.is_alphanumeric()) {
+            self.pos += 1;
+        }
     }
 
     /// For `\frac12`-style commands, records where single-digit bare arguments end.

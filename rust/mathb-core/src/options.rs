@@ -1,0 +1,35 @@
+//! The grading options users can set, with defaults chosen for correctness.
+
+pub use crate::extract::ExtractMode;
+
+/// How a decimal answer is judged against an exact value (or the reverse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DecimalPolicy {
+    /// A decimal matches only the exact same number (`0.333` ≠ `1/3`).
+    Exact,
+    /// A decimal written with p places matches an exact value that rounds to it at p places
+    /// (|d − v| ≤ ½·10⁻ᵖ), provided it has at least this many significant digits. Two decimals
+    /// are always compared exactly, so `1e-7` never matches `2e-7`.
+    Rounded { min_significant_digits: u32 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Options {
+    pub decimal: DecimalPolicy,
+    /// Read a one-variable inequality as its solution set, so `x > 2` matches `(2, \infty)`.
+    pub relation_as_set: bool,
+    /// Where a final answer is looked for in a completion.
+    pub extract: ExtractMode,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            decimal: DecimalPolicy::Rounded {
+                min_significant_digits: 3,
+            },
+            relation_as_set: true,
+            extract: ExtractMode::Standard,
+        }
+    }
+}
