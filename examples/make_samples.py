@@ -564,7 +564,12 @@ PROBLEMS: tuple[Problem, ...] = (
         "rad-003",
         "Rationalize the denominator: $\\frac{1}{\\sqrt{2}}$.",
         "\\frac{\\sqrt{2}}{2}",
-        ("\\frac{\\sqrt{2}}{2}", "\\frac{\\sqrt2}{2}", "\\dfrac{\\sqrt{2}}{2}", "\\frac{1}{2}\\sqrt{2}"),
+        (
+            "\\frac{\\sqrt{2}}{2}",
+            "\\frac{\\sqrt2}{2}",
+            "\\dfrac{\\sqrt{2}}{2}",
+            "\\frac{1}{2}\\sqrt{2}",
+        ),
         ("\\sqrt{2}", "\\frac{\\sqrt{2}}{4}", "2\\sqrt{2}"),
         (
             "Multiply numerator and denominator by $\\sqrt{2}$.",
@@ -1044,7 +1049,9 @@ def generate_n(n: int, seed: int = SEED) -> list[Sample]:
     samples = generate(per, seed)
     excess = per * len(PROBLEMS) - n
     # Drop the last sample of the last `excess` problems so problems stay contiguous.
-    drop = {(p.problem_id, per - 1) for p in PROBLEMS[len(PROBLEMS) - excess :]} if excess else set()
+    drop = (
+        {(p.problem_id, per - 1) for p in PROBLEMS[len(PROBLEMS) - excess :]} if excess else set()
+    )
     return [s for s in samples if (s.record["problem_id"], s.record["sample_idx"]) not in drop]
 
 
