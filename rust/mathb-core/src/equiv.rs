@@ -9,6 +9,7 @@ use crate::modular::{compare_equations, compare_expressions, Outcome};
 use crate::normalize::{as_decimal_literal, canonical, evaluate, is_numeric, NotExact};
 use crate::number::Exact;
 use crate::options::{DecimalPolicy, Options};
+use crate::solve::{reverse, solve_linear};
 use crate::verdict::Status;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -148,13 +149,15 @@ fn solution_set(e: &Expr) -> Option<Expr> {
             .collect::<Option<Vec<_>>>()
             .map(Expr::Union),
         Expr::Rel(v, ops) if ops.len() == 1 => {
-            let (var_left, bound) = match (&v[0], &v[1]) {
-                (Expr::Sym(_), b) if is_numeric(b) => (true, b.clone()),
-                (b, Expr::Sym(_)) if is_numeric(b) => (false, b.clone()),
-                _ => return None,
+            let (bound, op) = match (&v[0], &v[1]) {
+                (Expr::Sym(_), b) if is_numeric(b) => (b.clone(), ops[0]),
+                (b, Expr::Sym(_)) if is_numeric(b) => (b.clone(), reverse(ops[0])),
+                (l, r) => {
+                    let (_, op, c) = solve_linear(l, ops[0], r)?;
+                    (c, op)
+                }
             };
-            // Normalize to "x op bound".
-            let op = if var_left { ops[0] } else { flip(ops[0]) };
+            // Now "x op bound".
             match op {
                 Gt => Some(interval(bound, infinity(false), false, false)),
                 Ge => Some(interval(bound, infinity(false), true, false)),
@@ -179,16 +182,6 @@ fn solution_set(e: &Expr) -> Option<Expr> {
             }
         }
         _ => None,
-    }
-}
-
-fn flip(op: RelOp) -> RelOp {
-    match op {
-        RelOp::Lt => RelOp::Gt,
-        RelOp::Gt => RelOp::Lt,
-        RelOp::Le => RelOp::Ge,
-        RelOp::Ge => RelOp::Le,
-        other => other,
     }
 }
 
@@ -458,23 +451,60 @@ fn perfect_matching(adj: &[Vec<bool>]) -> bool {
     (0..n).all(|u| augment(u, adj, &mut vec![false; n], &mut owner))
 }
 
-/// The value an answer states about one variable: `x = 5`, `x \\in (1, 2)`, or the result of
-/// a chain of computations `\\binom{10}{4} = 210` / `x = 3 + 4 = 7` (the last member).
-/// Returns the variable name ("" for a pure chain) and the value.
-fn assignment(e: &Expr) -> Option<(&str, &Expr)> {
+/// A left-hand side that only names a quantity: `x`, `x_1`, `AB`, `f(x)`, `|AB|`,
+/// `\\frac{NO}{BO}`, `(p, q)`.
+fn is_name(e: &Expr) -> bool {
+    match e {
+        Expr::Sym(_) => true,
+        Expr::Mul(v) | Expr::Tuple(v) | Expr::Func(_, v) => !v.is_empty() && v.iter().all(is_name),
+        Expr::Div(a, b) => is_name(a) && is_name(b),
+        _ => false,
+    }
+}
+
+/// No variable anywhere: numbers, constants and collections of them.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Sym(_) | Expr::Text(_) | Expr::Rel(..) => false,
+        Expr::Num(_) | Expr::Const(_) => true,
+        Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => is_constant(a),
+        Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => {
+            is_constant(a) && is_constant(b)
+        }
+        Expr::Interval { lo, hi, .. } => is_constant(lo) && is_constant(hi),
+        Expr::Add(v)
+        | Expr::Mul(v)
+        | Expr::Func(_, v)
+        | Expr::Tuple(v)
+        | Expr::Set(v)
+        | Expr::List(v)
+        | Expr::Union(v) => v.iter().all(is_constant),
+        Expr::Matrix(rows) => rows.iter().flatten().all(is_constant),
+    }
+}
+
+/// The value an answer states about one named quantity: `x = 5`, `(p, q) = (3, 2)`,
+/// `x \\in (1, 2)`, or the result of a chain of computations `\\binom{10}{4} = 210` /
+/// `x = 3 + 4 = 7` (the last member). Returns a key for the name ("" for a pure chain) and
+/// the value.
+fn assignment(e: &Expr) -> Option<(String, &Expr)> {
     let Expr::Rel(operands, ops) = e else {
         return None;
     };
     let last = operands.last()?;
-    if let (Expr::Sym(name), [RelOp::In]) = (&operands[0], ops.as_slice()) {
-        return Some((name.as_str(), last));
+    let name = |x: &Expr| match x {
+        Expr::Sym(s) => s.clone(),
+        other => format!("{:?}", canonical(other)),
+    };
+    if let [RelOp::In] = ops.as_slice() {
+        return is_name(&operands[0]).then(|| (name(&operands[0]), last));
     }
-    if !ops.iter().all(|op| *op == RelOp::Eq) || !operands[1..].iter().all(is_numeric) {
+    if !ops.iter().all(|op| *op == RelOp::Eq) || !operands[1..].iter().all(is_constant) {
         return None;
     }
     match &operands[0] {
-        Expr::Sym(name) => Some((name.as_str(), last)),
-        first if is_numeric(first) => Some(("", last)),
+        first if is_name(first) => Some((name(first), last)),
+        first if is_numeric(first) => Some((String::new(), last)),
         _ => None,
     }
 }
@@ -718,6 +748,9 @@ mod tests {
         assert_eq!(cmp("\\text{Monday}", "Monday"), Status::Correct);
         assert_eq!(cmp("(2, \\infty)", "x > 2"), Status::Correct);
         assert_eq!(cmp("x > 2", "2 < x"), Status::Correct);
+        assert_eq!(cmp("x < 1", "-x > -1"), Status::Correct);
+        assert_eq!(cmp("x \\le 3", "2x + 1 \\le 7"), Status::Correct);
+        assert_eq!(cmp("x < 3", "2x + 1 \\le 7"), Status::Incorrect);
         assert_eq!(cmp("[2, \\infty)", "x > 2"), Status::Incorrect);
         assert_eq!(cmp("(-1, 3]", "-1 < x \\le 3"), Status::Correct);
         assert_eq!(cmp("\\mathbb{R}", "(-\\infty, \\infty)"), Status::Correct);

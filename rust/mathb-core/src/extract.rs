@@ -95,12 +95,28 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             }
             if mode == ExtractMode::Lenient {
                 if let Some(text) = last_number(paragraph.lines().last().unwrap_or("")) {
+                    let text = with_decimal_point(&text).unwrap_or(text);
                     return found(text, Method::LastNumber);
                 }
             }
             None
         }
     }
+}
+
+/// A plain number written with a decimal comma (`2,74`, `1000,99`, `0,111`) rewritten with a
+/// decimal point; `None` when the comma can be a thousands separator (`1,000`) or the text is
+/// not one number. Only lenient extraction uses it: in math, `1,2` is a list.
+pub fn with_decimal_point(s: &str) -> Option<String> {
+    let t = s.trim();
+    let unsigned = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = unsigned.split_once(',')?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !digits(frac) {
+        return None;
+    }
+    let thousands = frac.len() == 3 && int.len() <= 3 && !int.starts_with('0');
+    (!thousands).then(|| t.replacen(',', ".", 1))
 }
 
 /// Whether anchored text can be a committed answer (a digit or math), not "correct" or "wrong".
@@ -199,11 +215,18 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     })
 }
 
-/// Content of the last non-empty box command in `s`, with the byte offset where it ends.
-fn last_boxed(s: &str) -> Option<(usize, String)> {
-    let mut end = s.len();
+/// One box in the text: where it starts, where it ends (after its closing brace), and its
+/// content.
+struct BoxSpan {
+    start: usize,
+    end: usize,
+    content: String,
+}
+
+/// The last non-empty box command starting before byte `before`.
+fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
+    let mut end = before;
     loop {
-        // Last box command starting before `end`.
         let (start, cmd) = BOX_COMMANDS
             .iter()
             .filter_map(|cmd| s[..end].rfind(cmd).map(|i| (i, *cmd)))
@@ -213,15 +236,76 @@ fn last_boxed(s: &str) -> Option<(usize, String)> {
         let is_command_end = !after.starts_with(|c: char| c.is_ascii_alphabetic());
         if is_command_end {
             if let Some(content) = box_content(after) {
-                let box_end = content.as_ptr() as usize - s.as_ptr() as usize + content.len();
+                let content_end = content.as_ptr() as usize - s.as_ptr() as usize + content.len();
+                let close = if s[content_end..].starts_with('}') {
+                    1
+                } else {
+                    0
+                };
                 let content = strip_math_delimiters(content.trim());
                 if !content.is_empty() {
-                    return Some((box_end, content.to_string()));
+                    return Some(BoxSpan {
+                        start,
+                        end: content_end + close,
+                        content: content.to_string(),
+                    });
                 }
             }
         }
         end = start;
     }
+}
+
+/// Text between two boxes that joins them into one answer: spacing, punctuation, math
+/// delimiters and "and" / "or" only.
+fn joins_boxes(between: &str) -> bool {
+    const JOINERS: [&str; 20] = [
+        "\\text{ and }",
+        "\\text{and}",
+        "\\text{ or }",
+        "\\text{or}",
+        "\\qquad",
+        "\\quad",
+        "\\(",
+        "\\)",
+        "\\[",
+        "\\]",
+        "\\,",
+        "\\;",
+        "\\\\",
+        "and",
+        "or",
+        ",",
+        ";",
+        "$",
+        "~",
+        "&",
+    ];
+    let mut t = between.trim_start();
+    while !t.is_empty() {
+        match JOINERS.iter().find(|j| t.starts_with(*j)) {
+            Some(j) => t = t[j.len()..].trim_start(),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Content of the final answer's boxes, with the byte offset where the last one ends. Boxes
+/// written together (`\boxed{1}, \boxed{2}`, `\boxed{a} \quad\text{and}\quad \boxed{b}`) are one
+/// answer, listed in order; a box separated from them by prose is an earlier attempt.
+fn last_boxed(s: &str) -> Option<(usize, String)> {
+    let last = box_before(s, s.len())?;
+    let end = last.end;
+    let mut group = vec![last];
+    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start)) {
+        if !joins_boxes(&s[prev.end..group.last().map_or(0, |b| b.start)]) {
+            break;
+        }
+        group.push(prev);
+    }
+    let contents: Vec<String> = group.into_iter().rev().map(|b| b.content).collect();
+    Some((end, contents.join(", ")))
 }
 
 /// The argument of a box command: a balanced `{…}` group, or a bare token (`\boxed 5`).
@@ -281,11 +365,11 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             if anchor == "answer" && !starts_math {
                 continue;
             }
+            // Display math may span lines; otherwise the answer ends with its line.
             let answer = if starts_math {
-                first_math_segment(rest)
+                first_math_segment(rest).map(|_| stated_value(rest))
             } else {
-                let line = rest.lines().next().unwrap_or("");
-                Some(first_math_segment(line).unwrap_or_else(|| sentence(line)))
+                Some(stated_value(rest.lines().next().unwrap_or("")))
             };
             let answer = strip_math_delimiters(answer.unwrap_or("").trim());
             if !answer.is_empty() {
@@ -331,6 +415,29 @@ fn first_math_segment(line: &str) -> Option<&str> {
         }
     }
     best.map(|(_, body)| body)
+}
+
+/// The answer stated on an anchored line: its first math segment, or the value after "is"
+/// when the math only names the quantity ("The largest $n$ is 34."), or the plain sentence.
+fn stated_value(line: &str) -> &str {
+    let Some(segment) = first_math_segment(line) else {
+        return sentence(line);
+    };
+    let after_segment = segment.as_ptr() as usize - line.as_ptr() as usize + segment.len();
+    let tail = line[after_segment..]
+        .trim_start_matches(['$', ')', ']', '\\'])
+        .trim_start();
+    match tail.strip_prefix("is ") {
+        Some(value)
+            if value
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '-') =>
+        {
+            let v = sentence(value.trim_start());
+            first_math_segment(v).unwrap_or(v)
+        }
+        _ => segment,
+    }
 }
 
 /// A line cut at its first sentence end (". " or a final "."), without markdown emphasis.
@@ -382,6 +489,18 @@ mod tests {
         assert_eq!(ex("\\fbox{7}").as_deref(), Some("7"));
         assert_eq!(ex("thus $\\boxed 5$.").as_deref(), Some("5"));
         assert_eq!(ex("\\boxed{1} then \\boxed{2}").as_deref(), Some("2"));
+        assert_eq!(ex("\\boxed{1}, \\boxed{2}").as_deref(), Some("1, 2"));
+        let s = "$$\\boxed{(2, 2)} \\quad \\text{and} \\quad \\boxed{(6, 2)}$$";
+        assert_eq!(ex(s).as_deref(), Some("(2, 2), (6, 2)"));
+        assert_eq!(
+            ex("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\).").as_deref(),
+            Some("1, -2")
+        );
+        // An earlier attempt separated by reasoning is not merged.
+        assert_eq!(
+            ex("first \\boxed{3}, then I recheck: \\boxed{4}").as_deref(),
+            Some("4")
+        );
         assert_eq!(ex("\\boxed{$3$}").as_deref(), Some("3"));
     }
 
@@ -409,6 +528,15 @@ mod tests {
         assert_eq!(ex("**Final Answer:** 42").as_deref(), Some("42"));
         assert_eq!(ex("**Answer: 17**").as_deref(), Some("17"));
         assert_eq!(ex("She pays 108 in all.\n#### 108").as_deref(), Some("108"));
+        assert_eq!(
+            ex("Final Answer: The largest $n$ is 34.").as_deref(),
+            Some("34")
+        );
+        assert_eq!(ex("Final Answer: $n$ is $34$.").as_deref(), Some("34"));
+        assert_eq!(
+            ex("The answer is $5$ since 2 is prime.").as_deref(),
+            Some("5")
+        );
         assert_eq!(
             ex("The final answer is $\\$ 9.65$.").as_deref(),
             Some("\\$ 9.65")
@@ -447,6 +575,10 @@ mod tests {
             Some("1,000.99")
         );
         assert_eq!(lenient("she pays -3.5 dollars").as_deref(), Some("-3.5"));
+        assert_eq!(lenient("Soucis : 2,74 $ a..").as_deref(), Some("2.74"));
+        assert_eq!(with_decimal_point("0,111").as_deref(), Some("0.111"));
+        assert_eq!(with_decimal_point("1,000"), None);
+        assert_eq!(with_decimal_point("1, 2"), None);
         assert_eq!(ex("the number is 10"), None);
         assert_eq!(extract_final_answer_with("$5$", ExtractMode::Strict), None);
     }

@@ -1,7 +1,9 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
 use crate::equiv::compare;
-use crate::extract::{extract_answer_string, extract_final_answer_with, Extraction};
+use crate::extract::{
+    extract_answer_string, extract_final_answer_with, with_decimal_point, ExtractMode, Extraction,
+};
 use crate::latex::parse_answer;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
@@ -49,7 +51,13 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             ),
         };
     }
-    let gold_expr = match parse_answer(&gold_ans.text) {
+    // Lenient reading also takes a decimal comma (`2,74`) in a bare number.
+    let lenient = opts.extract == ExtractMode::Lenient;
+    let read = |t: &str| match with_decimal_point(t) {
+        Some(fixed) if lenient => fixed,
+        _ => t.to_string(),
+    };
+    let gold_expr = match parse_answer(&read(&gold_ans.text)) {
         Ok(e) => e,
         Err(msg) => {
             return Verdict::new(
@@ -59,7 +67,7 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             )
         }
     };
-    let answer_expr = match parse_answer(&extraction.text) {
+    let answer_expr = match parse_answer(&read(&extraction.text)) {
         Ok(e) => e,
         Err(msg) => {
             return Verdict::new(

@@ -14,6 +14,7 @@ pub mod modular;
 pub mod normalize;
 pub mod number;
 pub mod options;
+pub mod solve;
 pub mod verdict;
 
 pub use batch::{grade_batch, BatchError};

@@ -40,6 +40,10 @@ pub enum Token {
     Percent,
     Pipe,
     PlusMinus,
+    /// `:` in ratios (`7:32`) and times (`12:00`).
+    Colon,
+    /// `\approx`: what follows is an approximation of what precedes.
+    Approx,
     /// `\begin{env}`; the column spec of `array` is skipped.
     Begin(String),
     End(String),
@@ -182,7 +186,13 @@ impl<'a> Lexer<'a> {
                             Token::Caret
                         }
                         '_' => Token::Underscore,
-                        ',' => Token::Comma,
+                        ',' => {
+                            if self.tokens.last() == Some(&Token::Comma) {
+                                continue; // "19, 46, and 82": one separator
+                            }
+                            Token::Comma
+                        }
+                        ':' => Token::Colon,
                         ';' => Token::Semicolon,
                         '!' => {
                             if self.peek(0) == Some('=') {
@@ -365,7 +375,9 @@ impl<'a> Lexer<'a> {
         }
         if w == "and" || w == "or" {
             // "1 and 2", "x = 1 or x = 2": a list of answers.
-            self.tokens.push(Token::Comma);
+            if self.tokens.last() != Some(&Token::Comma) {
+                self.tokens.push(Token::Comma);
+            }
         } else if w.chars().count() == 1 {
             self.tokens.push(Token::Ident(w));
         } else {
@@ -418,6 +430,11 @@ impl<'a> Lexer<'a> {
                 '{' => self.tokens.push(Token::SetOpen),
                 '}' => self.tokens.push(Token::SetClose),
                 '%' => self.tokens.push(Token::Percent),
+                // `\\frac` in a doubly escaped string is `\frac`; otherwise `\\` ends a row.
+                '\\' if self.peek(0).is_some_and(|c| c.is_ascii_alphabetic()) => {
+                    self.pos -= 1;
+                    return self.command();
+                }
                 '\\' => self.tokens.push(Token::RowSep),
                 '$' => {}
                 '(' | ')' | '[' | ']' => {} // math-mode delimiters \( \) \[ \]
@@ -449,7 +466,9 @@ impl<'a> Lexer<'a> {
             }
             // \mathrm{e}, \text{i}: a lone letter in an upright font is still that symbol.
             if matches!(content, "and" | "or" | ",") {
-                self.tokens.push(Token::Comma);
+                if self.tokens.last() != Some(&Token::Comma) {
+                    self.tokens.push(Token::Comma);
+                }
             } else if content.chars().count() == 1 && content.chars().all(char::is_alphabetic) {
                 self.tokens.push(Token::Ident(content.to_string()));
             } else if !content.is_empty() {
@@ -490,6 +509,7 @@ impl<'a> Lexer<'a> {
             "gt" => Token::Rel(RelOp::Gt),
             "ne" | "neq" => Token::Rel(RelOp::Ne),
             "in" => Token::Rel(RelOp::In),
+            "approx" | "simeq" | "sim" => Token::Approx,
             "pmod" | "bmod" | "mod" => {
                 // "2 \pmod{7}": the residue is the answer; the modulus is context.
                 if self.chars[self.pos..].iter().find(|c| !c.is_whitespace()) == Some(&'{') {

@@ -66,6 +66,15 @@ fn is_known_word(w: &str) -> bool {
 
 /// Drops trailing text (units, "dollars", "degrees") that follows a value.
 fn strip_trailing_units(tokens: &mut Vec<Token>) {
+    // A squared or cubed unit (`\mbox{ cm}^2`) is still a unit.
+    let n = tokens.len();
+    if n >= 4
+        && matches!(tokens[n - 2], Token::Caret)
+        && matches!(tokens[n - 1], Token::Num(_))
+        && is_unit_word(&tokens[n - 3])
+    {
+        tokens.truncate(n - 2);
+    }
     let n_units = tokens.iter().rev().take_while(|t| is_unit_word(t)).count();
     if n_units > 0 && n_units < tokens.len() {
         let keep = tokens.len() - n_units;
@@ -146,19 +155,42 @@ impl Parser {
     }
 
     fn relation(&mut self) -> PResult<Expr> {
-        let first = self.additive()?;
+        let first = self.ratio()?;
         let mut operands = vec![first];
         let mut ops: Vec<RelOp> = Vec::new();
-        while let Some(Token::Rel(op)) = self.peek() {
-            ops.push(*op);
-            self.pos += 1;
-            operands.push(self.additive()?);
+        loop {
+            match self.peek() {
+                Some(Token::Rel(op)) => {
+                    ops.push(*op);
+                    self.pos += 1;
+                    operands.push(self.ratio()?);
+                }
+                Some(Token::Approx) => {
+                    // "1/3 \approx 0.33": the approximation adds nothing to the answer.
+                    self.pos += 1;
+                    self.ratio()?;
+                }
+                _ => break,
+            }
         }
         if ops.is_empty() {
             Ok(operands.pop().expect("one operand"))
         } else {
             Ok(Expr::Rel(operands, ops))
         }
+    }
+
+    /// `a : b` (ratios, clock times) kept as a ratio of its parts.
+    fn ratio(&mut self) -> PResult<Expr> {
+        let first = self.additive()?;
+        if self.peek() != Some(&Token::Colon) {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.eat(&Token::Colon) {
+            parts.push(self.additive()?);
+        }
+        Ok(Expr::Func("ratio".into(), parts))
     }
 
     fn additive(&mut self) -> PResult<Expr> {
@@ -317,7 +349,7 @@ impl Parser {
         };
         self.pos += 1;
         match tok {
-            Token::Num(l) => Ok(Expr::Num(l)),
+            Token::Num(l) => self.number(l),
             Token::Ident(s) => Ok(self.symbol(s)),
             Token::Text(t) => Ok(Expr::Text(normalize_text(&t))),
             Token::LParen | Token::LBracket => self.bracketed(tok == Token::LBracket),
@@ -413,6 +445,32 @@ impl Parser {
             return fail("ragged or empty matrix");
         }
         Ok(Expr::Matrix(rows))
+    }
+
+    /// A number, or a number in another base written `204_5`.
+    fn number(&mut self, l: Literal) -> PResult<Expr> {
+        if self.peek() != Some(&Token::Underscore) || l.decimal_places.is_some() {
+            return Ok(Expr::Num(l));
+        }
+        self.pos += 1;
+        let base = match self.braced()? {
+            Expr::Num(b) if b.decimal_places.is_none() => b.value.to_integer(),
+            _ => return fail("unsupported subscript on a number"),
+        };
+        let base: u32 = base.try_into().map_err(|_| ParseError {
+            message: "base out of range".into(),
+        })?;
+        let digits = l.value.to_integer().to_string();
+        let value = num_bigint::BigInt::parse_bytes(digits.as_bytes(), base)
+            .filter(|_| (2..=10).contains(&base))
+            .ok_or_else(|| ParseError {
+                message: format!("{digits} is not a base-{base} numeral"),
+            })?;
+        Ok(Expr::Num(Literal {
+            value: num_rational::BigRational::from_integer(value),
+            decimal_places: None,
+            significant_digits: 0,
+        }))
     }
 
     fn symbol(&mut self, name: String) -> Expr {
