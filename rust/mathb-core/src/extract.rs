@@ -299,7 +299,9 @@ fn last_boxed(s: &str) -> Option<(usize, String)> {
     let end = last.end;
     let mut group = vec![last];
     while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start)) {
-        if !joins_boxes(&s[prev.end..group.last().map_or(0, |b| b.start)]) {
+        let next_start = group.last().map_or(0, |b| b.start);
+        // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
+        if prev.end > next_start || !joins_boxes(&s[prev.end..next_start]) {
             break;
         }
         group.push(prev);
@@ -502,6 +504,10 @@ mod tests {
             Some("4")
         );
         assert_eq!(ex("\\boxed{$3$}").as_deref(), Some("3"));
+        assert_eq!(
+            ex("\\boxed{\\boxed{\\tfrac{-816}{2}}}").as_deref(),
+            Some("\\tfrac{-816}{2}")
+        );
     }
 
     #[test]

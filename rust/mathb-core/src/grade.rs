@@ -8,8 +8,32 @@ use crate::latex::parse_answer;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 
+/// Reason given when grading hit a bug; tests look for it.
+pub const INTERNAL_ERROR: &str = "internal error";
+
+/// Runs one grading step, turning a bug (a panic) into an undecided verdict so that one bad
+/// input never takes down a batch.
+fn guarded(f: impl FnOnce() -> Verdict) -> Verdict {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Verdict::new(
+            Status::Undecided,
+            format!("{INTERNAL_ERROR} while grading"),
+            None,
+        )
+    })
+}
+
 /// Grades a raw model completion against a gold answer.
 pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
+    guarded(|| grade_unguarded(gold, completion, opts))
+}
+
+/// Judges an answer string that is already the final answer (no extraction from prose).
+pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
+    guarded(|| verify_unguarded(gold, answer, opts))
+}
+
+fn grade_unguarded(gold: &str, completion: &str, opts: &Options) -> Verdict {
     let Some(extraction) = extract_final_answer_with(completion, opts.extract) else {
         return Verdict::new(
             Status::NoAnswer,
@@ -20,8 +44,7 @@ pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
     judge(gold, extraction, opts)
 }
 
-/// Judges an answer string that is already the final answer (no extraction from prose).
-pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
+fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
     let Some(extraction) = extract_answer_string(answer) else {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };

@@ -1,0 +1,140 @@
+//! Arbitrary input never panics, hangs or loses a verdict, and verdicts do not depend on order.
+
+use mathb_core::grade::INTERNAL_ERROR;
+use mathb_core::{grade, grade_batch, verify, Options, Status};
+use proptest::prelude::*;
+
+/// Fragments that make strings look like real answers, so generation reaches deep code paths.
+const PIECES: &[&str] = &[
+    "\\boxed{",
+    "\\fbox{",
+    "}",
+    "{",
+    "\\frac",
+    "\\dfrac",
+    "\\sqrt",
+    "[3]",
+    "\\pi",
+    "\\left(",
+    "\\right)",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\\{",
+    "\\}",
+    "1",
+    "2",
+    "0",
+    "12",
+    "1,000",
+    "3.5",
+    ".5",
+    "e-7",
+    "x",
+    "y",
+    "=",
+    "<",
+    "\\le",
+    "\\in",
+    "\\cup",
+    "\\infty",
+    "+",
+    "-",
+    "^",
+    "_",
+    "*",
+    "/",
+    ",",
+    " and ",
+    "$",
+    "\\$",
+    "\\%",
+    "^\\circ",
+    "\\text{ cm}",
+    "\\begin{pmatrix}",
+    "\\end{pmatrix}",
+    "&",
+    "\\\\",
+    "The answer is ",
+    "Answer: ",
+    "</think>",
+    "\n\n",
+    "#### ",
+    "\\pm",
+    "!",
+    "|",
+    ":",
+    "\\approx",
+    "\\sin",
+    "\\log_2",
+    "\\binom",
+    "A",
+    "(C)",
+    "\\tfrac{-816}{2}",
+];
+
+fn answer_like() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn grading_never_fails_internally(gold in answer_like(), completion in answer_like()) {
+        let o = Options::default();
+        let v = grade(&gold, &completion, &o);
+        prop_assert!(!v.reason.starts_with(INTERNAL_ERROR), "{gold:?} / {completion:?}");
+        let v = verify(&gold, &completion, &o);
+        prop_assert!(!v.reason.starts_with(INTERNAL_ERROR), "{gold:?} / {completion:?}");
+    }
+
+    #[test]
+    fn arbitrary_text_never_fails_internally(gold in ".{0,40}", completion in ".{0,200}") {
+        let v = grade(&gold, &completion, &Options::default());
+        prop_assert!(!v.reason.starts_with(INTERNAL_ERROR));
+    }
+
+    #[test]
+    fn an_answer_equals_itself(a in answer_like()) {
+        let v = verify(&a, &a, &Options::default());
+        // Never "incorrect" against itself; undecided or no_answer are allowed.
+        prop_assert_ne!(v.status, Status::Incorrect, "{:?}: {}", a, v.reason);
+    }
+}
+
+#[test]
+fn batch_results_do_not_depend_on_order() {
+    let golds = ["1", "\\frac12", "x+1", "(1,2)", "C", "3"];
+    let comps = [
+        "\\boxed{1}",
+        "so 0.5",
+        "The answer is $1+x$.",
+        "\\boxed{(2,1)}",
+        "The answer is (C).",
+        "nothing",
+    ];
+    let o = Options::default();
+    let forward = grade_batch(&golds, &comps, &o, Some(2)).unwrap();
+    let mut g_rev = golds;
+    let mut c_rev = comps;
+    g_rev.reverse();
+    c_rev.reverse();
+    let mut backward = grade_batch(&g_rev, &c_rev, &o, Some(2)).unwrap();
+    backward.reverse();
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn pathological_sizes_are_bounded() {
+    let o = Options::default();
+    let huge_power = "\\boxed{10^{10^{10^{10}}}}";
+    assert_eq!(grade("1", huge_power, &o).status, Status::Undecided);
+    let deep = format!("\\boxed{{{}1{}}}", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(grade("1", &deep, &o).status, Status::Undecided);
+    let long = format!("\\boxed{{{}}}", "1+".repeat(20000));
+    assert_eq!(grade("1", &long, &o).status, Status::Undecided);
+    let factorial = "\\boxed{100000!}";
+    assert_eq!(grade("1", factorial, &o).status, Status::Undecided);
+}
