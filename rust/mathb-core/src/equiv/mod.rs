@@ -1,0 +1,390 @@
+//! Equivalence of a gold answer and a candidate answer, both parsed to [`Expr`].
+//!
+//! Numbers are compared exactly ([`numbers`]); collections, intervals and solution sets
+//! element-wise ([`collections`]); expressions and equations by randomized exact evaluation;
+//! what the core cannot settle is `Undecided` — never a guess.
+
+mod collections;
+mod numbers;
+
+use crate::expr::{Expr, RelOp};
+use crate::modular::{compare_equations, compare_expressions, Outcome};
+use crate::normalize::{canonical, is_numeric};
+use crate::options::Options;
+use crate::verdict::Status;
+use collections::{compare_collections, solution_set};
+use numbers::{compare_numbers, compare_percent};
+
+/// A comparison result: status plus a short human reason.
+pub type Judgement = (Status, String);
+
+pub(crate) fn judged(status: Status, reason: impl Into<String>) -> Judgement {
+    (status, reason.into())
+}
+
+/// Compares two parsed answers.
+pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
+    compare_at(gold, answer, opts, 0)
+}
+
+/// Deepest nesting of collections compared; deeper pairs are undecided.
+const MAX_COMPARE_DEPTH: usize = 16;
+
+pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judgement {
+    if depth > MAX_COMPARE_DEPTH {
+        return judged(Status::Undecided, "answer nested too deeply");
+    }
+    let d = depth + 1;
+    // `x = 5` against `5`, and `x = 5` against `x = 5`: compare the values.
+    match (assignment(gold), assignment(answer)) {
+        (Some((gv, gval)), Some((av, aval))) => {
+            if gv != av && !gv.is_empty() && !av.is_empty() {
+                return judged(
+                    Status::Incorrect,
+                    format!("answers name different variables ({gv} vs {av})"),
+                );
+            }
+            return compare_at(gval, aval, opts, d);
+        }
+        (Some((_, gval)), None) => return compare_at(gval, answer, opts, d),
+        (None, Some((_, aval))) if !matches!(gold, Expr::Rel(..)) => {
+            return compare_at(gold, aval, opts, d)
+        }
+        _ => {}
+    }
+    if let Some(j) = compare_percent(gold, answer, opts, d) {
+        return j;
+    }
+    let (gold, answer) = (&expand_plus_minus(gold), &expand_plus_minus(answer));
+    if is_numeric(gold) && is_numeric(answer) {
+        let j = compare_numbers(gold, answer, opts);
+        if j.0 != Status::Undecided {
+            return j;
+        }
+    }
+    if canonical(gold) == canonical(answer) {
+        return judged(Status::Correct, "identical after normalization");
+    }
+    let both_pairs = matches!((gold, answer), (Expr::Tuple(_), Expr::Tuple(_)));
+    if opts.relation_as_set && !both_pairs {
+        if let (Some(g), Some(a)) = (solution_set(gold), solution_set(answer)) {
+            if let Some(j) = compare_collections(&g, &a, opts, d) {
+                return j;
+            }
+        }
+    }
+    if let Some(j) = compare_collections(gold, answer, opts, d) {
+        return j;
+    }
+    if let (Some(g), Some(a)) = (as_text(gold), as_text(answer)) {
+        return if g == a {
+            judged(Status::Correct, "same text")
+        } else {
+            judged(Status::Incorrect, "different text")
+        };
+    }
+    if let (Some(g), Some(a)) = (equation(gold), equation(answer)) {
+        return match compare_equations(g, a) {
+            Outcome::Equal => judged(Status::Correct, "equations with the same solution set"),
+            Outcome::Different => judged(
+                Status::Incorrect,
+                "linear equations with different solutions",
+            ),
+            _ => judged(Status::Undecided, "equations not decidable by the core"),
+        };
+    }
+    if is_scalar(gold) && is_scalar(answer) {
+        return match compare_expressions(gold, answer) {
+            Outcome::Equal => judged(
+                Status::Correct,
+                "equal as expressions (randomized exact test)",
+            ),
+            Outcome::Different => judged(Status::Incorrect, "expressions differ at a test point"),
+            Outcome::Inconclusive => judged(
+                Status::Undecided,
+                "expressions with functions differ at a test point",
+            ),
+            Outcome::Unsupported => judged(Status::Undecided, "expression outside the exact core"),
+        };
+    }
+    judged(Status::Undecided, "not decidable by the exact core")
+}
+
+/// A single scalar quantity: numbers, symbols, operators and functions — no relation,
+/// collection, interval or text.
+pub(crate) fn is_scalar(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) => true,
+        Expr::Neg(a) | Expr::Root(a, _) => is_scalar(a),
+        Expr::Div(a, b) | Expr::Pow(a, b) => is_scalar(a) && is_scalar(b),
+        Expr::Add(v) | Expr::Mul(v) | Expr::Func(_, v) => v.iter().all(is_scalar),
+        _ => false,
+    }
+}
+
+/// `a \pm b` is the two-element answer {a + b, a − b}.
+fn expand_plus_minus(e: &Expr) -> Expr {
+    match e {
+        Expr::PlusMinus(a, b) => Expr::List(vec![
+            Expr::Add(vec![(**a).clone(), (**b).clone()]),
+            Expr::Add(vec![(**a).clone(), Expr::Neg(b.clone())]),
+        ]),
+        Expr::Rel(v, ops) if ops.len() == 1 && matches!(v[1], Expr::PlusMinus(..)) => {
+            match expand_plus_minus(&v[1]) {
+                Expr::List(items) => Expr::List(
+                    items
+                        .into_iter()
+                        .map(|rhs| Expr::Rel(vec![v[0].clone(), rhs], ops.clone()))
+                        .collect(),
+                ),
+                _ => e.clone(),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// Free text, or a bare word the parser read as a product of letters (`Monday`).
+fn as_text(e: &Expr) -> Option<String> {
+    let t = match e {
+        Expr::Text(t) => t.clone(),
+        Expr::Mul(v)
+            if v.iter()
+                .all(|x| matches!(x, Expr::Sym(s) if s.chars().count() == 1)) =>
+        {
+            v.iter()
+                .map(|x| match x {
+                    Expr::Sym(s) => s.to_lowercase(),
+                    _ => String::new(),
+                })
+                .collect()
+        }
+        _ => return None,
+    };
+    let cleaned: String = t
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// `l = r` that is not a plain assignment of a value.
+fn equation(e: &Expr) -> Option<(&Expr, &Expr)> {
+    match e {
+        Expr::Rel(v, ops)
+            if ops.as_slice() == [RelOp::Eq] && is_scalar(&v[0]) && is_scalar(&v[1]) =>
+        {
+            Some((&v[0], &v[1]))
+        }
+        _ => None,
+    }
+}
+
+/// A left-hand side that only names a quantity: `x`, `x_1`, `AB`, `f(x)`, `|AB|`,
+/// `\\frac{NO}{BO}`, `(p, q)`.
+fn is_name(e: &Expr) -> bool {
+    match e {
+        Expr::Sym(_) => true,
+        Expr::Mul(v) | Expr::Tuple(v) | Expr::Func(_, v) => !v.is_empty() && v.iter().all(is_name),
+        Expr::Div(a, b) => is_name(a) && is_name(b),
+        _ => false,
+    }
+}
+
+/// No variable anywhere: numbers, constants and collections of them.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Sym(_) | Expr::Text(_) | Expr::Rel(..) => false,
+        Expr::Num(_) | Expr::Const(_) => true,
+        Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => is_constant(a),
+        Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => {
+            is_constant(a) && is_constant(b)
+        }
+        Expr::Interval { lo, hi, .. } => is_constant(lo) && is_constant(hi),
+        Expr::Add(v)
+        | Expr::Mul(v)
+        | Expr::Func(_, v)
+        | Expr::Tuple(v)
+        | Expr::Set(v)
+        | Expr::List(v)
+        | Expr::Union(v) => v.iter().all(is_constant),
+        Expr::Matrix(rows) => rows.iter().flatten().all(is_constant),
+    }
+}
+
+/// The value an answer states about one named quantity: `x = 5`, `(p, q) = (3, 2)`,
+/// `x \\in (1, 2)`, or the result of a chain of computations `\\binom{10}{4} = 210` /
+/// `x = 3 + 4 = 7` (the last member). Returns a key for the name ("" for a pure chain) and
+/// the value.
+fn assignment(e: &Expr) -> Option<(String, &Expr)> {
+    let Expr::Rel(operands, ops) = e else {
+        return None;
+    };
+    let last = operands.last()?;
+    let name = |x: &Expr| match x {
+        Expr::Sym(s) => s.clone(),
+        other => format!("{:?}", canonical(other)),
+    };
+    if let [RelOp::In] = ops.as_slice() {
+        return is_name(&operands[0]).then(|| (name(&operands[0]), last));
+    }
+    if !ops.iter().all(|op| *op == RelOp::Eq) || !operands[1..].iter().all(is_constant) {
+        return None;
+    }
+    match &operands[0] {
+        first if is_name(first) => Some((name(first), last)),
+        first if is_numeric(first) => Some((String::new(), last)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::DecimalPolicy;
+    use crate::latex::parse_answer;
+
+    fn cmp(g: &str, a: &str) -> Status {
+        compare(
+            &parse_answer(g).unwrap(),
+            &parse_answer(a).unwrap(),
+            &Options::default(),
+        )
+        .0
+    }
+
+    #[test]
+    fn exact_equalities() {
+        for (g, a) in [
+            ("1000", "1,000"),
+            ("0.5", "\\frac{1}{2}"),
+            ("\\frac{5}{2}", "2\\frac{1}{2}"),
+            ("2\\sqrt{3}", "\\sqrt{12}"),
+            ("\\frac{\\pi}{3}", "\\frac{1}{3}\\pi"),
+            ("5", "x = 5"),
+            ("x=5", "x = 5.0"),
+            ("30", "30^\\circ"),
+            ("50", "50\\%"),
+            ("0.5", "50\\%"),
+            ("12", "\\$12"),
+            ("7", "7 \\text{ cm}"),
+        ] {
+            assert_eq!(cmp(g, a), Status::Correct, "{g} vs {a}");
+        }
+    }
+
+    #[test]
+    fn rejections() {
+        for (g, a) in [
+            ("2e-7", "1e-7"),
+            ("1728", "1331 and 1728"),
+            ("\\frac{1}{3}", "0.3"),
+            ("\\frac{1}{3}", "0.34"),
+            ("5", "-5"),
+            ("x = 5", "y = 5"),
+            ("0.1", "0.10001"),
+            ("50\\%", "5"),
+        ] {
+            assert_eq!(cmp(g, a), Status::Incorrect, "{g} vs {a}");
+        }
+    }
+
+    #[test]
+    fn decimals_against_exact() {
+        assert_eq!(cmp("\\frac{1}{3}", "0.333"), Status::Correct);
+        assert_eq!(cmp("\\pi", "3.14"), Status::Correct);
+        assert_eq!(cmp("\\pi", "3.15"), Status::Incorrect);
+        assert_eq!(cmp("\\sqrt{2}", "1.414"), Status::Correct);
+        let strict = Options {
+            decimal: DecimalPolicy::Exact,
+            ..Options::default()
+        };
+        let j = compare(
+            &parse_answer("1/3").unwrap(),
+            &parse_answer("0.333").unwrap(),
+            &strict,
+        );
+        assert_eq!(j.0, Status::Incorrect);
+    }
+
+    #[test]
+    fn unsupported_is_undecided() {
+        assert_eq!(cmp("\\sin x", "\\cos x"), Status::Undecided);
+        assert_eq!(cmp("\\sin^2 x+\\cos^2 x", "1"), Status::Undecided);
+        assert_eq!(cmp("i^2", "-1"), Status::Undecided);
+    }
+
+    #[test]
+    fn expressions_and_equations() {
+        assert_eq!(cmp("x^2 - 1", "(x-1)(x+1)"), Status::Correct);
+        assert_eq!(cmp("1-\\frac{1}{e}", "1+\\frac{1}{e}"), Status::Incorrect);
+        assert_eq!(cmp("y = 2x+1", "2x + 1 = y"), Status::Correct);
+        assert_eq!(cmp("y = 2x+1", "y - 2x - 1 = 0"), Status::Correct);
+        assert_eq!(cmp("y = 2x+1", "y = 2x-1"), Status::Incorrect);
+    }
+
+    #[test]
+    fn collections() {
+        assert_eq!(cmp("\\{1, 2\\}", "\\{2, 1\\}"), Status::Correct);
+        assert_eq!(cmp("\\{1, 2\\}", "\\{1, 3\\}"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "(2, 1)"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "(1, 2.0)"), Status::Correct);
+        assert_eq!(cmp("1, 2", "x = 2 or x = 1"), Status::Correct);
+        assert_eq!(cmp("[1, 2)", "[1, 2)"), Status::Correct);
+        assert_eq!(cmp("[1, 2)", "[1, 2]"), Status::Incorrect);
+        assert_eq!(cmp("(1, 2)", "[1, 2]"), Status::Incorrect);
+        assert_eq!(
+            cmp(
+                "(-\\infty, 0) \\cup (1, \\infty)",
+                "(1,\\infty)\\cup(-\\infty,0)"
+            ),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp("1 \\pm \\sqrt{2}", "1-\\sqrt2, 1+\\sqrt2"),
+            Status::Correct
+        );
+        assert_eq!(cmp("\\text{Monday}", "Monday"), Status::Correct);
+        assert_eq!(cmp("(2, \\infty)", "x > 2"), Status::Correct);
+        assert_eq!(cmp("x > 2", "2 < x"), Status::Correct);
+        assert_eq!(cmp("x < 1", "-x > -1"), Status::Correct);
+        assert_eq!(cmp("x \\le 3", "2x + 1 \\le 7"), Status::Correct);
+        assert_eq!(cmp("x < 3", "2x + 1 \\le 7"), Status::Incorrect);
+        assert_eq!(cmp("[2, \\infty)", "x > 2"), Status::Incorrect);
+        assert_eq!(cmp("(-1, 3]", "-1 < x \\le 3"), Status::Correct);
+        assert_eq!(cmp("\\mathbb{R}", "(-\\infty, \\infty)"), Status::Correct);
+        assert_eq!(
+            cmp(
+                "(-\\infty, 1) \\cup (2, \\infty)",
+                "x < 1 \\text{ or } x > 2"
+            ),
+            Status::Correct
+        );
+        assert_eq!(cmp("\\text{yes}", "\\text{no}"), Status::Incorrect);
+        assert_eq!(cmp("(-2, 4)", "x \\in (-2, 4)"), Status::Correct);
+        assert_eq!(cmp("(-2, 4)", "(-\\infty, 4)"), Status::Incorrect);
+        assert_eq!(cmp("210", "\\binom{10}{4} = 210"), Status::Correct);
+        assert_eq!(cmp("7", "x = 3 + 4 = 7"), Status::Correct);
+        assert_eq!(cmp("2", "2 \\pmod{7}"), Status::Correct);
+        assert_eq!(cmp("9.65", "\\text{\\$}9.65"), Status::Correct);
+        let m = "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}";
+        assert_eq!(
+            cmp(
+                m,
+                "\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]"
+            ),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp(m, "\\begin{bmatrix} 1 & 2 \\\\ 4 & 3 \\end{bmatrix}"),
+            Status::Incorrect
+        );
+        assert_eq!(
+            cmp("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "(1, 2)"),
+            Status::Correct
+        );
+    }
+}

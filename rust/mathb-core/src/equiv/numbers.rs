@@ -1,0 +1,147 @@
+//! Numbers: exact equality, percentages, infinities, and the decimal policy for a decimal
+//! against an exact value.
+
+use super::{compare_at, judged, Judgement};
+use crate::expr::{Constant, Expr};
+use crate::normalize::{as_decimal_literal, evaluate, NotExact};
+use crate::number::Exact;
+use crate::options::{DecimalPolicy, Options};
+use crate::verdict::Status;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+/// `50\%` matches 50 and 0.5; a gold percentage matches the number or the fraction.
+pub(super) fn compare_percent(
+    gold: &Expr,
+    answer: &Expr,
+    opts: &Options,
+    d: usize,
+) -> Option<Judgement> {
+    let candidates = |e: &Expr| -> Vec<Expr> {
+        match e {
+            Expr::Percent(inner) => vec![
+                (**inner).clone(),
+                Expr::Div(inner.clone(), Box::new(hundred())),
+            ],
+            other => vec![other.clone()],
+        }
+    };
+    if !matches!(gold, Expr::Percent(_)) && !matches!(answer, Expr::Percent(_)) {
+        return None;
+    }
+    let mut results = Vec::new();
+    for g in candidates(gold) {
+        for a in candidates(answer) {
+            let j = compare_at(&g, &a, opts, d);
+            if j.0 == Status::Correct {
+                return Some((Status::Correct, format!("{} (percent read as number)", j.1)));
+            }
+            results.push(j);
+        }
+    }
+    if results.iter().all(|j| j.0 == Status::Incorrect) {
+        return Some(judged(
+            Status::Incorrect,
+            "differs as a number and as a percentage",
+        ));
+    }
+    Some(judged(
+        Status::Undecided,
+        "percent comparison not decidable",
+    ))
+}
+
+fn hundred() -> Expr {
+    Expr::Num(crate::expr::Literal {
+        value: BigRational::from_integer(BigInt::from(100)),
+        decimal_places: None,
+        significant_digits: 3,
+    })
+}
+
+fn infinite_sign(e: &Expr) -> Option<bool> {
+    match e {
+        Expr::Const(Constant::Infinity) => Some(true),
+        Expr::Neg(a) => infinite_sign(a).map(|s| !s),
+        _ => None,
+    }
+}
+
+pub(super) fn compare_numbers(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
+    match (infinite_sign(gold), infinite_sign(answer)) {
+        (Some(g), Some(a)) if g == a => return judged(Status::Correct, "same infinity"),
+        (Some(_), Some(_)) => return judged(Status::Incorrect, "infinities of opposite sign"),
+        (Some(_), None) | (None, Some(_)) => {
+            let finite = if infinite_sign(gold).is_some() {
+                answer
+            } else {
+                gold
+            };
+            if evaluate(finite).is_ok() {
+                return judged(Status::Incorrect, "infinite against finite");
+            }
+        }
+        (None, None) => {}
+    }
+    let (g, a) = match (evaluate(gold), evaluate(answer)) {
+        (Ok(g), Ok(a)) => (g, a),
+        (Err(NotExact::NotNumeric), _) | (_, Err(NotExact::NotNumeric)) => {
+            return judged(Status::Undecided, "not a plain number")
+        }
+        _ => return judged(Status::Undecided, "number outside the exact arithmetic"),
+    };
+    if g == a {
+        return judged(Status::Correct, "equal as exact numbers");
+    }
+    let policy = match opts.decimal {
+        DecimalPolicy::Exact => return judged(Status::Incorrect, "different exact numbers"),
+        DecimalPolicy::Rounded {
+            min_significant_digits,
+        } => min_significant_digits,
+    };
+    match (as_decimal_literal(gold), as_decimal_literal(answer)) {
+        (Some(_), Some(_)) => judged(Status::Incorrect, "different decimals"),
+        (Some((d, places, sig)), None) => rounded_match(&d, places, sig, &a, policy, "gold"),
+        (None, Some((d, places, sig))) => rounded_match(&d, places, sig, &g, policy, "answer"),
+        (None, None) => judged(Status::Incorrect, "different exact numbers"),
+    }
+}
+
+/// Whether the decimal `d` (p places, `sig` significant digits) is `exact` rounded to p places.
+fn rounded_match(
+    d: &Exact,
+    places: u32,
+    sig: u32,
+    exact: &Exact,
+    min_sig: u32,
+    side: &str,
+) -> Judgement {
+    let (Some(d), Some((lo, hi))) = (d.as_rational(), exact.enclose()) else {
+        return judged(Status::Undecided, "decimal comparison out of range");
+    };
+    let half_unit = BigRational::new(
+        BigInt::from(1),
+        BigInt::from(2) * BigInt::from(10).pow(places),
+    );
+    let (min, max) = (&d - &half_unit, &d + &half_unit);
+    if lo >= min && hi <= max {
+        if sig >= min_sig {
+            judged(
+                Status::Correct,
+                format!("{side} decimal is the exact value rounded to {places} places"),
+            )
+        } else {
+            judged(
+                Status::Incorrect,
+                format!("{side} decimal has {sig} significant digits; at least {min_sig} required"),
+            )
+        }
+    } else if hi < min || lo > max {
+        judged(
+            Status::Incorrect,
+            format!("{side} decimal does not round from the exact value"),
+        )
+    } else {
+        judged(Status::Undecided, "decimal lies on a rounding boundary")
+    }
+}
