@@ -244,8 +244,8 @@ fn assignment(e: &Expr) -> Option<(String, &Expr)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::DecimalPolicy;
     use crate::latex::parse_answer;
+    use crate::options::DecimalPolicy;
 
     fn cmp(g: &str, a: &str) -> Status {
         compare(

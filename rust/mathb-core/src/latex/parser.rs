@@ -461,8 +461,11 @@ impl Parser {
             message: "base out of range".into(),
         })?;
         let digits = l.value.to_integer().to_string();
-        let value = num_bigint::BigInt::parse_bytes(digits.as_bytes(), base)
-            .filter(|_| (2..=10).contains(&base))
+        // Checked first: parsing panics on a radix outside 2..=36.
+        let value = (2..=10)
+            .contains(&base)
+            .then(|| num_bigint::BigInt::parse_bytes(digits.as_bytes(), base))
+            .flatten()
             .ok_or_else(|| ParseError {
                 message: format!("{digits} is not a base-{base} numeral"),
             })?;
