@@ -79,12 +79,22 @@ fn extract_mode(extract: &str) -> PyResult<ExtractMode> {
     }
 }
 
+/// Python ints may be negative or huge; both are argument errors, not OverflowErrors.
+fn non_negative(value: i64, name: &str) -> PyResult<u32> {
+    u32::try_from(value).map_err(|_| {
+        errors::InvalidArgumentError::new_err(format!(
+            "{name} must be between 0 and 2^32, not {value}"
+        ))
+    })
+}
+
 fn options(
     decimal: &str,
-    min_significant_digits: u32,
+    min_significant_digits: i64,
     relation_as_set: bool,
     extract: &str,
 ) -> PyResult<Options> {
+    let min_significant_digits = non_negative(min_significant_digits, "min_significant_digits")?;
     let decimal = match decimal {
         "rounded" => DecimalPolicy::Rounded {
             min_significant_digits,
@@ -115,7 +125,7 @@ fn grade(
     gold: &str,
     completion: &str,
     decimal: &str,
-    min_significant_digits: u32,
+    min_significant_digits: i64,
     relation_as_set: bool,
     extract: &str,
 ) -> PyResult<PyVerdict> {
@@ -134,7 +144,7 @@ fn verify_answer(
     gold: &str,
     answer: &str,
     decimal: &str,
-    min_significant_digits: u32,
+    min_significant_digits: i64,
     relation_as_set: bool,
     extract: &str,
 ) -> PyResult<PyVerdict> {
@@ -153,13 +163,22 @@ fn grade_batch(
     py: Python<'_>,
     golds: Vec<String>,
     completions: Vec<String>,
-    threads: Option<usize>,
+    threads: Option<i64>,
     decimal: &str,
-    min_significant_digits: u32,
+    min_significant_digits: i64,
     relation_as_set: bool,
     extract: &str,
 ) -> PyResult<Vec<PyVerdict>> {
     let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
+    let threads = match threads {
+        Some(n) if n < 1 => {
+            return Err(errors::InvalidArgumentError::new_err(format!(
+                "threads must be at least 1, not {n}"
+            )))
+        }
+        Some(n) => Some(non_negative(n, "threads")? as usize),
+        None => None,
+    };
     let threads = parallelism::effective_threads(threads);
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))

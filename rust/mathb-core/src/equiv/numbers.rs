@@ -10,45 +10,43 @@ use crate::verdict::Status;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-/// `50\%` matches 50 and 0.5; a gold percentage matches the number or the fraction.
+/// The value under a percent sign: `5\%` → 5, `-5\%` → −5.
+fn percent_value(e: &Expr) -> Option<Expr> {
+    match e {
+        Expr::Percent(inner) => Some((**inner).clone()),
+        Expr::Neg(inner) => percent_value(inner).map(|v| Expr::Neg(Box::new(v))),
+        _ => None,
+    }
+}
+
+/// Percentages: two percentages compare by their values; a percentage p% against a plain
+/// number matches either p or p/100 (`50\%` is 50 and 0.5).
 pub(super) fn compare_percent(
     gold: &Expr,
     answer: &Expr,
     opts: &Options,
     d: usize,
 ) -> Option<Judgement> {
-    let candidates = |e: &Expr| -> Vec<Expr> {
-        match e {
-            Expr::Percent(inner) => vec![
-                (**inner).clone(),
-                Expr::Div(inner.clone(), Box::new(hundred())),
-            ],
-            other => vec![other.clone()],
-        }
+    let (g, a) = match (percent_value(gold), percent_value(answer)) {
+        (None, None) => return None,
+        (Some(g), Some(a)) => return Some(compare_at(&g, &a, opts, d)),
+        (Some(p), None) => (p, answer.clone()),
+        (None, Some(p)) => (p, gold.clone()),
     };
-    if !matches!(gold, Expr::Percent(_)) && !matches!(answer, Expr::Percent(_)) {
-        return None;
-    }
-    let mut results = Vec::new();
-    for g in candidates(gold) {
-        for a in candidates(answer) {
-            let j = compare_at(&g, &a, opts, d);
-            if j.0 == Status::Correct {
-                return Some((Status::Correct, format!("{} (percent read as number)", j.1)));
-            }
-            results.push(j);
+    let readings = [g.clone(), Expr::Div(Box::new(g), Box::new(hundred()))];
+    let mut all_incorrect = true;
+    for reading in &readings {
+        let j = compare_at(reading, &a, opts, d);
+        if j.0 == Status::Correct {
+            return Some((Status::Correct, format!("{} (percent read as number)", j.1)));
         }
+        all_incorrect &= j.0 == Status::Incorrect;
     }
-    if results.iter().all(|j| j.0 == Status::Incorrect) {
-        return Some(judged(
-            Status::Incorrect,
-            "differs as a number and as a percentage",
-        ));
-    }
-    Some(judged(
-        Status::Undecided,
-        "percent comparison not decidable",
-    ))
+    Some(if all_incorrect {
+        judged(Status::Incorrect, "differs as a number and as a percentage")
+    } else {
+        judged(Status::Undecided, "percent comparison not decidable")
+    })
 }
 
 fn hundred() -> Expr {

@@ -1,0 +1,305 @@
+"""The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`;
+only `grade` exists so far (`generate`, `eval`, `report`, `bench` plug in the same way)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import IO, Any
+
+from . import InputFileError, InvalidArgumentError, __version__
+from .grading import DEFAULT_BATCH_SIZE, default_output_path, grade_file, write_summary
+
+
+class ExitStatus(IntEnum):
+    """0: the run completed (wrong answers are results); 1: mathb itself failed; 2: bad input."""
+
+    SUCCESS = 0
+    FAILURE = 1
+    USAGE = 2
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: adds its arguments to a parser, and runs on the parsed namespace."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], ExitStatus]
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _positive_int(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+# --------------------------------------------------------------------------- grade
+
+
+def _configure_grade(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="JSON Lines dump (optionally gzip-compressed)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="verdicts file (default: <FILE name>.verdicts.jsonl in the current directory; "
+        "'-' writes them to stdout and the table to stderr)",
+    )
+    p.add_argument("--summary", metavar="PATH", help="also write the summary as JSON to PATH")
+    fields = p.add_argument_group(
+        "fields", "detected on the first record unless given; dotted paths reach nested fields"
+    )
+    fields.add_argument("--gold-field", metavar="F", help="gold answer field, e.g. doc.answer")
+    fields.add_argument(
+        "--completion-field",
+        metavar="F",
+        help="completion field: a string, or a list of strings (one verdict per element)",
+    )
+    fields.add_argument("--id-field", metavar="F", help="problem id field")
+    grading = p.add_argument_group("grading")
+    grading.add_argument(
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="worker threads (default: all cores; MATHB_PARALLELISM=0 forces one)",
+    )
+    grading.add_argument(
+        "--decimal",
+        choices=("rounded", "exact"),
+        default="rounded",
+        help="'rounded' accepts a decimal that is the exact value rounded to its places "
+        "(0.333 for 1/3); 'exact' wants equal values (default: rounded)",
+    )
+    grading.add_argument(
+        "--min-significant-digits",
+        type=_non_negative_int,
+        default=3,
+        metavar="N",
+        help="significant digits such a rounded decimal needs (default: 3)",
+    )
+    grading.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=argparse.SUPPRESS,
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+
+
+def _run_grade(args: argparse.Namespace) -> ExitStatus:
+    to_stdout = args.output == "-"
+    output: Path | None = None if to_stdout else Path(args.output or default_output_path(args.file))
+    if output is not None:
+        _check_output(Path(args.file), output)
+    if args.summary is not None:
+        _check_output(Path(args.file), Path(args.summary))
+    report = sys.stderr if to_stdout else sys.stdout
+    progress = _Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    started = time.perf_counter()
+    try:
+        summary = grade_file(
+            args.file,
+            sys.stdout.buffer if to_stdout else output,
+            gold_field=args.gold_field,
+            completion_field=args.completion_field,
+            id_field=args.id_field,
+            threads=args.threads,
+            decimal=args.decimal,
+            min_significant_digits=args.min_significant_digits,
+            batch_size=args.batch_size,
+            progress=progress,
+        )
+        if to_stdout:
+            sys.stdout.flush()
+    finally:
+        if progress is not None:
+            progress.close()
+    elapsed = time.perf_counter() - started
+    if args.summary is not None:
+        write_summary(summary, args.summary)
+    if not args.quiet:
+        report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
+        report.flush()
+    return ExitStatus.SUCCESS
+
+
+def _check_output(source: Path, target: Path) -> None:
+    if target.is_dir():
+        raise UsageError(f"cannot write {target}: it is a directory")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise UsageError(f"cannot write {target}: directory {target.parent} is not writable")
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise UsageError(f"refusing to overwrite the input file {source} with outputs")
+
+
+class _Progress:
+    """Samples done and samples/s on one self-rewriting stderr line."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int) -> None:
+        now = time.perf_counter()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        self.stream.write(f"\r  graded {done:,} samples  ({rate:,.0f} samples/s)")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _percent(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.2f}%"
+
+
+def format_summary(summary: dict[str, Any], output: str, elapsed: float | None = None) -> str:
+    """The summary as the aligned table `mathb grade` prints."""
+    fields = summary["fields"]
+    grouping = {
+        "id": f"by {fields['problem_id']}",
+        "problem_text": f"by {fields['gold']} + {fields['problem_text']}",
+        "line": "one problem per line",
+    }[fields["grouping"]]
+    counts = summary["counts"]
+    rows: list[tuple[str, str]] = [
+        ("fields", f"gold={fields['gold']}  completion={fields['completion']}"),
+        ("records", f"{summary['records']:,}"),
+        ("problems", f"{summary['problems']:,}  ({grouping})"),
+        ("samples", f"{summary['samples']:,}"),
+        (
+            "accuracy",
+            f"{_percent(summary['accuracy'])}  ({counts['correct']:,}/{summary['samples']:,})",
+        ),
+    ]
+    rows += [(f"pass@{k}", _percent(v)) for k, v in summary["pass_at_k"].items()]
+    rows += [(status, f"{count:,}") for status, count in counts.items()]
+    if elapsed is not None:
+        rate = summary["samples"] / elapsed if elapsed > 0 else 0.0
+        rows.append(("time", f"{elapsed:.2f} s  ({rate:,.0f} samples/s)"))
+    width = max(len(name) for name, _ in rows)
+    lines = [f"mathb {summary['mathb_version']}: {summary['input']} -> {output}"]
+    lines += [f"  {name:<{width}}  {value}" for name, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("grade", "grade a JSON Lines dump of completions", _configure_grade, _run_grade),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per entry of `COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="mathb", description="Fast, explainable grading of math-model answers."
+    )
+    parser.add_argument("--version", action="version", version=f"mathb {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def _report_error(error: BaseException) -> None:
+    """`mathb failed` and one `Cause:` per link of the exception chain, on stderr."""
+    lines = ["mathb failed"]
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        internal = not isinstance(link, (InputFileError, InvalidArgumentError, UsageError))
+        text = str(link) or type(link).__name__
+        if internal and str(link):
+            text = f"{type(link).__name__}: {text}"
+        first, *rest = text.splitlines() or [""]
+        lines.append(f"  Cause: {first}")
+        lines += [f"    {r.strip()}" for r in rest]
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    # After EPIPE, the interpreter's final flush of stdout would fail again; point it at devnull.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the `mathb` command line and returns its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitStatus.USAGE
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.SUCCESS
+    except KeyboardInterrupt:
+        return 130
+    except (InputFileError, InvalidArgumentError, UsageError) as e:
+        _report_error(e)
+        return ExitStatus.USAGE
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - also a core panic (PanicException)
+        _report_error(e)
+        if os.environ.get("MATHB_BACKTRACE"):
+            import traceback
+
+            traceback.print_exception(e, file=sys.stderr)
+        return ExitStatus.FAILURE
+
+
+__all__ = ["COMMANDS", "Command", "ExitStatus", "build_parser", "format_summary", "main"]
