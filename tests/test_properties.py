@@ -149,10 +149,17 @@ def spaced(s: str) -> str:
     return "  " + s.replace("/", " / ").replace("\0", "{,}") + " "
 
 
+def in_left_right(s: str) -> str:
+    # A bare comma inside brackets separates elements ("(12,102)" is a pair), so a
+    # comma-grouped number like 1,234 is written with thin spaces inside parentheses.
+    grouped = re.sub(r"(?<=\d),(?=\d{3})", lambda _: "\\,", s)
+    return f"\\left({grouped}\\right)"
+
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "dollars": lambda s: f"${s}$",
     "parens": lambda s: f"\\({s}\\)",
-    "left_right": lambda s: f"\\left({s}\\right)",
+    "left_right": in_left_right,
     "boxed": lambda s: f"\\boxed{{{s}}}",
     "spaces": spaced,
     "dfrac": lambda s: s.replace("\\frac", "\\dfrac"),

@@ -63,6 +63,37 @@ pub enum ExtractMode {
     Lenient,
 }
 
+/// Restores LaTeX commands whose backslash became a control character when the text went
+/// through a non-raw string literal (`"\frac"` in Python is form feed + "rac").
+pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
+    const TAB_COMMANDS: [&str; 8] = ["text", "times", "tfrac", "theta", "tau", "tan", "to", "top"];
+    let suspicious = |c: char| matches!(c, '\u{7}' | '\u{8}' | '\u{b}' | '\u{c}' | '\t' | '\r');
+    if !s.contains(suspicious) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let letter_follows = after.starts_with(|n: char| n.is_ascii_alphabetic());
+        let replacement = match c {
+            '\u{7}' if letter_follows => Some("\\a"),
+            '\u{8}' if letter_follows => Some("\\b"),
+            '\u{b}' if letter_follows => Some("\\v"),
+            '\u{c}' if letter_follows => Some("\\f"),
+            '\r' if after.starts_with("ight") => Some("\\r"),
+            '\t' if TAB_COMMANDS.iter().any(|t| after.starts_with(&t[1..])) => Some("\\t"),
+            _ => None,
+        };
+        match replacement {
+            Some(r) => out.push_str(r),
+            None => out.push(c),
+        }
+        rest = after;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Extracts the final answer of a model completion, or `None` when there is none.
 pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
     extract_final_answer_with(completion, ExtractMode::default())
@@ -116,7 +147,8 @@ pub fn with_decimal_point(s: &str) -> Option<String> {
         return None;
     }
     let thousands = frac.len() == 3 && int.len() <= 3 && !int.starts_with('0');
-    (!thousands).then(|| t.replacen(',', ".", 1))
+    // One digit after the comma reads as a list (`-2,1`), not a decimal.
+    (!thousands && frac.len() >= 2).then(|| t.replacen(',', ".", 1))
 }
 
 /// Whether anchored text can be a committed answer (a digit or math), not "correct" or "wrong".
@@ -587,6 +619,17 @@ mod tests {
         assert_eq!(with_decimal_point("1, 2"), None);
         assert_eq!(ex("the number is 10"), None);
         assert_eq!(extract_final_answer_with("$5$", ExtractMode::Strict), None);
+    }
+
+    #[test]
+    fn control_escapes_are_repaired() {
+        assert_eq!(repair_control_escapes("-\u{c}rac{7}{4}"), "-\\frac{7}{4}");
+        assert_eq!(repair_control_escapes("\u{8}oxed{1}"), "\\boxed{1}");
+        assert_eq!(
+            repair_control_escapes("5\text{ cm}\tab"),
+            "5\\text{ cm}\tab"
+        );
+        assert_eq!(repair_control_escapes("a\tb"), "a\tb");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use crate::equiv::compare;
 use crate::extract::{
-    extract_answer_string, extract_final_answer_with, with_decimal_point, ExtractMode, Extraction,
+    extract_answer_string, extract_final_answer_with, repair_control_escapes, with_decimal_point,
+    ExtractMode, Extraction, Method,
 };
 use crate::latex::parse_answer;
 use crate::options::Options;
@@ -25,12 +26,21 @@ fn guarded(f: impl FnOnce() -> Verdict) -> Verdict {
 
 /// Grades a raw model completion against a gold answer.
 pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
-    guarded(|| grade_unguarded(gold, completion, opts))
+    guarded(|| {
+        let (gold, completion) = (
+            repair_control_escapes(gold),
+            repair_control_escapes(completion),
+        );
+        grade_unguarded(&gold, &completion, opts)
+    })
 }
 
 /// Judges an answer string that is already the final answer (no extraction from prose).
 pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
-    guarded(|| verify_unguarded(gold, answer, opts))
+    guarded(|| {
+        let (gold, answer) = (repair_control_escapes(gold), repair_control_escapes(answer));
+        verify_unguarded(&gold, &answer, opts)
+    })
 }
 
 fn grade_unguarded(gold: &str, completion: &str, opts: &Options) -> Verdict {
@@ -45,18 +55,53 @@ fn grade_unguarded(gold: &str, completion: &str, opts: &Options) -> Verdict {
 }
 
 fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
-    let Some(extraction) = extract_answer_string(answer) else {
+    let Some(mut extraction) = extract_answer_string(answer) else {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };
+    // Lenient reading: an "answer" that is really prose ("Soucis : 2,74 $ a..") is searched
+    // like a completion.
+    if opts.extract == ExtractMode::Lenient && parse_answer(&extraction.text).is_err() {
+        if let Some(found) = extract_final_answer_with(answer, ExtractMode::Lenient) {
+            extraction = found;
+        }
+    }
     judge(gold, extraction, opts)
+}
+
+/// Parses a gold answer; a gold that is a whole worked solution without a box is searched for
+/// its final answer like a completion.
+fn parse_gold(gold: &str, opts: &Options) -> Result<(String, crate::expr::Expr), String> {
+    let Some(gold_ans) = extract_answer_string(gold) else {
+        return Err("gold answer is empty".into());
+    };
+    let first = parse_answer(&read_number(&gold_ans, opts));
+    match first {
+        Ok(e) => Ok((gold_ans.text, e)),
+        Err(msg) if gold_ans.method == Method::Whole => {
+            let Some(found) = extract_final_answer_with(gold, opts.extract) else {
+                return Err(format!("gold not parsed: {msg}"));
+            };
+            parse_answer(&read_number(&found, opts))
+                .map(|e| (found.text, e))
+                .map_err(|m| format!("gold not parsed: {m}"))
+        }
+        Err(msg) => Err(format!("gold not parsed: {msg}")),
+    }
+}
+
+/// The text to parse; lenient reading takes a decimal comma (`2,74`) in a bare number.
+fn read_number(e: &Extraction, opts: &Options) -> String {
+    let bare = matches!(e.method, Method::Whole | Method::LastNumber);
+    match with_decimal_point(&e.text) {
+        Some(fixed) if bare && opts.extract == ExtractMode::Lenient => fixed,
+        _ => e.text.clone(),
+    }
 }
 
 fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     let extracted = Some(extraction.text.clone());
-    let Some(gold_ans) = extract_answer_string(gold) else {
-        return Verdict::new(Status::Undecided, "gold answer is empty", extracted);
-    };
-    if let Some(letter) = choice_letter(&gold_ans.text, true) {
+    let gold_choice = extract_answer_string(gold).and_then(|g| choice_letter(&g.text, true));
+    if let Some(letter) = gold_choice {
         return match choice_letter(&extraction.text, false) {
             Some(given) if given == letter => {
                 Verdict::new(Status::Correct, "same choice letter", extracted)
@@ -74,23 +119,11 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             ),
         };
     }
-    // Lenient reading also takes a decimal comma (`2,74`) in a bare number.
-    let lenient = opts.extract == ExtractMode::Lenient;
-    let read = |t: &str| match with_decimal_point(t) {
-        Some(fixed) if lenient => fixed,
-        _ => t.to_string(),
+    let gold_expr = match parse_gold(gold, opts) {
+        Ok((_, e)) => e,
+        Err(msg) => return Verdict::new(Status::Undecided, msg, extracted),
     };
-    let gold_expr = match parse_answer(&read(&gold_ans.text)) {
-        Ok(e) => e,
-        Err(msg) => {
-            return Verdict::new(
-                Status::Undecided,
-                format!("gold not parsed: {msg}"),
-                extracted,
-            )
-        }
-    };
-    let answer_expr = match parse_answer(&read(&extraction.text)) {
+    let answer_expr = match parse_answer(&read_number(&extraction, opts)) {
         Ok(e) => e,
         Err(msg) => {
             return Verdict::new(

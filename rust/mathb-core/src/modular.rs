@@ -237,6 +237,18 @@ fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
                 };
                 return Ok(Value { v, degree, ..b });
             }
+            // x^(p/q) = w^p with w an opaque q-th root of x, so x^(2/3), (∛x)² and
+            // 1/x^(-2/3) all agree.
+            if let Some((p, q)) = small_fraction(exp) {
+                let w = opaque_value(pt, &format!("root{q}"), &[b]);
+                let v = pow(w.v, p.unsigned_abs());
+                let v = if p < 0 {
+                    inv(v).ok_or(EvalError::ZeroDivision)?
+                } else {
+                    v
+                };
+                return Ok(Value { v, ..w });
+            }
             let x = eval(exp, pt, d)?;
             Ok(opaque_value(pt, "pow", &[b, x]))
         }
@@ -283,6 +295,13 @@ fn small_integer(e: &Expr) -> Option<i64> {
         return None;
     }
     q.to_integer().to_i64()
+}
+
+/// A constant rational exponent p/q (q > 1) with small parts.
+fn small_fraction(e: &Expr) -> Option<(i64, u64)> {
+    let q = evaluate(e).ok()?.as_rational()?;
+    let (p, d) = (q.numer().to_i64()?, q.denom().to_u64()?);
+    (d > 1 && d <= 64 && p.unsigned_abs() <= 1 << 20).then_some((p, d))
 }
 
 /// Outcome of a randomized comparison.
@@ -396,6 +415,12 @@ mod tests {
         assert_eq!(cmp("\\sin x + 1", "1 + \\sin x"), Outcome::Equal);
         assert_eq!(cmp("\\sqrt{8}x", "2\\sqrt{2}x"), Outcome::Equal);
         assert_eq!(cmp("\\sin^2 x + \\cos^2 x", "1"), Outcome::Inconclusive);
+        assert_eq!(
+            cmp("\\frac{1}{3\\sqrt[3]{x}^2}", "\\frac{1}{3x^{2/3}}"),
+            Outcome::Equal
+        );
+        assert_eq!(cmp("\\sqrt{x}", "x^{1/2}"), Outcome::Equal);
+        assert_eq!(cmp("x^{-1/2}", "\\frac{1}{\\sqrt{x}}"), Outcome::Equal);
     }
 
     #[test]

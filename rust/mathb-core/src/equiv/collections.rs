@@ -1,9 +1,9 @@
 //! Collections: sets and solution lists (unordered), tuples (ordered), intervals, unions,
 //! matrices, and one-variable inequalities read as their solution sets.
 
-use super::{compare_at, is_scalar, judged, Judgement};
+use super::{compare_at, is_name, is_scalar, judged, Judgement};
 use crate::expr::{Constant, Expr, RelOp};
-use crate::normalize::is_numeric;
+use crate::normalize::{canonical, is_numeric};
 use crate::options::Options;
 use crate::solve::{reverse, solve_linear};
 use crate::verdict::Status;
@@ -47,10 +47,12 @@ pub(super) fn solution_set(e: &Expr) -> Option<Expr> {
             .map(solution_set)
             .collect::<Option<Vec<_>>>()
             .map(Expr::Union),
+        // x ∈ S is S.
+        Expr::Rel(v, ops) if ops.as_slice() == [RelOp::In] && is_name(&v[0]) => solution_set(&v[1]),
         Expr::Rel(v, ops) if ops.len() == 1 => {
             let (bound, op) = match (&v[0], &v[1]) {
-                (Expr::Sym(_), b) if is_numeric(b) => (b.clone(), ops[0]),
-                (b, Expr::Sym(_)) if is_numeric(b) => (b.clone(), reverse(ops[0])),
+                (x, b) if is_name(x) && is_numeric(b) => (b.clone(), ops[0]),
+                (b, x) if is_name(x) && is_numeric(b) => (b.clone(), reverse(ops[0])),
                 (l, r) => {
                     let (_, op, c) = solve_linear(l, ops[0], r)?;
                     (c, op)
@@ -65,7 +67,7 @@ pub(super) fn solution_set(e: &Expr) -> Option<Expr> {
                 Eq | Ne | In => None,
             }
         }
-        Expr::Rel(v, ops) if ops.len() == 2 && matches!(v[1], Expr::Sym(_)) => {
+        Expr::Rel(v, ops) if ops.len() == 2 && is_name(&v[1]) => {
             let (lo, hi) = (&v[0], &v[2]);
             if !is_numeric(lo) || !is_numeric(hi) {
                 return None;
@@ -226,6 +228,8 @@ fn ordered(g: &[Expr], a: &[Expr], opts: &Options, d: usize) -> Judgement {
 /// Unordered comparison: correct when the "correct" relation has a perfect matching; incorrect
 /// when some element has no possible partner at all.
 fn unordered(g: &[Expr], a: &[Expr], opts: &Options, d: usize) -> Judgement {
+    // A solution written twice is still one solution.
+    let (g, a) = (&distinct(g), &distinct(a));
     const MAX_ELEMENTS: usize = 64;
     if g.len() != a.len() {
         return judged(
@@ -256,6 +260,15 @@ fn unordered(g: &[Expr], a: &[Expr], opts: &Options, d: usize) -> Judgement {
         return judged(Status::Incorrect, "the elements differ");
     }
     judged(Status::Undecided, "some elements not decidable")
+}
+
+fn distinct(items: &[Expr]) -> Vec<Expr> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .iter()
+        .filter(|e| seen.insert(canonical(e)))
+        .cloned()
+        .collect()
 }
 
 /// Bipartite perfect matching by augmenting paths (Kuhn's algorithm).

@@ -185,7 +185,7 @@ fn equation(e: &Expr) -> Option<(&Expr, &Expr)> {
 
 /// A left-hand side that only names a quantity: `x`, `x_1`, `AB`, `f(x)`, `|AB|`,
 /// `\\frac{NO}{BO}`, `(p, q)`.
-fn is_name(e: &Expr) -> bool {
+pub(crate) fn is_name(e: &Expr) -> bool {
     match e {
         Expr::Sym(_) => true,
         Expr::Mul(v) | Expr::Tuple(v) | Expr::Func(_, v) => !v.is_empty() && v.iter().all(is_name),

@@ -276,9 +276,22 @@ impl<'a> Lexer<'a> {
 
     /// Length of a thousands separator at the current position followed by exactly three
     /// digits and then a non-digit; 0 when there is none.
-    fn thousands_separator_len(&self) -> usize {
-        let seps: [&str; 7] = [",", "{,}", "\\,", "\\!", "\\ ", " ", "~"];
+    fn bracket_depth(&self) -> i32 {
+        self.tokens.iter().fold(0, |depth, t| match t {
+            Token::LParen | Token::LBracket | Token::SetOpen => depth + 1,
+            Token::RParen | Token::RBracket | Token::SetClose => depth - 1,
+            _ => depth,
+        })
+    }
+
+    fn thousands_separator_len(&self, in_brackets: bool) -> usize {
+        let seps: [&str; 11] = [
+            ",\\! ", ",\\, ", ",\\!", ",\\,", ",", "{,}", "\\,", "\\!", "\\ ", " ", "~",
+        ];
         for sep in seps {
+            if in_brackets && sep == "," {
+                continue;
+            }
             if self.at_str(sep) {
                 let n = sep.chars().count();
                 let group_digits =
@@ -296,9 +309,12 @@ impl<'a> Lexer<'a> {
         let bare =
             !self.digit_breaks.is_empty() && self.digit_breaks.iter().any(|&b| b == self.pos + 1);
         let mut int_part = self.digits();
-        if !bare && !int_part.is_empty() && int_part.len() <= 3 {
+        // `0,5` is never a thousands group; inside (…), […] or \{…\} a bare comma separates
+        // elements: (12,102) is a pair.
+        if !bare && !int_part.is_empty() && int_part.len() <= 3 && !int_part.starts_with('0') {
+            let in_brackets = self.bracket_depth() > 0;
             loop {
-                let n = self.thousands_separator_len();
+                let n = self.thousands_separator_len(in_brackets);
                 if n == 0 {
                     break;
                 }
@@ -450,6 +466,13 @@ impl<'a> Lexer<'a> {
             }
             name.push(c);
             self.pos += 1;
+        }
+        // `\quadx` (no space after the command) is `\quad x`.
+        for spacing in ["qquad", "quad"] {
+            if name.len() > spacing.len() && name.starts_with(spacing) {
+                self.pos -= name.len() - spacing.len();
+                return Ok(());
+            }
         }
         if IGNORED_COMMANDS.contains(&name.as_str()) {
             return Ok(());
@@ -603,6 +626,13 @@ mod tests {
         // A list is not a number.
         assert_eq!(num(&tokenize("1, 2").unwrap()), vec!["1", "2"]);
         assert_eq!(num(&tokenize("1,2345").unwrap()), vec!["1", "2345"]);
+        assert_eq!(num(&tokenize("(12,102)").unwrap()), vec!["12", "102"]);
+        assert_eq!(num(&tokenize("0,111").unwrap()), vec!["0", "111"]);
+        assert_eq!(num(&tokenize("(1\\!000, 2)").unwrap()), vec!["1000", "2"]);
+        assert_eq!(
+            num(&tokenize("11,\\! 111,\\! 111,\\! 100").unwrap()),
+            vec!["11111111100"]
+        );
     }
 
     #[test]

@@ -127,14 +127,34 @@ impl Parser {
         Ok(())
     }
 
+    /// `a; b` separates answers more strongly than `a, b`: `p=5, q=2; p=7, q=2` is two
+    /// solutions of two values each.
     fn list(&mut self) -> PResult<Expr> {
-        let first = self.union()?;
-        if !matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
+        let first = self.comma_list()?;
+        if self.peek() != Some(&Token::Semicolon) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while matches!(self.peek(), Some(Token::Comma) | Some(Token::Semicolon)) {
-            self.pos += 1;
+        while self.eat(&Token::Semicolon) {
+            if self.peek().is_none() {
+                break;
+            }
+            items.push(self.comma_list()?);
+        }
+        Ok(if items.len() == 1 {
+            items.pop().expect("one item")
+        } else {
+            Expr::List(items)
+        })
+    }
+
+    fn comma_list(&mut self) -> PResult<Expr> {
+        let first = self.union()?;
+        if self.peek() != Some(&Token::Comma) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat(&Token::Comma) {
             items.push(self.union()?);
         }
         Ok(Expr::List(items))
@@ -166,9 +186,14 @@ impl Parser {
                     operands.push(self.ratio()?);
                 }
                 Some(Token::Approx) => {
-                    // "1/3 \approx 0.33": the approximation adds nothing to the answer.
                     self.pos += 1;
-                    self.ratio()?;
+                    let approx = self.ratio()?;
+                    // "x \approx 11" states x; in "1/3 \approx 0.33" the approximation adds
+                    // nothing to the exact value before it.
+                    if ops.is_empty() && matches!(operands[0], Expr::Sym(_)) {
+                        ops.push(RelOp::Eq);
+                        operands.push(approx);
+                    }
                 }
                 _ => break,
             }

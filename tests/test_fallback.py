@@ -1,0 +1,204 @@
+"""The sympy fallback: its equivalence decisions; the worker pool's timeout, cache, threads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("sympy")
+pytest.importorskip("latex2sympy2_extended")
+
+import mathb
+from mathb.fallback import (
+    FallbackResult,
+    FallbackUnavailableError,
+    SympyFallback,
+    gold_answer_text,
+    judge,
+    resolve_with_sympy,
+)
+
+# Parses in a blink, then sympy tries to build 2^(2^65536) and never returns.
+POWER_TOWER = ("2^{2^{2^{2^{2^{2}}}}}", "1")
+
+
+@pytest.fixture(scope="module")
+def fallback() -> Iterator[SympyFallback]:
+    with SympyFallback(2, timeout=1.5) as fb:
+        yield fb
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer"),
+    [
+        (r"\sin^2 x + \cos^2 x", "1"),
+        # Equal as rational functions, though the left side is undefined at x = 1. Answers are
+        # compared as expressions, where the removable singularity does not count: correct.
+        (r"\frac{x^2-1}{x-1}", "x+1"),
+        (r"\frac{\sqrt{2}}{2}", r"\frac{1}{\sqrt{2}}"),
+        ("0.5", r"\frac{1}{2}"),
+        ("3+4i", "4i+3"),
+        (r"\{1, 2\}", r"\{2, 1\}"),
+        (
+            r"\begin{pmatrix}1 & 2\\ 3 & 4\end{pmatrix}",
+            r"\begin{pmatrix}1 & 2\\ 3 & 2^2\end{pmatrix}",
+        ),
+        ("x = 3", "3 = x"),
+        (r"x \le 2", r"2 \ge x"),
+        (r"The answer is $\boxed{\frac{1}{2}}$.", "0.5"),
+    ],
+)
+def test_equal_forms_are_correct(gold: str, answer: str) -> None:
+    assert judge(gold, answer)[0] == "correct"
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer"),
+    [
+        ("1-1/e", "1+1/e"),
+        ("1/2004!", "1/2006!"),
+        ("1e-7", "2e-7"),  # different under both readings of "e"
+        (r"\{1, 2\}", r"\{1, 3\}"),
+        ("(1, 2, 3)", "(1, 2, 4)"),
+    ],
+)
+def test_known_traps_are_incorrect(gold: str, answer: str) -> None:
+    status, reason = judge(gold, answer)
+    assert status == "incorrect", reason
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer"),
+    [
+        (r"\text{A}", "a"),  # letters keep their case
+        ("x^2", "X^2"),
+        (r"\sqrt{x^2}", "x"),  # only |x| without assumptions
+        ("1 = 2", "3 = 4"),  # same lhs-rhs, different statements
+        ("a = 5", "a - 2 = 3"),
+        ("1/3", "0.333"),  # rounding is the core's policy, not a proof
+        (r"\pi", "3.14"),
+        ("2e-1", "0.2"),  # 2e−1 or 0.2: the readings disagree
+        ("(1,2)", "[1,2]"),  # a point, or a closed interval
+        ("x+", "x"),
+    ],
+)
+def test_unproven_pairs_stay_undecided(gold: str, answer: str) -> None:
+    assert judge(gold, answer)[0] == "undecided"
+
+
+def test_reasons_name_the_test() -> None:
+    assert judge("(x+1)^2", "x^2+2x+1") == ("correct", "sympy: simplify(a-b)=0")
+    assert judge(r"\sin^2 x + \cos^2 x", "1") == ("correct", "sympy: simplify(a-b)=0")
+    assert judge("x+", "x")[1].startswith("sympy: parse error: ")
+
+
+def test_gold_answer_text() -> None:
+    assert gold_answer_text(r"so $\boxed{1}$ then \boxed{\frac{a}{b}}.") == r"\frac{a}{b}"
+    assert gold_answer_text("$42$") == "42"
+    assert gold_answer_text(r"\(x+1\)") == "x+1"
+
+
+def test_pool_keeps_order_and_agrees_with_judge(fallback: SympyFallback) -> None:
+    pairs = [("1-1/e", "1+1/e"), ("x+x", "2x"), ("A", "a"), ("0.5", r"\frac12")]
+    results = fallback.resolve(pairs)
+    assert [(r.status, r.reason) for r in results] == [judge(g, a) for g, a in pairs]
+    assert all(isinstance(r, FallbackResult) for r in results)
+
+
+def test_timeout_kills_the_worker_and_a_fresh_one_takes_over(fallback: SympyFallback) -> None:
+    started, timeouts = fallback.stats.workers_started, fallback.stats.timeouts
+    t0 = time.monotonic()
+    slow, fine = fallback.resolve([POWER_TOWER, ("x+1", "1+x")])
+    assert time.monotonic() - t0 < 10
+    assert slow == FallbackResult("undecided", "sympy: timeout after 1.5 s")
+    assert fine.correct
+    assert fallback.stats.timeouts == timeouts + 1
+    assert fallback.stats.workers_started == started + 1
+    assert [r.status for r in fallback.resolve([("2x", "x+x"), ("1", "2")])] == [
+        "correct",
+        "incorrect",
+    ]
+
+
+def test_a_worker_that_dies_yields_undecided(fallback: SympyFallback) -> None:
+    done: list[FallbackResult] = []
+    thread = threading.Thread(
+        target=lambda: done.extend(fallback.resolve([("x^{3}+1", POWER_TOWER[0])]))
+    )
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not any(w.job is not None for w in fallback._pool) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    busy = next(w for w in fallback._pool if w.job is not None)
+    os.kill(busy.process.pid, 9)
+    thread.join(10)
+    assert done and done[0].status == "undecided"
+    assert done[0].reason.startswith("sympy: worker died")
+
+
+def test_memory_limit_gives_undecided() -> None:
+    with SympyFallback(1, timeout=15, memory_limit=600 << 20) as fb:
+        (result,) = fb.resolve([("(x+1)^{1000000}", "x^{1000000}+1")])
+        assert result == FallbackResult("undecided", "sympy: memory limit exceeded")
+        assert fb.resolve([("x", "x")])[0].correct
+
+
+def test_works_from_a_non_main_thread(fallback: SympyFallback) -> None:
+    out: list[list[FallbackResult]] = []
+    thread = threading.Thread(target=lambda: out.append(fallback.resolve([("2+2", "4")])))
+    thread.start()
+    thread.join(30)
+    assert out == [[FallbackResult("correct", "sympy: structurally equal")]]
+
+
+def test_cache_computes_each_pair_once(fallback: SympyFallback) -> None:
+    pair = ("\\frac{7}{9}+x", "x+\\frac{14}{18}")
+    computed, hits = fallback.stats.computed, fallback.stats.cache_hits
+    first = fallback.resolve([pair, pair, pair])
+    assert fallback.stats.computed == computed + 1
+    second = fallback.resolve([pair])
+    assert fallback.stats.computed == computed + 1
+    assert fallback.stats.cache_hits == hits + 3
+    assert first == second * 3
+
+
+def test_cache_is_bounded() -> None:
+    with SympyFallback(1, timeout=5, cache_size=2) as fb:
+        fb.resolve([("1", "1"), ("2", "2"), ("3", "3")])
+        assert len(fb._cache) == 2
+        fb.resolve([("1", "1")])
+        assert fb.stats.computed == 4
+
+
+def test_same_results_for_one_and_two_workers() -> None:
+    pairs = [
+        ("1-1/e", "1+1/e"),
+        (r"\frac{x^2-1}{x-1}", "x+1"),
+        ("1/2004!", "1/2006!"),
+        (r"\{1,2\}", r"\{2,1\}"),
+        ("A", "a"),
+        ("x+", "x"),
+        ("0.5", "1/2"),
+        ("1e-7", "2e-7"),
+        (r"\sqrt{8}", r"2\sqrt{2}"),
+        ("x=3", "3=x"),
+    ]
+    assert resolve_with_sympy(pairs, workers=1) == resolve_with_sympy(pairs, workers=2)
+
+
+def test_import_mathb_does_not_need_sympy() -> None:
+    code = "import sys, mathb, mathb.fallback; assert 'sympy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_missing_dependency_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "latex2sympy2_extended", None)
+    with pytest.raises(FallbackUnavailableError, match=r"mathb\[fallback\]") as err:
+        SympyFallback(1)
+    assert isinstance(err.value, mathb.MathbError)
