@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: help dev test test-rust test-python lint bench clean
+.PHONY: help dev test test-rust test-python lint check bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -10,20 +10,22 @@ help: ## list targets
 dev: ## install mathb (release build of the core) with the test and lint tools
 	$(PIP) install -q -e '.[test,lint]'
 
-test: dev test-rust test-python ## install test dependencies and run every check and test
+test: dev check test-rust test-python ## install test dependencies and run every check and test
 
-test-rust: ## rustfmt, clippy and the Rust tests
-	cargo fmt --all --check
-	cargo clippy --all-targets -- -D warnings
+test-rust: ## the Rust tests (unit, integration, property)
 	cargo test --workspace --exclude mathb-py
 
 test-python: ## the Python test-suite (API, CLI, properties, conformance)
 	$(PYTHON) -m pytest -q
 
-lint: dev ## formatting, clippy, ruff, and the stubs checked against the compiled module
+lint: dev check ## install the tools, then run the static checks
+
+check: ## rustfmt, clippy, ruff, mypy, and the stubs checked against the compiled module
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	$(PYTHON) -m ruff check python tests benches examples
+	$(PYTHON) -m ruff format --check python tests benches examples
+	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest mathb._core --allowlist .mypy-stubtest-allowlist
 
 bench: ## criterion benches of the core, then the end-to-end comparison

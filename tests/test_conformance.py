@@ -103,9 +103,7 @@ DELIBERATE_DISAGREEMENTS: dict[str, str] = {
         "x ∈ [-2,7] and -2 ≤ x ≤ 7 describe the same set; mathb compares solution sets in "
         "both directions"
     ),
-    "mv/test_yujianll/test_string_extraction/9": (
-        "1 - 1/e and 1 + 1/e are different numbers"
-    ),
+    "mv/test_yujianll/test_string_extraction/9": ("1 - 1/e and 1 + 1/e are different numbers"),
 }
 
 

@@ -182,7 +182,7 @@ COMPLETIONS = (
 )
 
 
-# --------------------------------------------------------------------------- reflexive, symmetric, sound
+# ------------------------------------------------------------------ reflexive, symmetric, sound
 
 
 @PROPERTY
@@ -350,8 +350,6 @@ def test_percent_sign_on_negative_values(r: Fraction, i: int, j: int) -> None:
     a, b = _pick(_percent_forms(-r), i), _pick(_percent_forms(-r), j)
     assert mathb.verify(f"{a}\\%", f"{b}\\%")
     assert mathb.verify(f"{a}\\%", b)
-
-
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,15 @@
 """mathb: fast, explainable grading of math-model answers, with pass@k.
 
-    >>> import mathb
-    >>> mathb.grade("1/2", "so the answer is $\\boxed{0.5}$").status
-    'correct'
+>>> import mathb
+>>> mathb.grade("1/2", "so the answer is $\\boxed{0.5}$").status
+'correct'
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError
-from typing import Literal
 from importlib.metadata import version as _dist_version
+from typing import Literal
 
 from . import _core
 from ._core import (

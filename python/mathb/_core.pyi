@@ -1,15 +1,15 @@
 """Typed stubs of the compiled core (`mathb._core`)."""
 
-from typing import Literal
+from typing import Literal, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
 
 __version__: str
 
-Status = Literal["correct", "incorrect", "no_answer", "undecided"]
-DecimalPolicy = Literal["rounded", "exact"]
-ExtractMode = Literal["strict", "standard", "lenient"]
+_Status: TypeAlias = Literal["correct", "incorrect", "no_answer", "undecided"]
+_DecimalPolicy: TypeAlias = Literal["rounded", "exact"]
+_ExtractMode: TypeAlias = Literal["strict", "standard", "lenient"]
 
 class MathbError(Exception):
     """Base class of every error raised by mathb."""
@@ -20,11 +20,12 @@ class InvalidArgumentError(MathbError, ValueError):
 class InputFileError(MathbError):
     """An input file is malformed; the message names the file and line."""
 
+@final
 class Verdict:
     """The verdict on one answer."""
 
     @property
-    def status(self) -> Status: ...
+    def status(self) -> _Status: ...
     @property
     def reason(self) -> str: ...
     @property
@@ -33,16 +34,16 @@ class Verdict:
     def correct(self) -> bool: ...
     def to_dict(self) -> dict[str, str | None]: ...
     def __bool__(self) -> bool: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 def grade(
     gold: str,
     completion: str,
     *,
-    decimal: DecimalPolicy = "rounded",
+    decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
-    extract: ExtractMode = "standard",
+    extract: _ExtractMode = "standard",
 ) -> Verdict:
     """Grades a model completion against a gold answer."""
 
@@ -50,10 +51,10 @@ def verify_answer(
     gold: str,
     answer: str,
     *,
-    decimal: DecimalPolicy = "rounded",
+    decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
-    extract: ExtractMode = "standard",
+    extract: _ExtractMode = "standard",
 ) -> Verdict:
     """Judges an already-extracted answer string against a gold answer."""
 
@@ -62,15 +63,15 @@ def grade_batch(
     completions: list[str],
     *,
     threads: int | None = None,
-    decimal: DecimalPolicy = "rounded",
+    decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     relation_as_set: bool = True,
-    extract: ExtractMode = "standard",
+    extract: _ExtractMode = "standard",
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""
 
 def extract_final_answer(
-    completion: str, *, extract: ExtractMode = "standard"
+    completion: str, *, extract: _ExtractMode = "standard"
 ) -> tuple[str, str] | None:
     """(answer text, method) of the completion's final answer, or None."""
 

@@ -400,7 +400,8 @@ def completion_texts(path: str, line: int, record: dict[str, Any], field: str) -
         path,
         line,
         ErrorCode.WRONG_TYPE,
-        f"completion field '{field}' holds {_type_name(value)}, expected a string or a list of strings",
+        f"completion field '{field}' holds {_type_name(value)}, "
+        "expected a string or a list of strings",
         "point --completion-field at the model's text",
     )
 

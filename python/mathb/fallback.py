@@ -5,6 +5,7 @@ Needs the extra: ``pip install 'mathb[fallback]'`` (sympy and latex2sympy2_exten
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import re
@@ -14,7 +15,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
 
@@ -22,15 +23,16 @@ from ._core import MathbError
 
 FallbackStatus = Literal["correct", "incorrect", "undecided"]
 Pair = tuple[str, str]
+Judgement = tuple[FallbackStatus, str]
 
 _MAX_INPUT_CHARS = 2000  # longer answers are not worth a sympy attempt
-_MAX_SET_SIZE = 64  # set comparison is quadratic in simplify calls
+_MAX_SET_SIZE = 64  # set comparison costs one comparison per pair of elements
 _EVAL_DIGITS = 50
-_EXACT_REL_TOL = 1e-30  # strict evalf guarantees ~50 digits; anything above 1e-30 is real
+_EXACT_REL_TOL = 1e-30  # strict evalf guarantees 50 digits, so a gap above 1e-30 is real
 
 
 class FallbackUnavailableError(MathbError, ImportError):
-    """sympy or latex2sympy2_extended is missing."""
+    """sympy or latex2sympy2_extended is not installed."""
 
 
 class FallbackWorkerError(MathbError, RuntimeError):
@@ -51,7 +53,7 @@ class FallbackResult:
 
 @dataclass
 class FallbackStats:
-    """Counters since the fallback was created; `computed` counts items sent to a worker."""
+    """Counters over the fallback's life; `computed` counts items sent to a worker."""
 
     cache_hits: int = 0
     computed: int = 0
@@ -61,8 +63,8 @@ class FallbackStats:
 
 def _require_sympy() -> None:
     try:
-        import latex2sympy2_extended  # noqa: F401
-        import sympy  # noqa: F401
+        for name in ("sympy", "latex2sympy2_extended"):
+            importlib.import_module(name)
     except ImportError as e:
         raise FallbackUnavailableError(
             f"the sympy fallback needs sympy and latex2sympy2_extended ({e}); "
@@ -70,18 +72,32 @@ def _require_sympy() -> None:
         ) from None
 
 
-# ---------------------------------------------------------------- text preparation
+# ---------------------------------------------------------------- text
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_SCI = re.compile(r"(?<![\w.\\])(\d+(?:\.\d+)?|\.\d+)[eE]([+-]?\d+)(?![\w.])")
 _DECIMAL = re.compile(r"\d*\.\d+")
 _DELIMITERS = (("$$", "$$"), ("$", "$"), (r"\(", r"\)"), (r"\[", r"\]"))
+# "1\,000" and "1 000" group digits; the parser would read a product, 1·000 = 0.
+_DIGIT_GROUP = re.compile(r"(?<=\d)(?:\s|\\[,;: ]|~)+(?=\d{3}(?!\d))")
+# Notations with two readings; a pair is decided only when every reading agrees.
+_READINGS = (
+    (
+        "'e'",  # 2e-1 is 2·e − 1 in LaTeX, 0.2 in plain text
+        re.compile(r"(?<![\w.\\])(\d+(?:\.\d+)?|\.\d+)[eE]([+-]?\d+)(?![\w.])"),
+        r"\1\\times 10^{\2}",
+    ),
+    ("'%'", re.compile(r"\\?%"), ""),  # 50% is 1/2, or 50 when the question asks in percent
+)
+# What latex2sympy drops or misreads: primes vanish, f^{-1}(x) becomes 1/f(x).
+_UNSUPPORTED = re.compile(
+    r"['\"]|\\prime|(?<![\\a-zA-Z])[a-zA-Z]\s*\^\s*\{?\s*-\s*1\s*\}?\s*\("
+    r"|\d(?:\s|\\[,;: ]|~)+\d"  # "2 3" left after digit grouping: a sum to the parser
+)
 
 
 def gold_answer_text(gold: str) -> str:
     """The content of the last \\boxed{} in `gold`, else all of it, without math delimiters."""
-    starts = list(_BOXED.finditer(gold))
-    for m in reversed(starts):
+    for m in reversed(list(_BOXED.finditer(gold))):
         depth, i = 1, m.end()
         while i < len(gold) and depth:
             depth += {"{": 1, "}": -1}.get(gold[i], 0)
@@ -100,50 +116,45 @@ def strip_delimiters(text: str) -> str:
 
 
 def _decimal_rel_tol(*texts: str) -> float:
-    """Relative rounding slack implied by the coarsest decimal literal (0.333 → 0.001/0.333)."""
+    """Relative rounding slack of the coarsest decimal literal: 0.001/0.333 for "0.333"."""
     tol = 0.0
-    for text in texts:
-        for lit in _DECIMAL.findall(text):
-            try:
-                d = Decimal(lit)
-            except InvalidOperation:
-                continue
-            unit = Decimal(1).scaleb(d.as_tuple().exponent)  # type: ignore[arg-type]
-            tol = max(tol, float(unit / abs(d)) if d else float("inf"))
+    for lit in (lit for text in texts for lit in _DECIMAL.findall(text)):
+        d = Decimal(lit)
+        unit = Decimal(1).scaleb(int(d.as_tuple().exponent))
+        tol = max(tol, float(unit / d) if d else 1.0)  # "0.0" pins no scale: 100 % slack
     return tol
 
 
-# ---------------------------------------------------------------- judging (runs in a worker)
+# ---------------------------------------------------------------- judging (in a worker)
 
 
 def _parse(text: str) -> Any:
-    from latex2sympy2_extended import NormalizationConfig, latex2sympy
-    from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+    import latex2sympy2_extended as l2s  # type: ignore[import-untyped]
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig  # type: ignore[import-untyped]
 
-    # Case matters (A vs a), and no unit stripping: both could turn a wrong answer right.
-    expr = latex2sympy(
-        text,
-        is_real=None,
-        normalization_config=NormalizationConfig(
-            basic_latex=True, units=False, malformed_operators=True, nits=False, boxed="none"
-        ),
-        conversion_config=ConversionConfig(lowercase_symbols=False),
+    # Letters keep their case (A is not a) and units stay: both could turn a wrong answer right.
+    return _exact(
+        l2s.latex2sympy(
+            text,
+            is_real=None,  # the same for both sides, and no assumption that could equate more
+            normalization_config=l2s.NormalizationConfig(
+                basic_latex=True, units=False, malformed_operators=True, nits=False, boxed="none"
+            ),
+            conversion_config=ConversionConfig(lowercase_symbols=False),
+        )
     )
-    return _exact(expr)
 
 
 def _exact(e: Any) -> Any:
-    """Decimal literals as exact rationals and unevaluated nodes (%, sums) evaluated, per kind."""
-    import sympy
+    """Decimal literals as exact rationals, unevaluated nodes (%, sums) evaluated, kind kept."""
+    import sympy  # type: ignore[import-untyped]
 
     if isinstance(e, sympy.MatrixBase):
         return e.applyfunc(_exact)
     if isinstance(e, sympy.Expr):
-        # str(Float) keeps the literal's digits, so 0.1 becomes exactly 1/10, not a binary fraction.
-        e = e.xreplace({f: sympy.Rational(str(f)) for f in e.atoms(sympy.Float)})
-        return e.doit()
-    if isinstance(e, sympy.Rel):
-        # Rebuilt unevaluated: doit() on Eq(1, 2) would collapse it to False.
+        # str(Float) keeps the literal's digits: 0.1 becomes exactly 1/10, not a binary fraction.
+        return e.xreplace({f: sympy.Rational(str(f)) for f in e.atoms(sympy.Float)}).doit()
+    if isinstance(e, sympy.Rel):  # rebuilt unevaluated: doit() would turn Eq(1, 2) into False
         return e.func(_exact(e.lhs), _exact(e.rhs), evaluate=False)
     if isinstance(e, sympy.Interval):
         return sympy.Interval(_exact(e.start), _exact(e.end), e.left_open, e.right_open)
@@ -152,40 +163,32 @@ def _exact(e: Any) -> Any:
     return e
 
 
-def _short(e: Any) -> str:
-    try:
-        text = str(e.evalf(8)) if getattr(e, "is_number", False) else str(e)
-    except Exception:  # huge integers refuse str(); the reason text is only a hint
-        text = type(e).__name__
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _numbers_differ(a: Any, b: Any, rel_tol: float) -> str | None:
     """A reason when a and b are certainly different numbers, else None."""
     import sympy
 
-    try:
-        # strict=True raises instead of returning digits it could not guarantee.
-        va = a.evalf(_EVAL_DIGITS, strict=True)
-        vb = b.evalf(_EVAL_DIGITS, strict=True)
+    try:  # strict=True raises rather than return digits it cannot guarantee
+        va, vb = a.evalf(_EVAL_DIGITS, strict=True), b.evalf(_EVAL_DIGITS, strict=True)
     except (sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
         return None
+    differ = f"sympy: values differ ({sympy.N(va, 8)} vs {sympy.N(vb, 8)})"
+    if any(v in (sympy.oo, -sympy.oo) for v in (va, vb)):
+        return differ if va != vb else None  # +-oo against anything else
     if not all(v.is_number and v.is_finite and not v.free_symbols for v in (va, vb)):
         return None
     diff = abs(va - vb).evalf(_EVAL_DIGITS)
-    scale = max(abs(va), abs(vb)).evalf(_EVAL_DIGITS)
-    # Decimal answers carry rounding slack; twice the last place also admits truncation.
-    threshold = scale * sympy.Float(max(2 * rel_tol, _EXACT_REL_TOL), _EVAL_DIGITS)
-    if diff.is_comparable and bool(diff > threshold):
-        return f"sympy: values differ ({_short(va)} vs {_short(vb)})"
-    return None
+    # A decimal's slack is one unit in its last place: that covers rounding and truncation.
+    threshold = max(abs(va), abs(vb)) * max(rel_tol, _EXACT_REL_TOL)
+    return differ if diff.is_comparable and bool(diff > threshold) else None
 
 
-def _compare(a: Any, b: Any, rel_tol: float) -> tuple[FallbackStatus, str]:
+def _compare(a: Any, b: Any, rel_tol: float) -> Judgement:
     import sympy
 
-    if isinstance(a, sympy.logic.boolalg.BooleanAtom) or isinstance(b, sympy.logic.boolalg.BooleanAtom):
+    if any(isinstance(x, sympy.logic.boolalg.BooleanAtom) for x in (a, b)):
         return "undecided", "sympy: an answer evaluates to a truth value"
+    if any(isinstance(x, sympy.Basic) and x.has(sympy.nan, sympy.zoo) for x in (a, b)):
+        return "undecided", "sympy: an answer is undefined"  # 1/0 and 2/0 are both zoo
     if a == b:
         return "correct", "sympy: structurally equal"
     if isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase):
@@ -197,38 +200,35 @@ def _compare(a: Any, b: Any, rel_tol: float) -> tuple[FallbackStatus, str]:
             return "undecided", "sympy: tuple lengths differ"
         return _elementwise(a.args, b.args, rel_tol, "tuple")
     if isinstance(a, sympy.FiniteSet) and isinstance(b, sympy.FiniteSet):
-        return _compare_sets(list(a.args), list(b.args), rel_tol)
+        return _compare_sets(a.args, b.args, rel_tol)
     if isinstance(a, sympy.Interval) and isinstance(b, sympy.Interval):
         ends = _elementwise([a.start, a.end], [b.start, b.end], rel_tol, "interval")
         if ends[0] != "incorrect" and (a.left_open, a.right_open) != (b.left_open, b.right_open):
-            # "(1,2)" may be a point and "[1,2]" a vector; only different endpoints are certain.
+            # "(1,2)" may be a point and "[1,2]" a vector: only different endpoints are certain.
             return "undecided", "sympy: interval ends differ in open/closed"
         return ends
+    if {type(a), type(b)} == {sympy.Interval, sympy.Tuple}:
+        # The parser reads "(2, 3)" as an interval, "(2, -3)" as a point: only a gap is certain.
+        xs, ys = (
+            sympy.Tuple(x.start, x.end) if isinstance(x, sympy.Interval) else x for x in (a, b)
+        )
+        if len(xs) == len(ys) and _compare(xs, ys, rel_tol)[0] == "incorrect":
+            return "incorrect", "sympy: the two pairs differ in a coordinate"
+        return "undecided", "sympy: an interval against a tuple"
     if isinstance(a, sympy.Rel) and isinstance(b, sympy.Rel):
         return _compare_relations(a, b, rel_tol)
     if isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr):
-        return _compare_exprs(a, b, rel_tol)
+        if a - b == 0:
+            return "correct", "sympy: a-b=0"
+        if not a.free_symbols and not b.free_symbols and (why := _numbers_differ(a, b, rel_tol)):
+            return "incorrect", why
+        if sympy.simplify(a - b) == 0:
+            return "correct", "sympy: simplify(a-b)=0"
+        return "undecided", "sympy: not proven equal"
     return "undecided", f"sympy: cannot compare {type(a).__name__} with {type(b).__name__}"
 
 
-def _compare_exprs(a: Any, b: Any, rel_tol: float) -> tuple[FallbackStatus, str]:
-    import sympy
-
-    diff = a - b
-    if diff == 0:
-        return "correct", "sympy: a-b=0"
-    if not a.free_symbols and not b.free_symbols:
-        differ = _numbers_differ(a, b, rel_tol)
-        if differ:
-            return "incorrect", differ
-    if sympy.simplify(diff) == 0:
-        return "correct", "sympy: simplify(a-b)=0"
-    return "undecided", "sympy: not proven equal"
-
-
-def _elementwise(
-    xs: Sequence[Any], ys: Sequence[Any], rel_tol: float, kind: str
-) -> tuple[FallbackStatus, str]:
+def _elementwise(xs: Sequence[Any], ys: Sequence[Any], rel_tol: float, kind: str) -> Judgement:
     verdicts = [_compare(x, y, rel_tol) for x, y in zip(xs, ys)]
     for i, (status, reason) in enumerate(verdicts):
         if status == "incorrect":
@@ -238,87 +238,83 @@ def _elementwise(
     return "undecided", f"sympy: {kind} entries not all decided"
 
 
-def _compare_sets(xs: list[Any], ys: list[Any], rel_tol: float) -> tuple[FallbackStatus, str]:
+def _compare_sets(xs: Sequence[Any], ys: Sequence[Any], rel_tol: float) -> Judgement:
     if max(len(xs), len(ys)) > _MAX_SET_SIZE:
         return "undecided", "sympy: set too large"
     table = [[_compare(x, y, rel_tol)[0] for y in ys] for x in xs]
-    unused = set(range(len(ys)))
+    unused = list(range(len(ys)))
     for row in table:  # greedy matching suffices: "correct" is an equivalence
-        j = next((j for j in sorted(unused) if row[j] == "correct"), None)
-        if j is None:
+        match = next((j for j in unused if row[j] == "correct"), None)
+        if match is None:
             break
-        unused.discard(j)
+        unused.remove(match)
     else:
         if not unused:
             return "correct", "sympy: set elements equal"
-    lonely_x = any(all(s == "incorrect" for s in row) for row in table)
-    lonely_y = any(all(row[j] == "incorrect" for row in table) for j in range(len(ys)))
-    if lonely_x or lonely_y:
+    columns = [[row[j] for row in table] for j in range(len(ys))]
+    if any(all(s == "incorrect" for s in line) for line in table + columns):
         return "incorrect", "sympy: a set element has no equal in the other set"
     return "undecided", "sympy: set elements not all decided"
 
 
-def _relation_sides(r: Any) -> tuple[str, Any, Any] | None:
+def _compare_relations(a: Any, b: Any, rel_tol: float) -> Judgement:
     import sympy
 
-    # ">" and ">=" mirrored to "<" and "<=", so x <= 2 and 2 >= x get the same form.
-    if isinstance(r, (sympy.StrictGreaterThan, sympy.GreaterThan)):
-        return r.rel_op.replace(">", "<"), r.rhs, r.lhs
-    if isinstance(r, (sympy.Eq, sympy.Ne, sympy.StrictLessThan, sympy.LessThan)):
+    def sides(r: Any) -> tuple[str, Any, Any]:  # ">" mirrored to "<": x <= 2 is 2 >= x
+        if isinstance(r, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+            return r.rel_op.replace(">", "<"), r.rhs, r.lhs
         return r.rel_op, r.lhs, r.rhs
-    return None
 
-
-def _compare_relations(a: Any, b: Any, rel_tol: float) -> tuple[FallbackStatus, str]:
-    ka, kb = _relation_sides(a), _relation_sides(b)
-    if ka is None or kb is None or ka[0] != kb[0]:
+    ka, kb = sides(a), sides(b)
+    if ka[0] != kb[0]:
         return "undecided", "sympy: relations of different kinds"
-    # Side by side, not lhs-rhs: "1=2" and "3=4" are different answers, and so are "a=5", "a-2=3".
-    orders = [(ka[1:], kb[1:])] + ([(ka[1:], kb[:0:-1])] if ka[0] in ("==", "!=") else [])
-    for xs, ys in orders:
-        if _elementwise(xs, ys, rel_tol, "relation")[0] == "correct":
-            return "correct", "sympy: both sides of the relations equal"
+    # Side by side, not lhs-rhs: "1=2" and "3=4" differ as answers, and so do "a=5" and "a-2=3".
+    orders = [kb[1:]] + ([kb[:0:-1]] if ka[0] in ("==", "!=") else [])
+    if any(_elementwise(ka[1:], ys, rel_tol, "relation")[0] == "correct" for ys in orders):
+        return "correct", "sympy: both sides of the relations equal"
     return "undecided", "sympy: relations not proven equal"
 
 
-def judge(gold: str, answer: str) -> tuple[FallbackStatus, str]:
-    """Judges one pair in this process, without a timeout; the pool adds the bounds."""
-    gold, answer = gold_answer_text(gold), strip_delimiters(answer)
+def judge(gold: str, answer: str) -> Judgement:
+    """Judges one pair in this process, unbounded; the pool adds the time and memory bounds."""
+    gold, answer = (
+        _DIGIT_GROUP.sub("", t) for t in (gold_answer_text(gold), strip_delimiters(answer))
+    )
     if not gold or not answer:
         return "undecided", "sympy: empty answer"
     if max(len(gold), len(answer)) > _MAX_INPUT_CHARS:
         return "undecided", "sympy: input too long"
-    if not (_SCI.search(gold) or _SCI.search(answer)):
-        return _judge_text(gold, answer)
-    # "2e-1" is 2·e−1 in LaTeX but 0.2 in plain text: decide only when both readings agree.
-    sci = r"\1\\times 10^{\2}"
+    if _UNSUPPORTED.search(gold) or _UNSUPPORTED.search(answer):
+        return "undecided", "sympy: primes or inverse-function notation not supported"
     first = _judge_text(gold, answer)
-    second = _judge_text(_SCI.sub(sci, gold), _SCI.sub(sci, answer))
-    if first[0] == second[0]:
-        return first[0], f"{first[1]} (both readings of 'e')"
-    return "undecided", "sympy: 'e' reads as Euler's number or as ×10^, and the readings disagree"
+    for name, pattern, other in _READINGS:
+        if pattern.search(gold) or pattern.search(answer):
+            second = _judge_text(pattern.sub(other, gold), pattern.sub(other, answer))
+            if second[0] != first[0]:
+                return "undecided", f"sympy: the two readings of {name} disagree"
+            first = first[0], f"{first[1]} (both readings of {name})"
+    return first
 
 
-def _judge_text(gold: str, answer: str) -> tuple[FallbackStatus, str]:
+def _judge_text(gold: str, answer: str) -> Judgement:
     try:
         a, b = _parse(gold), _parse(answer)
     except MemoryError:
         raise
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - the parser raises bare Exception on bad LaTeX
         first_line = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return "undecided", f"sympy: parse error: {first_line[:80]}"
     return _compare(a, b, _decimal_rel_tol(gold, answer))
 
 
 def _worker_main(conn: Connection, memory_limit: int | None) -> None:
-    # Imports and a warm-up run happen before "ready" so that they never eat an item's time.
-    judge("x+1", "1+x")
+    judge("x+1", "1+x")  # imports and warm-up before "ready", so they never eat an item's time
     if memory_limit:
         try:
             import resource
 
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-        except (ImportError, ValueError, OSError):  # no RLIMIT_AS here (e.g. macOS): rely on the timeout
+        except (ImportError, ValueError, OSError):  # no RLIMIT_AS (e.g. macOS): the timeout remains
             pass
     conn.send(("ready",))
     while (job := conn.recv()) is not None:
@@ -326,19 +322,18 @@ def _worker_main(conn: Connection, memory_limit: int | None) -> None:
         recycle = False
         try:
             status, reason = judge(gold, answer)
-        except MemoryError:
-            # The heap may be fragmented or half-freed; a fresh process is cheaper than doubt.
+        except MemoryError:  # a half-freed heap is not worth trusting: exit, get replaced
             status, reason, recycle = "undecided", "sympy: memory limit exceeded", True
         except RecursionError:
             status, reason = "undecided", "sympy: recursion too deep"
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - sympy can raise anything; a verdict, not a crash
             status, reason = "undecided", f"sympy: error: {type(e).__name__}"
         conn.send((key, status, reason, recycle))
         if recycle:
             return
 
 
-# ---------------------------------------------------------------- the pool (runs in the parent)
+# ---------------------------------------------------------------- the pool (in the parent)
 
 
 class _Worker:
@@ -385,13 +380,13 @@ class SympyFallback:
         self.memory_limit = memory_limit
         self.cache_size = cache_size
         self.stats = FallbackStats()
-        self._ctx = multiprocessing.get_context(start_method)
+        self._ctx = multiprocessing.get_context(start_method)  # never fork: callers have threads
         self._cache: OrderedDict[Pair, FallbackResult] = OrderedDict()
         self._pool: list[_Worker] = []
         self._lock = threading.Lock()
-        self._finalizer = weakref.finalize(self, _stop_all, self._pool)
+        weakref.finalize(self, _stop_all, self._pool)
 
-    def __enter__(self) -> SympyFallback:
+    def __enter__(self) -> SympyFallback:  # noqa: PYI034 - Self needs Python 3.11
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -408,17 +403,14 @@ class SympyFallback:
         with self._lock:
             todo: dict[Pair, None] = {}
             for pair in pairs:
-                if pair in self._cache:
-                    self._cache.move_to_end(pair)
+                if pair in self._cache or pair in todo:
                     self.stats.cache_hits += 1
-                elif pair in todo:
-                    self.stats.cache_hits += 1
+                    if pair in self._cache:
+                        self._cache.move_to_end(pair)
                 else:
                     todo[pair] = None
-            keys = list(todo)
-            fresh = dict(zip(keys, self._run(keys)))
-            for pair, result in fresh.items():
-                self._cache[pair] = result
+            fresh = dict(zip(todo, self._run(list(todo))))
+            self._cache.update(fresh)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
             return [fresh.get(p) or self._cache[p] for p in pairs]
@@ -435,21 +427,25 @@ class SympyFallback:
         while queue or any(w.job is not None for w in self._pool):
             for w in self._pool:
                 if w.ready and w.job is None and queue:
-                    w.job = queue.popleft()
-                    w.conn.send((w.job, *keys[w.job]))
-                    w.deadline = time.monotonic() + self.timeout
+                    job = queue.popleft()
+                    try:
+                        w.conn.send((job, *keys[job]))
+                    except OSError:  # died while idle: _poll below replaces it
+                        queue.appendleft(job)
+                        continue
+                    w.job, w.deadline = job, time.monotonic() + self.timeout
                     self.stats.computed += 1
-            busy = [w.deadline for w in self._pool if w.job is not None]
-            wait_for = max(0.0, min(busy) - time.monotonic()) if busy else None
-            handles = [h for w in self._pool for h in (w.conn, w.process.sentinel)]
-            wait(handles, timeout=wait_for)
+            deadlines = [w.deadline for w in self._pool if w.job is not None]
+            wait(
+                [h for w in self._pool for h in (w.conn, w.process.sentinel)],
+                timeout=max(0.0, min(deadlines) - time.monotonic()) if deadlines else None,
+            )
             for i, w in enumerate(self._pool):
                 replace = self._poll(w, results)
                 if w.job is not None and time.monotonic() >= w.deadline:
-                    # The hard cut: the worker is killed, whatever sympy was doing.
-                    results[w.job] = FallbackResult(
-                        "undecided", f"sympy: timeout after {float(self.timeout)} s"
-                    )
+                    # The hard cut: the process is killed, whatever C code sympy is in.
+                    timeout = f"sympy: timeout after {float(self.timeout)} s"
+                    results[w.job] = FallbackResult("undecided", timeout)
                     self.stats.timeouts += 1
                     replace = True
                 if replace:
@@ -470,7 +466,7 @@ class SympyFallback:
                 results[key], w.job = FallbackResult(status, reason), None
                 if recycle:
                     return True
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # the worker is gone; its exit code tells the rest
             pass
         if w.process.is_alive():
             return False
@@ -479,20 +475,12 @@ class SympyFallback:
                 f"a sympy fallback worker exited with code {w.process.exitcode} before it was ready"
             )
         if w.job is not None:
-            results[w.job] = FallbackResult(
-                "undecided", f"sympy: worker died (exit code {w.process.exitcode})"
-            )
-            w.job = None
+            died = f"sympy: worker died (exit code {w.process.exitcode})"
+            results[w.job], w.job = FallbackResult("undecided", died), None
         return True
 
 
-def resolve_with_sympy(
-    pairs: Iterable[Pair],
-    *,
-    workers: int | None = None,
-    timeout: float = 5.0,
-    memory_limit: int | None = 2 << 30,
-) -> list[FallbackResult]:
-    """Judges (gold, extracted answer) pairs with a throwaway `SympyFallback`."""
-    with SympyFallback(workers, timeout=timeout, memory_limit=memory_limit) as fallback:
+def resolve_with_sympy(pairs: Iterable[Pair], **options: Any) -> list[FallbackResult]:
+    """Judges (gold, extracted answer) pairs with a throwaway `SympyFallback(**options)`."""
+    with SympyFallback(**options) as fallback:
         return fallback.resolve(pairs)
