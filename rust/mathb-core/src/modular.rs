@@ -352,6 +352,24 @@ where
     Outcome::Equal
 }
 
+/// True when the expression is a rational function of its variables (no uninterpreted parts)
+/// that takes two different values: it is certainly not a constant.
+pub fn varies(e: &Expr) -> bool {
+    let value = |seed: u64| {
+        eval(
+            e,
+            &Point {
+                seed: splitmix(seed),
+            },
+            0,
+        )
+        .ok()
+        .filter(|v| !v.opaque)
+        .map(|v| v.v)
+    };
+    matches!((value(0xBEEF), value(0xF00D)), (Some(a), Some(b)) if a != b)
+}
+
 /// Compares two scalar expressions as rational functions of their variables.
 pub fn compare_expressions(a: &Expr, b: &Expr) -> Outcome {
     trials(|pt| {

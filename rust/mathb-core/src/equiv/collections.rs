@@ -82,6 +82,24 @@ pub(super) fn solution_set(e: &Expr) -> Option<Expr> {
                 _ => None,
             }
         }
+        // a < f(x) < b with f linear: each half solved for x.
+        Expr::Rel(v, ops) if ops.len() == 2 => {
+            let (x1, op1, c1) = solve_linear(&v[0], ops[0], &v[1])?;
+            let (x2, op2, c2) = solve_linear(&v[1], ops[1], &v[2])?;
+            if x1 != x2 {
+                return None;
+            }
+            let (mut lower, mut upper) = (None, None);
+            for (op, c) in [(op1, c1), (op2, c2)] {
+                match op {
+                    Gt | Ge => lower = Some((c, op == Ge)),
+                    Lt | Le => upper = Some((c, op == Le)),
+                    Eq | Ne | In => return None,
+                }
+            }
+            let ((lo, lo_closed), (hi, hi_closed)) = (lower?, upper?);
+            Some(interval(lo, hi, lo_closed, hi_closed))
+        }
         _ => None,
     }
 }

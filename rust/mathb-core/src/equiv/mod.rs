@@ -8,12 +8,14 @@ mod collections;
 mod numbers;
 
 use crate::expr::{Expr, RelOp};
-use crate::modular::{compare_equations, compare_expressions, Outcome};
+use crate::modular::{compare_equations, compare_expressions, varies, Outcome};
 use crate::normalize::{canonical, is_numeric};
 use crate::options::Options;
+use crate::solve::free_symbols;
 use crate::verdict::Status;
 use collections::{compare_collections, solution_set};
 use numbers::{compare_numbers, compare_percent};
+use std::collections::BTreeSet;
 
 /// A comparison result: status plus a short human reason.
 pub type Judgement = (Status, String);
@@ -93,6 +95,9 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
             _ => judged(Status::Undecided, "equations not decidable by the core"),
         };
     }
+    if let Some(reason) = mismatched_kinds(gold, answer) {
+        return judged(Status::Incorrect, reason);
+    }
     if is_scalar(gold) && is_scalar(answer) {
         return match compare_expressions(gold, answer) {
             Outcome::Equal => judged(
@@ -108,6 +113,40 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         };
     }
     judged(Status::Undecided, "not decidable by the exact core")
+}
+
+/// Symbols that may stand for constants rather than variables (Euler's e, the imaginary unit).
+fn is_variable(name: &str) -> bool {
+    !matches!(name, "e" | "i")
+}
+
+fn has_variables(e: &Expr) -> bool {
+    let mut symbols = BTreeSet::new();
+    free_symbols(e, &mut symbols);
+    symbols.iter().any(|s| is_variable(s))
+}
+
+/// Pairs that cannot be equal whatever their details: an equation where a value is expected
+/// (`r^3 = 27` for `36\pi`), or an expression in variables where a number is expected
+/// (`s` for `\sqrt{3}`). Inequalities are left alone: they may be a solution set.
+fn mismatched_kinds(gold: &Expr, answer: &Expr) -> Option<&'static str> {
+    let is_equation = |e: &Expr| {
+        matches!(e, Expr::Rel(_, ops) if ops.iter().all(|op| *op == RelOp::Eq))
+            && assignment(e).is_none()
+    };
+    let is_value = |e: &Expr| is_constant(e) || matches!(e, Expr::Text(_));
+    if (is_value(gold) && is_equation(answer)) || (is_equation(gold) && is_value(answer)) {
+        return Some("an equation and a value are different answers");
+    }
+    // A number against an expression that provably varies (sin²x + cos²x does not count: it
+    // is not a rational function, and is in fact constant).
+    let numeric_vs_variables = |a: &Expr, b: &Expr| {
+        is_numeric(a) && is_scalar(b) && has_variables(b) && !has_variables(a) && varies(b)
+    };
+    if numeric_vs_variables(gold, answer) || numeric_vs_variables(answer, gold) {
+        return Some("a number and an expression in variables are different answers");
+    }
+    None
 }
 
 /// A single scalar quantity: numbers, symbols, operators and functions — no relation,
@@ -358,6 +397,12 @@ mod tests {
         assert_eq!(cmp("x < 1", "-x > -1"), Status::Correct);
         assert_eq!(cmp("x \\le 3", "2x + 1 \\le 7"), Status::Correct);
         assert_eq!(cmp("x < 3", "2x + 1 \\le 7"), Status::Incorrect);
+        assert_eq!(cmp("(-2, 4)", "-3 < x - 1 < 3"), Status::Correct);
+        assert_eq!(cmp("(-2, 4]", "-3 < x - 1 < 3"), Status::Incorrect);
+        assert_eq!(cmp("36\\pi", "r^3 = 27"), Status::Incorrect);
+        assert_eq!(cmp("2, 3", "x^2 - 5x + 6 = 0"), Status::Incorrect);
+        assert_eq!(cmp("\\sqrt{3}", "s"), Status::Incorrect);
+        assert_eq!(cmp("e^2", "e \\cdot e"), Status::Correct);
         assert_eq!(cmp("[2, \\infty)", "x > 2"), Status::Incorrect);
         assert_eq!(cmp("(-1, 3]", "-1 < x \\le 3"), Status::Correct);
         assert_eq!(cmp("\\mathbb{R}", "(-\\infty, \\infty)"), Status::Correct);
