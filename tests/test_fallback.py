@@ -52,6 +52,9 @@ def fallback() -> Iterator[SympyFallback]:
         ("x = 3", "3 = x"),
         (r"x \le 2", r"2 \ge x"),
         (r"The answer is $\boxed{\frac{1}{2}}$.", "0.5"),
+        ("1000", r"1\,000"),  # digit grouping, not 1·000
+        ("1000000", "1 000 000"),
+        (r"50\%", r"50\%"),
     ],
 )
 def test_equal_forms_are_correct(gold: str, answer: str) -> None:
@@ -66,6 +69,12 @@ def test_equal_forms_are_correct(gold: str, answer: str) -> None:
         ("1e-7", "2e-7"),  # different under both readings of "e"
         (r"\{1, 2\}", r"\{1, 3\}"),
         ("(1, 2, 3)", "(1, 2, 4)"),
+        ("2^{100}", "1267650600228229401496703205377"),  # 2^100 + 1: exact, beyond 50 digits
+        (r"\frac{10^{100}+1}{10^{100}}", "1"),
+        ("3.9", "4.1"),  # decimals: farther apart than one unit in the last place
+        (r"30^\circ", r"45^\circ"),  # different under both readings of the degree sign
+        ("(2, -3)", "(2, 3)"),  # a point against what the parser takes for an interval
+        (r"(-2, 4)", r"(-\infty, 4)"),
     ],
 )
 def test_known_traps_are_incorrect(gold: str, answer: str) -> None:
@@ -86,6 +95,12 @@ def test_known_traps_are_incorrect(gold: str, answer: str) -> None:
         ("2e-1", "0.2"),  # 2e−1 or 0.2: the readings disagree
         ("(1,2)", "[1,2]"),  # a point, or a closed interval
         ("x+", "x"),
+        ("f'(x)", "f(x)"),  # the parser drops primes
+        ("f^{-1}(x)", "1/f(x)"),  # and reads an inverse function as a reciprocal
+        ("2 3", "5"),  # and "2 3" as a sum
+        (r"\frac{1}{0}", r"\frac{2}{0}"),  # both undefined (zoo), not equal
+        (r"50\%", "50"),  # 1/2, or 50 when the question asks for a percentage
+        (r"\sin 30^\circ", r"\frac{1}{2}"),  # sin(30 rad) to the parser, unless read as degrees
     ],
 )
 def test_unproven_pairs_stay_undecided(gold: str, answer: str) -> None:
@@ -142,6 +157,7 @@ def test_a_worker_that_dies_yields_undecided(fallback: SympyFallback) -> None:
     assert done[0].reason.startswith("sympy: worker died")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux only")
 def test_memory_limit_gives_undecided() -> None:
     with SympyFallback(1, timeout=15, memory_limit=600 << 20) as fb:
         (result,) = fb.resolve([("(x+1)^{1000000}", "x^{1000000}+1")])

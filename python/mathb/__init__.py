@@ -46,7 +46,9 @@ def verify(
     *,
     decimal: DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    decimal_places: int | None = None,
     relation_as_set: bool = True,
+    strict_variables: bool = True,
     extract: ExtractMode = "standard",
 ) -> bool:
     """True when `answer` (an already-extracted final answer) equals `gold`."""
@@ -55,7 +57,9 @@ def verify(
         answer,
         decimal=decimal,
         min_significant_digits=min_significant_digits,
+        decimal_places=decimal_places,
         relation_as_set=relation_as_set,
+        strict_variables=strict_variables,
         extract=extract,
     ).correct
 

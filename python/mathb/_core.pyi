@@ -42,7 +42,9 @@ def grade(
     *,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    decimal_places: int | None = None,
     relation_as_set: bool = True,
+    strict_variables: bool = True,
     extract: _ExtractMode = "standard",
 ) -> Verdict:
     """Grades a model completion against a gold answer."""
@@ -53,7 +55,9 @@ def verify_answer(
     *,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    decimal_places: int | None = None,
     relation_as_set: bool = True,
+    strict_variables: bool = True,
     extract: _ExtractMode = "standard",
 ) -> Verdict:
     """Judges an already-extracted answer string against a gold answer."""
@@ -65,7 +69,9 @@ def grade_batch(
     threads: int | None = None,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
+    decimal_places: int | None = None,
     relation_as_set: bool = True,
+    strict_variables: bool = True,
     extract: _ExtractMode = "standard",
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""

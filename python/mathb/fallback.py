@@ -28,7 +28,6 @@ Judgement = tuple[FallbackStatus, str]
 _MAX_INPUT_CHARS = 2000  # longer answers are not worth a sympy attempt
 _MAX_SET_SIZE = 64  # set comparison costs one comparison per pair of elements
 _EVAL_DIGITS = 50
-_EXACT_REL_TOL = 1e-30  # strict evalf guarantees 50 digits, so a gap above 1e-30 is real
 
 
 class FallbackUnavailableError(MathbError, ImportError):
@@ -87,8 +86,10 @@ _READINGS = (
         r"\1\\times 10^{\2}",
     ),
     ("'%'", re.compile(r"\\?%"), ""),  # 50% is 1/2, or 50 when the question asks in percent
+    # The parser drops a degree sign: 30° is 30 and sin 30° is sin(30 rad), unless read as π/180.
+    ("'°'", re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\degree"), r"\\cdot\\frac{\\pi}{180}"),
 )
-# What latex2sympy drops or misreads: primes vanish, f^{-1}(x) becomes 1/f(x).
+# What latex2sympy drops or misreads: primes vanish, f^{-1}(x) turns into 1/f(x).
 _UNSUPPORTED = re.compile(
     r"['\"]|\\prime|(?<![\\a-zA-Z])[a-zA-Z]\s*\^\s*\{?\s*-\s*1\s*\}?\s*\("
     r"|\d(?:\s|\\[,;: ]|~)+\d"  # "2 3" left after digit grouping: a sum to the parser
@@ -167,19 +168,22 @@ def _numbers_differ(a: Any, b: Any, rel_tol: float) -> str | None:
     """A reason when a and b are certainly different numbers, else None."""
     import sympy
 
+    strict = sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError
     try:  # strict=True raises rather than return digits it cannot guarantee
-        va, vb = a.evalf(_EVAL_DIGITS, strict=True), b.evalf(_EVAL_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+        if not rel_tol:
+            # The difference itself to 50 digits: exact sides differ whenever it is not 0.
+            d = (a - b).evalf(_EVAL_DIGITS, strict=True)
+            certain = d.is_number and not d.free_symbols and d != 0
+        else:
+            va, vb = a.evalf(_EVAL_DIGITS, strict=True), b.evalf(_EVAL_DIGITS, strict=True)
+            if not all(v.is_number and v.is_finite and not v.free_symbols for v in (va, vb)):
+                return None
+            d = (va - vb).evalf(_EVAL_DIGITS)
+            # A decimal's slack is one unit in its last place: it covers rounding and truncation.
+            certain = abs(d).is_comparable and bool(abs(d) > max(abs(va), abs(vb)) * rel_tol)
+    except strict:
         return None
-    differ = f"sympy: values differ ({sympy.N(va, 8)} vs {sympy.N(vb, 8)})"
-    if any(v in (sympy.oo, -sympy.oo) for v in (va, vb)):
-        return differ if va != vb else None  # +-oo against anything else
-    if not all(v.is_number and v.is_finite and not v.free_symbols for v in (va, vb)):
-        return None
-    diff = abs(va - vb).evalf(_EVAL_DIGITS)
-    # A decimal's slack is one unit in its last place: that covers rounding and truncation.
-    threshold = max(abs(va), abs(vb)) * max(rel_tol, _EXACT_REL_TOL)
-    return differ if diff.is_comparable and bool(diff > threshold) else None
+    return f"sympy: values differ (a-b = {sympy.N(d, 3)})" if certain else None
 
 
 def _compare(a: Any, b: Any, rel_tol: float) -> Judgement:
@@ -284,8 +288,8 @@ def judge(gold: str, answer: str) -> Judgement:
         return "undecided", "sympy: empty answer"
     if max(len(gold), len(answer)) > _MAX_INPUT_CHARS:
         return "undecided", "sympy: input too long"
-    if _UNSUPPORTED.search(gold) or _UNSUPPORTED.search(answer):
-        return "undecided", "sympy: primes or inverse-function notation not supported"
+    if m := _UNSUPPORTED.search(gold) or _UNSUPPORTED.search(answer):
+        return "undecided", f"sympy: notation the parser would misread: {m.group(0)!r}"
     first = _judge_text(gold, answer)
     for name, pattern, other in _READINGS:
         if pattern.search(gold) or pattern.search(answer):
@@ -301,7 +305,7 @@ def _judge_text(gold: str, answer: str) -> Judgement:
         a, b = _parse(gold), _parse(answer)
     except MemoryError:
         raise
-    except Exception as e:  # noqa: BLE001 - the parser raises bare Exception on bad LaTeX
+    except Exception as e:  # the parser raises a bare Exception on bad LaTeX
         first_line = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return "undecided", f"sympy: parse error: {first_line[:80]}"
     return _compare(a, b, _decimal_rel_tol(gold, answer))
@@ -326,7 +330,7 @@ def _worker_main(conn: Connection, memory_limit: int | None) -> None:
             status, reason, recycle = "undecided", "sympy: memory limit exceeded", True
         except RecursionError:
             status, reason = "undecided", "sympy: recursion too deep"
-        except Exception as e:  # noqa: BLE001 - sympy can raise anything; a verdict, not a crash
+        except Exception as e:  # sympy can raise anything: a verdict, not a crash
             status, reason = "undecided", f"sympy: error: {type(e).__name__}"
         conn.send((key, status, reason, recycle))
         if recycle:
@@ -386,7 +390,7 @@ class SympyFallback:
         self._lock = threading.Lock()
         weakref.finalize(self, _stop_all, self._pool)
 
-    def __enter__(self) -> SympyFallback:  # noqa: PYI034 - Self needs Python 3.11
+    def __enter__(self) -> SympyFallback:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -398,7 +402,10 @@ class SympyFallback:
             _stop_all(self._pool)
 
     def resolve(self, pairs: Iterable[Pair]) -> list[FallbackResult]:
-        """One result per (gold, answer) pair, in input order; duplicates are computed once."""
+        """One result per (gold, answer) pair, in input order; duplicates are computed once.
+
+        Timeouts are cached like any result: the same pair would only time out again.
+        """
         pairs = [(str(g), str(a)) for g, a in pairs]
         with self._lock:
             todo: dict[Pair, None] = {}
@@ -409,7 +416,11 @@ class SympyFallback:
                         self._cache.move_to_end(pair)
                 else:
                     todo[pair] = None
-            fresh = dict(zip(todo, self._run(list(todo))))
+            try:
+                fresh = dict(zip(todo, self._run(list(todo))))
+            except BaseException:  # e.g. Ctrl-C: busy workers would answer the next call's slots
+                _stop_all(self._pool)
+                raise
             self._cache.update(fresh)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)

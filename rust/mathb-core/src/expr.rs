@@ -82,6 +82,45 @@ impl Expr {
         }
     }
 
+    /// A copy with every node for which `f` returns a replacement replaced (top-down; the
+    /// replacement is not visited again).
+    pub fn replace(&self, f: &impl Fn(&Expr) -> Option<Expr>) -> Expr {
+        if let Some(new) = f(self) {
+            return new;
+        }
+        let all = |v: &[Expr]| v.iter().map(|x| x.replace(f)).collect::<Vec<_>>();
+        let one = |x: &Expr| Box::new(x.replace(f));
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => self.clone(),
+            Expr::Neg(a) => Expr::Neg(one(a)),
+            Expr::Root(a, n) => Expr::Root(one(a), *n),
+            Expr::Percent(a) => Expr::Percent(one(a)),
+            Expr::Div(a, b) => Expr::Div(one(a), one(b)),
+            Expr::Pow(a, b) => Expr::Pow(one(a), one(b)),
+            Expr::PlusMinus(a, b) => Expr::PlusMinus(one(a), one(b)),
+            Expr::Add(v) => Expr::Add(all(v)),
+            Expr::Mul(v) => Expr::Mul(all(v)),
+            Expr::Func(name, v) => Expr::Func(name.clone(), all(v)),
+            Expr::Rel(v, ops) => Expr::Rel(all(v), ops.clone()),
+            Expr::Tuple(v) => Expr::Tuple(all(v)),
+            Expr::Set(v) => Expr::Set(all(v)),
+            Expr::List(v) => Expr::List(all(v)),
+            Expr::Union(v) => Expr::Union(all(v)),
+            Expr::Matrix(rows) => Expr::Matrix(rows.iter().map(|r| all(r)).collect()),
+            Expr::Interval {
+                lo,
+                hi,
+                lo_closed,
+                hi_closed,
+            } => Expr::Interval {
+                lo: one(lo),
+                hi: one(hi),
+                lo_closed: *lo_closed,
+                hi_closed: *hi_closed,
+            },
+        }
+    }
+
     /// Nesting depth, used to bound recursion in later passes.
     pub fn depth(&self) -> usize {
         1 + match self {

@@ -8,9 +8,14 @@ pub enum DecimalPolicy {
     /// A decimal matches only the exact same number (`0.333` ≠ `1/3`).
     Exact,
     /// A decimal written with p places matches an exact value that rounds to it at p places
-    /// (|d − v| ≤ ½·10⁻ᵖ), provided it has at least this many significant digits. Two decimals
-    /// are always compared exactly, so `1e-7` never matches `2e-7`.
-    Rounded { min_significant_digits: u32 },
+    /// (|d − v| ≤ ½·10⁻ᵖ), provided it has at least `min_significant_digits` significant
+    /// digits. With `max_places = Some(m)` the comparison uses at most m places, so
+    /// `0.333000000000000` matches 1/3 at m = 3 (Math-Verify's `precision`). Two decimals are
+    /// always compared exactly, so `1e-7` never matches `2e-7`.
+    Rounded {
+        min_significant_digits: u32,
+        max_places: Option<u32>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,6 +25,9 @@ pub struct Options {
     pub relation_as_set: bool,
     /// Where a final answer is looked for in a completion.
     pub extract: ExtractMode,
+    /// Variable names must match (`f(x)` ≠ `f(y)`). When false, answers equal up to a
+    /// renaming of their variables are accepted.
+    pub strict_variables: bool,
 }
 
 impl Default for Options {
@@ -27,9 +35,11 @@ impl Default for Options {
         Options {
             decimal: DecimalPolicy::Rounded {
                 min_significant_digits: 3,
+                max_places: None,
             },
             relation_as_set: true,
             extract: ExtractMode::Standard,
+            strict_variables: true,
         }
     }
 }

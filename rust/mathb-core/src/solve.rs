@@ -36,19 +36,15 @@ pub fn free_symbols(e: &Expr, out: &mut BTreeSet<String>) {
 }
 
 fn substitute(e: &Expr, name: &str, value: &Expr) -> Expr {
-    let sub = |x: &Expr| substitute(x, name, value);
-    let boxed = |x: &Expr| Box::new(substitute(x, name, value));
-    match e {
-        Expr::Sym(s) if s == name => value.clone(),
-        Expr::Neg(a) => Expr::Neg(boxed(a)),
-        Expr::Root(a, n) => Expr::Root(boxed(a), *n),
-        Expr::Div(a, b) => Expr::Div(boxed(a), boxed(b)),
-        Expr::Pow(a, b) => Expr::Pow(boxed(a), boxed(b)),
-        Expr::Add(v) => Expr::Add(v.iter().map(sub).collect()),
-        Expr::Mul(v) => Expr::Mul(v.iter().map(sub).collect()),
-        Expr::Func(f, v) => Expr::Func(f.clone(), v.iter().map(sub).collect()),
-        other => other.clone(),
-    }
+    e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
+}
+
+/// Renames symbols: every `Sym(a)` with `names[a] = b` becomes `Sym(b)`.
+pub fn rename_symbols(e: &Expr, names: &std::collections::BTreeMap<String, String>) -> Expr {
+    e.replace(&|x| match x {
+        Expr::Sym(s) => names.get(s).map(|n| Expr::Sym(n.clone())),
+        _ => None,
+    })
 }
 
 fn rational(q: BigRational) -> Expr {

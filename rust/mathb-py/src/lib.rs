@@ -2,10 +2,11 @@
 //! only; the grading logic lives in mathb-core.
 
 mod errors;
+mod options;
 mod parallelism;
 
 use errors::CoreError;
-use mathb_core::{DecimalPolicy, ExtractMode, Options, Status};
+use mathb_core::Status;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -68,68 +69,20 @@ impl PyVerdict {
     }
 }
 
-fn extract_mode(extract: &str) -> PyResult<ExtractMode> {
-    match extract {
-        "strict" => Ok(ExtractMode::Strict),
-        "standard" => Ok(ExtractMode::Standard),
-        "lenient" => Ok(ExtractMode::Lenient),
-        other => Err(errors::InvalidArgumentError::new_err(format!(
-            "extract must be 'strict', 'standard' or 'lenient', not {other:?}"
-        ))),
-    }
-}
-
-/// Python ints may be negative or huge; both are argument errors, not OverflowErrors.
-fn non_negative(value: i64, name: &str) -> PyResult<u32> {
-    u32::try_from(value).map_err(|_| {
-        errors::InvalidArgumentError::new_err(format!(
-            "{name} must be between 0 and 2^32, not {value}"
-        ))
-    })
-}
-
-fn options(
-    decimal: &str,
-    min_significant_digits: i64,
-    relation_as_set: bool,
-    extract: &str,
-) -> PyResult<Options> {
-    let min_significant_digits = non_negative(min_significant_digits, "min_significant_digits")?;
-    let decimal = match decimal {
-        "rounded" => DecimalPolicy::Rounded {
-            min_significant_digits,
-        },
-        "exact" => DecimalPolicy::Exact,
-        other => {
-            return Err(errors::InvalidArgumentError::new_err(format!(
-                "decimal must be 'rounded' or 'exact', not {other:?}"
-            )))
-        }
-    };
-    Ok(Options {
-        decimal,
-        relation_as_set,
-        extract: extract_mode(extract)?,
-    })
-}
-
 fn wrap(v: mathb_core::Verdict) -> PyVerdict {
     PyVerdict { inner: v }
 }
 
 /// Grades a model completion against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, completion, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
+#[pyo3(signature = (gold, completion, **options))]
 fn grade(
     py: Python<'_>,
     gold: &str,
     completion: &str,
-    decimal: &str,
-    min_significant_digits: i64,
-    relation_as_set: bool,
-    extract: &str,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
+    let opts = options::from_kwargs(options)?;
     let (gold, completion) = (gold.to_owned(), completion.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::grade(&gold, &completion, &opts)),
@@ -138,17 +91,14 @@ fn grade(
 
 /// Judges an already-extracted answer string against a gold answer.
 #[pyfunction]
-#[pyo3(signature = (gold, answer, *, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
+#[pyo3(signature = (gold, answer, **options))]
 fn verify_answer(
     py: Python<'_>,
     gold: &str,
     answer: &str,
-    decimal: &str,
-    min_significant_digits: i64,
-    relation_as_set: bool,
-    extract: &str,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
-    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
+    let opts = options::from_kwargs(options)?;
     let (gold, answer) = (gold.to_owned(), answer.to_owned());
     Ok(wrap(
         py.detach(|| mathb_core::verify(&gold, &answer, &opts)),
@@ -157,26 +107,22 @@ fn verify_answer(
 
 /// Grades many pairs in parallel with the GIL released.
 #[pyfunction]
-#[allow(clippy::too_many_arguments)] // one keyword argument per grading option
-#[pyo3(signature = (golds, completions, *, threads = None, decimal = "rounded", min_significant_digits = 3, relation_as_set = true, extract = "standard"))]
+#[pyo3(signature = (golds, completions, *, threads = None, **options))]
 fn grade_batch(
     py: Python<'_>,
     golds: Vec<String>,
     completions: Vec<String>,
     threads: Option<i64>,
-    decimal: &str,
-    min_significant_digits: i64,
-    relation_as_set: bool,
-    extract: &str,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<PyVerdict>> {
-    let opts = options(decimal, min_significant_digits, relation_as_set, extract)?;
+    let opts = options::from_kwargs(options)?;
     let threads = match threads {
         Some(n) if n < 1 => {
             return Err(errors::InvalidArgumentError::new_err(format!(
                 "threads must be at least 1, not {n}"
             )))
         }
-        Some(n) => Some(non_negative(n, "threads")? as usize),
+        Some(n) => Some(options::to_u32(n, "threads")? as usize),
         None => None,
     };
     let threads = parallelism::effective_threads(threads);
@@ -193,7 +139,7 @@ fn extract_final_answer(
     completion: &str,
     extract: &str,
 ) -> PyResult<Option<(String, &'static str)>> {
-    let mode = extract_mode(extract)?;
+    let mode = options::extract_mode(extract)?;
     Ok(
         mathb_core::extract_final_answer_with(completion, mode)
             .map(|e| (e.text, e.method.as_str())),

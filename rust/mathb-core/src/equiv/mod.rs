@@ -11,7 +11,7 @@ use crate::expr::{Expr, RelOp};
 use crate::modular::{compare_equations, compare_expressions, varies, Outcome};
 use crate::normalize::{canonical, is_numeric};
 use crate::options::Options;
-use crate::solve::free_symbols;
+use crate::solve::{free_symbols, rename_symbols};
 use crate::verdict::Status;
 use collections::{compare_collections, solution_set};
 use numbers::{compare_numbers, compare_percent};
@@ -26,7 +26,56 @@ pub(crate) fn judged(status: Status, reason: impl Into<String>) -> Judgement {
 
 /// Compares two parsed answers.
 pub fn compare(gold: &Expr, answer: &Expr, opts: &Options) -> Judgement {
-    compare_at(gold, answer, opts, 0)
+    let judgement = compare_at(gold, answer, opts, 0);
+    if opts.strict_variables || judgement.0 == Status::Correct {
+        return judgement;
+    }
+    renamed_match(gold, answer, opts).unwrap_or(judgement)
+}
+
+/// Largest number of variables tried in every renaming (4! = 24 comparisons).
+const MAX_RENAMED_VARIABLES: usize = 4;
+
+/// With `strict_variables` off: the answer is correct if some one-to-one renaming of its
+/// variables onto the gold's makes it equal (`f(y)` for `f(x)`).
+fn renamed_match(gold: &Expr, answer: &Expr, opts: &Options) -> Option<Judgement> {
+    let (mut g, mut a) = (BTreeSet::new(), BTreeSet::new());
+    free_symbols(gold, &mut g);
+    free_symbols(answer, &mut a);
+    if g == a || g.len() != a.len() || g.len() > MAX_RENAMED_VARIABLES {
+        return None;
+    }
+    let targets: Vec<String> = g.into_iter().collect();
+    let sources: Vec<String> = a.into_iter().collect();
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    loop {
+        let names = sources
+            .iter()
+            .zip(&order)
+            .map(|(s, &i)| (s.clone(), targets[i].clone()))
+            .collect();
+        let renamed = rename_symbols(answer, &names);
+        if compare_at(gold, &renamed, opts, 0).0 == Status::Correct {
+            return Some(judged(Status::Correct, "equal after renaming variables"));
+        }
+        if !next_permutation(&mut order) {
+            return None;
+        }
+    }
+}
+
+/// Advances to the next lexicographic permutation; false after the last one.
+fn next_permutation(v: &mut [usize]) -> bool {
+    let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+        return false;
+    };
+    let j = (i..v.len())
+        .rev()
+        .find(|&j| v[j] > v[i - 1])
+        .expect("a larger element");
+    v.swap(i - 1, j);
+    v[i..].reverse();
+    true
 }
 
 /// Deepest nesting of collections compared; deeper pairs are undecided.
@@ -352,6 +401,39 @@ mod tests {
             &strict,
         );
         assert_eq!(j.0, Status::Incorrect);
+        let at = |places: u32| Options {
+            decimal: DecimalPolicy::Rounded {
+                min_significant_digits: 3,
+                max_places: Some(places),
+            },
+            ..Options::default()
+        };
+        let (g, a) = (
+            parse_answer("1/3").unwrap(),
+            parse_answer("0.333000000000000").unwrap(),
+        );
+        assert_eq!(compare(&g, &a, &Options::default()).0, Status::Incorrect);
+        assert_eq!(compare(&g, &a, &at(3)).0, Status::Correct);
+        assert_eq!(compare(&g, &a, &at(4)).0, Status::Incorrect);
+    }
+
+    #[test]
+    fn renamed_variables() {
+        let loose = Options {
+            strict_variables: false,
+            ..Options::default()
+        };
+        let cmp_with = |g: &str, a: &str, o: &Options| {
+            compare(&parse_answer(g).unwrap(), &parse_answer(a).unwrap(), o).0
+        };
+        assert_eq!(
+            cmp_with("f(x)", "f(y)", &Options::default()),
+            Status::Incorrect
+        );
+        assert_eq!(cmp_with("f(x)", "f(y)", &loose), Status::Correct);
+        assert_eq!(cmp_with("x^2 + y", "a^2 + b", &loose), Status::Correct);
+        assert_eq!(cmp_with("x^2 + y", "a + b^2", &loose), Status::Correct);
+        assert_eq!(cmp_with("x^2 + y", "a^2 + b^2", &loose), Status::Incorrect);
     }
 
     #[test]

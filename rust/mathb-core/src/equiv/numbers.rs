@@ -91,18 +91,21 @@ pub(super) fn compare_numbers(gold: &Expr, answer: &Expr, opts: &Options) -> Jud
     if g == a {
         return judged(Status::Correct, "equal as exact numbers");
     }
-    let policy = match opts.decimal {
+    let (min_sig, max_places) = match opts.decimal {
         DecimalPolicy::Exact => return judged(Status::Incorrect, "different exact numbers"),
         DecimalPolicy::Rounded {
             min_significant_digits,
-        } => min_significant_digits,
+            max_places,
+        } => (min_significant_digits, max_places.unwrap_or(u32::MAX)),
     };
-    match (as_decimal_literal(gold), as_decimal_literal(answer)) {
-        (Some(_), Some(_)) => judged(Status::Incorrect, "different decimals"),
-        (Some((d, places, sig)), None) => rounded_match(&d, places, sig, &a, policy, "gold"),
-        (None, Some((d, places, sig))) => rounded_match(&d, places, sig, &g, policy, "answer"),
-        (None, None) => judged(Status::Incorrect, "different exact numbers"),
-    }
+    let (decimal, exact, side) = match (as_decimal_literal(gold), as_decimal_literal(answer)) {
+        (Some(_), Some(_)) => return judged(Status::Incorrect, "different decimals"),
+        (Some(d), None) => (d, &a, "gold"),
+        (None, Some(d)) => (d, &g, "answer"),
+        (None, None) => return judged(Status::Incorrect, "different exact numbers"),
+    };
+    let (d, places, sig) = decimal;
+    rounded_match(&d, places.min(max_places), sig, exact, min_sig, side)
 }
 
 /// Whether the decimal `d` (p places, `sig` significant digits) is `exact` rounded to p places.
