@@ -8,7 +8,7 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 dev: ## install mathb (release build of the core) with the test and lint tools
-	$(PIP) install -q -e '.[test,lint]'
+	$(PIP) install -q -e '.[test,lint,fallback]'
 
 test: dev check test-rust test-python ## install test dependencies and run every check and test
 

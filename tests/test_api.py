@@ -74,7 +74,12 @@ def test_verdict_equality_repr_and_dict() -> None:
     assert a != c
     assert a != "correct"
     assert repr(a) == (f"Verdict(status='correct', reason={a.reason!r}, extracted='1')")
-    assert a.to_dict() == {"status": "correct", "reason": a.reason, "extracted": "1"}
+    assert a.to_dict() == {
+        "status": "correct",
+        "reason": a.reason,
+        "extracted": "1",
+        "decided_by": "core",
+    }
     none = mathb.grade("1", "no answer here")
     assert none.to_dict()["extracted"] is None
     assert "extracted=None" in repr(none)

@@ -218,3 +218,23 @@ def test_missing_dependency_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(FallbackUnavailableError, match=r"mathb\[fallback\]") as err:
         SympyFallback(1)
     assert isinstance(err.value, mathb.MathbError)
+
+
+def test_grade_settles_undecided_verdicts_with_fallback(fallback: SympyFallback) -> None:
+    gold, completion = "1", "so the answer is $\\boxed{\\sin^2 x + \\cos^2 x}$"
+    core = mathb.grade(gold, completion)
+    assert core.status == "undecided" and core.decided_by == "core"
+    settled = mathb.grade(gold, completion, fallback=fallback)
+    assert settled.status == "correct" and settled.decided_by == "fallback"
+    assert settled.extracted == core.extracted
+    assert settled.to_dict()["decided_by"] == "fallback"
+
+
+def test_grade_batch_only_sends_undecided_to_fallback(fallback: SympyFallback) -> None:
+    golds = ["1", "2", "1"]
+    completions = ["\\boxed{\\sin^2 x + \\cos^2 x}", "\\boxed{2}", "nothing"]
+    computed = fallback.stats.computed
+    verdicts = mathb.grade_batch(golds, completions, fallback=fallback)
+    assert [v.status for v in verdicts] == ["correct", "correct", "no_answer"]
+    assert [v.decided_by for v in verdicts] == ["fallback", "core", "core"]
+    assert fallback.stats.computed - computed <= 1  # only the undecided pair went to sympy

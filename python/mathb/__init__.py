@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import _core
 from ._core import (
@@ -18,8 +18,6 @@ from ._core import (
     MathbError,
     Verdict,
     extract_final_answer,
-    grade,
-    grade_batch,
     parallelism_enabled,
     set_parallelism,
 )
@@ -38,6 +36,46 @@ if _installed != __version__:
         f"mathb's compiled core is version {__version__} but the package is {_installed}; "
         "rebuild it with `pip install -e .`"
     )
+
+
+if TYPE_CHECKING:
+    from .fallback import SympyFallback
+
+
+def grade(
+    gold: str, completion: str, *, fallback: bool | SympyFallback = False, **options: Any
+) -> Verdict:
+    """Grades a model completion against a gold answer.
+
+    Options (keywords): ``decimal`` ("rounded" | "exact"), ``min_significant_digits``,
+    ``decimal_places``, ``relation_as_set``, ``strict_variables``, ``extract`` ("strict" |
+    "standard" | "lenient"). ``fallback=True`` (or a ``SympyFallback``) sends an undecided
+    verdict to sympy; needs ``pip install 'mathb[fallback]'``.
+    """
+    verdict = _core.grade(gold, completion, **options)
+    if fallback is False or verdict.status != "undecided":
+        return verdict
+    from .fallback import settle_undecided
+
+    return settle_undecided([gold], [verdict], fallback)[0]
+
+
+def grade_batch(
+    golds: list[str],
+    completions: list[str],
+    *,
+    threads: int | None = None,
+    fallback: bool | SympyFallback = False,
+    **options: Any,
+) -> list[Verdict]:
+    """Grades many pairs in parallel with the GIL released; same results for any thread
+    count. Options and ``fallback`` as for `grade`."""
+    verdicts = _core.grade_batch(golds, completions, threads=threads, **options)
+    if fallback is False:
+        return verdicts
+    from .fallback import settle_undecided
+
+    return settle_undecided(golds, verdicts, fallback)
 
 
 def verify(

@@ -3,7 +3,8 @@
 
 use crate::expr::{Constant, Expr, Literal};
 use crate::number::Exact;
-use num_traits::{Signed, ToPrimitive};
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 /// Why an expression has no exact value in the supported slice.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +75,18 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
                 acc = acc.mul(&Exact::integer(k as i64)).ok_or(OutOfRange)?;
             }
             Ok(acc)
+        }
+        Expr::Func(name, args) if name == "mod" && args.len() == 2 => {
+            let (a, m) = (evaluate(&args[0])?, evaluate(&args[1])?);
+            let (a, m) = (
+                a.as_rational().ok_or(OutOfRange)?,
+                m.as_rational().ok_or(OutOfRange)?,
+            );
+            if !a.is_integer() || !m.is_integer() || m.is_zero() {
+                return Err(OutOfRange);
+            }
+            let r = a.to_integer().mod_floor(&m.to_integer());
+            Exact::rational(num_rational::BigRational::from_integer(r)).ok_or(OutOfRange)
         }
         Expr::Func(..) | Expr::PlusMinus(..) => Err(OutOfRange),
         Expr::Percent(_) => Err(NotNumeric),

@@ -16,6 +16,8 @@ use pyo3::types::{PyDict, PyString};
 #[derive(Clone, PartialEq)]
 struct PyVerdict {
     inner: mathb_core::Verdict,
+    /// Decided by the sympy fallback rather than the core.
+    fallback: bool,
 }
 
 #[pymethods]
@@ -41,11 +43,36 @@ impl PyVerdict {
         self.inner.status == Status::Correct
     }
 
+    /// "core", or "fallback" when the sympy fallback settled a verdict the core left undecided.
+    #[getter]
+    fn decided_by(&self) -> &'static str {
+        if self.fallback {
+            "fallback"
+        } else {
+            "core"
+        }
+    }
+
+    /// This verdict as settled by the fallback: same extracted answer, new status and reason.
+    fn settled_by_fallback(&self, status: &str, reason: &str) -> PyResult<PyVerdict> {
+        let status = Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == status)
+            .ok_or_else(|| {
+                errors::InvalidArgumentError::new_err(format!("unknown status {status:?}"))
+            })?;
+        Ok(PyVerdict {
+            inner: mathb_core::Verdict::new(status, reason, self.inner.extracted.clone()),
+            fallback: true,
+        })
+    }
+
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("status", self.status())?;
         d.set_item("reason", self.reason())?;
         d.set_item("extracted", self.extracted())?;
+        d.set_item("decided_by", self.decided_by())?;
         Ok(d)
     }
 
@@ -70,7 +97,10 @@ impl PyVerdict {
 }
 
 fn wrap(v: mathb_core::Verdict) -> PyVerdict {
-    PyVerdict { inner: v }
+    PyVerdict {
+        inner: v,
+        fallback: false,
+    }
 }
 
 /// Grades a model completion against a gold answer.

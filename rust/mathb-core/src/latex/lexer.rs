@@ -44,6 +44,8 @@ pub enum Token {
     Colon,
     /// `\approx`: what follows is an approximation of what precedes.
     Approx,
+    /// `\bmod`: the remainder operation.
+    Modulo,
     /// `\begin{env}`; the column spec of `array` is skipped.
     Begin(String),
     End(String),
@@ -533,7 +535,9 @@ impl<'a> Lexer<'a> {
             "ne" | "neq" => Token::Rel(RelOp::Ne),
             "in" => Token::Rel(RelOp::In),
             "approx" | "simeq" | "sim" => Token::Approx,
-            "pmod" | "bmod" | "mod" => {
+            // "12 \bmod 5" is the operation (= 2).
+            "bmod" | "mod" => Token::Modulo,
+            "pmod" => {
                 // "2 \pmod{7}": the residue is the answer; the modulus is context.
                 if self.chars[self.pos..].iter().find(|c| !c.is_whitespace()) == Some(&'{') {
                     self.braced_raw()?;

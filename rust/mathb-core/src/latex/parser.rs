@@ -270,6 +270,12 @@ impl Parser {
                     self.pos += 1;
                     factors.push(self.unary()?);
                 }
+                Some(Token::Modulo) => {
+                    self.pos += 1;
+                    let rhs = self.unary()?;
+                    let lhs = collapse_product(std::mem::take(&mut factors));
+                    factors.push(Expr::Func("mod".into(), vec![lhs, rhs]));
+                }
                 Some(Token::Divide) => {
                     self.pos += 1;
                     let rhs = self.unary()?;
@@ -547,13 +553,25 @@ impl Parser {
         if self.eat(&Token::Underscore) {
             args.push(self.braced()?);
         }
-        let power = if self.eat(&Token::Caret) {
+        let mut power = if self.eat(&Token::Caret) {
             Some(self.braced()?)
         } else {
             None
         };
+        // \sin^{-1} x is arcsin x, not 1/sin x.
+        let mut name = name.to_string();
+        let is_inverse = matches!(&power, Some(Expr::Neg(one)) if matches!(&**one, Expr::Num(l) if l.value == num_rational::BigRational::from_integer(1.into())));
+        if is_inverse
+            && matches!(
+                name.as_str(),
+                "sin" | "cos" | "tan" | "cot" | "sec" | "csc" | "sinh" | "cosh" | "tanh"
+            )
+        {
+            name = format!("arc{name}");
+            power = None;
+        }
         args.insert(0, self.function_argument()?);
-        let f = Expr::Func(name.to_string(), args);
+        let f = Expr::Func(name, args);
         Ok(match power {
             Some(p) => Expr::Pow(Box::new(f), Box::new(p)),
             None => f,
@@ -565,6 +583,11 @@ impl Parser {
             "frac" | "dfrac" | "tfrac" | "cfrac" => {
                 let num = self.braced()?;
                 let den = self.braced()?;
+                // \frac{d}{dx} is the derivative operator, not d/(d·x).
+                if is_differential(&num, &den) {
+                    let arg = self.power()?;
+                    return Ok(Expr::Func("derivative".into(), vec![den, arg]));
+                }
                 Ok(Expr::Div(Box::new(num), Box::new(den)))
             }
             "sqrt" => {
@@ -604,6 +627,11 @@ impl Parser {
             other => fail(format!("unsupported command \\{other}")),
         }
     }
+}
+
+fn is_differential(num: &Expr, den: &Expr) -> bool {
+    let is_d = |e: &Expr| matches!(e, Expr::Sym(s) if s == "d");
+    is_d(num) && matches!(den, Expr::Mul(v) if v.len() == 2 && is_d(&v[0]))
 }
 
 fn is_greek(name: &str) -> bool {
