@@ -160,6 +160,11 @@ impl<'a> Lexer<'a> {
                 '0'..='9' => self.number()?,
                 '.' if self.peek(1).is_some_and(|d| d.is_ascii_digit()) => self.number()?,
                 '\\' => self.command()?,
+                // π is alphabetic to Unicode; it must not become a variable named π.
+                'π' => {
+                    self.pos += 1;
+                    self.tokens.push(Token::Cmd("pi".into()));
+                }
                 c if c.is_alphabetic() => self.word(),
                 _ => {
                     self.pos += 1;
@@ -666,6 +671,7 @@ mod tests {
         let t = tokenize("\\left( 30^\\circ \\right)").unwrap();
         assert_eq!(t.len(), 3);
         assert_eq!(tokenize("\\$5").unwrap().len(), 1);
+        assert_eq!(tokenize("2π").unwrap()[1], Token::Cmd("pi".into()));
         assert_eq!(
             tokenize("\\text{cm}").unwrap(),
             vec![Token::Text("cm".into())]
