@@ -113,12 +113,107 @@ fn elements(e: &Expr) -> Option<(&[Expr], bool)> {
     }
 }
 
+/// Largest matrix side multiplied out.
+const MAX_MATRIX_SIDE: usize = 16;
+
+/// A sum, product or negation involving matrices, multiplied out entry by entry
+/// (`A + B`, `2A`, `AB`); a plain matrix as it is. `None` when no matrix is involved or the
+/// shapes do not fit.
+fn matrix_form(e: &Expr) -> Option<Vec<Vec<Expr>>> {
+    match e {
+        Expr::Matrix(rows) => Some(rows.clone()),
+        Expr::Neg(a) => Some(entrywise(&matrix_form(a)?, |x| {
+            Expr::Neg(Box::new(x.clone()))
+        })),
+        Expr::Add(terms) => {
+            let mut parts = terms.iter().map(matrix_form);
+            let first = parts.next()??;
+            parts.try_fold(first, |acc, m| {
+                let m = m?;
+                same_shape(&acc, &m)
+                    .then(|| zip_entries(&acc, &m, |x, y| Expr::Add(vec![x.clone(), y.clone()])))
+            })
+        }
+        Expr::Mul(factors) if factors.iter().any(|f| matrix_form(f).is_some()) => {
+            let mut scalars = Vec::new();
+            let mut product: Option<Vec<Vec<Expr>>> = None;
+            for f in factors {
+                match (matrix_form(f), product.take()) {
+                    (Some(m), None) => product = Some(m),
+                    (Some(m), Some(p)) => product = Some(matmul(&p, &m)?),
+                    (None, p) if is_scalar(f) => {
+                        scalars.push(f.clone());
+                        product = p;
+                    }
+                    (None, _) => return None,
+                }
+            }
+            let product = product?;
+            Some(entrywise(&product, |x| {
+                let mut v = scalars.clone();
+                v.push(x.clone());
+                Expr::Mul(v)
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn same_shape(a: &[Vec<Expr>], b: &[Vec<Expr>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.len() == y.len())
+}
+
+fn entrywise(m: &[Vec<Expr>], f: impl Fn(&Expr) -> Expr) -> Vec<Vec<Expr>> {
+    m.iter().map(|row| row.iter().map(&f).collect()).collect()
+}
+
+fn zip_entries(
+    a: &[Vec<Expr>],
+    b: &[Vec<Expr>],
+    f: impl Fn(&Expr, &Expr) -> Expr,
+) -> Vec<Vec<Expr>> {
+    a.iter()
+        .zip(b)
+        .map(|(ra, rb)| ra.iter().zip(rb).map(|(x, y)| f(x, y)).collect())
+        .collect()
+}
+
+fn matmul(a: &[Vec<Expr>], b: &[Vec<Expr>]) -> Option<Vec<Vec<Expr>>> {
+    let (n, k, m) = (a.len(), b.len(), b.first()?.len());
+    if a.iter().any(|r| r.len() != k) || n.max(k).max(m) > MAX_MATRIX_SIDE {
+        return None;
+    }
+    Some(
+        (0..n)
+            .map(|i| {
+                (0..m)
+                    .map(|j| {
+                        Expr::Add(
+                            (0..k)
+                                .map(|t| Expr::Mul(vec![a[i][t].clone(), b[t][j].clone()]))
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 pub(super) fn compare_collections(
     gold: &Expr,
     answer: &Expr,
     opts: &Options,
     d: usize,
 ) -> Option<Judgement> {
+    // Matrix arithmetic is carried out before comparing (`A + B` against their sum).
+    let is_matrix_expr = |e: &Expr| !matches!(e, Expr::Matrix(_)) && matrix_form(e).is_some();
+    if is_matrix_expr(gold) || is_matrix_expr(answer) {
+        let (g, a) = (matrix_form(gold), matrix_form(answer));
+        if let (Some(g), Some(a)) = (g, a) {
+            return compare_collections(&Expr::Matrix(g), &Expr::Matrix(a), opts, d);
+        }
+    }
     match (gold, answer) {
         (
             Expr::Interval {

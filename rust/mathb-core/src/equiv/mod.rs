@@ -325,7 +325,14 @@ fn assignment(e: &Expr) -> Option<(String, &Expr)> {
             return Some((name(named), value));
         }
     }
-    if !ops.iter().all(|op| *op == RelOp::Eq) || !operands[1..].iter().all(is_constant) {
+    if !ops.iter().all(|op| *op == RelOp::Eq) {
+        return None;
+    }
+    // A chain of three or more members ends in its result: "1 = a = x = 0" states 0.
+    if operands.len() >= 3 && is_constant(last) {
+        return Some((String::new(), last));
+    }
+    if !operands[1..].iter().all(is_constant) {
         return None;
     }
     match &operands[0] {
@@ -531,6 +538,32 @@ mod tests {
         );
         assert_eq!(
             cmp("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "(1, 2)"),
+            Status::Correct
+        );
+    }
+
+    #[test]
+    fn matrix_arithmetic() {
+        let m = |rows: &str| format!("\\begin{{pmatrix}}{rows}\\end{{pmatrix}}");
+        let (a, b) = (m("1 & 2 \\\\ 3 & 4"), m("5 & 6 \\\\ 7 & 8"));
+        assert_eq!(
+            cmp(&m("6 & 8 \\\\ 10 & 12"), &format!("{a} + {b}")),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp(&m("19 & 22 \\\\ 43 & 50"), &format!("{a}{b}")),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp(&m("19 & 22 \\\\ 43 & 50"), &format!("{b}{a}")),
+            Status::Incorrect
+        );
+        assert_eq!(
+            cmp(&m("2 & 4 \\\\ 6 & 8"), &format!("2{a}")),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp(&m("-4 & -4 \\\\ -4 & -4"), &format!("{a} - {b}")),
             Status::Correct
         );
     }

@@ -256,7 +256,8 @@ impl Parser {
             | Some(Token::Ident(_))
             | Some(Token::LParen)
             | Some(Token::LBrace)
-            | Some(Token::Word(_)) => true,
+            | Some(Token::Word(_))
+            | Some(Token::Begin(_)) => true,
             Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup"),
             _ => false,
         }
@@ -624,6 +625,10 @@ impl Parser {
             name if name.chars().all(|ch| ch.is_ascii_alphabetic()) && is_greek(name) => {
                 Ok(Expr::Sym(name.to_string()))
             }
+            "emptyset" | "varnothing" => Ok(Expr::Set(vec![])),
+            // An unknown command without an argument names something (`\zzz`, `\ell`); one
+            // with an argument may change its meaning, so it stays unsupported.
+            other if self.peek() != Some(&Token::LBrace) => Ok(Expr::Sym(other.to_string())),
             other => fail(format!("unsupported command \\{other}")),
         }
     }
