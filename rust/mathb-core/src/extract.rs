@@ -37,6 +37,13 @@ pub struct Extraction {
 
 const THINK_END: &str = "</think>";
 const BOX_COMMANDS: [&str; 2] = ["\\boxed", "\\fbox"];
+const CHAT_END_MARKERS: [&str; 5] = [
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|endoftext|>",
+    "<|eot_id|>",
+    "<|end_of_text|>",
+];
 /// Anchors, lower case; the last occurrence of any of them in the completion wins.
 /// A bare "answer" counts only when a math delimiter follows it ("Answer $9$").
 const ANCHORS: [&str; 7] = [
@@ -105,6 +112,12 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
+    // Text after a chat-template end marker is the model talking past its turn.
+    let region = CHAT_END_MARKERS
+        .iter()
+        .filter_map(|m| region.find(m))
+        .min()
+        .map_or(region, |i| &region[..i]);
     let found = |text: String, method: Method| Some(Extraction { text, method });
     let boxed = last_boxed(region);
     let anchored = last_anchored(region);
@@ -118,21 +131,30 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
         (Some((_, text)), _) => found(text, Method::Boxed),
         (None, Some((_, text))) => found(text, Method::Anchor),
         (None, None) => {
+            if mode == ExtractMode::Strict {
+                return None;
+            }
             let paragraph = final_paragraph(region);
-            if mode != ExtractMode::Strict {
-                if let Some(text) = last_math_segment(paragraph) {
-                    return found(text, Method::LastMath);
-                }
-            }
+            let math = last_math_segment(paragraph);
+            // Lenient: a plain number after the last math segment is the later statement.
             if mode == ExtractMode::Lenient {
-                if let Some(text) = last_number(paragraph.lines().last().unwrap_or("")) {
-                    let text = with_decimal_point(&text).unwrap_or(text);
-                    return found(text, Method::LastNumber);
+                let after_math = math.as_ref().map_or(0, |(_, end, _)| *end);
+                if let Some(number) = number_in(&paragraph[after_math..]) {
+                    return Some(number);
                 }
             }
-            None
+            math.and_then(|(_, _, text)| found(text, Method::LastMath))
         }
     }
+}
+
+/// The last number stated in plain text, as a lenient extraction.
+pub fn number_in(text: &str) -> Option<Extraction> {
+    let (_, number) = last_number(text)?;
+    Some(Extraction {
+        text: with_decimal_point(&number).unwrap_or(number),
+        method: Method::LastNumber,
+    })
 }
 
 /// A plain number written with a decimal comma (`2,74`, `1000,99`, `0,111`) rewritten with a
@@ -167,9 +189,10 @@ fn final_paragraph(s: &str) -> &str {
     }
 }
 
-/// The last math segment of `s`; a chain `a = b = c` inside it is left for the comparison.
-fn last_math_segment(s: &str) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
+/// The last math segment of `s` with the byte range it spans (delimiters included); a chain
+/// `a = b = c` inside it is left for the comparison.
+fn last_math_segment(s: &str) -> Option<(usize, usize, String)> {
+    let mut best: Option<(usize, usize, &str)> = None;
     for (open, close) in MATH_DELIMITERS {
         let mut from = 0;
         while let Some(i) = find_delimiter(s, open, from) {
@@ -179,30 +202,27 @@ fn last_math_segment(s: &str) -> Option<String> {
             };
             let raw = &s[body_start..j];
             let body = raw.trim();
-            if !body.is_empty() && best.is_none_or(|(pos, _)| i > pos) && spans_ok(open, raw) {
-                best = Some((i, body));
+            if !body.is_empty() && best.is_none_or(|(pos, _, _)| i > pos) && spans_ok(open, raw) {
+                best = Some((i, j + close.len(), body));
             }
             from = j + close.len();
         }
     }
-    best.map(|(_, body)| body.to_string())
+    best.map(|(start, end, body)| (start, end, body.to_string()))
 }
 
-/// The last number written in plain text (`1,000.99`, `-3`, `.5`), separators kept for the
-/// parser.
-fn last_number(line: &str) -> Option<String> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+/// The last number written in plain text (`1,000.99`, `-3`, `.5`, `2/3`, `100%`) with its byte
+/// offset; separators are kept for the parser.
+fn last_number(text: &str) -> Option<(usize, String)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let digit_at = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit());
     let mut end = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
     let mut start = end;
     while start > 0 {
         let c = chars[start - 1].1;
-        let next_is_digit = chars[start].1.is_ascii_digit();
-        if c.is_ascii_digit()
-            || ((c == ',' || c == '.')
-                && next_is_digit
-                && start >= 2
-                && chars[start - 2].1.is_ascii_digit())
-        {
+        // Separators and a fraction bar count only between digits: "1,000.5", "2/3".
+        let joins = matches!(c, ',' | '.' | '/') && start >= 2 && digit_at(start - 2);
+        if c.is_ascii_digit() || joins {
             start -= 1;
         } else {
             break;
@@ -214,11 +234,11 @@ fn last_number(line: &str) -> Option<String> {
     if start > 0 && matches!(chars[start - 1].1, '-' | '−') {
         start -= 1;
     }
-    while end + 1 < chars.len() && chars[end + 1].1.is_ascii_digit() {
+    if chars.get(end + 1).is_some_and(|(_, c)| *c == '%') {
         end += 1;
     }
-    let byte_end = chars.get(end + 1).map_or(line.len(), |(b, _)| *b);
-    Some(line[chars[start].0..byte_end].to_string())
+    let byte_end = chars.get(end + 1).map_or(text.len(), |(b, _)| *b);
+    Some((chars[start].0, text[chars[start].0..byte_end].to_string()))
 }
 
 /// Reads a gold answer or an already-extracted answer: a box inside it wins, otherwise the
@@ -614,6 +634,19 @@ mod tests {
         );
         assert_eq!(lenient("she pays -3.5 dollars").as_deref(), Some("-3.5"));
         assert_eq!(lenient("Soucis : 2,74 $ a..").as_deref(), Some("2.74"));
+        assert_eq!(
+            lenient("so P(A) = 2/3. <|im_start|>user").as_deref(),
+            Some("2/3")
+        );
+        assert_eq!(
+            lenient("we get $d = 9$, so there are 12 of them.").as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            lenient("we get $\\frac{1}{2}$.").as_deref(),
+            Some("\\frac{1}{2}")
+        );
+        assert_eq!(lenient("it grows by 100%.").as_deref(), Some("100%"));
         assert_eq!(with_decimal_point("0,111").as_deref(), Some("0.111"));
         assert_eq!(with_decimal_point("1,000"), None);
         assert_eq!(with_decimal_point("1, 2"), None);

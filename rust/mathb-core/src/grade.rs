@@ -2,8 +2,8 @@
 
 use crate::equiv::compare;
 use crate::extract::{
-    extract_answer_string, extract_final_answer_with, repair_control_escapes, with_decimal_point,
-    ExtractMode, Extraction, Method,
+    extract_answer_string, extract_final_answer_with, number_in, repair_control_escapes,
+    with_decimal_point, ExtractMode, Extraction, Method,
 };
 use crate::latex::parse_answer;
 use crate::options::Options;
@@ -44,13 +44,22 @@ pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
 }
 
 fn grade_unguarded(gold: &str, completion: &str, opts: &Options) -> Verdict {
-    let Some(extraction) = extract_final_answer_with(completion, opts.extract) else {
+    let Some(mut extraction) = extract_final_answer_with(completion, opts.extract) else {
         return Verdict::new(
             Status::NoAnswer,
             "no final answer found in the completion",
             None,
         );
     };
+    // Lenient reading: an anchored sentence ("Jane started growing Sphere 3 hours ago") that
+    // is not math yields the number it states.
+    let lenient = opts.extract == ExtractMode::Lenient;
+    let prose = |t: &str| looks_like_prose(t) || parse_answer(t).is_err();
+    if lenient && extraction.method == Method::Anchor && prose(&extraction.text) {
+        if let Some(number) = number_in(&extraction.text) {
+            extraction = number;
+        }
+    }
     judge(gold, extraction, opts)
 }
 
@@ -137,6 +146,30 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     Verdict::new(status, reason, extracted)
 }
 
+/// Text with at least two plain words of three or more letters ("Jane started growing …"),
+/// as opposed to math, where letters are variables and words are `\commands`.
+fn looks_like_prose(text: &str) -> bool {
+    let mut words = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_alphabetic() {
+            if c == '\\' {
+                // A command name is not a word.
+                while chars.next_if(|n| n.is_ascii_alphabetic()).is_some() {}
+            }
+            continue;
+        }
+        let mut len = 1;
+        while chars.next_if(|n| n.is_alphabetic()).is_some() {
+            len += 1;
+        }
+        if len >= 3 {
+            words += 1;
+        }
+    }
+    words >= 2
+}
+
 /// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, and — when
 /// `whole` is false — also a letter that leads a longer answer, `C) 1000` or `(C) 1000`.
 fn choice_letter(text: &str, whole: bool) -> Option<char> {
@@ -181,6 +214,23 @@ mod tests {
             grade(solution, "The final answer is 1000", &o).status,
             Status::Correct
         );
+    }
+
+    #[test]
+    fn prose_is_told_from_math() {
+        assert!(looks_like_prose("Jane started growing Sphere 3 hours ago"));
+        assert!(!looks_like_prose("\\frac{\\sqrt{3}}{2}"));
+        assert!(!looks_like_prose("5 \\text{cm}"));
+        let lenient = Options {
+            extract: ExtractMode::Lenient,
+            ..Options::default()
+        };
+        let v = grade(
+            "3",
+            "Final Answer: Jane started growing Sphere 3 hours ago.",
+            &lenient,
+        );
+        assert_eq!(v.status, Status::Correct);
     }
 
     #[test]
