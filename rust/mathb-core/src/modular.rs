@@ -9,16 +9,20 @@
 //! identities such as sin²x + cos²x = 1 are invisible to it.
 
 use crate::expr::{Constant, Expr};
-use crate::normalize::evaluate;
+use crate::normalize::{evaluate, is_numeric};
 use crate::number::Exact;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 pub const P: u64 = (1u64 << 61) - 1;
 pub const TRIALS: u64 = 3;
 /// Largest total degree for which the probability bound above is claimed.
 pub const MAX_DEGREE: u64 = 1 << 30;
+/// Largest n whose factorial is reduced modulo p term by term (a million multiplications).
+const MAX_MODULAR_FACTORIAL: i64 = 1_000_000;
 /// Points tried per trial before giving up when denominators vanish.
 const ATTEMPTS_PER_TRIAL: u64 = 8;
 
@@ -115,11 +119,26 @@ enum EvalError {
     Unsupported,
 }
 
-struct Point {
+/// Exact values of numeric subtrees, by node address: they do not depend on the point, and
+/// computing them again at every point (a 3000! say) would multiply the work.
+type Memo = RefCell<HashMap<*const Expr, Option<Exact>>>;
+
+struct Point<'m> {
     seed: u64,
+    memo: &'m Memo,
 }
 
-impl Point {
+impl Point<'_> {
+    fn exact(&self, e: &Expr) -> Option<Exact> {
+        let key = e as *const Expr;
+        if let Some(known) = self.memo.borrow().get(&key) {
+            return known.clone();
+        }
+        let value = evaluate(e).ok();
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
+    }
+
     fn symbol(&self, name: &str) -> u64 {
         hash_str(name, self.seed) % P
     }
@@ -166,8 +185,10 @@ fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
         return Err(EvalError::Unsupported);
     }
     // Numeric subtrees go through exact arithmetic first (√8 = 2√2, 2^10 = 1024).
-    if let Ok(x) = evaluate(e) {
-        return exact_value(&x, pt);
+    if is_numeric(e) {
+        if let Some(x) = pt.exact(e) {
+            return exact_value(&x, pt);
+        }
     }
     let d = depth + 1;
     match e {
@@ -256,6 +277,16 @@ fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
             let a = eval(a, pt, d)?;
             Ok(opaque_value(pt, &format!("root{n}"), &[a]))
         }
+        // n! for a literal n < p is an exact residue: 1/2004! and 1/2006! provably differ.
+        Expr::Func(name, args) if name == "factorial" && args.len() == 1 => {
+            match small_integer(&args[0]).filter(|n| (0..=MAX_MODULAR_FACTORIAL).contains(n)) {
+                Some(n) => Ok(Value::constant((2..=n as u64).fold(1, mul))),
+                None => {
+                    let x = eval(&args[0], pt, d)?;
+                    Ok(opaque_value(pt, name, &[x]))
+                }
+            }
+        }
         Expr::Func(name, args) => {
             let mut vals = Vec::with_capacity(args.len());
             for a in args {
@@ -319,7 +350,7 @@ pub enum Outcome {
 
 /// Runs `f` at successive points of each trial until it evaluates, and reports per trial
 /// whether the two evaluations agree.
-fn trials<F>(mut f: F) -> Outcome
+fn trials<F>(memo: &Memo, mut f: F) -> Outcome
 where
     F: FnMut(&Point) -> Result<(bool, bool), EvalError>,
 {
@@ -328,6 +359,7 @@ where
         for attempt in 0..ATTEMPTS_PER_TRIAL {
             let pt = Point {
                 seed: splitmix(trial * 1_000_003 + attempt),
+                memo,
             };
             match f(&pt) {
                 Ok((same, opaque)) => {
@@ -355,11 +387,13 @@ where
 /// True when the expression is a rational function of its variables (no uninterpreted parts)
 /// that takes two different values: it is certainly not a constant.
 pub fn varies(e: &Expr) -> bool {
+    let memo = Memo::default();
     let value = |seed: u64| {
         eval(
             e,
             &Point {
                 seed: splitmix(seed),
+                memo: &memo,
             },
             0,
         )
@@ -372,7 +406,7 @@ pub fn varies(e: &Expr) -> bool {
 
 /// Compares two scalar expressions as rational functions of their variables.
 pub fn compare_expressions(a: &Expr, b: &Expr) -> Outcome {
-    trials(|pt| {
+    trials(&Memo::default(), |pt| {
         let (x, y) = (eval(a, pt, 0)?, eval(b, pt, 0)?);
         Ok((x.v == y.v, x.opaque || y.opaque))
     })
@@ -391,14 +425,16 @@ pub fn compare_equations(a: (&Expr, &Expr), b: (&Expr, &Expr)) -> Outcome {
         })
     };
     // Reference point: both sides nonzero there, giving the ratio to check elsewhere.
+    let memo = Memo::default();
     let reference = Point {
         seed: splitmix(0xA11CE),
+        memo: &memo,
     };
     let (fa0, fb0) = match (diff(a, &reference), diff(b, &reference)) {
         (Ok(x), Ok(y)) if x.v != 0 && y.v != 0 => (x, y),
         _ => return Outcome::Unsupported,
     };
-    trials(|pt| {
+    trials(&memo, |pt| {
         let (fa, fb) = (diff(a, pt)?, diff(b, pt)?);
         // fa/fb == fa0/fb0  ⇔  fa·fb0 == fb·fa0
         let nonlinear = fa.degree > 1 || fb.degree > 1;

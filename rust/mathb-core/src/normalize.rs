@@ -6,6 +6,10 @@ use crate::number::Exact;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+/// Largest n whose factorial is computed exactly (3000! has about 9 130 digits, within
+/// `number::MAX_BITS`); larger factorials are compared modulo a prime instead.
+pub const MAX_EXACT_FACTORIAL: u64 = 3000;
+
 /// Why an expression has no exact value in the supported slice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotExact {
@@ -68,13 +72,11 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
             let n = n
                 .to_integer()
                 .to_u64()
-                .filter(|&n| n <= 300)
+                .filter(|&n| n <= MAX_EXACT_FACTORIAL)
                 .ok_or(OutOfRange)?;
-            let mut acc = Exact::integer(1);
-            for k in 2..=n {
-                acc = acc.mul(&Exact::integer(k as i64)).ok_or(OutOfRange)?;
-            }
-            Ok(acc)
+            // An integer product: no rational normalization per factor.
+            let product = (2..=n).fold(num_bigint::BigInt::from(1u8), |acc, k| acc * k);
+            Exact::rational(num_rational::BigRational::from_integer(product)).ok_or(OutOfRange)
         }
         Expr::Func(name, args) if name == "mod" && args.len() == 2 => {
             let (a, m) = (evaluate(&args[0])?, evaluate(&args[1])?);

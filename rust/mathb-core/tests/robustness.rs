@@ -135,6 +135,10 @@ fn pathological_sizes_are_bounded() {
     assert_eq!(grade("1", &deep, &o).status, Status::Undecided);
     let long = format!("\\boxed{{{}}}", "1+".repeat(20000));
     assert_eq!(grade("1", &long, &o).status, Status::Undecided);
-    let factorial = "\\boxed{100000!}";
-    assert_eq!(grade("1", factorial, &o).status, Status::Undecided);
+    // 100000! is decided through its residue modulo a prime; 10^7! is beyond that bound.
+    assert_eq!(grade("1", "\\boxed{100000!}", &o).status, Status::Incorrect);
+    assert_eq!(
+        grade("1", "\\boxed{10000000!}", &o).status,
+        Status::Undecided
+    );
 }

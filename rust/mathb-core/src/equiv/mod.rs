@@ -398,6 +398,26 @@ mod tests {
         }
     }
 
+    /// Pairs other graders are known to accept although they differ.
+    #[test]
+    fn known_false_positives_of_other_graders_are_rejected() {
+        for (g, a) in [
+            ("\\frac{1}{2004!}", "\\frac{1}{2006!}"),
+            ("1-\\frac{1}{e}", "1+\\frac{1}{e}"),
+            ("2e-7", "1e-7"),
+            ("2 \\times 10^{-7}", "1 \\times 10^{-7}"),
+            ("1728", "1331 and 1728"),
+            ("1728", "1331, 1728"),
+            ("\\frac{1}{100000!}", "\\frac{1}{100001!}"),
+        ] {
+            assert_eq!(cmp(g, a), Status::Incorrect, "{g} vs {a}");
+        }
+        assert_eq!(
+            cmp("\\frac{1}{2004!}", "\\frac{2005 \\cdot 2006}{2006!}"),
+            Status::Correct
+        );
+    }
+
     #[test]
     fn decimals_against_exact() {
         assert_eq!(cmp("\\frac{1}{3}", "0.333"), Status::Correct);
