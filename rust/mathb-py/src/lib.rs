@@ -3,6 +3,7 @@
 
 mod errors;
 mod parallelism;
+mod stream;
 
 use errors::CoreError;
 use mathb_core::{DecimalPolicy, ExtractMode, Options, Status};
@@ -88,7 +89,7 @@ fn non_negative(value: i64, name: &str) -> PyResult<u32> {
     })
 }
 
-fn options(
+pub(crate) fn options(
     decimal: &str,
     min_significant_digits: i64,
     relation_as_set: bool,
@@ -253,6 +254,17 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grade, m)?)?;
     m.add_function(wrap_pyfunction!(verify_answer, m)?)?;
     m.add_function(wrap_pyfunction!(grade_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
+    m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;
+    m.add(
+        "COMPLETION_FIELDS",
+        mathb_core::schema::COMPLETION_FIELDS.to_vec(),
+    )?;
+    m.add("ID_FIELDS", mathb_core::schema::ID_FIELDS.to_vec())?;
+    m.add(
+        "PROBLEM_TEXT_FIELDS",
+        mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
+    )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
