@@ -241,7 +241,9 @@ impl ChunkReader {
             name,
             line: 0,
             max_lines: max_lines.max(1),
-            max_bytes: 64 << 20,
+            // A chunk of long list rows is cut by size: this, times the chunks in flight,
+            // bounds the memory of a run.
+            max_bytes: 16 << 20,
         }
     }
 
