@@ -182,14 +182,42 @@ def mv_grade_chunk(pairs: list[tuple[str, str]]) -> list[tuple[bool, str, str]]:
     return [mv_grade_one(g, c) for g, c in pairs]
 
 
-def mv_pool(pairs: list[tuple[str, str]], procs: int) -> list[tuple[bool, str, str]]:
+def mv_clear_caches() -> None:
+    """Empties Math-Verify's parse caches (`functools.lru_cache` on `parse_latex_cached`,
+    `parse_expr_cached` and `extract_latex` in math_verify/parser.py). The compiled-regex
+    caches (`lazy_*_regex`) are kept: they hold no answer, only the patterns."""
+    from math_verify import parser
+
+    for name in ("parse_latex_cached", "parse_expr_cached", "extract_latex"):
+        fn = getattr(parser, name, None)
+        if fn is not None and hasattr(fn, "cache_clear"):
+            fn.cache_clear()
+
+
+def mv_grade_chunk_cold(pairs: list[tuple[str, str]]) -> list[tuple[bool, str, str]]:
+    out = []
+    for g, c in pairs:
+        mv_clear_caches()
+        out.append(mv_grade_one(g, c))
+    return out
+
+
+def mv_pool_cold(pairs: list[tuple[str, str]], procs: int) -> list[tuple[bool, str, str]]:
+    return mv_pool(pairs, procs, mv_grade_chunk_cold)
+
+
+def mv_pool(
+    pairs: list[tuple[str, str]],
+    procs: int,
+    grade_chunk: Callable[[list[tuple[str, str]]], list[tuple[bool, str, str]]] = mv_grade_chunk,
+) -> list[tuple[bool, str, str]]:
     # fork: workers inherit the imported math_verify and start in milliseconds. They never
     # touch mathb, so the parent's rayon pool is not an issue.
     ctx = multiprocessing.get_context("fork")
     size = max(1, len(pairs) // (procs * 16))
     chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
     with ctx.Pool(procs) as pool:
-        return [r for part in pool.map(mv_grade_chunk, chunks, chunksize=1) for r in part]
+        return [r for part in pool.map(grade_chunk, chunks, chunksize=1) for r in part]
 
 
 # ------------------------------------------------------------------------------ machine
@@ -430,10 +458,19 @@ def main(argv: list[str] | None = None) -> int:
             ]
             failure: list[str] = []
 
-            def run_cli() -> None:
+            def run_cli(cmd: list[str] = cmd) -> None:
                 p = subprocess.run(cmd, check=False, capture_output=True, text=True)
                 if p.returncode != 0:
                     failure.append(f"exit {p.returncode}: {p.stderr.strip()[-300:]}")
+
+            one_thread = [*cmd[:-2], "1", "--quiet"]
+            timed(
+                "mathb CLI, 1 thread",
+                "`mathb grade --threads 1 --quiet` subprocess",
+                n,
+                lambda: run_cli(one_thread),
+                args.repeat,
+            )
 
             timed(
                 "mathb CLI",
@@ -489,13 +526,37 @@ def main(argv: list[str] | None = None) -> int:
                 rows[-2].note = "verdicts differ from the 1-process run (timeouts?)"
             # Keep the 1-process row above the pool row in the table.
             rows[-2], rows[-1] = rows[-1], rows[-2]
+            timed(
+                "Math-Verify cold, 1 process",
+                "as above, its parse caches cleared before every pair",
+                mv_n,
+                lambda: mv_grade_chunk_cold(sub_pairs),
+                1,
+            )
+            timed(
+                f"Math-Verify cold, pool of {procs}",
+                "as above, in the process pool",
+                mv_n,
+                lambda: mv_pool_cold(sub_pairs, procs),
+                1,
+            )
 
     # ---- the report
     by_name = {r.name: r for r in rows}
     api = by_name[f"mathb API, {threads} threads"].rate
     floor = by_name["floor: orjson"].rate or by_name["floor: json"].rate
     mv_pool_row = next((r for r in rows if r.name.startswith("Math-Verify, pool")), None)
+    cli_rate = by_name["mathb CLI"].rate if "mathb CLI" in by_name else None
+    cold = by_name.get("Math-Verify cold, 1 process")
+    cold_pool = next((r for r in rows if r.name.startswith("Math-Verify cold, pool")), None)
     ratios = [
+        f"`mathb grade` (CLI, end to end) / orjson floor: **{ratio(cli_rate, floor)}**",
+        f"`mathb grade` / Math-Verify warm (1 process): **{ratio(cli_rate, mv_rate)}**",
+        f"`mathb grade` / Math-Verify cold (1 process): **{ratio(cli_rate, cold and cold.rate)}**",
+        (
+            "`mathb grade` / Math-Verify cold (pool): "
+            f"**{ratio(cli_rate, cold_pool and cold_pool.rate)}**"
+        ),
         f"mathb API ({threads} threads) / Math-Verify (1 process): **{ratio(api, mv_rate)}**",
         (
             f"mathb API ({threads} threads) / Math-Verify (pool): "

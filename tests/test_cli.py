@@ -80,7 +80,14 @@ def test_summary_json(run_mathb, data_dir: Path, tmp_path: Path) -> None:
         "problem_text": None,
         "grouping": "id",
     }
-    assert summary["options"] == {"decimal": "rounded", "min_significant_digits": 3}
+    assert summary["options"] == {
+        "decimal": "rounded",
+        "min_significant_digits": 3,
+        "decimal_places": None,
+        "extract": "standard",
+        "relation_as_set": True,
+        "strict_variables": True,
+    }
     assert summary["mathb_version"] == mathb.__version__
 
 
@@ -567,3 +574,32 @@ def test_real_dump_formats(name, gold, completion, problem_id, samples) -> None:
     )
     assert summary["samples"] == samples
     assert summary["accuracy"] > 0.5
+
+
+def test_grading_options_reach_the_core(run_mathb, tmp_path: Path) -> None:
+    src = tmp_path / "opts.jsonl"
+    rows = [
+        {"problem_id": "a", "answer": "f(x)", "completion": "\\boxed{f(y)}"},
+        {"problem_id": "b", "answer": "12", "completion": "so there are 12 of them."},
+        {"problem_id": "c", "answer": "(2, \\infty)", "completion": "\\boxed{x > 2}"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    default = run_mathb("grade", src, "-o", "d.jsonl", "--summary", "d.json")
+    assert default.returncode == 0, default.stderr
+    assert [v["status"] for v in read_jsonl(tmp_path / "d.jsonl")] == [
+        "incorrect",
+        "no_answer",
+        "correct",
+    ]
+    loose = run_mathb(
+        "grade", src, "-o", "l.jsonl", "--summary", "l.json",
+        "--loose-variables", "--extract", "lenient", "--no-relation-as-set",
+        "--decimal-places", "4",
+    )  # fmt: skip
+    assert loose.returncode == 0, loose.stderr
+    statuses = [v["status"] for v in read_jsonl(tmp_path / "l.jsonl")]
+    assert statuses[:2] == ["correct", "correct"]
+    assert statuses[2] != "correct"
+    options = json.loads((tmp_path / "l.json").read_text())["options"]
+    assert options["strict_variables"] is False and options["extract"] == "lenient"
+    assert options["relation_as_set"] is False and options["decimal_places"] == 4

@@ -1,6 +1,6 @@
 """Typed stubs of the compiled core (`mathb._core`)."""
 
-from typing import Literal, TypeAlias, final
+from typing import IO, Any, Literal, Protocol, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +81,36 @@ def grade_batch(
     extract: _ExtractMode = "standard",
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""
+
+GOLD_FIELDS: list[str]
+COMPLETION_FIELDS: list[str]
+ID_FIELDS: list[str]
+PROBLEM_TEXT_FIELDS: list[str]
+
+class _ProgressCallback(Protocol):
+    def __call__(
+        self, samples: int, bytes_read: int, bytes_total: int | None, counts: list[int], /
+    ) -> object: ...
+
+def grade_stream(
+    spec: str,
+    output: str | IO[bytes] | None = None,
+    *,
+    gold_field: str | None = None,
+    completion_field: str | None = None,
+    id_field: str | None = None,
+    threads: int | None = None,
+    chunk_lines: int = 16384,
+    progress: _ProgressCallback | None = None,
+    progress_interval: float = 0.5,
+    decimal: _DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: _ExtractMode = "standard",
+) -> dict[str, Any]:
+    """Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`."""
 
 def extract_final_answer(
     completion: str, *, extract: _ExtractMode = "standard"

@@ -1,5 +1,5 @@
-"""The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`;
-only `grade` exists so far (`generate`, `eval`, `report`, `bench` plug in the same way)."""
+"""The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
+`grade` and `bench` so far (`generate`, `eval`, `report` plug in the same way)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import InputFileError, InvalidArgumentError, __version__
-from .grading import DEFAULT_BATCH_SIZE, default_output_path, grade_file, write_summary
+from .grading import (
+    DEFAULT_BATCH_SIZE,
+    STATUSES,
+    GradeProgress,
+    default_output_path,
+    grade_file,
+    write_summary,
+)
 
 
 class ExitStatus(IntEnum):
@@ -67,7 +74,12 @@ def _int(text: str) -> int:
 
 
 def _configure_grade(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="JSON Lines dump (optionally gzip-compressed)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="JSON Lines dump (plain, .gz or .zst), Parquet, a directory of shards, a quoted "
+        "glob ('shards/*.jsonl.zst'), or '-' for stdin",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -108,20 +120,50 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
         help="significant digits such a rounded decimal needs (default: 3)",
     )
     grading.add_argument(
+        "--decimal-places",
+        type=_non_negative_int,
+        metavar="M",
+        help="compare decimals at no more than M places (Math-Verify's precision)",
+    )
+    grading.add_argument(
+        "--extract",
+        choices=("strict", "standard", "lenient"),
+        default="standard",
+        help="where answers are looked for without a box or anchor: 'strict' nowhere, "
+        "'standard' the last math of the final paragraph, 'lenient' also a plain number "
+        "(default: standard)",
+    )
+    grading.add_argument(
+        "--no-relation-as-set",
+        dest="relation_as_set",
+        action="store_false",
+        help="do not read one-variable inequalities as their solution sets",
+    )
+    grading.add_argument(
+        "--loose-variables",
+        dest="strict_variables",
+        action="store_false",
+        help="accept answers equal up to a renaming of their variables",
+    )
+    grading.add_argument(
         "--batch-size",
         type=_positive_int,
         default=DEFAULT_BATCH_SIZE,
         metavar="N",
         help=argparse.SUPPRESS,
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no table and no progress line on stderr"
+    )
 
 
 def _run_grade(args: argparse.Namespace) -> ExitStatus:
     to_stdout = args.output == "-"
     output: Path | None = None if to_stdout else Path(args.output or default_output_path(args.file))
-    if output is not None:
+    if output is not None and args.file != "-":
         _check_output(Path(args.file), output)
+    elif output is not None:
+        _check_output(Path(os.devnull), output)
     if args.summary is not None:
         _check_output(Path(args.file), Path(args.summary))
     report = sys.stderr if to_stdout else sys.stdout
@@ -137,8 +179,13 @@ def _run_grade(args: argparse.Namespace) -> ExitStatus:
             threads=args.threads,
             decimal=args.decimal,
             min_significant_digits=args.min_significant_digits,
+            decimal_places=args.decimal_places,
+            extract=args.extract,
+            relation_as_set=args.relation_as_set,
+            strict_variables=args.strict_variables,
             batch_size=args.batch_size,
-            progress=progress,
+            progress_detail=progress,
+            progress_interval=0.5,
         )
         if to_stdout:
             sys.stdout.flush()
@@ -166,21 +213,25 @@ def _check_output(source: Path, target: Path) -> None:
 
 
 class _Progress:
-    """Samples done and samples/s on one self-rewriting stderr line."""
+    """samples/s, ETA (when the input size is known) and counts per status on one
+    self-rewriting stderr line; the core calls it about twice a second."""
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.start = time.perf_counter()
-        self.last = 0.0
         self.drawn = False
 
-    def __call__(self, done: int) -> None:
-        now = time.perf_counter()
-        if now - self.last < 0.1:
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-9)
-        self.stream.write(f"\r  graded {done:,} samples  ({rate:,.0f} samples/s)")
+    def __call__(self, p: GradeProgress) -> None:
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = p.samples / elapsed
+        parts = [f"  graded {p.samples:,} samples  ({rate:,.0f} samples/s"]
+        if p.bytes_total:
+            done = min(p.bytes_read / p.bytes_total, 1.0)
+            eta = elapsed * (1 - done) / done if done > 0 else float("inf")
+            parts.append(f", {100 * done:.0f}% read, ETA {_duration(eta)}")
+        parts.append(")  ")
+        parts.append("  ".join(f"{s} {n:,}" for s, n in zip(STATUSES, p.counts) if n))
+        self.stream.write("\r\033[K" + "".join(parts))
         self.stream.flush()
         self.drawn = True
 
@@ -188,6 +239,14 @@ class _Progress:
         if self.drawn:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "?"
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
 def _percent(x: float | None) -> str:
@@ -214,6 +273,7 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
         ),
     ]
     rows += [(f"pass@{k}", _percent(v)) for k, v in summary["pass_at_k"].items()]
+    rows += [(f"maj@{k}", _percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
     if elapsed is not None:
         rate = summary["samples"] / elapsed if elapsed > 0 else 0.0
@@ -227,8 +287,43 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
 # --------------------------------------------------------------------------- entry point
 
 
+# --------------------------------------------------------------------------- bench
+
+
+def _configure_bench(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "args",
+        nargs=argparse.REMAINDER,
+        help="arguments of benches/bench_grade.py (try `mathb bench -- --help`)",
+    )
+
+
+def _run_bench(args: argparse.Namespace) -> ExitStatus:
+    script = Path(__file__).resolve().parents[2] / "benches" / "bench_grade.py"
+    if not script.is_file():
+        raise UsageError(
+            f"mathb bench needs a source checkout: {script} is missing "
+            "(clone the repository and `pip install -e '.[bench]'`)"
+        )
+    import runpy
+
+    forwarded = [a for a in args.args if a != "--"]
+    sys.argv = [str(script), *forwarded]
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as e:
+        return ExitStatus.SUCCESS if e.code in (None, 0) else ExitStatus.FAILURE
+    return ExitStatus.SUCCESS
+
+
 COMMANDS: tuple[Command, ...] = (
-    Command("grade", "grade a JSON Lines dump of completions", _configure_grade, _run_grade),
+    Command("grade", "grade a dump of completions", _configure_grade, _run_grade),
+    Command(
+        "bench",
+        "time mathb against Math-Verify and a JSON-reading floor",
+        _configure_bench,
+        _run_bench,
+    ),
 )
 
 

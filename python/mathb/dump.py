@@ -1,48 +1,30 @@
-"""Reads JSON Lines sample dumps: finds the gold, completion and problem-id fields, validates
-each record, and reports malformed lines as `path:LINE: error[CODE] message` diagnostics."""
+"""The dump schema on the Python side: field names, dotted-path lookup, and the
+`path:LINE: error[CODE] message` diagnostics. The Rust core reads and grades dumps
+(`_core.grade_stream`); a line it rejects is explained again here, so that messages about
+JSON syntax and Unicode read exactly as Python's own parser words them."""
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-from . import InputFileError
+from . import InputFileError, _core
 
 try:  # optional speed-up; results are identical without it
     import orjson as _orjson
 except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None  # type: ignore[assignment]
 
-#: Candidate fields tried in order on the first record. The first entries of each tuple are
-#: the generic names; the rest are the names written by NeMo-Skills, verl, Qwen2.5-Math/ToRA
-#: and evalchemy (see shared/formats/FORMATS.md).
-GOLD_FIELDS: tuple[str, ...] = (
-    "answer",
-    "gold",
-    "ground_truth",
-    "gt",
-    "solution",
-    "expected_answer",
-    "gts",
-)
-COMPLETION_FIELDS: tuple[str, ...] = (
-    "completion",
-    "response",
-    "output",
-    "generated_text",
-    "model_output",
-    "generation",
-    "model_outputs",
-    "responses",
-    "code",
-)
-ID_FIELDS: tuple[str, ...] = ("problem_id", "id", "idx", "unique_id")
+#: Candidate fields tried in order on the first record, defined once in the core
+#: (mathb-core's schema.rs): generic names first, then those of NeMo-Skills, verl,
+#: Qwen2.5-Math/ToRA and evalchemy.
+GOLD_FIELDS: tuple[str, ...] = tuple(_core.GOLD_FIELDS)
+COMPLETION_FIELDS: tuple[str, ...] = tuple(_core.COMPLETION_FIELDS)
+ID_FIELDS: tuple[str, ...] = tuple(_core.ID_FIELDS)
 #: Without an id field, records sharing gold and problem text form one problem.
-PROBLEM_TEXT_FIELDS: tuple[str, ...] = ("problem", "question", "input")
+PROBLEM_TEXT_FIELDS: tuple[str, ...] = tuple(_core.PROBLEM_TEXT_FIELDS)
 
 Grouping = Literal["id", "problem_text", "line"]
 
@@ -255,54 +237,6 @@ def dumps(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-@contextmanager
-def open_input(path: str) -> Iterator[IO[bytes]]:
-    """The file as a binary stream, transparently gunzipped; InputFileError if unreadable."""
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as e:
-        raise diagnostic(
-            path,
-            None,
-            ErrorCode.CANNOT_OPEN,
-            f"cannot open the file: {e.strerror or e}",
-            "check the path; mathb grade reads JSON Lines, optionally gzip-compressed",
-        ) from None
-    try:
-        magic = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-        if magic[:2] == b"\x1f\x8b":
-            with gzip.GzipFile(fileobj=raw) as f:
-                yield f  # type: ignore[misc]  # GzipFile is a binary stream
-        elif magic == b"\x28\xb5\x2f\xfd":
-            raise diagnostic(
-                path,
-                None,
-                ErrorCode.UNREADABLE,
-                "the file is zstd-compressed",
-                "decompress it first (zstd -d FILE) or recompress it with gzip",
-            )
-        else:
-            yield raw
-    finally:
-        raw.close()
-
-
-def iter_lines(path: str, f: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(line number, raw line) pairs; a read failure becomes a diagnostic at that line."""
-    line = 0
-    try:
-        for line, raw in enumerate(f, 1):
-            yield line, raw
-    except (OSError, EOFError) as e:
-        raise diagnostic(
-            path,
-            line + 1,
-            ErrorCode.UNREADABLE,
-            f"the file cannot be read past here: {e}",
-            "the file is truncated or corrupt; regenerate or re-download it",
-        ) from None
-
-
 def parse_record(path: str, line: int, raw: bytes, fields: Fields | None = None) -> dict[str, Any]:
     """The JSON object on `line`; `fields` (once known) lets orjson parse it exactly."""
     if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -440,6 +374,43 @@ def problem_key(
     return ("line", line), line
 
 
+def explain_line(
+    error: InputFileError, overrides: dict[str, str | None], id_field: str | None
+) -> InputFileError:
+    """The diagnostic to show for a line the core rejected.
+
+    serde_json words syntax errors its own way and rejects lone UTF-16 surrogates outright;
+    for those (E002) the line is checked again here and Python's wording wins. Other codes
+    already carry the same message as this module would give.
+    """
+    raw = getattr(error, "raw", None)
+    line = getattr(error, "line", None)
+    path = getattr(error, "path", None)
+    if getattr(error, "code", None) != ErrorCode.INVALID_JSON or raw is None or line is None:
+        return error
+    assert isinstance(path, str)
+    try:
+        record = parse_record(path, line, raw)
+        fields = detect_fields(record, **overrides, id_field=id_field, path=path, line=line)
+        gold = gold_text(path, line, record, fields.gold)
+        texts = completion_texts(path, line, record, fields.completion)
+    except InputFileError as e:
+        return e
+    for role, text in [("gold", gold)] + [("completion", t) for t in texts]:
+        try:
+            text.encode()
+        except UnicodeEncodeError as e:
+            escape = f"\\u{ord(text[e.start]):04x}"
+            return diagnostic(
+                path,
+                line,
+                ErrorCode.WRONG_TYPE,
+                f"the {role} holds a lone surrogate escape ({escape})",
+                "JSON strings must be valid Unicode; fix the writer of this file",
+            )
+    return error
+
+
 __all__ = [
     "COMPLETION_FIELDS",
     "GOLD_FIELDS",
@@ -452,10 +423,9 @@ __all__ = [
     "detect_fields",
     "diagnostic",
     "dumps",
+    "explain_line",
     "gold_text",
-    "iter_lines",
     "loads",
-    "open_input",
     "parse_record",
     "problem_key",
     "resolve_field",

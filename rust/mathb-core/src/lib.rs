@@ -3,7 +3,10 @@
 //!
 //! The crate is plain Rust; the Python bindings live in `mathb-py`.
 
+pub mod aggregate;
 pub mod batch;
+pub mod cache;
+pub mod dump;
 pub mod equiv;
 pub mod expr;
 pub mod extract;
@@ -14,7 +17,12 @@ pub mod modular;
 pub mod normalize;
 pub mod number;
 pub mod options;
+#[cfg(feature = "parquet")]
+pub mod parquet_rows;
+pub mod python_text;
+pub mod schema;
 pub mod solve;
+pub mod stream;
 pub mod verdict;
 
 pub use batch::{grade_batch, BatchError};
@@ -24,4 +32,6 @@ pub use extract::{
 pub use grade::{grade, verify};
 pub use metrics::{pass_at_k, MetricError};
 pub use options::{DecimalPolicy, Options};
+pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
+pub use stream::{grade_stream, Progress, StreamError, StreamOptions, Summary};
 pub use verdict::{Status, Verdict};

@@ -4,6 +4,7 @@
 mod errors;
 mod options;
 mod parallelism;
+mod stream;
 
 use errors::CoreError;
 use mathb_core::Status;
@@ -229,6 +230,17 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grade, m)?)?;
     m.add_function(wrap_pyfunction!(verify_answer, m)?)?;
     m.add_function(wrap_pyfunction!(grade_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
+    m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;
+    m.add(
+        "COMPLETION_FIELDS",
+        mathb_core::schema::COMPLETION_FIELDS.to_vec(),
+    )?;
+    m.add("ID_FIELDS", mathb_core::schema::ID_FIELDS.to_vec())?;
+    m.add(
+        "PROBLEM_TEXT_FIELDS",
+        mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
+    )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;

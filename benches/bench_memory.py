@@ -1,0 +1,86 @@
+"""Memory and throughput of `mathb grade` on a very large dump (10⁷ samples by default).
+
+Writes a zstd-compressed dump of list rows (one problem per line, `--samples` completions
+each, a handful of distinct answers per problem, as real samples have) to a temporary
+directory, grades it with `/usr/bin/time -v`, and prints the peak RSS, the wall time and
+the time the summary (pass@k, maj@k over the per-problem arrays) takes after grading.
+
+    python benches/bench_memory.py --problems 10000 --samples 1000 --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from mathb.grading import maj_at_k_table, pass_at_k_table
+
+
+def write_dump(path: Path, problems: int, samples: int, seed: int) -> None:
+    rng = random.Random(seed)
+    with subprocess.Popen(["zstd", "-q", "-3", "-o", str(path)], stdin=subprocess.PIPE) as z:
+        assert z.stdin is not None
+        for p in range(problems):
+            gold = rng.randint(1, 500)
+            answers = [gold, gold + 1, 2 * gold, f"\\frac{{{gold}}}{{2}}"]
+            texts = [
+                f"We compute step {i}: the value is {rng.randint(1, 99)}. "
+                f"So the answer is $\\boxed{{{rng.choice(answers)}}}$."
+                for i in range(samples)
+            ]
+            row = {"id": p, "answer": str(gold), "responses": texts}
+            z.stdin.write((json.dumps(row) + "\n").encode())
+    if z.returncode:
+        raise SystemExit("zstd failed")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--problems", type=int, default=10_000)
+    ap.add_argument("--samples", type=int, default=1_000)
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mathb-memory-") as tmp:
+        src = Path(tmp) / "big.jsonl.zst"
+        t0 = time.perf_counter()
+        write_dump(src, args.problems, args.samples, args.seed)
+        size = src.stat().st_size / 1e6
+        print(f"wrote {src} ({size:.1f} MB) in {time.perf_counter() - t0:.0f} s")
+        cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mathb", "grade", str(src)]
+        cmd += ["-o", str(Path(tmp) / "v.jsonl"), "--summary", str(Path(tmp) / "s.json"), "-q"]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - t0
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            return 1
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+        summary = json.loads((Path(tmp) / "s.json").read_text())
+        n_samples = summary["samples"]
+        print(f"samples {n_samples:,}  wall {wall:.1f} s  ({n_samples / wall:,.0f} samples/s)")
+        print(f"peak RSS {int(rss.group(1)) / 1024:.0f} MiB" if rss else "peak RSS: n/a")
+        # The summary step alone, on arrays the size of this run's.
+        n = np.full(args.problems, args.samples, dtype=np.int64)
+        c = np.random.default_rng(0).integers(0, args.samples + 1, args.problems)
+        maj = np.random.default_rng(1).integers(0, 2**31, args.problems, dtype=np.uint32)
+        t0 = time.perf_counter()
+        pass_at_k_table(n, c)
+        maj_at_k_table(n, maj)
+        print(f"pass@k + maj@k tables: {time.perf_counter() - t0:.3f} s")
+        print(f"pass@k {summary['pass_at_k']}\nmaj@k {summary['maj_at_k']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,420 @@
+//! Streaming dump reader: expands a file, directory, glob or `-` (stdin) into inputs, opens
+//! each one (plain, gzip, zstd or Parquet, told apart by their magic bytes) and hands out
+//! chunks of whole lines, so memory stays bounded by the chunk size, not the file size.
+
+use crate::schema::{ErrorCode, InputError};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// File names a directory contributes; other files in it (verdicts, READMEs) are ignored.
+const SHARD_SUFFIXES: [&str; 6] = [
+    ".jsonl",
+    ".jsonl.gz",
+    ".jsonl.zst",
+    ".jsonl.zstd",
+    ".parquet",
+    ".ndjson",
+];
+
+/// One input file, or stdin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name diagnostics print: the path as given, or `<stdin>`.
+    pub fn display(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".into(),
+            Input::File(p) => p.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+fn cannot_open(path: &str, e: &io::Error) -> InputError {
+    // Python prints strerror alone; Rust appends " (os error N)".
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text).to_owned();
+    InputError::new(
+        ErrorCode::CannotOpen,
+        format!("cannot open the file: {text}"),
+        "check the path; mathb grade reads JSON Lines (plain, .gz or .zst), Parquet, a directory of shards or a glob",
+    )
+    .at(path, None)
+}
+
+/// The inputs `spec` names, in the order they are read: `-` is stdin; a directory gives its
+/// shard files sorted by name; a pattern with `*`, `?` or `[` that names no existing file
+/// gives its matches sorted by name; anything else is one file.
+pub fn expand_inputs(spec: &str) -> Result<Vec<Input>, InputError> {
+    if spec == "-" {
+        return Ok(vec![Input::Stdin]);
+    }
+    let path = Path::new(spec);
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| cannot_open(spec, &e))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                p.is_file() && SHARD_SUFFIXES.iter().any(|s| name.ends_with(s))
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(InputError::new(
+                ErrorCode::NoRecords,
+                "the directory holds no dump files",
+                format!(
+                    "a directory is read as shards named *{}",
+                    SHARD_SUFFIXES.join(", *")
+                ),
+            )
+            .at(spec, None));
+        }
+        return Ok(files.into_iter().map(Input::File).collect());
+    }
+    if !path.exists() && spec.contains(['*', '?', '[']) {
+        let pattern = glob::glob(spec).map_err(|e| {
+            InputError::new(
+                ErrorCode::CannotOpen,
+                format!("invalid glob pattern: {e}"),
+                "quote the pattern so the shell does not expand it, e.g. 'shards/*.jsonl.gz'",
+            )
+            .at(spec, None)
+        })?;
+        let mut files: Vec<PathBuf> = pattern
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(InputError::new(
+                ErrorCode::CannotOpen,
+                "cannot open the file: no file matches the pattern",
+                "check the pattern; it is matched against file names, sorted by name",
+            )
+            .at(spec, None));
+        }
+        return Ok(files.into_iter().map(Input::File).collect());
+    }
+    Ok(vec![Input::File(path.to_path_buf())])
+}
+
+/// Total size in bytes of the inputs when all are regular files (for an ETA), else None.
+pub fn total_size(inputs: &[Input]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::Stdin => None,
+            Input::File(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+        })
+        .sum()
+}
+
+/// Counts the (compressed) bytes read, so progress can report a fraction of the input.
+struct Counting<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Rows of a table, each already turned into one JSON object.
+pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
+
+/// What an opened input yields: lines of JSON, or Parquet rows already turned into JSON.
+pub enum Opened {
+    Lines(Box<dyn BufRead + Send>),
+    Rows(RowIter),
+}
+
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
+const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// Opens one input, decompressing by magic bytes; `bytes` counts what is read from disk.
+pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputError> {
+    let name = input.display();
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Stdin => Box::new(io::stdin()),
+        Input::File(p) => Box::new(File::open(p).map_err(|e| cannot_open(&name, &e))?),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, Counting { inner: raw, bytes });
+    let magic = {
+        let head = reader.fill_buf().map_err(|e| cannot_open(&name, &e))?;
+        head[..head.len().min(4)].to_vec()
+    };
+    if magic.starts_with(GZIP_MAGIC) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok(Opened::Lines(Box::new(BufReader::with_capacity(
+            1 << 20,
+            decoder,
+        ))));
+    }
+    if magic.starts_with(ZSTD_MAGIC) {
+        let decoder =
+            zstd::stream::read::Decoder::with_buffer(reader).map_err(|e| cannot_open(&name, &e))?;
+        return Ok(Opened::Lines(Box::new(BufReader::with_capacity(
+            1 << 20,
+            decoder,
+        ))));
+    }
+    if magic.starts_with(PARQUET_MAGIC) {
+        return open_parquet(input, &name);
+    }
+    Ok(Opened::Lines(Box::new(reader)))
+}
+
+#[cfg(feature = "parquet")]
+fn open_parquet(input: &Input, name: &str) -> Result<Opened, InputError> {
+    match input {
+        Input::File(p) => crate::parquet_rows::rows(p, name).map(Opened::Rows),
+        Input::Stdin => Err(InputError::new(
+            ErrorCode::Unreadable,
+            "Parquet cannot be read from stdin",
+            "pass the Parquet file's path instead of '-'",
+        )
+        .at(name, None)),
+    }
+}
+
+#[cfg(not(feature = "parquet"))]
+fn open_parquet(_input: &Input, name: &str) -> Result<Opened, InputError> {
+    Err(InputError::new(
+        ErrorCode::Unreadable,
+        "the file is Parquet, and this build of mathb reads no Parquet",
+        "rebuild mathb-core with the `parquet` feature, or convert the file to JSON Lines",
+    )
+    .at(name, None))
+}
+
+/// Whole lines of one input, `len` of them, stored back to back in one buffer.
+#[derive(Default)]
+pub struct LineChunk {
+    /// Index of the input in `expand_inputs`' list.
+    pub input: usize,
+    pub buf: Vec<u8>,
+    /// (1-based line number, start, end) of each non-blank line in `buf`, newline excluded.
+    pub lines: Vec<(u64, usize, usize)>,
+}
+
+impl LineChunk {
+    pub fn line(&self, i: usize) -> &[u8] {
+        let (_, a, b) = self.lines[i];
+        &self.buf[a..b]
+    }
+}
+
+/// Reads one opened input chunk by chunk.
+pub struct ChunkReader {
+    source: Opened,
+    input: usize,
+    name: String,
+    line: u64,
+    max_lines: usize,
+    max_bytes: usize,
+}
+
+impl ChunkReader {
+    pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
+        ChunkReader {
+            source,
+            input,
+            name,
+            line: 0,
+            max_lines: max_lines.max(1),
+            // A chunk of long list rows is cut by size: this, times the chunks in flight,
+            // bounds the memory of a run.
+            max_bytes: 16 << 20,
+        }
+    }
+
+    /// The next chunk of up to `max_lines` non-blank lines, or None at the end of the input.
+    pub fn next_chunk(&mut self) -> Result<Option<LineChunk>, InputError> {
+        let mut chunk = LineChunk {
+            input: self.input,
+            ..LineChunk::default()
+        };
+        while chunk.lines.len() < self.max_lines && chunk.buf.len() < self.max_bytes {
+            let start = chunk.buf.len();
+            let got = match &mut self.source {
+                Opened::Lines(r) => match r.read_until(b'\n', &mut chunk.buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) => return Err(self.unreadable(&e.to_string())),
+                },
+                Opened::Rows(rows) => match rows.next() {
+                    None => break,
+                    Some(row) => {
+                        let row = row.map_err(|e| e.at(&self.name, Some(self.line + 1)))?;
+                        chunk.buf.extend_from_slice(&row);
+                        chunk.buf.push(b'\n');
+                        row.len() + 1
+                    }
+                },
+            };
+            self.line += 1;
+            let mut end = start + got;
+            while end > start && matches!(chunk.buf[end - 1], b'\n' | b'\r') {
+                end -= 1;
+            }
+            let mut from = start;
+            if self.line == 1 && chunk.buf[start..end].starts_with(b"\xef\xbb\xbf") {
+                from += 3;
+            }
+            let blank = chunk.buf[from..end]
+                .iter()
+                .all(|b| b" \t\n\r\x0b\x0c".contains(b));
+            if blank {
+                chunk.buf.truncate(start);
+            } else {
+                chunk.lines.push((self.line, from, end));
+            }
+        }
+        Ok((!chunk.lines.is_empty()).then_some(chunk))
+    }
+
+    fn unreadable(&self, why: &str) -> InputError {
+        InputError::new(
+            ErrorCode::Unreadable,
+            format!("the file cannot be read past here: {why}"),
+            "the file is truncated or corrupt; regenerate or re-download it",
+        )
+        .at(&self.name, Some(self.line + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read_all(path: &Path, max_lines: usize) -> Result<Vec<(u64, String)>, InputError> {
+        let input = Input::File(path.to_path_buf());
+        let opened = open_input(&input, Arc::default())?;
+        let mut reader = ChunkReader::new(opened, 0, input.display(), max_lines);
+        let mut out = Vec::new();
+        while let Some(chunk) = reader.next_chunk()? {
+            for (i, &(line, _, _)) in chunk.lines.iter().enumerate() {
+                out.push((line, String::from_utf8(chunk.line(i).to_vec()).unwrap()));
+            }
+        }
+        Ok(out)
+    }
+
+    const TEXT: &str = "\u{feff}{\"a\":1}\r\n\n  \n{\"a\":2}\n{\"a\":3}";
+
+    fn expected() -> Vec<(u64, String)> {
+        vec![
+            (1, "{\"a\":1}".into()),
+            (4, "{\"a\":2}".into()),
+            (5, "{\"a\":3}".into()),
+        ]
+    }
+
+    #[test]
+    fn plain_gzip_and_zstd_read_the_same_lines() {
+        let dir = tempdir("codecs");
+        let plain = dir.join("d.jsonl");
+        std::fs::write(&plain, TEXT).unwrap();
+        let gz = dir.join("d.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(
+            File::create(&gz).unwrap(),
+            flate2::Compression::default(),
+        );
+        enc.write_all(TEXT.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        let zst = dir.join("d.jsonl.zst");
+        std::fs::write(&zst, zstd::encode_all(TEXT.as_bytes(), 3).unwrap()).unwrap();
+        for path in [&plain, &gz, &zst] {
+            for max_lines in [1, 2, 100] {
+                assert_eq!(read_all(path, max_lines).unwrap(), expected(), "{path:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn truncated_gzip_names_the_line() {
+        let dir = tempdir("truncated");
+        let gz = dir.join("t.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for i in 0..2000 {
+            writeln!(enc, "{{\"answer\": \"{i}\", \"completion\": \"x{i}\"}}").unwrap();
+        }
+        let bytes = enc.finish().unwrap();
+        std::fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
+        let err = read_all(&gz, 100).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unreadable);
+        assert!(err.line.unwrap() > 1);
+    }
+
+    #[test]
+    fn directories_and_globs_are_sorted_by_name() {
+        let dir = tempdir("shards");
+        for name in ["b.jsonl", "a.jsonl.gz", "c.jsonl.zst", "notes.txt"] {
+            std::fs::write(dir.join(name), "").unwrap();
+        }
+        let names = |inputs: Vec<Input>| -> Vec<String> {
+            inputs
+                .iter()
+                .map(|i| match i {
+                    Input::File(p) => p.file_name().unwrap().to_string_lossy().into_owned(),
+                    Input::Stdin => "-".into(),
+                })
+                .collect()
+        };
+        let spec = dir.to_string_lossy().into_owned();
+        assert_eq!(
+            names(expand_inputs(&spec).unwrap()),
+            ["a.jsonl.gz", "b.jsonl", "c.jsonl.zst"]
+        );
+        let glob = format!("{spec}/*.jsonl*");
+        assert_eq!(
+            names(expand_inputs(&glob).unwrap()),
+            ["a.jsonl.gz", "b.jsonl", "c.jsonl.zst"]
+        );
+        assert_eq!(expand_inputs("-").unwrap(), vec![Input::Stdin]);
+        let missing = format!("{spec}/nothing-*.jsonl");
+        assert_eq!(
+            expand_inputs(&missing).unwrap_err().code,
+            ErrorCode::CannotOpen
+        );
+    }
+
+    #[test]
+    fn missing_file_is_cannot_open() {
+        let input = Input::File(PathBuf::from("/nonexistent/x.jsonl"));
+        let err = open_input(&input, Arc::default()).err().unwrap();
+        assert_eq!(err.code, ErrorCode::CannotOpen);
+        assert!(
+            err.message.ends_with("No such file or directory"),
+            "{}",
+            err.message
+        );
+    }
+
+    pub(crate) fn tempdir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mathb-dump-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

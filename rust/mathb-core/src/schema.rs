@@ -1,0 +1,594 @@
+//! Record schema: which fields of a dump record hold the gold, the completion(s) and the
+//! problem id, detected on the first record, and the per-record checks with the same
+//! `error[CODE]` diagnostics as the Python reader (`mathb/dump.py`).
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::python_text::python_number_text;
+
+/// Candidate gold fields, tried in order on the first record (generic names first, then
+/// those written by NeMo-Skills, verl, Qwen2.5-Math/ToRA and evalchemy).
+pub const GOLD_FIELDS: [&str; 8] = [
+    "answer",
+    "gold",
+    "ground_truth",
+    "gt",
+    "solution",
+    "expected_answer",
+    "gts",
+    "reward_model.ground_truth",
+];
+/// Candidate completion fields: one string, or a list of strings (one sample each).
+pub const COMPLETION_FIELDS: [&str; 12] = [
+    "completion",
+    "response",
+    "output",
+    "generated_text",
+    "model_output",
+    "generation",
+    "model_outputs",
+    "responses",
+    "code",
+    "completions",
+    "outputs",
+    "samples",
+];
+pub const ID_FIELDS: [&str; 4] = ["problem_id", "id", "idx", "unique_id"];
+/// Without an id field, records sharing gold and problem text form one problem.
+pub const PROBLEM_TEXT_FIELDS: [&str; 3] = ["problem", "question", "input"];
+
+/// Diagnostic codes, shared with `mathb/dump.py`'s `ErrorCode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    CannotOpen,
+    InvalidJson,
+    NotAnObject,
+    FieldNotFound,
+    MissingField,
+    WrongType,
+    EmptySamples,
+    NoRecords,
+    Unreadable,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::CannotOpen => "E001",
+            ErrorCode::InvalidJson => "E002",
+            ErrorCode::NotAnObject => "E003",
+            ErrorCode::FieldNotFound => "E004",
+            ErrorCode::MissingField => "E005",
+            ErrorCode::WrongType => "E006",
+            ErrorCode::EmptySamples => "E007",
+            ErrorCode::NoRecords => "E008",
+            ErrorCode::Unreadable => "E009",
+        }
+    }
+}
+
+/// A malformed input: `path:LINE: error[CODE] message` plus a `help:` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub line: Option<u64>,
+    pub code: ErrorCode,
+    pub message: String,
+    pub help: String,
+}
+
+impl InputError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, help: impl Into<String>) -> Self {
+        InputError {
+            path: String::new(),
+            line: None,
+            code,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    pub fn at(mut self, path: &str, line: Option<u64>) -> Self {
+        self.path = path.to_owned();
+        self.line = line;
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.path)?,
+            None => f.write_str(&self.path)?,
+        }
+        write!(
+            f,
+            ": error[{}] {}\n  help: {}",
+            self.code.as_str(),
+            self.message,
+            self.help
+        )
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The top level of one record: keys in file order, values still unparsed, so that the
+/// large fields a run never reads (prompts, documents) are only validated, not built.
+pub struct Record<'a> {
+    entries: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = Record<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            entries.push((key.0, map.next_value::<&'de RawValue>()?));
+        }
+        Ok(Record { entries })
+    }
+}
+
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Python's names for JSON types, as the diagnostics print them.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses one line (without its newline) as a JSON object.
+pub fn parse_record(raw: &[u8]) -> Result<Record<'_>, InputError> {
+    let start = raw.iter().position(|b| !b" \t\r\n".contains(b));
+    if start.is_some_and(|i| raw[i] == b'{') {
+        let mut de = serde_json::Deserializer::from_slice(raw);
+        let parsed = de
+            .deserialize_map(RecordVisitor)
+            .and_then(|r| de.end().map(|_| r));
+        return parsed.map_err(|e| invalid_json(raw, &e));
+    }
+    match serde_json::from_slice::<Value>(raw) {
+        Ok(value) => Err(InputError::new(
+            ErrorCode::NotAnObject,
+            format!("the line is {}, not a JSON object", type_name(&value)),
+            "every non-blank line must be one JSON object holding a gold answer and a completion",
+        )),
+        Err(e) => Err(invalid_json(raw, &e)),
+    }
+}
+
+fn invalid_json(raw: &[u8], e: &serde_json::Error) -> InputError {
+    let stripped = raw.trim_ascii();
+    let help = if stripped == b"[" || stripped == b"{" {
+        "the file looks like one JSON document; mathb grade reads JSON Lines (one object per line)"
+    } else {
+        "every non-blank line must be one complete JSON object"
+    };
+    // serde_json's message ends in "at line 1 column N"; the line is ours to name.
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    InputError::new(
+        ErrorCode::InvalidJson,
+        format!("invalid JSON: {msg} at column {}", e.column()),
+        help,
+    )
+}
+
+impl<'a> Record<'a> {
+    fn top(&self, key: &str) -> Option<&'a RawValue> {
+        // Python dicts keep the last of repeated keys.
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|e| e.1)
+    }
+
+    /// The value at a dotted `path` (`doc.answer`, `resps.0`), or None when absent. A key
+    /// that itself contains dots is matched whole first; digits index into lists.
+    pub fn resolve(&self, path: &str) -> Option<Value> {
+        self.resolve_checked(path).ok().flatten()
+    }
+
+    /// [`Record::resolve`], with the error of a value that is well-formed JSON text but not
+    /// a valid value (a lone UTF-16 surrogate escape) instead of None.
+    pub fn resolve_checked(&self, path: &str) -> Result<Option<Value>, serde_json::Error> {
+        if let Some(raw) = self.top(path) {
+            return serde_json::from_str(raw.get()).map(Some);
+        }
+        let mut parts = path.split('.');
+        let Some(first) = parts.next().and_then(|f| self.top(f)) else {
+            return Ok(None);
+        };
+        let mut value: Value = serde_json::from_str(first.get())?;
+        for part in parts {
+            value = match value {
+                Value::Object(mut map) => match map.remove(part) {
+                    Some(v) => v,
+                    None => return Ok(None),
+                },
+                Value::Array(mut items) => {
+                    let digits = part.trim_start_matches('-');
+                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                        return Ok(None);
+                    }
+                    let Ok(index) = part.parse::<i64>() else {
+                        return Ok(None);
+                    };
+                    let len = items.len() as i64;
+                    let i = if index < 0 { index + len } else { index };
+                    if !(0..len).contains(&i) {
+                        return Ok(None);
+                    }
+                    items.swap_remove(i as usize)
+                }
+                _ => return Ok(None),
+            };
+        }
+        Ok(Some(value))
+    }
+
+    fn present(&self, path: &str) -> bool {
+        !matches!(self.resolve(path), None | Some(Value::Null))
+    }
+
+    fn keys_hint(&self) -> String {
+        if self.entries.is_empty() {
+            return "the record is empty".into();
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, _) in &self.entries {
+            if !seen.contains(&k.as_ref()) {
+                seen.push(k);
+            }
+        }
+        let keys: Vec<&str> = seen.into_iter().take(20).collect();
+        format!("fields present: {}", keys.join(", "))
+    }
+}
+
+/// Fields the user named on the command line; the rest are detected.
+#[derive(Clone, Debug, Default)]
+pub struct FieldOverrides {
+    pub gold: Option<String>,
+    pub completion: Option<String>,
+    pub problem_id: Option<String>,
+}
+
+/// How samples are grouped into problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    Id,
+    ProblemText,
+    Line,
+}
+
+impl Grouping {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grouping::Id => "id",
+            Grouping::ProblemText => "problem_text",
+            Grouping::Line => "line",
+        }
+    }
+}
+
+/// The record fields a run reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fields {
+    pub gold: String,
+    pub completion: String,
+    pub problem_id: Option<String>,
+    pub problem_text: Option<String>,
+}
+
+impl Fields {
+    pub fn grouping(&self) -> Grouping {
+        if self.problem_id.is_some() {
+            Grouping::Id
+        } else if self.problem_text.is_some() {
+            Grouping::ProblemText
+        } else {
+            Grouping::Line
+        }
+    }
+
+    /// Chooses the fields from the first record; explicit overrides must exist in it.
+    pub fn detect(record: &Record<'_>, given: &FieldOverrides) -> Result<Fields, InputError> {
+        for (role, field, flag) in [
+            ("gold", &given.gold, "--gold-field"),
+            ("completion", &given.completion, "--completion-field"),
+            ("problem id", &given.problem_id, "--id-field"),
+        ] {
+            if let Some(name) = field {
+                if !record.present(name) {
+                    return Err(InputError::new(
+                        ErrorCode::MissingField,
+                        format!("{role} field '{name}' (from {flag}) is not in the record"),
+                        format!(
+                            "{}; dotted paths such as doc.answer reach nested fields",
+                            record.keys_hint()
+                        ),
+                    ));
+                }
+            }
+        }
+        let pick = |candidates: &[&str], accept: fn(&Value) -> bool| -> Option<String> {
+            candidates
+                .iter()
+                .find(|name| {
+                    record
+                        .resolve(name)
+                        .is_some_and(|v| !v.is_null() && accept(&v))
+                })
+                .map(|s| s.to_string())
+        };
+        let gold = given.gold.clone().or_else(|| {
+            pick(&GOLD_FIELDS, |v| {
+                !matches!(v, Value::Object(_) | Value::Bool(_))
+            })
+        });
+        let Some(gold) = gold else {
+            return Err(InputError::new(
+                ErrorCode::FieldNotFound,
+                format!(
+                    "cannot find the gold answer field (tried {})",
+                    GOLD_FIELDS.join(", ")
+                ),
+                format!("pass --gold-field NAME; {}", record.keys_hint()),
+            ));
+        };
+        let completion = given.completion.clone().or_else(|| {
+            pick(&COMPLETION_FIELDS, |v| {
+                matches!(v, Value::String(_) | Value::Array(_))
+            })
+        });
+        let Some(completion) = completion else {
+            return Err(InputError::new(
+                ErrorCode::FieldNotFound,
+                format!(
+                    "cannot find the completion field (tried {})",
+                    COMPLETION_FIELDS.join(", ")
+                ),
+                format!("pass --completion-field NAME; {}", record.keys_hint()),
+            ));
+        };
+        let problem_id = given
+            .problem_id
+            .clone()
+            .or_else(|| pick(&ID_FIELDS, |v| v.is_string() || is_int(v)));
+        let problem_text = match problem_id {
+            Some(_) => None,
+            None => pick(&PROBLEM_TEXT_FIELDS, Value::is_string),
+        };
+        Ok(Fields {
+            gold,
+            completion,
+            problem_id,
+            problem_text,
+        })
+    }
+}
+
+fn is_int(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => !n.as_str().contains(['.', 'e', 'E']),
+        _ => false,
+    }
+}
+
+fn required(record: &Record<'_>, field: &str, role: &str, flag: &str) -> Result<Value, InputError> {
+    let resolved = record.resolve_checked(field).map_err(|e| {
+        InputError::new(
+            ErrorCode::InvalidJson,
+            format!("invalid JSON: {e}"),
+            "every non-blank line must be one complete JSON object",
+        )
+    })?;
+    match resolved {
+        Some(Value::Null) | None => {
+            let state = if resolved.is_some() {
+                "is null"
+            } else {
+                "is missing"
+            };
+            Err(InputError::new(
+                ErrorCode::MissingField,
+                format!("{role} field '{field}' {state}"),
+                format!(
+                    "every record needs it (chosen from the first record); fix the line or pass {flag}"
+                ),
+            ))
+        }
+        Some(v) => Ok(v),
+    }
+}
+
+/// The gold answer of a record as a string; numbers are written as Python's `str()` would.
+pub fn gold_text(record: &Record<'_>, field: &str) -> Result<String, InputError> {
+    match required(record, field, "gold", "--gold-field")? {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(python_number_text(n.as_str())),
+        other => Err(InputError::new(
+            ErrorCode::WrongType,
+            format!(
+                "gold field '{field}' holds {}, expected a string or a number",
+                type_name(&other)
+            ),
+            format!(
+                "point --gold-field at a string, e.g. --gold-field {field}.0 for a list's first element"
+            ),
+        )),
+    }
+}
+
+/// The completions of a record: one string, or every element of a list of strings.
+pub fn completion_texts(record: &Record<'_>, field: &str) -> Result<Vec<String>, InputError> {
+    match required(record, field, "completion", "--completion-field")? {
+        Value::String(s) => Ok(vec![s]),
+        Value::Array(items) => {
+            if items.is_empty() {
+                return Err(InputError::new(
+                    ErrorCode::EmptySamples,
+                    format!("completion field '{field}' is an empty list"),
+                    "every record needs at least one completion; drop the line or fill it in",
+                ));
+            }
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => Ok(s),
+                    other => Err(InputError::new(
+                        ErrorCode::WrongType,
+                        format!(
+                            "element {i} of completion field '{field}' is {}, expected a string",
+                            type_name(&other)
+                        ),
+                        "a completion field holds one string or a list of strings (one per sample)",
+                    )),
+                })
+                .collect()
+        }
+        other => Err(InputError::new(
+            ErrorCode::WrongType,
+            format!(
+                "completion field '{field}' holds {}, expected a string or a list of strings",
+                type_name(&other)
+            ),
+            "point --completion-field at the model's text",
+        )),
+    }
+}
+
+/// What identifies a record's problem.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProblemKey {
+    /// A string id, or an integer id in its decimal form: `"1"` and `1` differ.
+    Str(String),
+    Int(String),
+    /// Gold and problem text, hashed to 128 bits so that long texts are not kept per problem.
+    Text(u128),
+    /// One problem per record.
+    Line,
+}
+
+/// The problem key of a record; `gold` is its gold text (part of the text grouping key).
+pub fn problem_key(
+    record: &Record<'_>,
+    fields: &Fields,
+    gold: &str,
+) -> Result<ProblemKey, InputError> {
+    if let Some(field) = &fields.problem_id {
+        return match required(record, field, "problem id", "--id-field")? {
+            Value::String(s) => Ok(ProblemKey::Str(s)),
+            ref v @ Value::Number(ref n) if is_int(v) => {
+                Ok(ProblemKey::Int(python_number_text(n.as_str())))
+            }
+            other => Err(InputError::new(
+                ErrorCode::WrongType,
+                format!(
+                    "problem id field '{field}' holds {}, expected a string or an integer",
+                    type_name(&other)
+                ),
+                "point --id-field at a string or integer id",
+            )),
+        };
+    }
+    if let Some(field) = &fields.problem_text {
+        return match record.resolve(field) {
+            Some(Value::String(text)) => Ok(ProblemKey::Text(hash128(gold, &text))),
+            _ => Err(InputError::new(
+                ErrorCode::MissingField,
+                format!("problem text field '{field}' is missing or not a string"),
+                "records without an id are grouped by gold + problem text; pass --id-field to group by an id instead",
+            )),
+        };
+    }
+    Ok(ProblemKey::Line)
+}
+
+fn hash128(a: &str, b: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() has fixed keys, so keys are the same in every run.
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (salt, a, b).hash(&mut h);
+        h.finish() as u128
+    };
+    (half(1) << 64) | half(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_fields_and_resolves_paths() {
+        let raw = br#"{"doc": {"answer": "3"}, "responses": [["a", "b"]], "idx": 4, "gt": 2}"#;
+        let r = parse_record(raw).unwrap();
+        let f = Fields::detect(&r, &FieldOverrides::default())
+            .map_err(|e| e.to_string())
+            .unwrap();
+        assert_eq!(f.gold, "gt");
+        assert_eq!(f.problem_id.as_deref(), Some("idx"));
+        assert_eq!(r.resolve("doc.answer"), Some(Value::String("3".into())));
+        assert_eq!(r.resolve("responses.0.-1"), Some(Value::String("b".into())));
+        assert_eq!(r.resolve("responses.1"), None);
+        assert_eq!(gold_text(&r, "gt").unwrap(), "2");
+    }
+
+    #[test]
+    fn diagnostics_have_codes() {
+        assert_eq!(
+            parse_record(b"[1]").err().unwrap().code,
+            ErrorCode::NotAnObject
+        );
+        assert_eq!(
+            parse_record(b"{\"a\": ").err().unwrap().code,
+            ErrorCode::InvalidJson
+        );
+        let r = parse_record(br#"{"answer": "1", "completion": []}"#).unwrap();
+        assert_eq!(
+            completion_texts(&r, "completion").err().unwrap().code,
+            ErrorCode::EmptySamples
+        );
+    }
+}

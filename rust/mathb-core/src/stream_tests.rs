@@ -1,0 +1,173 @@
+//! Tests of the streaming pass: list rows, diagnostics, shard order, thread invariance.
+
+use super::*;
+use crate::schema::ErrorCode;
+use std::path::PathBuf;
+
+fn tempdir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mathb-stream-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(spec: &str, opts: &StreamOptions) -> Result<(Summary, String), StreamError> {
+    let mut out = Vec::new();
+    let summary = grade_stream(spec, Some(&mut out), opts, &mut |_| true)?;
+    Ok((summary, String::from_utf8(out).unwrap()))
+}
+
+const ROWS: &str = r#"{"idx": 7, "gt": "2", "code": ["so \\boxed{2}", "so \\boxed{3}", "hmm"]}
+{"idx": "7", "gt": "1/2", "code": ["\\boxed{0.5}"]}
+
+{"idx": 7, "gt": "2", "code": ["\\boxed{2}"]}
+"#;
+
+#[test]
+fn list_rows_expand_to_samples_in_order() {
+    let dir = tempdir("list");
+    let path = dir.join("rows.jsonl");
+    std::fs::write(&path, ROWS).unwrap();
+    let (summary, out) = run(path.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].starts_with(r#"{"line":1,"problem_id":7,"sample_idx":0,"status":"correct""#));
+    assert!(
+        lines[2].contains(r#""sample_idx":2,"status":"no_answer""#)
+            && lines[2].ends_with(r#""extracted":null}"#)
+    );
+    assert!(lines[3].starts_with(r#"{"line":2,"problem_id":"7","sample_idx":0,"#));
+    assert!(lines[4].starts_with(r#"{"line":4,"problem_id":7,"sample_idx":3,"#));
+    assert_eq!(summary.records, 3);
+    assert_eq!(summary.fields.completion, "code");
+    assert_eq!(
+        (summary.tally.n.clone(), summary.tally.c.clone()),
+        (vec![4, 1], vec![2, 1])
+    );
+    assert_eq!(summary.tally.counts, [3, 1, 1, 0]);
+}
+
+#[test]
+fn output_is_independent_of_threads_and_chunk_size() {
+    let dir = tempdir("threads");
+    let path = dir.join("many.jsonl");
+    let mut text = String::new();
+    for i in 0..500 {
+        text += &format!(
+            "{{\"problem_id\": {}, \"answer\": \"{}\", \"completion\": \"so \\\\boxed{{{}}}\"}}\n",
+            i % 13,
+            i % 13,
+            i % 5
+        );
+    }
+    std::fs::write(&path, text).unwrap();
+    let spec = path.to_str().unwrap();
+    let reference = run(
+        spec,
+        &StreamOptions {
+            threads: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .1;
+    for (threads, chunk_lines) in [(Some(2), 7), (Some(3), 1), (None, 100_000)] {
+        let opts = StreamOptions {
+            threads,
+            chunk_lines,
+            ..Default::default()
+        };
+        assert_eq!(run(spec, &opts).unwrap().1, reference);
+    }
+}
+
+#[test]
+fn malformed_line_names_file_and_line() {
+    let dir = tempdir("bad");
+    let path = dir.join("bad.jsonl");
+    std::fs::write(
+        &path,
+        "{\"answer\": \"1\", \"completion\": \"x\"}\n\n{\"answer\": \"1\", \n",
+    )
+    .unwrap();
+    for chunk_lines in [1, 100] {
+        let opts = StreamOptions {
+            chunk_lines,
+            ..Default::default()
+        };
+        let Err(StreamError::Input(e, raw)) = run(path.to_str().unwrap(), &opts) else {
+            panic!("expected an input error");
+        };
+        assert_eq!((e.code, e.line), (ErrorCode::InvalidJson, Some(3)));
+        assert!(e
+            .to_string()
+            .starts_with(&format!("{}:3: error[E002] invalid JSON", path.display())));
+        assert_eq!(raw.as_deref(), Some(&b"{\"answer\": \"1\", "[..]));
+    }
+    let missing = dir.join("missing.jsonl");
+    std::fs::write(
+        &missing,
+        "{\"answer\": \"1\", \"completion\": \"x\"}\n{\"answer\": \"1\"}\n",
+    )
+    .unwrap();
+    let Err(StreamError::Input(e, _)) = run(missing.to_str().unwrap(), &StreamOptions::default())
+    else {
+        panic!("expected an input error");
+    };
+    assert_eq!((e.code, e.line), (ErrorCode::MissingField, Some(2)));
+    assert_eq!(e.message, "completion field 'completion' is missing");
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let Err(StreamError::Input(e, _)) = run(empty.to_str().unwrap(), &StreamOptions::default())
+    else {
+        panic!("expected an input error");
+    };
+    assert_eq!((e.code, e.line), (ErrorCode::NoRecords, None));
+}
+
+#[test]
+fn shards_are_read_in_name_order() {
+    let dir = tempdir("shards");
+    std::fs::write(
+        dir.join("part-1.jsonl"),
+        "{\"id\": \"b\", \"answer\": \"1\", \"completion\": \"\\\\boxed{1}\"}\n",
+    )
+    .unwrap();
+    let gz = std::fs::File::create(dir.join("part-0.jsonl.gz")).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(gz, flate2::Compression::fast());
+    enc.write_all(b"{\"id\": \"a\", \"answer\": \"1\", \"completion\": \"\\\\boxed{2}\"}\n")
+        .unwrap();
+    enc.finish().unwrap();
+    let (summary, out) = run(dir.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    let ids: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["problem_id"].clone())
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(summary.tally.c, vec![0, 1]);
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_rows_are_records() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/formats/verl.main_generation.synthetic.parquet");
+    if !path.exists() {
+        return; // the shared formats folder is not part of every checkout
+    }
+    let opts = StreamOptions {
+        fields: FieldOverrides {
+            gold: Some("reward_model.ground_truth".into()),
+            completion: None,
+            problem_id: Some("extra_info.index".into()),
+        },
+        ..Default::default()
+    };
+    let (summary, out) = run(path.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.fields.completion, "responses");
+    assert!(summary.tally.n.iter().all(|&n| n > 1));
+    assert_eq!(
+        out.lines().count() as u32,
+        summary.tally.n.iter().sum::<u32>()
+    );
+}

@@ -1,0 +1,234 @@
+//! `grade_stream`: the whole pass over a dump with the GIL released. Verdict lines go to a
+//! file written atomically by Rust (or, for a Python stream, through its `write` once per
+//! MiB); only the per-problem counts come back, as numpy arrays.
+
+use crate::errors::{CoreError, InputFileError};
+use mathb_core::{FieldOverrides, Options, Progress, StreamError, StreamOptions};
+use numpy::IntoPyArray;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A file that appears at its path only when the run succeeds (temp file + rename).
+struct AtomicFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    fn create(target: &Path) -> io::Result<Self> {
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tmp = target.with_file_name(format!(".{name}.{}.{nonce:08x}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            target: target.to_path_buf(),
+            file: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("not committed twice");
+        file.into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_data()
+            .ok();
+        std::fs::rename(&self.tmp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("open").write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("open").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A Python binary stream as a `Write`; the GIL is taken once per buffered MiB.
+struct PyStream {
+    stream: Py<PyAny>,
+    error: Option<PyErr>,
+}
+
+impl Write for PyStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Python::attach(|py| {
+            let bytes = PyBytes::new(py, buf);
+            match self.stream.bind(py).call_method1("write", (bytes,)) {
+                Ok(_) => Ok(buf.len()),
+                Err(e) => {
+                    self.error = Some(e);
+                    Err(io::Error::other("the output stream failed"))
+                }
+            }
+        })
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn input_error(py: Python<'_>, e: &mathb_core::InputError, raw: Option<Vec<u8>>) -> PyErr {
+    let err = InputFileError::new_err(e.to_string());
+    let value = err.value(py);
+    let _ = value.setattr("code", e.code.as_str());
+    let _ = value.setattr("path", &e.path);
+    let _ = value.setattr("line", e.line);
+    let _ = value.setattr("raw", raw.map(|r| PyBytes::new(py, &r).unbind()));
+    err
+}
+
+/// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, threads = None, chunk_lines = 16384, progress = None, progress_interval = 0.5, **options))]
+pub fn grade_stream<'py>(
+    py: Python<'py>,
+    spec: &str,
+    output: Option<Bound<'py, PyAny>>,
+    gold_field: Option<String>,
+    completion_field: Option<String>,
+    id_field: Option<String>,
+    threads: Option<i64>,
+    chunk_lines: i64,
+    progress: Option<Py<PyAny>>,
+    progress_interval: f64,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let grade: Options = crate::options::from_kwargs(options)?;
+    let threads = match threads {
+        Some(n) if n < 1 => {
+            return Err(CoreError(format!("threads must be at least 1, not {n}")).into())
+        }
+        Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        None => None,
+    };
+    if chunk_lines < 1 {
+        return Err(CoreError("chunk_lines must be at least 1".into()).into());
+    }
+    if !(progress_interval.is_finite() && progress_interval >= 0.0) {
+        return Err(CoreError("progress_interval must be a non-negative number".into()).into());
+    }
+    let opts = StreamOptions {
+        fields: FieldOverrides {
+            gold: gold_field,
+            completion: completion_field,
+            problem_id: id_field,
+        },
+        threads: crate::parallelism::effective_threads(threads),
+        chunk_lines: chunk_lines as usize,
+        grade,
+        progress_interval: Duration::from_secs_f64(progress_interval),
+    };
+    enum Sink {
+        None,
+        File(AtomicFile),
+        Stream(PyStream),
+    }
+    let mut sink = match &output {
+        None => Sink::None,
+        Some(o) if o.hasattr("write")? => Sink::Stream(PyStream {
+            stream: o.clone().unbind(),
+            error: None,
+        }),
+        Some(o) => {
+            let path: PathBuf = o.extract()?;
+            Sink::File(AtomicFile::create(&path)?)
+        }
+    };
+    let mut callback_error: Option<PyErr> = None;
+    let spec = spec.to_owned();
+    let result = py.detach(|| {
+        let mut on_progress = |p: &Progress| -> bool {
+            Python::attach(|py| {
+                let outcome = py.check_signals().and_then(|_| match &progress {
+                    Some(cb) => cb
+                        .call1(
+                            py,
+                            (p.samples, p.bytes_read, p.bytes_total, p.counts.to_vec()),
+                        )
+                        .map(|_| ()),
+                    None => Ok(()),
+                });
+                match outcome {
+                    Ok(()) => true,
+                    Err(e) => {
+                        callback_error = Some(e);
+                        false
+                    }
+                }
+            })
+        };
+        let mut buffered;
+        let out: Option<&mut dyn Write> = match &mut sink {
+            Sink::None => None,
+            Sink::File(f) => Some(f),
+            Sink::Stream(s) => {
+                buffered = BufWriter::with_capacity(1 << 20, s);
+                Some(&mut buffered)
+            }
+        };
+        mathb_core::grade_stream(&spec, out, &opts, &mut on_progress)
+    });
+    let summary = match result {
+        Ok(s) => s,
+        Err(StreamError::Input(e, raw)) => return Err(input_error(py, &e, raw)),
+        Err(StreamError::Stopped) => {
+            return Err(callback_error.unwrap_or_else(|| CoreError("stopped".into()).into()))
+        }
+        Err(StreamError::Output(e)) => {
+            if let Sink::Stream(PyStream {
+                error: Some(err), ..
+            }) = sink
+            {
+                return Err(err);
+            }
+            return Err(e.into());
+        }
+        Err(StreamError::Threads(e)) => return Err(CoreError(e).into()),
+    };
+    if let Sink::File(f) = sink {
+        f.commit()?;
+    }
+    let d = PyDict::new(py);
+    let fields = PyDict::new(py);
+    fields.set_item("gold", &summary.fields.gold)?;
+    fields.set_item("completion", &summary.fields.completion)?;
+    fields.set_item("problem_id", &summary.fields.problem_id)?;
+    fields.set_item("problem_text", &summary.fields.problem_text)?;
+    fields.set_item("grouping", summary.fields.grouping().as_str())?;
+    d.set_item("records", summary.records)?;
+    d.set_item("fields", fields)?;
+    let counts = PyDict::new(py);
+    for (status, count) in mathb_core::Status::ALL.iter().zip(summary.tally.counts) {
+        counts.set_item(status.as_str(), count)?;
+    }
+    d.set_item("counts", counts)?;
+    let tally = summary.tally;
+    let widen = |v: Vec<u32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
+    d.set_item("n", widen(tally.n).into_pyarray(py))?;
+    d.set_item("c", widen(tally.c).into_pyarray(py))?;
+    d.set_item("maj", tally.maj.into_pyarray(py))?;
+    Ok(d)
+}
