@@ -86,7 +86,7 @@ def html_table(summaries: Sequence[dict[str, Any]]) -> str:
         for row in table_rows(summaries)
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
         "<title>mathb report</title>"
         "<style>table{border-collapse:collapse;font-family:sans-serif}"
         "td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
@@ -110,6 +110,7 @@ def draw_figure(summaries: Sequence[dict[str, Any]], png: Path, svg: Path) -> No
         ) from None
     matplotlib.use("Agg")  # files only; never open a window
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     topics = sorted({t for s in summaries for t in s.get("breakdown", {}).get("topic", {})})
     panels = 2 if topics else 1
@@ -129,11 +130,13 @@ def draw_figure(summaries: Sequence[dict[str, Any]], png: Path, svg: Path) -> No
             linewidth=0,
         )
     ax.set_xscale("log", base=2)
+    # Plain numbers (1, 2, 4, …) read faster than 2^0, 2^1, … on a sample-count axis.
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
     ax.set_xlabel("k (samples)")
     ax.set_ylabel("pass@k (%)")
     ax.set_title("pass@k, mean over problems (band: bootstrap CI)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper left")
     if topics:
         _draw_topics(axes[0][1], summaries, topics)
     fig.tight_layout()
@@ -143,11 +146,13 @@ def draw_figure(summaries: Sequence[dict[str, Any]], png: Path, svg: Path) -> No
 
 
 def _draw_topics(ax: Any, summaries: Sequence[dict[str, Any]], topics: list[str]) -> None:
-    width = 0.8 / len(summaries)
-    for i, s in enumerate(summaries):
-        table = s.get("breakdown", {}).get("topic", {})
+    # Only runs given a dataset have topics; each keeps the colour of its curve.
+    drawn = [(i, s) for i, s in enumerate(summaries) if s.get("breakdown", {}).get("topic")]
+    width = 0.8 / len(drawn)
+    for slot, (i, s) in enumerate(drawn):
+        table = s["breakdown"]["topic"]
         values = [100 * ((table.get(t) or {}).get("expansion") or 0.0) for t in topics]
-        positions = [j + (i - (len(summaries) - 1) / 2) * width for j in range(len(topics))]
+        positions = [j + (slot - (len(drawn) - 1) / 2) * width for j in range(len(topics))]
         ax.bar(positions, values, width=width, color=f"C{i % 10}", label=_label(s))
     ax.set_xticks(range(len(topics)))
     ax.set_xticklabels(topics, rotation=30, ha="right", fontsize="small")
