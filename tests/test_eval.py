@@ -3,6 +3,7 @@ dumps through the real grading path, pass@k against exact combinatorics, maj@k, 
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from fractions import Fraction
@@ -11,6 +12,7 @@ from pathlib import Path
 import mathb
 import numpy as np
 import pytest
+from conftest import read_jsonl
 from evalfixtures import (
     BASE_SOLVED,
     NO_ANSWER,
@@ -79,7 +81,7 @@ def test_table_2_cli_and_report(run_mathb, tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert f"{pair.percent}%  ({pair.newly_solved}/{pair.base_unsolved})" in result.stdout
-        assert (tmp_path / f"{pair.model}.verdicts.jsonl").exists()
+        assert (tmp_path / f"{pair.model}.summary.model.verdicts.jsonl").exists()
         summaries.append(out)
     result = run_mathb("report", *summaries, "-o", "rep")
     assert result.returncode == 0, result.stderr
@@ -293,3 +295,49 @@ def test_cli_eval_missing_column(run_mathb, tmp_path: Path) -> None:
     result = run_mathb("eval", "--samples", model, "--base-column", "r1-7b", "--dataset", table)
     assert result.returncode == 2
     assert "has no model 'r1-7b'; models: qwen3-4b-base" in result.stderr
+
+
+def _dump_from_table(rows: list[dict[str, str]], model: str, path: Path) -> Path:
+    """Two samples per row of the table, one of them correct where `model` solved the row."""
+    lines = []
+    for i, row in enumerate(rows):
+        gold = int(row["answer"])
+        solved = row[f"{model}_unsolved"] == "False"
+        for text in (wrong(gold), correct(gold) if solved else NO_ANSWER):
+            lines.append({"problem_id": i, "answer": str(gold), "completion": text})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    return path
+
+
+def test_cli_eval_on_the_fixture_table(run_mathb, data_dir: Path, tmp_path: Path) -> None:
+    table = data_dir / "math_beyond_small.csv"
+    with table.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    # Same file name in two folders: the verdicts files must not collide.
+    model = _dump_from_table(rows, "qwen3-4b", tmp_path / "rl" / "samples.jsonl")
+    base = _dump_from_table(rows, "qwen3-4b-base", tmp_path / "base" / "samples.jsonl")
+    fails = [r["qwen3-4b-base_unsolved"] == "True" for r in rows]
+    newly = sum(f and r["qwen3-4b_unsolved"] == "False" for f, r in zip(fails, rows))
+    common = ["--samples", model, "--dataset", table, "--resamples", "50", "-q"]
+    by_column = run_mathb("eval", *common, "--base-column", "qwen3-4b-base", "-o", "c.json")
+    by_dump = run_mathb("eval", *common, "--base-samples", base, "-o", "d.json")
+    assert by_column.returncode == by_dump.returncode == 0, by_column.stderr + by_dump.stderr
+    summaries = [json.loads((tmp_path / name).read_text()) for name in ("c.json", "d.json")]
+    for summary in summaries:
+        assert summary["set_metrics"]["expansion"]["count"] == newly
+        assert summary["set_metrics"]["expansion"]["of"] == sum(fails)
+        assert set(summary["breakdown"]["topic"]) == {r["topic"] for r in rows}
+        assert sum(t["problems"] for t in summary["breakdown"]["difficulty"].values()) == 40
+    assert summaries[0]["set_metrics"] == summaries[1]["set_metrics"]
+    assert len(read_jsonl(tmp_path / "d.model.verdicts.jsonl")) == 80
+    assert len(read_jsonl(tmp_path / "d.base.verdicts.jsonl")) == 80
+
+    math_b_i = run_mathb(
+        "eval", *common, "--base-column", "r1-1.5b", "--subset", "math-b-i", "-o", "i.json"
+    )
+    assert math_b_i.returncode == 0, math_b_i.stderr
+    summary = json.loads((tmp_path / "i.json").read_text())
+    both = sum(f and r["r1-1.5b_unsolved"] == "True" for f, r in zip(fails, rows))
+    assert summary["problems"] == summary["set_metrics"]["base_unsolved"] == both
+    assert summary["subset"] == {"subset": "math-b-i", "unsolved_by": []}

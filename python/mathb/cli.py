@@ -286,13 +286,14 @@ def _configure_eval(p: argparse.ArgumentParser) -> None:
         "--output",
         default="summary.json",
         metavar="PATH",
-        help="summary file (default: summary.json); the verdicts go beside it",
+        help="summary file (default: summary.json); the verdicts go beside it as "
+        "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no table")
 
 
 def _run_eval(args: argparse.Namespace) -> ExitStatus:
-    from .evaluation import EvalConfig, evaluate
+    from .evaluation import EvalConfig, evaluate, verdicts_path
     from .grading import write_summary
 
     if args.model is not None or args.base_model is not None:
@@ -307,7 +308,11 @@ def _run_eval(args: argparse.Namespace) -> ExitStatus:
     if args.base_column is not None and args.dataset is None:
         raise UsageError("--base-column needs --dataset (the table that holds the column)")
     output = Path(args.output)
-    _check_output(Path(args.samples), output)
+    prefix = str(output.with_suffix("")) if output.suffix == ".json" else str(output)
+    targets = [output, verdicts_path(prefix, "model"), verdicts_path(prefix, "base")]
+    for source in (args.samples, args.base_samples):
+        for target in targets if source is not None else ():
+            _check_output(Path(source), target)
     config = EvalConfig(
         samples=args.samples,
         base_samples=args.base_samples,
@@ -323,7 +328,7 @@ def _run_eval(args: argparse.Namespace) -> ExitStatus:
         seed=args.seed,
         level=args.level,
         threads=args.threads,
-        verdicts_dir=str(output.parent),
+        verdicts_prefix=prefix,
     )
     summary = evaluate(config)
     write_summary(summary, output)

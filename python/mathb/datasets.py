@@ -133,11 +133,9 @@ class ProblemSet:
     def base_models(self) -> list[str]:
         return [m.name for m in self.models.values() if m.role == "base"]
 
-    def select(
-        self, *, unsolved_by: Sequence[str] = (), subset: Subset | None = None
-    ) -> ProblemSet:
-        """The rows unsolved by every model in `unsolved_by` and, for subset="math-b-i", by
-        every base model; "math-b-u" (or None) keeps all rows of the intersection."""
+    def mask(self, *, unsolved_by: Sequence[str] = (), subset: Subset | None = None) -> list[bool]:
+        """Per row: unsolved by every model in `unsolved_by` and, for subset="math-b-i", by
+        every base model; "math-b-u" (or None) adds no condition."""
         if subset not in (None, "math-b-i", "math-b-u"):
             raise InvalidArgumentError(f"subset must be 'math-b-i' or 'math-b-u', got {subset!r}")
         models = list(unsolved_by)
@@ -149,6 +147,13 @@ class ProblemSet:
         keep = [True] * len(self)
         for name in models:
             keep = [k and u for k, u in zip(keep, self.unsolved(name))]
+        return keep
+
+    def select(
+        self, *, unsolved_by: Sequence[str] = (), subset: Subset | None = None
+    ) -> ProblemSet:
+        """The rows that `mask` keeps, as a new ProblemSet whose ids stay those of this one."""
+        keep = self.mask(unsolved_by=unsolved_by, subset=subset)
         rows = [i for i, k in enumerate(keep) if k]
         columns = {name: [values[i] for i in rows] for name, values in self.columns.items()}
         if not any(name in columns for name in ID_COLUMNS):

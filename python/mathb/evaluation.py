@@ -50,7 +50,9 @@ class EvalConfig:
     seed: int = DEFAULT_SEED
     level: float = DEFAULT_LEVEL
     threads: int | None = None
-    verdicts_dir: str | None = None  # where the graded verdicts go; None keeps none
+    # Verdicts go to <prefix>.model.verdicts.jsonl and <prefix>.base.verdicts.jsonl;
+    # None keeps none.
+    verdicts_prefix: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -88,16 +90,16 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     problem_set = load_problem_set(config.dataset) if config.dataset is not None else None
     if problem_set is not None:
         notes += [f"dataset: {n}" for n in problem_set.notes]
-    model = _grade(config, config.samples)
+    model = _grade(config, config.samples, "model")
     base: ProblemResults | None = None
     if config.base_samples is not None:
-        base = _grade(config, config.base_samples)
+        base = _grade(config, config.base_samples, "base")
         model, base = _align_dumps(model, base, notes)
 
     rows: list[int] | None = None
     if problem_set is not None:
         rows = _dataset_rows(model, problem_set)
-        keep = _subset_mask(problem_set, config)
+        keep = problem_set.mask(unsolved_by=config.unsolved_by, subset=config.subset)
         if not all(keep[r] for r in rows):
             kept = [i for i, r in enumerate(rows) if keep[r]]
             notes.append(
@@ -150,15 +152,19 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     return summary
 
 
-def _grade(config: EvalConfig, path: str) -> ProblemResults:
-    directory = Path(config.verdicts_dir) if config.verdicts_dir is not None else None
-    if directory is None:
+def verdicts_path(prefix: str, role: str) -> Path:
+    """Where `evaluate` writes the verdicts of the model (role "model") or base dump."""
+    return Path(f"{prefix}.{role}.verdicts.jsonl")
+
+
+def _grade(config: EvalConfig, path: str, role: str) -> ProblemResults:
+    if config.verdicts_prefix is None:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="mathb-eval-") as tmp:
             target = Path(tmp) / "verdicts.jsonl"
             return grade_dump(path, target, id_field=config.id_field, threads=config.threads)
-    target = directory / f"{_dump_name(path)}.verdicts.jsonl"
+    target = verdicts_path(config.verdicts_prefix, role)
     return grade_dump(path, target, id_field=config.id_field, threads=config.threads)
 
 
@@ -202,16 +208,6 @@ def _dataset_rows(results: ProblemResults, problem_set: ProblemSet) -> list[int]
     return rows
 
 
-def _subset_mask(problem_set: ProblemSet, config: EvalConfig) -> list[bool]:
-    keep = [True] * len(problem_set)
-    models = list(config.unsolved_by)
-    if config.subset == "math-b-i":
-        models += problem_set.base_models()
-    for name in models:
-        keep = [k and u for k, u in zip(keep, problem_set.unsolved(name))]
-    return keep
-
-
 def _breakdown(
     problem_set: ProblemSet, rows: list[int], model: ProblemResults, base_solved: Any
 ) -> dict[str, Any]:
@@ -248,4 +244,4 @@ def _sort_key(label: str) -> tuple[int, float, str]:
         return (1, 0.0, label)
 
 
-__all__ = ["MAJ_AT_K_DEFINITION", "EvalConfig", "evaluate", "grade_dump"]
+__all__ = ["MAJ_AT_K_DEFINITION", "EvalConfig", "evaluate", "grade_dump", "verdicts_path"]
