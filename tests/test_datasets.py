@@ -145,3 +145,18 @@ def test_hub_without_datasets_package(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(mathb.MissingExtraError, match=r"mathb\[datasets\]"):
         load_problem_set(HF_ID)
+
+
+def test_hub_failures_are_input_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def load_dataset(name: str, split: str) -> None:
+        raise ConnectionError("offline")
+
+    fake = types.ModuleType("datasets")
+    fake.load_dataset = load_dataset  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "datasets", fake)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(mathb.InputFileError, match="cannot load split 'test'.*offline"):
+        load_problem_set(HF_ID)
+    # A missing local file with a table suffix is reported as missing, not fetched.
+    with pytest.raises(mathb.InputFileError, match="no such file"):
+        load_problem_set("data/test.parquet")

@@ -183,11 +183,23 @@ def load_problem_set(source: str | os.PathLike[str], *, split: str = "test") -> 
                 f"{text}: unknown problem-set format {path.suffix!r}\n"
                 "  help: use a .csv, .parquet or .jsonl file, or a Hugging Face dataset id"
             )
-    elif "/" in text and not text.startswith((".", "/")) and text.count("/") == 1:
+    elif _looks_like_hub_id(text):
         rows = _read_hub(text, split)
     else:
         raise InputFileError(f"{text}: no such file (and not a Hugging Face id like {HF_ID})")
     return _build(text, rows)
+
+
+def _looks_like_hub_id(text: str) -> bool:
+    """`owner/name` with no file suffix: a missing local file is not sent to the hub."""
+    owner, _, name = text.partition("/")
+    suffix = Path(name).suffix.lower()
+    return (
+        bool(owner and name)
+        and "/" not in name
+        and not text.startswith(".")
+        and (suffix not in (".csv", ".parquet", ".jsonl", ".json", ".gz"))
+    )
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -239,7 +251,13 @@ def _read_hub(dataset_id: str, split: str) -> list[tuple[int, dict[str, Any]]]:
             f"{dataset_id}: loading from the Hugging Face hub needs the datasets package: "
             "pip install 'mathb[datasets]' (or pass a local .csv/.parquet/.jsonl file)"
         ) from None
-    table = datasets.load_dataset(dataset_id, split=split)
+    try:
+        table = datasets.load_dataset(dataset_id, split=split)
+    except Exception as e:  # offline, unknown id, no such split: all mean "cannot load"
+        raise InputFileError(
+            f"{dataset_id}: cannot load split {split!r} from the Hugging Face hub "
+            f"({type(e).__name__}: {e})\n  help: download the table and pass the local file"
+        ) from e
     return [(i, dict(r)) for i, r in enumerate(table, 1)]
 
 
