@@ -23,6 +23,11 @@ from ._core import (
 )
 from .metrics import pass_at_k
 
+
+class MissingExtraError(MathbError, ImportError):
+    """A feature needs an optional extra that is not installed (the message names it)."""
+
+
 __version__: str = _core.__version__
 DecimalPolicy = Literal["rounded", "exact"]
 ExtractMode = Literal["strict", "standard", "lenient"]
@@ -106,6 +111,7 @@ __all__ = [
     "InputFileError",
     "InvalidArgumentError",
     "MathbError",
+    "MissingExtraError",
     "Verdict",
     "__version__",
     "extract_final_answer",

@@ -1,5 +1,5 @@
 """The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
-`grade` and `bench` so far (`generate`, `eval`, `report` plug in the same way)."""
+`grade`, `eval`, `report` and `bench` so far (`generate` plugs in the same way)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import IO, Any
 
-from . import InputFileError, InvalidArgumentError, __version__
+from . import InputFileError, InvalidArgumentError, MissingExtraError, __version__
 from .grading import (
     DEFAULT_BATCH_SIZE,
     STATUSES,
@@ -60,6 +60,16 @@ def _non_negative_int(text: str) -> int:
     value = _int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, got {value}")
     return value
 
 
@@ -284,6 +294,175 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- eval
+
+
+def _configure_eval(p: argparse.ArgumentParser) -> None:
+    source = p.add_argument_group("model", "a dump of the model's samples (or, later, a model)")
+    source.add_argument("--samples", metavar="FILE", help="the model's JSON Lines dump")
+    source.add_argument("--name", metavar="NAME", help="model name (default: the dump's name)")
+    source.add_argument("--model", metavar="M", help="generate samples with M (needs generate)")
+    base = p.add_argument_group("base", "one of: a base dump, or a dataset's unsolved column")
+    base.add_argument("--base-samples", metavar="FILE", help="the base model's JSON Lines dump")
+    base.add_argument(
+        "--base-column",
+        metavar="B",
+        help="base model B of the dataset: its `B_unsolved` column is the base's failures",
+    )
+    base.add_argument("--base-name", metavar="NAME", help="base name shown in tables")
+    base.add_argument("--base-model", metavar="B", help="generate base samples (needs generate)")
+    data = p.add_argument_group("dataset")
+    data.add_argument(
+        "--dataset",
+        metavar="PATH_OR_ID",
+        help="MATH-Beyond table: .csv/.parquet/.jsonl, or a Hugging Face id such as "
+        "brendel-group/MATH-Beyond; dump problem ids are its id column or 0-based row numbers",
+    )
+    data.add_argument("--subset", choices=("math-b-i", "math-b-u"), help="restrict to a subset")
+    data.add_argument(
+        "--unsolved-by",
+        action="append",
+        default=[],
+        metavar="M",
+        help="keep problems model M never solved (repeat: all of them)",
+    )
+    data.add_argument("--id-field", metavar="F", help="problem id field of the dumps")
+    stats = p.add_argument_group("statistics")
+    stats.add_argument(
+        "-k",
+        type=_positive_int,
+        nargs="+",
+        metavar="K",
+        help="k values of the curves (default: every k from 1 to the fewest samples)",
+    )
+    stats.add_argument(
+        "--resamples", type=_positive_int, default=1000, metavar="N", help="bootstrap resamples"
+    )
+    stats.add_argument("--seed", type=_non_negative_int, default=0, help="bootstrap seed")
+    stats.add_argument("--level", type=_level, default=0.95, help="interval level (0.95)")
+    p.add_argument("--threads", type=_positive_int, metavar="N", help="grading threads")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="summary.json",
+        metavar="PATH",
+        help="summary file (default: summary.json); the verdicts go beside it as "
+        "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no table")
+
+
+def _run_eval(args: argparse.Namespace) -> ExitStatus:
+    from .evaluation import EvalConfig, evaluate, verdicts_path
+    from .grading import write_summary
+
+    if args.model is not None or args.base_model is not None:
+        raise UsageError(
+            "--model/--base-model are not available yet: they need `mathb generate`; "
+            "generate the dumps elsewhere and pass --samples/--base-samples"
+        )
+    if args.samples is None:
+        raise UsageError("give --samples FILE (the model's dump)")
+    if (args.base_samples is None) == (args.base_column is None):
+        raise UsageError("give exactly one of --base-samples FILE and --base-column B")
+    if args.base_column is not None and args.dataset is None:
+        raise UsageError("--base-column needs --dataset (the table that holds the column)")
+    output = Path(args.output)
+    prefix = str(output.with_suffix("")) if output.suffix == ".json" else str(output)
+    targets = [output, verdicts_path(prefix, "model"), verdicts_path(prefix, "base")]
+    for source in (args.samples, args.base_samples):
+        for target in targets if source is not None else ():
+            _check_output(Path(source), target)
+    config = EvalConfig(
+        samples=args.samples,
+        base_samples=args.base_samples,
+        base_column=args.base_column,
+        dataset=args.dataset,
+        name=args.name,
+        base_name=args.base_name,
+        subset=args.subset,
+        unsolved_by=args.unsolved_by,
+        id_field=args.id_field,
+        ks=args.k,
+        resamples=args.resamples,
+        seed=args.seed,
+        level=args.level,
+        threads=args.threads,
+        verdicts_prefix=prefix,
+    )
+    summary = evaluate(config)
+    write_summary(summary, output)
+    if not args.quiet:
+        sys.stdout.write(format_eval(summary, str(output)))
+    return ExitStatus.SUCCESS
+
+
+def _interval(ci: list[float] | None) -> str:
+    return "" if ci is None else f"  [{100 * ci[0]:.2f}, {100 * ci[1]:.2f}]"
+
+
+def format_eval(summary: dict[str, Any], output: str) -> str:
+    """The eval summary as the aligned table `mathb eval` prints."""
+    sets = summary["set_metrics"]
+    curves = summary["curves"]
+    level = round(100 * summary["bootstrap"]["level"])
+    rows: list[tuple[str, str]] = [
+        ("model", f"{summary['model']}  vs base {summary['base']}"),
+        ("problems", f"{summary['problems']:,}"),
+    ]
+    ks = curves["k"]
+    shown = sorted({ks[0], ks[-1], *(k for k in ks if k & (k - 1) == 0)}) if ks else []
+    for k in shown:
+        j = ks.index(k)
+        p, m = curves["pass_at_k"], curves["maj_at_k"]
+        rows.append(
+            (
+                f"pass@{k}",
+                f"{_percent(p['mean'][j])}{_interval([p['low'][j], p['high'][j]])}"
+                f"   maj@{k} {_percent(m['mean'][j])}",
+            )
+        )
+    for name in ("expansion", "shrinkage", "preservation", "out_of_reach"):
+        cell = sets[name]
+        rows.append(
+            (
+                name.replace("_", " "),
+                f"{_percent(cell['rate'])}  ({cell['count']}/{cell['of']}){_interval(cell['ci'])}",
+            )
+        )
+    width = max(len(name) for name, _ in rows)
+    lines = [f"mathb {summary['mathb_version']} eval -> {output}  (intervals: {level}% bootstrap)"]
+    lines += [f"  {name:<{width}}  {value}" for name, value in rows]
+    lines += [f"  note: {note}" for note in summary["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _configure_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("summaries", nargs="+", metavar="SUMMARY", help="summary.json of mathb eval")
+    p.add_argument(
+        "-o",
+        "--output-dir",
+        default="report",
+        metavar="DIR",
+        help="where report.{png,svg,md,html} go (default: ./report)",
+    )
+
+
+def _run_report(args: argparse.Namespace) -> ExitStatus:
+    from .report import write_report
+
+    out = Path(args.output_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"cannot write into {out}: it is not a directory")
+    paths = write_report(args.summaries, out)
+    sys.stdout.write((out / "report.md").read_text(encoding="utf-8"))
+    sys.stdout.write("wrote " + ", ".join(str(p) for p in paths.values()) + "\n")
+    return ExitStatus.SUCCESS
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -319,6 +498,15 @@ def _run_bench(args: argparse.Namespace) -> ExitStatus:
 COMMANDS: tuple[Command, ...] = (
     Command("grade", "grade a dump of completions", _configure_grade, _run_grade),
     Command(
+        "eval",
+        "pass@k, maj@k and the solved-set expansion of a model over its base",
+        _configure_eval,
+        _run_eval,
+    ),
+    Command(
+        "report", "plots and tables from `mathb eval` summaries", _configure_report, _run_report
+    ),
+    Command(
         "bench",
         "time mathb against Math-Verify and a JSON-reading floor",
         _configure_bench,
@@ -348,7 +536,9 @@ def _report_error(error: BaseException) -> None:
     link: BaseException | None = error
     while link is not None and id(link) not in seen:
         seen.add(id(link))
-        internal = not isinstance(link, (InputFileError, InvalidArgumentError, UsageError))
+        internal = not isinstance(
+            link, (InputFileError, InvalidArgumentError, MissingExtraError, UsageError)
+        )
         text = str(link) or type(link).__name__
         if internal and str(link):
             text = f"{type(link).__name__}: {text}"
@@ -397,4 +587,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.FAILURE
 
 
-__all__ = ["COMMANDS", "Command", "ExitStatus", "build_parser", "format_summary", "main"]
+__all__ = [
+    "COMMANDS",
+    "Command",
+    "ExitStatus",
+    "build_parser",
+    "format_eval",
+    "format_summary",
+    "main",
+]
