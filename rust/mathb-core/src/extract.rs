@@ -335,9 +335,17 @@ fn joins_boxes(between: &str) -> bool {
     ];
     let mut t = between.trim_start();
     while !t.is_empty() {
-        match JOINERS.iter().find(|j| t.starts_with(*j)) {
-            Some(j) => t = t[j.len()..].trim_start(),
-            None => return false,
+        if let Some(j) = JOINERS.iter().find(|j| t.starts_with(*j)) {
+            t = t[j.len()..].trim_start();
+            continue;
+        }
+        // A labelled continuation, `\text{ for part (a) and }`, also joins.
+        let label = t
+            .strip_prefix("\\text{")
+            .and_then(|r| r.find('}').map(|end| (&r[..end], &r[end + 1..])));
+        match label {
+            Some((words, rest)) if words.trim_end().ends_with(" and") => t = rest.trim_start(),
+            _ => return false,
         }
     }
     true
@@ -425,7 +433,8 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             } else {
                 Some(stated_value(rest.lines().next().unwrap_or("")))
             };
-            let answer = strip_math_delimiters(answer.unwrap_or("").trim());
+            let answer = answer.unwrap_or_default();
+            let answer = strip_math_delimiters(answer.trim());
             if !answer.is_empty() {
                 best = Some((pos, answer.to_string()));
             }
@@ -455,43 +464,55 @@ fn spans_ok(open: &str, body: &str) -> bool {
     matches!(open, "$$" | "\\[") || !body.contains('\n')
 }
 
-/// The first `$…$`, `\(…\)` or `\[…\]` segment of a line, if any.
-fn first_math_segment(line: &str) -> Option<&str> {
-    let mut best: Option<(usize, &str)> = None;
+/// The first `$…$`, `\(…\)` or `\[…\]` segment of `text` starting at or after byte `from`:
+/// (start, end after the closing delimiter, body).
+fn next_math_segment(text: &str, from: usize) -> Option<(usize, usize, &str)> {
+    let mut best: Option<(usize, usize, &str)> = None;
     for (open, close) in MATH_DELIMITERS {
-        if let Some(i) = find_delimiter(line, open, 0) {
+        if let Some(i) = find_delimiter(text, open, from) {
             let body_start = i + open.len();
-            if let Some(j) = find_delimiter(line, close, body_start) {
-                if best.is_none_or(|(b, _)| i < b) && spans_ok(open, &line[body_start..j]) {
-                    best = Some((i, &line[body_start..j]));
+            if let Some(j) = find_delimiter(text, close, body_start) {
+                let body = &text[body_start..j];
+                if best.is_none_or(|(b, _, _)| i < b) && spans_ok(open, body) {
+                    best = Some((i, j + close.len(), body));
                 }
             }
         }
     }
-    best.map(|(_, body)| body)
+    best
 }
 
-/// The answer stated on an anchored line: its first math segment, or the value after "is"
-/// when the math only names the quantity ("The largest $n$ is 34."), or the plain sentence.
-fn stated_value(line: &str) -> &str {
-    let Some(segment) = first_math_segment(line) else {
-        return sentence(line);
+fn first_math_segment(line: &str) -> Option<&str> {
+    next_math_segment(line, 0).map(|(_, _, body)| body)
+}
+
+/// The answer stated on an anchored line: its first math segment — with the segments written
+/// right after it (`$12$ and $13$`) — or the value after "is" when the math only names the
+/// quantity ("The largest $n$ is 34."), or the plain sentence.
+fn stated_value(line: &str) -> String {
+    let Some((_, mut end, first)) = next_math_segment(line, 0) else {
+        return sentence(line).to_string();
     };
-    let after_segment = segment.as_ptr() as usize - line.as_ptr() as usize + segment.len();
-    let tail = line[after_segment..]
+    let tail = line[end..]
         .trim_start_matches(['$', ')', ']', '\\'])
         .trim_start();
-    match tail.strip_prefix("is ") {
-        Some(value)
-            if value
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '-') =>
-        {
-            let v = sentence(value.trim_start());
-            first_math_segment(v).unwrap_or(v)
+    if let Some(value) = tail.strip_prefix("is ") {
+        let value = value.trim_start();
+        if value.starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '-') {
+            let v = sentence(value);
+            return first_math_segment(v).unwrap_or(v).to_string();
         }
-        _ => segment,
     }
+    let mut parts = vec![first.trim()];
+    while let Some((start, next_end, body)) = next_math_segment(line, end) {
+        let between = &line[end..start];
+        if between.trim().is_empty() || !joins_boxes(between) {
+            break;
+        }
+        parts.push(body.trim());
+        end = next_end;
+    }
+    parts.join(", ")
 }
 
 /// A line cut at its first sentence end (". " or a final "."), without markdown emphasis.
@@ -550,6 +571,12 @@ mod tests {
             ex("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\).").as_deref(),
             Some("1, -2")
         );
+        let parts = "\\boxed{(3, 3)} \\text{ for part (a) and } \\boxed{(1, 1)}";
+        assert_eq!(ex(parts).as_deref(), Some("(3, 3), (1, 1)"));
+        assert_eq!(
+            ex("\\boxed{3} \\text{ is wrong, so } \\boxed{4}").as_deref(),
+            Some("4")
+        );
         // An earlier attempt separated by reasoning is not merged.
         assert_eq!(
             ex("first \\boxed{3}, then I recheck: \\boxed{4}").as_deref(),
@@ -591,6 +618,14 @@ mod tests {
             Some("34")
         );
         assert_eq!(ex("Final Answer: $n$ is $34$.").as_deref(), Some("34"));
+        assert_eq!(
+            ex("The final answer is $12$ and $13$.").as_deref(),
+            Some("12, 13")
+        );
+        assert_eq!(
+            ex("The final answer is $12$. Next, $13$ is prime.").as_deref(),
+            Some("12")
+        );
         assert_eq!(
             ex("The answer is $5$ since 2 is prime.").as_deref(),
             Some("5")

@@ -109,7 +109,14 @@ fn read_number(e: &Extraction, opts: &Options) -> String {
 
 fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     let extracted = Some(extraction.text.clone());
-    let gold_choice = extract_answer_string(gold).and_then(|g| choice_letter(&g.text, true));
+    let gold_text = extract_answer_string(gold).map(|g| g.text);
+    if let Some((status, reason)) = gold_text
+        .as_deref()
+        .and_then(|g| quick_verdict(g, &extraction.text))
+    {
+        return Verdict::new(status, reason, extracted);
+    }
+    let gold_choice = gold_text.as_deref().and_then(|g| choice_letter(g, true));
     if let Some(letter) = gold_choice {
         return match choice_letter(&extraction.text, false) {
             Some(given) if given == letter => {
@@ -144,6 +151,31 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     };
     let (status, reason) = compare(&gold_expr, &answer_expr, opts);
     Verdict::new(status, reason, extracted)
+}
+
+/// The verdicts that need no parsing: the very same answer text, or two plain integers
+/// (the common case in benchmarks with integer answers).
+fn quick_verdict(gold: &str, answer: &str) -> Option<(Status, &'static str)> {
+    let (gold, answer) = (gold.trim(), answer.trim());
+    fn integer(s: &str) -> Option<(bool, &str)> {
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, s),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits = digits.trim_start_matches('0');
+        Some((negative && !digits.is_empty(), digits))
+    }
+    match (integer(gold), integer(answer)) {
+        (Some(g), Some(a)) if g == a => Some((Status::Correct, "equal as exact numbers")),
+        (Some(_), Some(_)) => Some((Status::Incorrect, "different exact numbers")),
+        _ if !gold.is_empty() && gold == answer => {
+            Some((Status::Correct, "identical after normalization"))
+        }
+        _ => None,
+    }
 }
 
 /// Text with at least two plain words of three or more letters ("Jane started growing …"),
@@ -214,6 +246,28 @@ mod tests {
             grade(solution, "The final answer is 1000", &o).status,
             Status::Correct
         );
+    }
+
+    #[test]
+    fn quick_verdicts_agree_with_the_full_path() {
+        for (g, a) in [
+            ("42", "42"),
+            ("42", "042"),
+            ("-0", "0"),
+            ("7", "-7"),
+            ("12", "13"),
+            ("x+1", "x+1"),
+        ] {
+            let quick = quick_verdict(g, a).map(|(s, _)| s);
+            let full = crate::equiv::compare(
+                &parse_answer(g).unwrap(),
+                &parse_answer(a).unwrap(),
+                &Options::default(),
+            )
+            .0;
+            assert_eq!(quick, Some(full), "{g} vs {a}");
+        }
+        assert_eq!(quick_verdict("1/2", "0.5"), None);
     }
 
     #[test]

@@ -3,10 +3,64 @@
 
 use super::{compare_at, is_name, is_scalar, judged, Judgement};
 use crate::expr::{Constant, Expr, RelOp};
-use crate::normalize::{canonical, is_numeric};
+use crate::normalize::{canonical, evaluate, is_numeric};
 use crate::options::Options;
 use crate::solve::{reverse, solve_linear};
 use crate::verdict::Status;
+use num_traits::Signed;
+
+/// `|f| < c` as `-c < f < c`, `|f| > c` as `f < -c or f > c`, and `a \le |f| \le b` as the
+/// two chains on either side of 0 — relations the linear solver handles. The bounds must be
+/// non-negative numbers.
+fn without_absolute_value(e: &Expr) -> Option<Expr> {
+    use RelOp::*;
+    let Expr::Rel(v, ops) = e else {
+        return None;
+    };
+    let inner = |x: &Expr| match x {
+        Expr::Func(name, args) if name == "abs" && args.len() == 1 => Some(args[0].clone()),
+        _ => None,
+    };
+    let bound = |x: &Expr| {
+        let value = evaluate(x).ok()?.as_rational()?;
+        (!value.is_negative()).then(|| x.clone())
+    };
+    let neg = |x: &Expr| Expr::Neg(Box::new(x.clone()));
+    let chain = |lo: Expr, op1: RelOp, f: &Expr, op2: RelOp, hi: Expr| {
+        Expr::Rel(vec![lo, f.clone(), hi], vec![op1, op2])
+    };
+    match (v.as_slice(), ops.as_slice()) {
+        // |f| op c (or c op |f|, turned around)
+        ([a, b], [op]) => {
+            let (f, op, c) = match (inner(a), inner(b)) {
+                (Some(f), None) => (f, *op, bound(b)?),
+                (None, Some(f)) => (f, reverse(*op), bound(a)?),
+                _ => return None,
+            };
+            match op {
+                Lt | Le => Some(chain(neg(&c), op, &f, op, c)),
+                Gt | Ge => {
+                    let below = if op == Gt { Lt } else { Le };
+                    Some(Expr::List(vec![
+                        Expr::Rel(vec![f.clone(), neg(&c)], vec![below]),
+                        Expr::Rel(vec![f, c], vec![op]),
+                    ]))
+                }
+                _ => None,
+            }
+        }
+        // lo op |f| op hi with op ∈ {<, ≤}
+        ([lo, mid, hi], [op1, op2]) if matches!(op1, Lt | Le) && matches!(op2, Lt | Le) => {
+            let f = inner(mid)?;
+            let (lo, hi) = (bound(lo)?, bound(hi)?);
+            Some(Expr::Union(vec![
+                chain(neg(&hi), *op2, &f, *op1, neg(&lo)),
+                chain(lo, *op1, &f, *op2, hi),
+            ]))
+        }
+        _ => None,
+    }
+}
 
 fn infinity(negative: bool) -> Expr {
     let inf = Expr::Const(Constant::Infinity);
@@ -30,6 +84,9 @@ fn interval(lo: Expr, hi: Expr, lo_closed: bool, hi_closed: bool) -> Expr {
 /// unions as they are, and ℝ as (−∞, ∞); `None` for anything else.
 pub(super) fn solution_set(e: &Expr) -> Option<Expr> {
     use RelOp::*;
+    if let Some(cases) = without_absolute_value(e) {
+        return solution_set(&cases);
+    }
     match e {
         Expr::Interval { .. } => Some(e.clone()),
         // (a, b) is a pair or an open interval; next to an inequality it is the interval.

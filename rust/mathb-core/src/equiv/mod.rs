@@ -514,6 +514,17 @@ mod tests {
         assert_eq!(cmp("x < 3", "2x + 1 \\le 7"), Status::Incorrect);
         assert_eq!(cmp("(-2, 4)", "-3 < x - 1 < 3"), Status::Correct);
         assert_eq!(cmp("(-2, 4]", "-3 < x - 1 < 3"), Status::Incorrect);
+        assert_eq!(cmp("(-2, 4)", "|x - 1| < 3"), Status::Correct);
+        assert_eq!(
+            cmp("(-\\infty, -2] \\cup [4, \\infty)", "|x - 1| \\ge 3"),
+            Status::Correct
+        );
+        assert_eq!(
+            cmp("(-\\infty, -2) \\cup [4, \\infty)", "|x - 1| \\ge 3"),
+            Status::Incorrect
+        );
+        let ring = "\\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]";
+        assert_eq!(cmp("1\\leq|z|\\leq \\frac{3}{2}", ring), Status::Correct);
         assert_eq!(cmp("36\\pi", "r^3 = 27"), Status::Incorrect);
         assert_eq!(cmp("2, 3", "x^2 - 5x + 6 = 0"), Status::Incorrect);
         assert_eq!(cmp("\\sqrt{3}", "s"), Status::Incorrect);
