@@ -75,13 +75,6 @@ pub enum Expr {
 }
 
 impl Expr {
-    pub fn literal(&self) -> Option<&Literal> {
-        match self {
-            Expr::Num(l) => Some(l),
-            _ => None,
-        }
-    }
-
     /// A copy with every node for which `f` returns a replacement replaced (top-down; the
     /// replacement is not visited again).
     pub fn replace(&self, f: &impl Fn(&Expr) -> Option<Expr>) -> Expr {
@@ -121,13 +114,13 @@ impl Expr {
         }
     }
 
-    /// Nesting depth, used to bound recursion in later passes.
-    pub fn depth(&self) -> usize {
-        1 + match self {
-            Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => 0,
-            Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => a.depth(),
-            Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => a.depth().max(b.depth()),
-            Expr::Interval { lo, hi, .. } => lo.depth().max(hi.depth()),
+    /// The direct sub-expressions, in order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => vec![],
+            Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => vec![a],
+            Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => vec![a, b],
+            Expr::Interval { lo, hi, .. } => vec![lo, hi],
             Expr::Add(v)
             | Expr::Mul(v)
             | Expr::Func(_, v)
@@ -135,8 +128,8 @@ impl Expr {
             | Expr::Tuple(v)
             | Expr::Set(v)
             | Expr::List(v)
-            | Expr::Union(v) => v.iter().map(Expr::depth).max().unwrap_or(0),
-            Expr::Matrix(rows) => rows.iter().flatten().map(Expr::depth).max().unwrap_or(0),
+            | Expr::Union(v) => v.iter().collect(),
+            Expr::Matrix(rows) => rows.iter().flatten().collect(),
         }
     }
 }

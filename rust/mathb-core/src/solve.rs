@@ -9,29 +9,11 @@ use std::collections::BTreeSet;
 
 /// Every symbol name in an expression.
 pub fn free_symbols(e: &Expr, out: &mut BTreeSet<String>) {
-    match e {
-        Expr::Sym(s) => {
-            out.insert(s.clone());
-        }
-        Expr::Num(_) | Expr::Const(_) | Expr::Text(_) => {}
-        Expr::Neg(a) | Expr::Root(a, _) | Expr::Percent(a) => free_symbols(a, out),
-        Expr::Div(a, b) | Expr::Pow(a, b) | Expr::PlusMinus(a, b) => {
-            free_symbols(a, out);
-            free_symbols(b, out);
-        }
-        Expr::Interval { lo, hi, .. } => {
-            free_symbols(lo, out);
-            free_symbols(hi, out);
-        }
-        Expr::Add(v)
-        | Expr::Mul(v)
-        | Expr::Func(_, v)
-        | Expr::Rel(v, _)
-        | Expr::Tuple(v)
-        | Expr::Set(v)
-        | Expr::List(v)
-        | Expr::Union(v) => v.iter().for_each(|x| free_symbols(x, out)),
-        Expr::Matrix(rows) => rows.iter().flatten().for_each(|x| free_symbols(x, out)),
+    if let Expr::Sym(s) = e {
+        out.insert(s.clone());
+    }
+    for child in e.children() {
+        free_symbols(child, out);
     }
 }
 

@@ -104,6 +104,20 @@ fn wrap(v: mathb_core::Verdict) -> PyVerdict {
     }
 }
 
+/// One pair judged by `judge` with the GIL released: the three steps every call takes
+/// (owned inputs, detached core call, wrapped result).
+fn judge_one(
+    py: Python<'_>,
+    gold: &str,
+    text: &str,
+    options: Option<&Bound<'_, PyDict>>,
+    judge: fn(&str, &str, &mathb_core::Options) -> mathb_core::Verdict,
+) -> PyResult<PyVerdict> {
+    let opts = options::from_kwargs(options)?;
+    let (gold, text) = (gold.to_owned(), text.to_owned());
+    Ok(wrap(py.detach(|| judge(&gold, &text, &opts))))
+}
+
 /// Grades a model completion against a gold answer.
 #[pyfunction]
 #[pyo3(signature = (gold, completion, **options))]
@@ -113,11 +127,7 @@ fn grade(
     completion: &str,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
-    let opts = options::from_kwargs(options)?;
-    let (gold, completion) = (gold.to_owned(), completion.to_owned());
-    Ok(wrap(
-        py.detach(|| mathb_core::grade(&gold, &completion, &opts)),
-    ))
+    judge_one(py, gold, completion, options, mathb_core::grade)
 }
 
 /// Judges an already-extracted answer string against a gold answer.
@@ -129,11 +139,7 @@ fn verify_answer(
     answer: &str,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
-    let opts = options::from_kwargs(options)?;
-    let (gold, answer) = (gold.to_owned(), answer.to_owned());
-    Ok(wrap(
-        py.detach(|| mathb_core::verify(&gold, &answer, &opts)),
-    ))
+    judge_one(py, gold, answer, options, mathb_core::verify)
 }
 
 /// Grades many pairs in parallel with the GIL released.
