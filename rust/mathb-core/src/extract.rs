@@ -143,7 +143,10 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
                     return Some(number);
                 }
             }
-            math.and_then(|(_, _, text)| found(text, Method::LastMath))
+            // A completion cut off mid-sentence ("So $x - 2 \ge 0$, t") has no final answer:
+            // its last math is an intermediate step.
+            math.filter(|(_, end, _)| ends_a_statement(&paragraph[*end..]))
+                .and_then(|(_, _, text)| found(text, Method::LastMath))
         }
     }
 }
@@ -171,6 +174,16 @@ pub fn with_decimal_point(s: &str) -> Option<String> {
     let thousands = frac.len() == 3 && int.len() <= 3 && !int.starts_with('0');
     // One digit after the comma reads as a list (`-2,1`), not a decimal.
     (!thousands && frac.len() >= 2).then(|| t.replacen(',', ".", 1))
+}
+
+/// Whether the text after the last math closes the completion: nothing, a sentence that
+/// ends, or a short unit or label (`$28$ percent`). A comma and a word fragment
+/// (`$x \ge 0$, t`) is a completion cut off mid-sentence.
+fn ends_a_statement(after: &str) -> bool {
+    let t = after.trim().trim_end_matches(['*', ')', '"', '\'']);
+    let short_label = t.split_whitespace().count() <= 3
+        && t.chars().all(|c| c.is_alphabetic() || c.is_whitespace());
+    t.is_empty() || t.ends_with(['.', '!', '?', ':']) || short_label
 }
 
 /// Whether anchored text can be a committed answer (a digit or math), not "correct" or "wrong".
@@ -662,6 +675,8 @@ mod tests {
             Some("x \\geq 5")
         );
         assert_eq!(ex("We get $x=3$ first.\n\nI could not finish"), None);
+        assert_eq!(ex("So $x - 2 \\ge 0$, t"), None);
+        assert_eq!(ex("Here is the zero matrix: $0$").as_deref(), Some("0"));
         let lenient = |s: &str| extract_final_answer_with(s, ExtractMode::Lenient).map(|e| e.text);
         assert_eq!(
             lenient("the number is not 10 which is 1,000.99€").as_deref(),
