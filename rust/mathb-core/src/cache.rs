@@ -4,11 +4,11 @@
 //!
 //! A verdict of `grade` depends only on the gold and the extraction (its text and method),
 //! so grading one representative completion per (gold, extraction) and reusing its verdict
-//! gives exactly the verdicts of grading every pair. Calling `grade` on the representative
-//! (rather than re-implementing its judge step) keeps this module in step with grade.rs.
+//! gives exactly the verdicts of grading every pair. The representative is judged by
+//! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
 use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
-use crate::grade::grade;
+use crate::grade::{grade, grade_extracted};
 use crate::options::Options;
 use crate::verdict::Verdict;
 use rayon::prelude::*;
@@ -72,7 +72,11 @@ pub fn grade_deduped(samples: &[(&str, &str)], opts: &Options) -> Graded {
     }
     let verdicts = representatives
         .par_iter()
-        .map(|&i| grade(samples[i].0, samples[i].1, opts))
+        .map(|&i| match &extractions[i] {
+            Some(extraction) => grade_extracted(samples[i].0, extraction.clone(), opts),
+            // Extraction panicked: `grade` reports that as an undecided verdict.
+            None => grade(samples[i].0, samples[i].1, opts),
+        })
         .collect();
     Graded {
         verdicts,

@@ -120,7 +120,10 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
         .map_or(region, |i| &region[..i]);
     let found = |text: String, method: Method| Some(Extraction { text, method });
     let boxed = last_boxed(region);
-    let anchored = last_anchored(region);
+    // With a box, only an anchor after it can matter: search just that tail.
+    let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
+    let anchored =
+        last_anchored(&region[anchor_from..]).map(|(pos, text)| (pos + anchor_from, text));
     match (boxed, anchored) {
         // "… \boxed{5}. Wait, that is wrong … so the answer is 7": the later commitment wins.
         (Some((box_end, _)), Some((anchor_pos, text)))

@@ -44,7 +44,22 @@ pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
 }
 
 fn grade_unguarded(gold: &str, completion: &str, opts: &Options) -> Verdict {
-    let Some(mut extraction) = extract_final_answer_with(completion, opts.extract) else {
+    judge_extraction(
+        gold,
+        extract_final_answer_with(completion, opts.extract),
+        opts,
+    )
+}
+
+/// Grades a completion whose final answer was already extracted (with `opts.extract`, from
+/// the completion after [`repair_control_escapes`]): the same verdict as [`grade`], without
+/// extracting twice.
+pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Options) -> Verdict {
+    guarded(|| judge_extraction(&repair_control_escapes(gold), extraction, opts))
+}
+
+fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) -> Verdict {
+    let Some(mut extraction) = extraction else {
         return Verdict::new(
             Status::NoAnswer,
             "no final answer found in the completion",
