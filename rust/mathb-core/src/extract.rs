@@ -4,6 +4,8 @@
 //! (balanced braces, or `\boxed 5`); then the text after the last answer anchor ("final answer
 //! is", "the answer is", "Answer:", with markdown bold). Math delimiters are stripped.
 
+use memchr::memmem;
+
 /// How the answer was located.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -75,7 +77,8 @@ pub enum ExtractMode {
 pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     const TAB_COMMANDS: [&str; 8] = ["text", "times", "tfrac", "theta", "tau", "tan", "to", "top"];
     let suspicious = |c: char| matches!(c, '\u{7}' | '\u{8}' | '\u{b}' | '\u{c}' | '\t' | '\r');
-    if !s.contains(suspicious) {
+    // Byte scan first: almost no text holds these control characters.
+    if !s.bytes().any(|b| matches!(b, 7 | 8 | 9 | 11 | 12 | 13)) || !s.contains(suspicious) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -101,6 +104,12 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Byte offset of the first chat-template end marker: one scan for their common `<|` prefix.
+fn first_chat_end_marker(s: &str) -> Option<usize> {
+    memmem::find_iter(s.as_bytes(), b"<|")
+        .find(|&i| CHAT_END_MARKERS.iter().any(|m| s[i..].starts_with(m)))
+}
+
 /// Extracts the final answer of a model completion, or `None` when there is none.
 pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
     extract_final_answer_with(completion, ExtractMode::default())
@@ -108,16 +117,12 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 
 /// [`extract_final_answer`] with an explicit fallback mode.
 pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
-    let region = match completion.rfind(THINK_END) {
+    let region = match memmem::rfind(completion.as_bytes(), THINK_END.as_bytes()) {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
     // Text after a chat-template end marker is the model talking past its turn.
-    let region = CHAT_END_MARKERS
-        .iter()
-        .filter_map(|m| region.find(m))
-        .min()
-        .map_or(region, |i| &region[..i]);
+    let region = first_chat_end_marker(region).map_or(region, |i| &region[..i]);
     let found = |text: String, method: Method| Some(Extraction { text, method });
     let boxed = last_boxed(region);
     // With a box, only an anchor after it can matter: search just that tail.
@@ -261,7 +266,7 @@ fn last_number(text: &str) -> Option<(usize, String)> {
 /// whole string, without math delimiters.
 pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     // GSM8K solutions end in "#### 18".
-    if let Some(i) = s.rfind("####") {
+    if let Some(i) = memmem::rfind(s.as_bytes(), b"####") {
         let text = strip_math_delimiters(s[i + 4..].trim());
         if !text.is_empty() {
             return Some(Extraction {
@@ -295,10 +300,15 @@ struct BoxSpan {
 fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
     let mut end = before;
     loop {
-        let (start, cmd) = BOX_COMMANDS
-            .iter()
-            .filter_map(|cmd| s[..end].rfind(cmd).map(|i| (i, *cmd)))
-            .max_by_key(|(i, _)| *i)?;
+        // One backward scan for "box", shared by both commands.
+        let (start, cmd) = memmem::rfind_iter(&s.as_bytes()[..end], b"box").find_map(|i| {
+            BOX_COMMANDS.iter().find_map(|cmd| {
+                let at = i.checked_sub(cmd.find("box")?)?;
+                s.as_bytes()[at..]
+                    .starts_with(cmd.as_bytes())
+                    .then_some((at, *cmd))
+            })
+        })?;
         let after = &s[start + cmd.len()..];
         // `\boxedfoo` is another command, not a box.
         let is_command_end = !after.starts_with(|c: char| c.is_ascii_alphabetic());
@@ -429,7 +439,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
     let mut best: Option<(usize, String)> = None;
     for anchor in ANCHORS {
         let mut end = lower.len();
-        while let Some(pos) = lower[..end].rfind(anchor) {
+        while let Some(pos) = memmem::rfind(&lower.as_bytes()[..end], anchor.as_bytes()) {
             end = pos;
             if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
                 break;
@@ -464,7 +474,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
 /// dollar sign, not a math delimiter).
 fn find_delimiter(s: &str, delim: &str, from: usize) -> Option<usize> {
     let mut at = from;
-    while let Some(i) = s[at..].find(delim).map(|i| i + at) {
+    while let Some(i) = memmem::find(&s.as_bytes()[at..], delim.as_bytes()).map(|i| i + at) {
         let escaped = delim.starts_with('$') && s[..i].ends_with('\\') && !s[..i].ends_with("\\\\");
         if !escaped {
             return Some(i);
