@@ -78,11 +78,16 @@ impl Expr {
     /// A copy with every node for which `f` returns a replacement replaced (top-down; the
     /// replacement is not visited again).
     pub fn replace(&self, f: &impl Fn(&Expr) -> Option<Expr>) -> Expr {
-        if let Some(new) = f(self) {
-            return new;
+        match f(self) {
+            Some(new) => new,
+            None => self.map_children(|x| x.replace(f)),
         }
-        let all = |v: &[Expr]| v.iter().map(|x| x.replace(f)).collect::<Vec<_>>();
-        let one = |x: &Expr| Box::new(x.replace(f));
+    }
+
+    /// The same node with `f` applied to each direct sub-expression.
+    pub fn map_children(&self, f: impl Fn(&Expr) -> Expr) -> Expr {
+        let all = |v: &[Expr]| v.iter().map(&f).collect::<Vec<_>>();
+        let one = |x: &Expr| Box::new(f(x));
         match self {
             Expr::Num(_) | Expr::Sym(_) | Expr::Const(_) | Expr::Text(_) => self.clone(),
             Expr::Neg(a) => Expr::Neg(one(a)),

@@ -136,74 +136,41 @@ pub fn as_decimal_literal(e: &Expr) -> Option<(Exact, u32, u32)> {
 /// Structural canonical form: flattens sums and products, sorts commutative operands, and
 /// removes redundant groupings. Equal canonical forms denote the same answer.
 pub fn canonical(e: &Expr) -> Expr {
-    match e {
-        Expr::Add(v) => {
-            let mut items = Vec::new();
-            for t in v.iter().map(canonical) {
-                match t {
-                    Expr::Add(inner) => items.extend(inner),
-                    other => items.push(other),
-                }
-            }
-            items.sort_by_cached_key(|x| format!("{x:?}"));
-            Expr::Add(items)
-        }
-        Expr::Mul(v) => {
-            let mut items = Vec::new();
-            for t in v.iter().map(canonical) {
-                match t {
-                    Expr::Mul(inner) => items.extend(inner),
-                    other => items.push(other),
-                }
-            }
-            items.sort_by_cached_key(|x| format!("{x:?}"));
-            Expr::Mul(items)
-        }
-        Expr::Neg(a) => Expr::Neg(Box::new(canonical(a))),
-        Expr::Div(a, b) => Expr::Div(Box::new(canonical(a)), Box::new(canonical(b))),
-        Expr::Pow(a, b) => Expr::Pow(Box::new(canonical(a)), Box::new(canonical(b))),
-        Expr::Root(a, n) => Expr::Root(Box::new(canonical(a)), *n),
-        Expr::Func(f, v) => Expr::Func(f.clone(), v.iter().map(canonical).collect()),
-        Expr::PlusMinus(a, b) => Expr::PlusMinus(Box::new(canonical(a)), Box::new(canonical(b))),
-        Expr::Percent(a) => Expr::Percent(Box::new(canonical(a))),
-        Expr::Rel(v, ops) => Expr::Rel(v.iter().map(canonical).collect(), ops.clone()),
-        Expr::Tuple(v) => Expr::Tuple(v.iter().map(canonical).collect()),
-        Expr::List(v) => Expr::List(v.iter().map(canonical).collect()),
-        Expr::Interval {
-            lo,
-            hi,
-            lo_closed,
-            hi_closed,
-        } => Expr::Interval {
-            lo: Box::new(canonical(lo)),
-            hi: Box::new(canonical(hi)),
-            lo_closed: *lo_closed,
-            hi_closed: *hi_closed,
-        },
-        Expr::Matrix(rows) => Expr::Matrix(
-            rows.iter()
-                .map(|r| r.iter().map(canonical).collect())
-                .collect(),
-        ),
-        Expr::Union(v) => {
-            let mut items: Vec<Expr> = v.iter().map(canonical).collect();
-            items.sort_by_cached_key(|x| format!("{x:?}"));
-            Expr::Union(items)
-        }
+    let sorted = |mut items: Vec<Expr>| {
+        items.sort_by_cached_key(|x| format!("{x:?}"));
+        items
+    };
+    // Children first, then the node itself.
+    match e.map_children(canonical) {
+        Expr::Add(v) => Expr::Add(sorted(flatten(v, |x| matches!(x, Expr::Add(_))))),
+        Expr::Mul(v) => Expr::Mul(sorted(flatten(v, |x| matches!(x, Expr::Mul(_))))),
+        Expr::Union(v) => Expr::Union(sorted(v)),
         Expr::Set(v) => {
-            let mut items: Vec<Expr> = v.iter().map(canonical).collect();
-            items.sort_by_cached_key(|x| format!("{x:?}"));
+            let mut items = sorted(v);
             items.dedup();
             Expr::Set(items)
         }
         Expr::Num(l) => Expr::Num(Literal {
             // The way a number was written does not change which number it is.
-            value: l.value.clone(),
+            value: l.value,
             decimal_places: None,
             significant_digits: 0,
         }),
-        other => other.clone(),
+        other => other,
     }
+}
+
+/// The operands of nested sums (or products) in one list: (a + b) + c → [a, b, c].
+fn flatten(items: Vec<Expr>, same_kind: impl Fn(&Expr) -> bool) -> Vec<Expr> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if same_kind(&item) {
+            out.extend(item.children().into_iter().cloned());
+        } else {
+            out.push(item);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
