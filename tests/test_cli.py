@@ -603,3 +603,28 @@ def test_grading_options_reach_the_core(run_mathb, tmp_path: Path) -> None:
     options = json.loads((tmp_path / "l.json").read_text())["options"]
     assert options["strict_variables"] is False and options["extract"] == "lenient"
     assert options["relation_as_set"] is False and options["decimal_places"] == 4
+
+
+def test_fallback_settles_undecided_verdicts(run_mathb, tmp_path: Path) -> None:
+    pytest.importorskip("sympy")
+    pytest.importorskip("latex2sympy2_extended")
+    src = tmp_path / "identity.jsonl"
+    rows = [
+        {"problem_id": "a", "answer": "1", "completion": "so \\boxed{\\sin^2 x + \\cos^2 x}"},
+        {"problem_id": "a", "answer": "1", "completion": "so \\boxed{2}"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    core = run_mathb("grade", src, "-o", "core.jsonl", "--summary", "core.json", "--no-fallback")
+    assert core.returncode == 0, core.stderr
+    first = read_jsonl(tmp_path / "core.jsonl")[0]
+    assert first["status"] == "undecided" and first["gold"] == "1"
+    assert json.loads((tmp_path / "core.json").read_text())["pass_at_k"]["1"] == 0.0
+    settled = run_mathb("grade", src, "-o", "fb.jsonl", "--summary", "fb.json")
+    assert settled.returncode == 0, settled.stderr
+    verdicts = read_jsonl(tmp_path / "fb.jsonl")
+    assert [v["status"] for v in verdicts] == ["correct", "incorrect"]
+    assert verdicts[0]["decided_by"] == "fallback" and "gold" not in verdicts[0]
+    summary = json.loads((tmp_path / "fb.json").read_text())
+    assert summary["counts"]["correct"] == 1 and summary["counts"]["undecided"] == 0
+    assert summary["pass_at_k"]["1"] == 0.5
+    assert summary["fallback"] == {"used": True, "sent": 1, "settled": 1}

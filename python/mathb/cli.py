@@ -150,6 +150,13 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
         help="do not read one-variable inequalities as their solution sets",
     )
     grading.add_argument(
+        "--no-fallback",
+        dest="fallback",
+        action="store_false",
+        help="leave undecided verdicts undecided (default: settle them with the sympy "
+        "fallback when mathb[fallback] is installed)",
+    )
+    grading.add_argument(
         "--loose-variables",
         dest="strict_variables",
         action="store_false",
@@ -165,6 +172,16 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no table and no progress line on stderr"
     )
+
+
+def _fallback_installed() -> bool:
+    try:
+        from .sympy_judge import require_sympy
+
+        require_sympy()
+    except ImportError:
+        return False
+    return True
 
 
 def _run_grade(args: argparse.Namespace) -> ExitStatus:
@@ -193,6 +210,7 @@ def _run_grade(args: argparse.Namespace) -> ExitStatus:
             extract=args.extract,
             relation_as_set=args.relation_as_set,
             strict_variables=args.strict_variables,
+            fallback=args.fallback and _fallback_installed(),
             batch_size=args.batch_size,
             progress_detail=progress,
             progress_interval=0.5,
@@ -285,6 +303,11 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"pass@{k}", _percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", _percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
+    settled = summary.get("fallback", {})
+    if settled.get("sent"):
+        rows.append(
+            ("fallback", f"{settled['settled']:,} of {settled['sent']:,} undecided settled")
+        )
     if elapsed is not None:
         rate = summary["samples"] / elapsed if elapsed > 0 else 0.0
         rows.append(("time", f"{elapsed:.2f} s  ({rate:,.0f} samples/s)"))

@@ -10,12 +10,15 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Literal, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 
 from . import InputFileError, InvalidArgumentError, __version__, _core, pass_at_k
 from .dump import explain_line
+
+if TYPE_CHECKING:
+    from .fallback import SympyFallback
 
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "no_answer", "undecided")
 #: Lines graded together; a chunk of 1000-sample list rows still fits in memory.
@@ -103,6 +106,7 @@ def grade_file(
     extract: Literal["strict", "standard", "lenient"] = "standard",
     relation_as_set: bool = True,
     strict_variables: bool = True,
+    fallback: bool | SympyFallback = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     progress_detail: Callable[[GradeProgress], None] | None = None,
@@ -118,8 +122,10 @@ def grade_file(
     for no verdicts. Blank lines are skipped; every other line must be a JSON object. A
     completion field holding a list yields one verdict per element. A malformed line
     raises InputFileError (`path:LINE: error[CODE] message` + `help:`). `batch_size` is the
-    number of lines graded together; `progress(samples_done)` and `progress_detail` are
-    called at most every `progress_interval` seconds and once at the end.
+    number of lines graded together. `fallback` (True or a `SympyFallback`) then settles
+    the undecided verdicts of an output file with sympy (not of a stream).
+    `progress(samples_done)` and `progress_detail` are called at most every
+    `progress_interval` seconds and once at the end.
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
@@ -159,7 +165,16 @@ def grade_file(
         )
     except InputFileError as e:
         raise explain_line(e, overrides, id_field) from None
-    return summarize(spec, result, options)
+    summary_fallback = {"sent": 0, "settled": 0}
+    # The fallback rewrites the verdict file, so it needs one (not a stream).
+    use_fallback = fallback is not False and isinstance(target, str)
+    if use_fallback and isinstance(target, str) and result["counts"]["undecided"]:
+        from .settle import settle_verdict_file
+
+        summary_fallback = settle_verdict_file(target, result, fallback)
+    summary = summarize(spec, result, options)
+    summary["fallback"] = {"used": use_fallback, **summary_fallback}
+    return summary
 
 
 def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ use crate::schema::{
     completion_texts, gold_text, parse_record, problem_key, ErrorCode, FieldOverrides, Fields,
     InputError, ProblemKey,
 };
+use crate::verdict::Status;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -320,7 +321,13 @@ impl Run<'_> {
                     "{{\"line\":{line},\"problem_id\":{},\"sample_idx\":{sample_idx},",
                     problem_names[i]
                 );
-                self.buf.extend_from_slice(&tails[graded.of[s] as usize]);
+                if v.status == Status::Undecided {
+                    // An undecided verdict carries its gold, so a fallback (or a reader) can
+                    // settle it from the verdict file alone.
+                    self.buf.extend_from_slice(&undecided_tail(v, samples[s].0));
+                } else {
+                    self.buf.extend_from_slice(&tails[graded.of[s] as usize]);
+                }
                 s += 1;
             }
         }
@@ -359,6 +366,14 @@ fn verdict_tail(v: &crate::verdict::Verdict) -> Vec<u8> {
         extracted
     )
     .into_bytes()
+}
+
+/// The tail of an undecided verdict: the usual fields and `"gold"`.
+fn undecided_tail(v: &crate::verdict::Verdict, gold: &str) -> Vec<u8> {
+    let mut tail = verdict_tail(v);
+    tail.truncate(tail.len() - 2); // "}\n"
+    tail.extend_from_slice(format!(",\"gold\":{}}}\n", json_string(gold)).as_bytes());
+    tail
 }
 
 #[cfg(test)]
