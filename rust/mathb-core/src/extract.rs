@@ -454,10 +454,10 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
                 continue;
             }
             // Display math may span lines; otherwise the answer ends with its line.
-            let answer = if starts_math {
-                first_math_segment(rest).map(|_| stated_value(rest))
-            } else {
-                Some(stated_value(rest.lines().next().unwrap_or("")))
+            // An unclosed `$` ("#### $30") is a currency sign, not math.
+            let answer = match first_math_segment(rest) {
+                Some(_) if starts_math => Some(stated_value(rest)),
+                _ => Some(stated_value(rest.lines().next().unwrap_or(""))),
             };
             let answer = answer.unwrap_or_default();
             let answer = strip_math_delimiters(answer.trim());
@@ -639,6 +639,10 @@ mod tests {
         assert_eq!(ex("**Final Answer:** 42").as_deref(), Some("42"));
         assert_eq!(ex("**Answer: 17**").as_deref(), Some("17"));
         assert_eq!(ex("She pays 108 in all.\n#### 108").as_deref(), Some("108"));
+        assert_eq!(
+            ex("So she has $20$ left.\n\n#### $30").as_deref(),
+            Some("$30")
+        );
         assert_eq!(
             ex("Final Answer: The largest $n$ is 34.").as_deref(),
             Some("34")
