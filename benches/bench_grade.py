@@ -452,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
                 str(dump.path),
                 "-o",
                 str(out),
+                # The exact core alone, like the API rows; the sympy fallback is timed apart.
+                "--no-fallback",
                 "--threads",
                 str(threads),
                 "--quiet",
@@ -466,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
             one_thread = [*cmd[:-2], "1", "--quiet"]
             timed(
                 "mathb CLI, 1 thread",
-                "`mathb grade --threads 1 --quiet` subprocess",
+                "`mathb grade --no-fallback --threads 1 --quiet` subprocess",
                 n,
                 lambda: run_cli(one_thread),
                 args.repeat,
@@ -474,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
 
             timed(
                 "mathb CLI",
-                f"`mathb grade --threads {threads} --quiet` subprocess",
+                f"`mathb grade --no-fallback --threads {threads} --quiet` subprocess",
                 n,
                 run_cli,
                 args.repeat,
