@@ -1,6 +1,7 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
 use crate::equiv::compare;
+use crate::expr::Expr;
 use crate::extract::{
     extract_answer_string, extract_final_answer_with, number_in, repair_control_escapes,
     with_decimal_point, ExtractMode, Extraction, Method,
@@ -8,6 +9,8 @@ use crate::extract::{
 use crate::latex::parse_answer;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Reason given when grading hit a bug; tests look for it.
 pub const INTERNAL_ERROR: &str = "internal error";
@@ -92,22 +95,45 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
     judge(gold, extraction, opts)
 }
 
+/// Golds parsed lately on this thread: the samples of one problem share a gold, so it is
+/// parsed once rather than once per distinct answer. Bounded; cleared when full.
+const GOLD_CACHE_SIZE: usize = 4096;
+
+thread_local! {
+    static GOLD_CACHE: RefCell<HashMap<(String, ExtractMode), Result<Expr, String>>> =
+        RefCell::new(HashMap::new());
+}
+
+fn parsed_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
+    let key = (gold.to_string(), opts.extract);
+    if let Some(hit) = GOLD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let parsed = parse_gold(gold, opts);
+    GOLD_CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= GOLD_CACHE_SIZE {
+            cache.clear();
+        }
+        cache.insert(key, parsed.clone());
+    });
+    parsed
+}
+
 /// Parses a gold answer; a gold that is a whole worked solution without a box is searched for
 /// its final answer like a completion.
-fn parse_gold(gold: &str, opts: &Options) -> Result<(String, crate::expr::Expr), String> {
+fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
     let Some(gold_ans) = extract_answer_string(gold) else {
         return Err("gold answer is empty".into());
     };
     let first = parse_answer(&read_number(&gold_ans, opts));
     match first {
-        Ok(e) => Ok((gold_ans.text, e)),
+        Ok(e) => Ok(e),
         Err(msg) if gold_ans.method == Method::Whole => {
             let Some(found) = extract_final_answer_with(gold, opts.extract) else {
                 return Err(format!("gold not parsed: {msg}"));
             };
-            parse_answer(&read_number(&found, opts))
-                .map(|e| (found.text, e))
-                .map_err(|m| format!("gold not parsed: {m}"))
+            parse_answer(&read_number(&found, opts)).map_err(|m| format!("gold not parsed: {m}"))
         }
         Err(msg) => Err(format!("gold not parsed: {msg}")),
     }
@@ -150,8 +176,8 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             ),
         };
     }
-    let gold_expr = match parse_gold(gold, opts) {
-        Ok((_, e)) => e,
+    let gold_expr = match parsed_gold(gold, opts) {
+        Ok(e) => e,
         Err(msg) => return Verdict::new(Status::Undecided, msg, extracted),
     };
     let answer_expr = match parse_answer(&read_number(&extraction, opts)) {
