@@ -276,6 +276,7 @@ class Progress:
         self.tokens = 0
         self.correct = 0
         self.graded = 0
+        self.drawn = -1  # samples shown by the last line drawn
 
     def add(self, samples: Sequence[Sample], statuses: Sequence[str] | None) -> None:
         self.samples += len(samples)
@@ -303,8 +304,9 @@ class Progress:
         return text
 
     def draw(self, *, final: bool) -> None:
-        if self.quiet:
+        if self.quiet or (final and self.drawn == self.samples and not self.tty):
             return
+        self.drawn = self.samples
         if self.tty:
             self.stream.write("\r\033[K" + self.line() + ("\n" if final else ""))
         else:
@@ -450,6 +452,14 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     engine.add_argument("--gpu-memory-utilization", type=float, metavar="F")
     engine.add_argument("--enforce-eager", action="store_true")
     engine.add_argument(
+        "--engine-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other vllm.LLM argument; VALUE is read as JSON when it parses "
+        "(--engine-arg max_num_seqs=128 --engine-arg enable_prefix_caching=true)",
+    )
+    engine.add_argument(
         "--batch-samples",
         type=_positive,
         default=4096,
@@ -548,6 +558,14 @@ def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
         options["gpu_memory_utilization"] = args.gpu_memory_utilization
     if args.enforce_eager:
         options["enforce_eager"] = True
+    for item in args.engine_arg:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidArgumentError(f"--engine-arg wants KEY=VALUE, got {item!r}")
+        try:
+            options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.strip()] = value
     return options
 
 

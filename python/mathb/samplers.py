@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -51,6 +52,7 @@ class OfflineSampler:
                 f"the installed vLLM {vllm.__version__} has no data parallelism; "
                 "drop --data-parallel-size"
             )
+        _avoid_split_prefills_on_cpu(options)
         self._vllm: Any = vllm
         self.sampling = sampling
         self.batch_samples = batch_samples
@@ -122,6 +124,25 @@ class OfflineSampler:
                     )
                 )
         return samples
+
+
+def _avoid_split_prefills_on_cpu(options: dict[str, Any]) -> None:
+    """vLLM's CPU backend crashes ("CPU Generator does not use offset") when the scheduler
+    splits the prefill of a seeded request over two steps: it then rewinds the request's
+    generator, which only CUDA generators allow. A token budget that holds max_num_seqs full
+    prompts never splits one."""
+    from vllm.platforms import current_platform  # type: ignore[import-not-found, unused-ignore]
+
+    if not current_platform.is_cpu() or "max_num_batched_tokens" in options:
+        return
+    if "max_model_len" not in options:
+        sys.stderr.write(
+            "mathb generate: note: on vLLM's CPU backend pass --max-model-len, or seeded "
+            "prompts split over two scheduler steps may crash the engine\n"
+        )
+        return
+    options.setdefault("max_num_seqs", 256)
+    options["max_num_batched_tokens"] = options["max_num_seqs"] * options["max_model_len"]
 
 
 def _engine_accepts(option: str) -> bool:
