@@ -21,8 +21,8 @@ if [ -z "${VIRTUAL_ENV:-}" ] && [ "${MATHB_ALLOW_SYSTEM_INSTALL:-0}" != 1 ]; the
     exit 2
 fi
 
-if "$PYTHON" -c 'import vllm' >/dev/null 2>&1; then
-    echo "vllm already importable: $("$PYTHON" -c 'import vllm; print(vllm.__version__)')"
+if installed=$("$PYTHON" -c 'import vllm; print(vllm.__version__)' 2>/dev/null); then
+    echo "vllm $installed already importable; nothing to do"
     exit 0
 fi
 
