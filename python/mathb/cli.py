@@ -1,5 +1,5 @@
 """The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
-`grade`, `eval`, `report` and `bench` so far (`generate` plugs in the same way)."""
+`grade`, `generate`, `eval`, `report` and `bench`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import InputFileError, InvalidArgumentError, MissingExtraError, __version__
+from . import generate as _generate
 from .grading import (
     DEFAULT_BATCH_SIZE,
     STATUSES,
@@ -486,9 +487,6 @@ def _run_report(args: argparse.Namespace) -> ExitStatus:
     return ExitStatus.SUCCESS
 
 
-# --------------------------------------------------------------------------- entry point
-
-
 # --------------------------------------------------------------------------- bench
 
 
@@ -518,8 +516,17 @@ def _run_bench(args: argparse.Namespace) -> ExitStatus:
     return ExitStatus.SUCCESS
 
 
+# --------------------------------------------------------------------------- entry point
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("grade", "grade a dump of completions", _configure_grade, _run_grade),
+    Command(
+        "generate",
+        "sample completions with vLLM (offline or an OpenAI-compatible server), resumably",
+        _generate.configure_parser,
+        lambda args: ExitStatus(_generate.run_command(args)),
+    ),
     Command(
         "eval",
         "pass@k, maj@k and the solved-set expansion of a model over its base",

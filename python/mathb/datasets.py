@@ -171,23 +171,30 @@ def load_problem_set(source: str | os.PathLike[str], *, split: str = "test") -> 
     text = os.fspath(source)
     path = Path(text)
     if path.exists():
-        suffix = "".join(path.suffixes[-2:]).lower()
-        if suffix.endswith(".csv"):
-            rows = _read_csv(path)
-        elif suffix.endswith(".parquet"):
-            rows = _read_parquet(path)
-        elif suffix.endswith((".jsonl", ".json")):
-            rows = _read_jsonl(path)
-        else:
-            raise InputFileError(
-                f"{text}: unknown problem-set format {path.suffix!r}\n"
-                "  help: use a .csv, .parquet or .jsonl file, or a Hugging Face dataset id"
-            )
+        rows = read_rows(path)
     elif _looks_like_hub_id(text):
         rows = _read_hub(text, split)
     else:
         raise InputFileError(f"{text}: no such file (and not a Hugging Face id like {HF_ID})")
     return _build(text, rows)
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """The records of a .csv, .parquet or .jsonl/.json table, each with its line number
+    (its 1-based row for Parquet), for diagnostics."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file")
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if suffix.endswith(".csv"):
+        return _read_csv(path)
+    if suffix.endswith(".parquet"):
+        return _read_parquet(path)
+    if suffix.endswith((".jsonl", ".json")):
+        return _read_jsonl(path)
+    raise InputFileError(
+        f"{path}: unknown problem-set format {path.suffix!r}\n"
+        "  help: use a .csv, .parquet or .jsonl file, or a Hugging Face dataset id"
+    )
 
 
 def _looks_like_hub_id(text: str) -> bool:

@@ -1,0 +1,577 @@
+"""`mathb generate`: samples completions of a problem set with vLLM (offline engine or an
+OpenAI-compatible endpoint) into a dump that `mathb grade` reads. Every (problem, sample) has
+its own seed, so a run can be split into shards, extended or resumed and give the same samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from . import InputFileError, InvalidArgumentError, grade_batch
+from .datasets import ID_COLUMNS, read_rows
+
+DEFAULT_PROMPT_TEMPLATE = (
+    "{problem}\nPlease reason step by step, and put your final answer within \\boxed{}."
+)
+#: Seeds of one problem occupy a block of this many consecutive integers: sample i of the
+#: problem at row r has seed `run_seed + r * SEED_STRIDE + i`. The stride does not depend on
+#: n, so n = 8 now and n = 1024 later share their first 8 samples.
+SEED_STRIDE = 1 << 20
+#: vLLM keeps seeds in a signed 64-bit integer.
+_MAX_SEED = (1 << 63) - 1
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row of the problem set: its 0-based row, id, statement and gold answer."""
+
+    row: int
+    problem_id: Any
+    text: str
+    answer: str
+
+
+def load_problems(path: str | os.PathLike[str], *, limit: int | None = None) -> list[Problem]:
+    """Reads `problem` and `answer` (and an id column, else the 0-based row number) from a
+    JSONL, CSV or Parquet file; a bad row is an error naming the file and line."""
+    source = os.fspath(path)
+    rows = read_rows(Path(source))
+    if not rows:
+        raise InputFileError(f"{source}: the problem set has no rows")
+    id_column = next((c for c in ID_COLUMNS if c in rows[0][1]), None)
+    problems = []
+    for row, (line, record) in enumerate(rows[:limit] if limit is not None else rows):
+        for column in ("problem", "answer"):
+            value = record.get(column)
+            if value is None:
+                raise InputFileError(f"{source}:{line}: no {column!r} field")
+            if column == "problem" and not isinstance(value, str):
+                raise InputFileError(
+                    f"{source}:{line}: 'problem' must be a string, got {type(value).__name__}"
+                )
+        problem_id = record.get(id_column, row) if id_column else row
+        if problem_id is None:
+            raise InputFileError(f"{source}:{line}: empty {id_column!r}")
+        problems.append(Problem(row, problem_id, record["problem"], str(record["answer"])))
+    return problems
+
+
+def render_prompt(template: str, problem: str) -> str:
+    """The template with `{problem}` replaced; other braces (`\\boxed{}`) stay as written."""
+    return template.replace("{problem}", problem)
+
+
+def check_template(template: str) -> None:
+    if "{problem}" not in template:
+        raise InvalidArgumentError(
+            f"the prompt template must contain {{problem}}, got {template!r}"
+        )
+
+
+# --------------------------------------------------------------------------- seeds and plan
+
+
+def sample_seed(run_seed: int, row: int, sample_idx: int) -> int:
+    """The seed of sample `sample_idx` of the problem at 0-based row `row`."""
+    if not 0 <= sample_idx < SEED_STRIDE:
+        raise InvalidArgumentError(f"sample index {sample_idx} outside [0, {SEED_STRIDE})")
+    seed = run_seed + row * SEED_STRIDE + sample_idx
+    if not 0 <= seed <= _MAX_SEED:
+        raise InvalidArgumentError(f"seed {seed} of row {row} does not fit in 63 bits")
+    return seed
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    """Samples `first .. first + count - 1` of one problem; sample `first + i` is the i-th
+    output of a request with n = count and seed = `seed` (= that sample's seed minus i)."""
+
+    problem: Problem
+    prompt: str
+    first: int
+    count: int
+    seed: int
+
+
+def plan_requests(
+    problems: Sequence[Problem],
+    *,
+    template: str,
+    run_seed: int,
+    first_sample: int,
+    n: int,
+    done: set[tuple[str, int]],
+    max_request_n: int,
+) -> list[SampleRequest]:
+    """One request per run of consecutive missing samples (split at `max_request_n`)."""
+    if first_sample + n > SEED_STRIDE:
+        raise InvalidArgumentError(f"samples end at {first_sample + n}, above {SEED_STRIDE}")
+    requests = []
+    for p in problems:
+        key = id_key(p.problem_id)
+        prompt = render_prompt(template, p.text)
+        missing = [i for i in range(first_sample, first_sample + n) if (key, i) not in done]
+        start = 0
+        while start < len(missing):
+            end = start + 1
+            while (
+                end < len(missing)
+                and missing[end] == missing[end - 1] + 1
+                and end - start < max_request_n
+            ):
+                end += 1
+            first = missing[start]
+            seed = sample_seed(run_seed, p.row, first)
+            requests.append(SampleRequest(p, prompt, first, end - start, seed))
+            start = end
+    return requests
+
+
+def id_key(problem_id: Any) -> str:
+    """A hashable, type-preserving key for a problem id (1 and "1" differ)."""
+    return json.dumps(problem_id, sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- samplers
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One finished sample, as a sampler returns it."""
+
+    request: SampleRequest
+    index: int  # within the request: the sample is `request.first + index`
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
+@dataclass(frozen=True)
+class Sampling:
+    temperature: float
+    top_p: float
+    max_tokens: int
+
+    def as_record(self) -> dict[str, Any]:
+        return {"temperature": self.temperature, "top_p": self.top_p, "max_tokens": self.max_tokens}
+
+
+class Sampler(Protocol):
+    """Runs requests and yields finished samples in batches, as they become available."""
+
+    def run(self, requests: Sequence[SampleRequest]) -> Iterator[list[Sample]]: ...
+
+
+# --------------------------------------------------------------------------- the output file
+
+
+def open_for_resume(path: Path) -> tuple[set[tuple[str, int]], dict[tuple[str, int], int]]:
+    """Truncates a trailing partial line (a crash mid-write) and returns the complete
+    (problem id key, sample_idx) pairs already in `path`, with each one's seed."""
+    done: set[tuple[str, int]] = set()
+    seeds: dict[tuple[str, int], int] = {}
+    if not path.exists():
+        return done, seeds
+    truncate_partial_line(path)
+    with path.open("rb") as f:
+        for line, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                key = (id_key(record["problem_id"]), int(record["sample_idx"]))
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputFileError(
+                    f"{path}:{line}: not a sample record of mathb generate ({e})\n"
+                    "  help: pass a new --out, or remove the file to start over"
+                ) from None
+            done.add(key)
+            if isinstance(record.get("seed"), int):
+                seeds[key] = record["seed"]
+    return done, seeds
+
+
+def truncate_partial_line(path: Path) -> int:
+    """Cuts `path` back to its last newline; returns the number of bytes removed."""
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with path.open("r+b") as f:
+        block = 1 << 16
+        end = size
+        while end > 0:
+            start = max(0, end - block)
+            f.seek(start)
+            chunk = f.read(end - start)
+            newline = chunk.rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+                break
+            end = start
+        else:
+            keep = 0
+        if keep < size:
+            f.truncate(keep)
+        return size - keep
+
+
+def check_seeds(
+    path: Path,
+    seeds: dict[tuple[str, int], int],
+    problems: Sequence[Problem],
+    run_seed: int,
+) -> None:
+    """Refuses to mix in samples written with another seed (another --seed or problem order)."""
+    rows = {id_key(p.problem_id): p for p in problems}
+    for (key, i), seed in seeds.items():
+        p = rows.get(key)
+        if p is not None and seed != sample_seed(run_seed, p.row, i):
+            raise InvalidArgumentError(
+                f"{path} holds sample {i} of problem {p.problem_id!r} with seed {seed}, "
+                f"but this run gives it seed {sample_seed(run_seed, p.row, i)}\n"
+                "  help: use the --seed and problem file of that run, or another --out"
+            )
+
+
+def build_record(sample: Sample, *, model: str, sampling: Sampling) -> dict[str, Any]:
+    request = sample.request
+    return {
+        "problem_id": request.problem.problem_id,
+        "sample_idx": request.first + sample.index,
+        "answer": request.problem.answer,
+        "completion": sample.text,
+        "finish_reason": sample.finish_reason,
+        "prompt_tokens": sample.prompt_tokens,
+        "completion_tokens": sample.completion_tokens,
+        "model": model,
+        "sampling": sampling.as_record(),
+        "seed": request.seed + sample.index,
+    }
+
+
+class Progress:
+    """samples/s and tokens/s on stderr, one rewritten line on a terminal, else a line a
+    few seconds apart."""
+
+    def __init__(self, total: int, stream: IO[str], *, quiet: bool = False) -> None:
+        self.total = total
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.samples = 0
+        self.tokens = 0
+        self.correct = 0
+        self.graded = 0
+        self.drawn = -1  # samples shown by the last line drawn
+
+    def add(self, samples: Sequence[Sample], statuses: Sequence[str] | None) -> None:
+        self.samples += len(samples)
+        self.tokens += sum(s.completion_tokens or 0 for s in samples)
+        if statuses is not None:
+            self.graded += len(statuses)
+            self.correct += sum(s == "correct" for s in statuses)
+        now = time.perf_counter()
+        if now - self.last >= (0.5 if self.tty else 5.0):
+            self.last = now
+            self.draw(final=False)
+
+    def line(self) -> str:
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = self.samples / elapsed
+        text = (
+            f"generated {self.samples:,}/{self.total:,} samples  ({rate:,.1f} samples/s, "
+            f"{self.tokens / elapsed:,.0f} tokens/s"
+        )
+        if self.samples < self.total and rate > 0:
+            text += f", ETA {(self.total - self.samples) / rate:,.0f} s"
+        text += ")"
+        if self.graded:
+            text += f"  accuracy {100 * self.correct / self.graded:.2f}%"
+        return text
+
+    def draw(self, *, final: bool) -> None:
+        if self.quiet or (final and self.drawn == self.samples and not self.tty):
+            return
+        self.drawn = self.samples
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line() + ("\n" if final else ""))
+        else:
+            self.stream.write(self.line() + "\n")
+        self.stream.flush()
+
+
+@dataclass
+class GenerateResult:
+    planned: int
+    skipped: int
+    written: int
+    completion_tokens: int
+    seconds: float
+
+
+def generate(
+    problems: Sequence[Problem],
+    sampler: Sampler,
+    out: Path,
+    *,
+    model: str,
+    sampling: Sampling,
+    n: int,
+    run_seed: int = 0,
+    first_sample: int = 0,
+    template: str = DEFAULT_PROMPT_TEMPLATE,
+    max_request_n: int = 1024,
+    grade: bool = False,
+    progress_stream: IO[str] | None = None,
+) -> GenerateResult:
+    """Samples what `out` does not already hold and appends it there, one flushed line per
+    sample, so an interrupted run resumes where it stopped."""
+    check_template(template)
+    done, seeds = open_for_resume(out)
+    check_seeds(out, seeds, problems, run_seed)
+    requests = plan_requests(
+        problems,
+        template=template,
+        run_seed=run_seed,
+        first_sample=first_sample,
+        n=n,
+        done=done,
+        max_request_n=max_request_n,
+    )
+    planned = sum(r.count for r in requests)
+    progress = Progress(planned, progress_stream or sys.stderr, quiet=progress_stream is None)
+    written = 0
+    with out.open("a", encoding="utf-8") as f:
+        for batch in sampler.run(requests) if requests else ():
+            records = [build_record(s, model=model, sampling=sampling) for s in batch]
+            statuses = None
+            if grade:
+                verdicts = grade_batch(
+                    [r["answer"] for r in records], [r["completion"] for r in records]
+                )
+                for record, verdict in zip(records, verdicts):
+                    record["status"] = verdict.status
+                    record["reason"] = verdict.reason
+                    record["extracted"] = verdict.extracted
+                statuses = [v.status for v in verdicts]
+            for record in records:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+                f.flush()  # a crash loses at most the line being written
+            written += len(records)
+            progress.add(batch, statuses)
+    progress.draw(final=True)
+    return GenerateResult(
+        planned=planned,
+        skipped=len(problems) * n - planned,
+        written=written,
+        completion_tokens=progress.tokens,
+        seconds=time.perf_counter() - progress.start,
+    )
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def configure_parser(p: argparse.ArgumentParser) -> None:
+    """The arguments of `mathb generate`."""
+    p.add_argument("--model", required=True, metavar="PATH_OR_ID", help="model path or HF id")
+    p.add_argument(
+        "--problems",
+        required=True,
+        metavar="FILE",
+        help="JSONL, CSV or Parquet with `problem` and `answer` (ids: problem_id/id/idx/"
+        "unique_id, else the 0-based row)",
+    )
+    p.add_argument("--out", required=True, metavar="PATH", help="samples file (JSON Lines)")
+    p.add_argument("--n", type=_positive, default=1, help="samples per problem (default: 1)")
+    p.add_argument(
+        "--first-sample",
+        type=_non_negative,
+        default=0,
+        metavar="I",
+        help="generate samples I .. I+n-1 (a shard; default: 0)",
+    )
+    p.add_argument("--seed", type=_non_negative, default=0, help="run seed (default: 0)")
+    p.add_argument("--limit", type=_positive, metavar="N", help="only the first N problems")
+    sampling = p.add_argument_group("sampling")
+    sampling.add_argument("--temperature", type=float, default=0.6)
+    sampling.add_argument("--top-p", type=float, default=0.95)
+    sampling.add_argument("--max-tokens", type=_positive, default=3072)
+    sampling.add_argument(
+        "--prompt-template",
+        default=DEFAULT_PROMPT_TEMPLATE,
+        metavar="TEXT",
+        help="user message; {problem} is replaced by the problem (default: the problem and "
+        "'Please reason step by step, and put your final answer within \\boxed{}.')",
+    )
+    sampling.add_argument(
+        "--no-chat-template",
+        dest="chat_template",
+        action="store_false",
+        help="send the prompt as raw text (base models without a chat template)",
+    )
+    engine = p.add_argument_group("offline engine (vllm.LLM)")
+    engine.add_argument("--tensor-parallel-size", type=_positive, default=1, metavar="N")
+    engine.add_argument("--data-parallel-size", type=_positive, default=1, metavar="N")
+    engine.add_argument("--dtype", default="auto", help="weights dtype (default: auto)")
+    engine.add_argument("--max-model-len", type=_positive, metavar="N")
+    engine.add_argument("--gpu-memory-utilization", type=float, metavar="F")
+    engine.add_argument("--enforce-eager", action="store_true")
+    engine.add_argument(
+        "--engine-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other vllm.LLM argument; VALUE is read as JSON when it parses "
+        "(--engine-arg max_num_seqs=128 --engine-arg enable_prefix_caching=true)",
+    )
+    engine.add_argument(
+        "--batch-samples",
+        type=_positive,
+        default=4096,
+        metavar="N",
+        help="samples per engine call; each call's output is written before the next "
+        "(default: 4096)",
+    )
+    endpoint = p.add_argument_group("endpoint (an OpenAI-compatible server such as vllm serve)")
+    endpoint.add_argument(
+        "--endpoint", metavar="URL", help="server base URL, e.g. http://localhost:8000/v1"
+    )
+    endpoint.add_argument(
+        "--api",
+        choices=("chat", "completions"),
+        default="chat",
+        help="/chat/completions (the server applies the chat template) or /completions "
+        "(raw prompt) (default: chat)",
+    )
+    endpoint.add_argument("--concurrency", type=_positive, default=32, metavar="N")
+    endpoint.add_argument("--retries", type=_non_negative, default=5, metavar="N")
+    endpoint.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
+    endpoint.add_argument(
+        "--api-key", metavar="KEY", help="bearer token (default: $OPENAI_API_KEY if set)"
+    )
+    p.add_argument(
+        "--grade", action="store_true", help="grade samples as they arrive (adds status, reason)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Runs `mathb generate` on parsed arguments; returns the exit status."""
+    from .samplers import EndpointSampler, OfflineSampler
+
+    check_template(args.prompt_template)
+    if not 0.0 < args.top_p <= 1.0:
+        raise InvalidArgumentError(f"--top-p must lie in (0, 1], got {args.top_p}")
+    if args.temperature < 0:
+        raise InvalidArgumentError(f"--temperature must be >= 0, got {args.temperature}")
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidArgumentError(f"cannot write {out}: not a file in an existing directory")
+    problems = load_problems(args.problems, limit=args.limit)
+    sampling = Sampling(args.temperature, args.top_p, args.max_tokens)
+    sampler: Sampler
+    if args.endpoint is not None:
+        sampler = EndpointSampler(
+            args.endpoint,
+            model=args.model,
+            sampling=sampling,
+            api=args.api if args.chat_template else "completions",
+            concurrency=args.concurrency,
+            retries=args.retries,
+            timeout=args.timeout,
+            api_key=args.api_key or os.environ.get("OPENAI_API_KEY"),
+        )
+    else:
+        sampler = OfflineSampler(
+            args.model,
+            sampling=sampling,
+            chat_template=args.chat_template,
+            batch_samples=args.batch_samples,
+            engine_options=_engine_options(args),
+        )
+    result = generate(
+        problems,
+        sampler,
+        out,
+        model=args.model,
+        sampling=sampling,
+        n=args.n,
+        run_seed=args.seed,
+        first_sample=args.first_sample,
+        template=args.prompt_template,
+        grade=args.grade,
+        progress_stream=None if args.quiet else sys.stderr,
+    )
+    if not args.quiet:
+        rate = result.completion_tokens / result.seconds if result.seconds > 0 else 0.0
+        sys.stderr.write(
+            f"mathb generate: {result.written:,} samples written to {out} "
+            f"({result.skipped:,} already there), {result.seconds:.1f} s, {rate:,.0f} tokens/s\n"
+        )
+    return 0
+
+
+def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {"dtype": args.dtype}
+    if args.tensor_parallel_size > 1:
+        options["tensor_parallel_size"] = args.tensor_parallel_size
+    if args.data_parallel_size > 1:
+        options["data_parallel_size"] = args.data_parallel_size
+    if args.max_model_len is not None:
+        options["max_model_len"] = args.max_model_len
+    if args.gpu_memory_utilization is not None:
+        options["gpu_memory_utilization"] = args.gpu_memory_utilization
+    if args.enforce_eager:
+        options["enforce_eager"] = True
+    for item in args.engine_arg:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidArgumentError(f"--engine-arg wants KEY=VALUE, got {item!r}")
+        try:
+            options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.strip()] = value
+    return options
+
+
+def read_samples(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:
+    """The records of a samples file (complete lines only)."""
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            if raw.endswith("\n") and raw.strip():
+                yield json.loads(raw)
