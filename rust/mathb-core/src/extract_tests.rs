@@ -1,0 +1,176 @@
+//! Unit tests of extract.rs.
+
+use super::*;
+
+fn ex(s: &str) -> Option<String> {
+    extract_final_answer(s).map(|e| e.text)
+}
+
+#[test]
+fn boxed_with_nested_braces() {
+    assert_eq!(
+        ex("so \\boxed{\\frac{1}{2}} done").as_deref(),
+        Some("\\frac{1}{2}")
+    );
+    assert_eq!(ex("\\fbox{7}").as_deref(), Some("7"));
+    assert_eq!(ex("thus $\\boxed 5$.").as_deref(), Some("5"));
+    assert_eq!(ex("\\boxed{1} then \\boxed{2}").as_deref(), Some("2"));
+    assert_eq!(ex("\\boxed{1}, \\boxed{2}").as_deref(), Some("1, 2"));
+    let s = "$$\\boxed{(2, 2)} \\quad \\text{and} \\quad \\boxed{(6, 2)}$$";
+    assert_eq!(ex(s).as_deref(), Some("(2, 2), (6, 2)"));
+    assert_eq!(
+        ex("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\).").as_deref(),
+        Some("1, -2")
+    );
+    let parts = "\\boxed{(3, 3)} \\text{ for part (a) and } \\boxed{(1, 1)}";
+    assert_eq!(ex(parts).as_deref(), Some("(3, 3), (1, 1)"));
+    assert_eq!(
+        ex("\\boxed{3} \\text{ is wrong, so } \\boxed{4}").as_deref(),
+        Some("4")
+    );
+    // An earlier attempt separated by reasoning is not merged.
+    assert_eq!(
+        ex("first \\boxed{3}, then I recheck: \\boxed{4}").as_deref(),
+        Some("4")
+    );
+    assert_eq!(ex("\\boxed{$3$}").as_deref(), Some("3"));
+    assert_eq!(
+        ex("\\boxed{\\boxed{\\tfrac{-816}{2}}}").as_deref(),
+        Some("\\tfrac{-816}{2}")
+    );
+}
+
+#[test]
+fn unbalanced_or_empty_box_falls_back() {
+    assert_eq!(ex("\\boxed{4} and \\boxed{}").as_deref(), Some("4"));
+    assert_eq!(ex("\\boxed{4} and \\boxed{oops").as_deref(), Some("4"));
+}
+
+#[test]
+fn think_block_is_skipped() {
+    let s = "<think>maybe \\boxed{3}</think> The answer is $4$.";
+    assert_eq!(ex(s).as_deref(), Some("4"));
+    assert_eq!(ex("<think>\\boxed{3}</think> I am not sure."), None);
+}
+
+#[test]
+fn anchors() {
+    assert_eq!(
+        ex("The final answer is $\\frac{3}{4}$. I hope").as_deref(),
+        Some("\\frac{3}{4}")
+    );
+    assert_eq!(ex("So the answer is 12.").as_deref(), Some("12"));
+    assert_eq!(ex("work\nAnswer: 3.5").as_deref(), Some("3.5"));
+    assert_eq!(ex("**Final Answer:** 42").as_deref(), Some("42"));
+    assert_eq!(ex("**Answer: 17**").as_deref(), Some("17"));
+    assert_eq!(ex("She pays 108 in all.\n#### 108").as_deref(), Some("108"));
+    assert_eq!(
+        ex("So she has $20$ left.\n\n#### $30").as_deref(),
+        Some("$30")
+    );
+    assert_eq!(
+        ex("Final Answer: The largest $n$ is 34.").as_deref(),
+        Some("34")
+    );
+    assert_eq!(ex("Final Answer: $n$ is $34$.").as_deref(), Some("34"));
+    assert_eq!(
+        ex("The final answer is $12$ and $13$.").as_deref(),
+        Some("12, 13")
+    );
+    assert_eq!(
+        ex("The final answer is $12$. Next, $13$ is prime.").as_deref(),
+        Some("12")
+    );
+    assert_eq!(
+        ex("The answer is $5$ since 2 is prime.").as_deref(),
+        Some("5")
+    );
+    assert_eq!(
+        ex("The final answer is $\\$ 9.65$.").as_deref(),
+        Some("\\$ 9.65")
+    );
+    assert_eq!(
+        ex("The final answer is $\\text{\\$}9.65$.").as_deref(),
+        Some("\\text{\\$}9.65")
+    );
+    assert_eq!(ex("Answer \\[ \n 9 \n \\]").as_deref(), Some("9"));
+    assert_eq!(ex("Answer $ 9 $").as_deref(), Some("9"));
+    assert_eq!(
+        ex("The answer is 3 apples. Answering quickly matters").as_deref(),
+        Some("3 apples")
+    );
+    assert_eq!(ex("Final answer: \\(x=5\\)").as_deref(), Some("x=5"));
+}
+
+#[test]
+fn self_correction_and_fallbacks() {
+    let s = "So \\boxed{5}. Wait, that is wrong: recounting, the answer is 7.";
+    assert_eq!(ex(s).as_deref(), Some("7"));
+    // Commentary after the box is not a new answer.
+    assert_eq!(
+        ex("Thus \\boxed{5}. I hope the answer is correct.").as_deref(),
+        Some("5")
+    );
+    // Without box or anchor, the last math of the final paragraph; never an earlier one.
+    assert_eq!(
+        ex("We get $x=3$ first.\n\nTherefore $x \\geq 5$ is the solution.").as_deref(),
+        Some("x \\geq 5")
+    );
+    assert_eq!(ex("We get $x=3$ first.\n\nI could not finish"), None);
+    assert_eq!(ex("So $x - 2 \\ge 0$, t"), None);
+    assert_eq!(ex("Here is the zero matrix: $0$").as_deref(), Some("0"));
+    let lenient = |s: &str| extract_final_answer_with(s, ExtractMode::Lenient).map(|e| e.text);
+    assert_eq!(
+        lenient("the number is not 10 which is 1,000.99€").as_deref(),
+        Some("1,000.99")
+    );
+    assert_eq!(lenient("she pays -3.5 dollars").as_deref(), Some("-3.5"));
+    assert_eq!(lenient("Soucis : 2,74 $ a..").as_deref(), Some("2.74"));
+    assert_eq!(
+        lenient("so P(A) = 2/3. <|im_start|>user").as_deref(),
+        Some("2/3")
+    );
+    assert_eq!(
+        lenient("we get $d = 9$, so there are 12 of them.").as_deref(),
+        Some("12")
+    );
+    assert_eq!(
+        lenient("we get $\\frac{1}{2}$.").as_deref(),
+        Some("\\frac{1}{2}")
+    );
+    assert_eq!(lenient("it grows by 100%.").as_deref(), Some("100%"));
+    assert_eq!(with_decimal_point("0,111").as_deref(), Some("0.111"));
+    assert_eq!(with_decimal_point("1,000"), None);
+    assert_eq!(with_decimal_point("1, 2"), None);
+    assert_eq!(ex("the number is 10"), None);
+    assert_eq!(extract_final_answer_with("$5$", ExtractMode::Strict), None);
+}
+
+#[test]
+fn control_escapes_are_repaired() {
+    assert_eq!(repair_control_escapes("-\u{c}rac{7}{4}"), "-\\frac{7}{4}");
+    assert_eq!(repair_control_escapes("\u{8}oxed{1}"), "\\boxed{1}");
+    assert_eq!(
+        repair_control_escapes("5\text{ cm}\tab"),
+        "5\\text{ cm}\tab"
+    );
+    assert_eq!(repair_control_escapes("a\tb"), "a\tb");
+}
+
+#[test]
+fn gold_strings() {
+    let gsm = "She pays 3 * 6 = <<3*6=18>>18 dollars.\n#### 18";
+    assert_eq!(extract_answer_string(gsm).unwrap().text, "18");
+    assert_eq!(extract_answer_string("so $\\boxed{7}$").unwrap().text, "7");
+    assert_eq!(
+        extract_answer_string(" $\\frac12$ ").unwrap().text,
+        "\\frac12"
+    );
+}
+
+#[test]
+fn delimiters_stripped() {
+    assert_eq!(strip_math_delimiters("$$ 5 $$"), "5");
+    assert_eq!(strip_math_delimiters("\\[\\frac12\\]"), "\\frac12");
+    assert_eq!(strip_math_delimiters("$5$ and $6$"), "$5$ and $6$");
+}
