@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from . import InputFileError, InvalidArgumentError, MissingExtraError, __version__
 from . import generate as _generate
+from .argtypes import non_negative_int, positive_int
 from .grading import (
     DEFAULT_BATCH_SIZE,
     STATUSES,
@@ -50,20 +51,6 @@ class Command:
 # --------------------------------------------------------------------------- argument types
 
 
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
-    return value
-
-
 def _level(text: str) -> float:
     try:
         value = float(text)
@@ -72,13 +59,6 @@ def _level(text: str) -> float:
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, got {value}")
     return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
 
 
 # --------------------------------------------------------------------------- grade
@@ -112,7 +92,7 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
     grading = p.add_argument_group("grading")
     grading.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="worker threads (default: all cores; MATHB_PARALLELISM=0 forces one)",
     )
@@ -125,14 +105,14 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
     )
     grading.add_argument(
         "--min-significant-digits",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=3,
         metavar="N",
         help="significant digits such a rounded decimal needs (default: 3)",
     )
     grading.add_argument(
         "--decimal-places",
-        type=_non_negative_int,
+        type=non_negative_int,
         metavar="M",
         help="compare decimals at no more than M places (Math-Verify's precision)",
     )
@@ -165,7 +145,7 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
     )
     grading.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_BATCH_SIZE,
         metavar="N",
         help=argparse.SUPPRESS,
@@ -354,17 +334,17 @@ def _configure_eval(p: argparse.ArgumentParser) -> None:
     stats = p.add_argument_group("statistics")
     stats.add_argument(
         "-k",
-        type=_positive_int,
+        type=positive_int,
         nargs="+",
         metavar="K",
         help="k values of the curves (default: every k from 1 to the fewest samples)",
     )
     stats.add_argument(
-        "--resamples", type=_positive_int, default=1000, metavar="N", help="bootstrap resamples"
+        "--resamples", type=positive_int, default=1000, metavar="N", help="bootstrap resamples"
     )
-    stats.add_argument("--seed", type=_non_negative_int, default=0, help="bootstrap seed")
+    stats.add_argument("--seed", type=non_negative_int, default=0, help="bootstrap seed")
     stats.add_argument("--level", type=_level, default=0.95, help="interval level (0.95)")
-    p.add_argument("--threads", type=_positive_int, metavar="N", help="grading threads")
+    p.add_argument("--threads", type=positive_int, metavar="N", help="grading threads")
     p.add_argument(
         "-o",
         "--output",

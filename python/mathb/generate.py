@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from . import InputFileError, InvalidArgumentError, grade_batch
+from .argtypes import non_negative_int, positive_int
 from .datasets import ID_COLUMNS, read_rows
 
 DEFAULT_PROMPT_TEMPLATE = (
@@ -386,26 +387,6 @@ def generate(
 # --------------------------------------------------------------------------- command line
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
-    return value
-
-
 def configure_parser(p: argparse.ArgumentParser) -> None:
     """The arguments of `mathb generate`."""
     p.add_argument("--model", required=True, metavar="PATH_OR_ID", help="model path or HF id")
@@ -417,20 +398,20 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         "unique_id, else the 0-based row)",
     )
     p.add_argument("--out", required=True, metavar="PATH", help="samples file (JSON Lines)")
-    p.add_argument("--n", type=_positive, default=1, help="samples per problem (default: 1)")
+    p.add_argument("--n", type=positive_int, default=1, help="samples per problem (default: 1)")
     p.add_argument(
         "--first-sample",
-        type=_non_negative,
+        type=non_negative_int,
         default=0,
         metavar="I",
         help="generate samples I .. I+n-1 (a shard; default: 0)",
     )
-    p.add_argument("--seed", type=_non_negative, default=0, help="run seed (default: 0)")
-    p.add_argument("--limit", type=_positive, metavar="N", help="only the first N problems")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="run seed (default: 0)")
+    p.add_argument("--limit", type=positive_int, metavar="N", help="only the first N problems")
     sampling = p.add_argument_group("sampling")
     sampling.add_argument("--temperature", type=float, default=0.6)
     sampling.add_argument("--top-p", type=float, default=0.95)
-    sampling.add_argument("--max-tokens", type=_positive, default=3072)
+    sampling.add_argument("--max-tokens", type=positive_int, default=3072)
     sampling.add_argument(
         "--prompt-template",
         default=DEFAULT_PROMPT_TEMPLATE,
@@ -445,10 +426,10 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         help="send the prompt as raw text (base models without a chat template)",
     )
     engine = p.add_argument_group("offline engine (vllm.LLM)")
-    engine.add_argument("--tensor-parallel-size", type=_positive, default=1, metavar="N")
-    engine.add_argument("--data-parallel-size", type=_positive, default=1, metavar="N")
+    engine.add_argument("--tensor-parallel-size", type=positive_int, default=1, metavar="N")
+    engine.add_argument("--data-parallel-size", type=positive_int, default=1, metavar="N")
     engine.add_argument("--dtype", default="auto", help="weights dtype (default: auto)")
-    engine.add_argument("--max-model-len", type=_positive, metavar="N")
+    engine.add_argument("--max-model-len", type=positive_int, metavar="N")
     engine.add_argument("--gpu-memory-utilization", type=float, metavar="F")
     engine.add_argument("--enforce-eager", action="store_true")
     engine.add_argument(
@@ -461,7 +442,7 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     engine.add_argument(
         "--batch-samples",
-        type=_positive,
+        type=positive_int,
         default=4096,
         metavar="N",
         help="samples per engine call; each call's output is written before the next "
@@ -478,8 +459,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         help="/chat/completions (the server applies the chat template) or /completions "
         "(raw prompt) (default: chat)",
     )
-    endpoint.add_argument("--concurrency", type=_positive, default=32, metavar="N")
-    endpoint.add_argument("--retries", type=_non_negative, default=5, metavar="N")
+    endpoint.add_argument("--concurrency", type=positive_int, default=32, metavar="N")
+    endpoint.add_argument("--retries", type=non_negative_int, default=5, metavar="N")
     endpoint.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
     endpoint.add_argument(
         "--api-key", metavar="KEY", help="bearer token (default: $OPENAI_API_KEY if set)"
