@@ -275,7 +275,8 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
             });
         }
     }
-    if let Some((_, text)) = last_boxed(s) {
+    // A reference answer states no earlier attempts: boxes apart in a few words are one answer.
+    if let Some((_, text)) = boxed_group(s, joins_gold_boxes) {
         return Some(Extraction {
             text,
             method: Method::Boxed,
@@ -377,23 +378,110 @@ fn joins_boxes(between: &str) -> bool {
     true
 }
 
+/// `LABEL =` written just before a box (`y_1 = \boxed{…}`, `f(x) = \boxed{…}`): the label and
+/// where it starts. A label is one letter or Greek command with an optional subscript and an
+/// optional argument list.
+fn label_before(s: &str, box_start: usize) -> Option<(usize, &str)> {
+    let head = s[..box_start].trim_end().strip_suffix('=')?.trim_end();
+    let bytes = head.as_bytes();
+    let mut i = bytes.len();
+    // Optional argument list `(x)` / `(x, y)`.
+    if bytes.last() == Some(&b')') {
+        let open = head.rfind('(')?;
+        let args = &head[open + 1..i - 1];
+        if !args
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ',' || c == ' ')
+        {
+            return None;
+        }
+        i = open;
+    }
+    // Optional subscript `_1` / `_{12}`.
+    if let Some(open) = head[..i].strip_suffix('}').and_then(|h| h.rfind("_{")) {
+        i = open;
+    } else if i >= 2 && bytes[i - 2] == b'_' && bytes[i - 1].is_ascii_alphanumeric() {
+        i -= 2;
+    }
+    // The symbol: one ASCII letter, or a command such as `\alpha`.
+    let name_start = head[..i]
+        .rfind(|c: char| !c.is_ascii_alphabetic())
+        .map_or(0, |k| k + 1);
+    let symbol = &head[name_start..i];
+    let start = match head[..name_start].strip_suffix('\\') {
+        Some(_) if symbol.len() > 1 => name_start - 1,
+        _ if symbol.len() == 1 => name_start,
+        _ => return None,
+    };
+    // The label must stand apart from the text before it (`x = ` in "so x = ", not "2x = ").
+    let before = head[..start].chars().next_back();
+    if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '^' || c == '}') {
+        return None;
+    }
+    Some((start, &head[start..]))
+}
+
 /// Content of the final answer's boxes, with the byte offset where the last one ends. Boxes
 /// written together (`\boxed{1}, \boxed{2}`, `\boxed{a} \quad\text{and}\quad \boxed{b}`) are one
-/// answer, listed in order; a box separated from them by prose is an earlier attempt.
+/// answer, listed in order; a box separated from them by prose is an earlier attempt. Labelled
+/// boxes written together (`y_1 = \boxed{…} and y_2 = \boxed{…}`) keep their labels.
 fn last_boxed(s: &str) -> Option<(usize, String)> {
+    boxed_group(s, joins_boxes)
+}
+
+/// The last box and the boxes before it that `joins` links to it (see [`last_boxed`]).
+fn boxed_group(s: &str, joins: fn(&str) -> bool) -> Option<(usize, String)> {
     let last = box_before(s, s.len())?;
     let end = last.end;
     let mut group = vec![last];
+    let mut labels = vec![label_before(s, group[0].start)];
     while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start)) {
         let next_start = group.last().map_or(0, |b| b.start);
         // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
-        if prev.end > next_start || !joins_boxes(&s[prev.end..next_start]) {
+        if prev.end > next_start {
             break;
         }
+        let label = labels.last().copied().flatten();
+        let gap_end = label.map_or(next_start, |(at, _)| at);
+        if prev.end > gap_end || !joins(&s[prev.end..gap_end]) {
+            break;
+        }
+        let prev_label = label_before(s, prev.start);
+        // `\boxed{3} and y = \boxed{4}`: a labelled box does not join an unlabelled one.
+        if label.is_some() && prev_label.is_none() {
+            break;
+        }
+        labels.push(prev_label);
         group.push(prev);
     }
-    let contents: Vec<String> = group.into_iter().rev().map(|b| b.content).collect();
+    let labelled = group.len() > 1 && labels.iter().all(Option::is_some);
+    let contents: Vec<String> = group
+        .into_iter()
+        .zip(labels)
+        .rev()
+        .map(|(b, label)| match label {
+            Some((_, name)) if labelled => format!("{name} = {}", b.content),
+            _ => b.content,
+        })
+        .collect();
     Some((end, contents.join(", ")))
+}
+
+/// Text between two boxes of a gold answer that joins them: what joins boxes in a completion,
+/// symbols only (`\boxed{35} ++ \boxed{4}`), or a few words ending in "and" / "or" (`\boxed{1}
+/// papers and \boxed{2} bins`). Other prose keeps only the last box.
+fn joins_gold_boxes(between: &str) -> bool {
+    if joins_boxes(between) {
+        return true;
+    }
+    let words: Vec<&str> = between
+        .split(|c: char| !c.is_alphabetic() && c != '\\')
+        .filter(|w| !w.is_empty() && !w.starts_with('\\'))
+        .collect();
+    match words.split_last() {
+        None => true,
+        Some((last, rest)) => matches!(*last, "and" | "or") && rest.len() <= 3,
+    }
 }
 
 /// The argument of a box command: a balanced `{…}` group, or a bare token (`\boxed 5`).

@@ -41,6 +41,34 @@ fn boxed_with_nested_braces() {
 }
 
 #[test]
+fn labelled_boxes_written_together_keep_their_labels() {
+    let s = "\\($y_1 = \\boxed{-2(x - 1)^2 + 5} \\) and \\( y_2 = \\boxed{3(x + 2)^2 - 2} \\)";
+    assert_eq!(
+        ex(s).as_deref(),
+        Some("y_1 = -2(x - 1)^2 + 5, y_2 = 3(x + 2)^2 - 2")
+    );
+    let s = "$f(x) = \\boxed{x^2}$ and $\\alpha = \\boxed{3}$";
+    assert_eq!(ex(s).as_deref(), Some("f(x) = x^2, \\alpha = 3"));
+    assert_eq!(
+        ex("$a_{12} = \\boxed{1}$, $b = \\boxed{2}$").as_deref(),
+        Some("a_{12} = 1, b = 2")
+    );
+    // One labelled box is just its value.
+    assert_eq!(ex("so $x = \\boxed{5}$.").as_deref(), Some("5"));
+    // A labelled box does not join an unlabelled one, nor boxes apart in prose.
+    assert_eq!(ex("\\boxed{3} and $y = \\boxed{4}$").as_deref(), Some("4"));
+    assert_eq!(
+        ex("$x = \\boxed{3}$, so $y = \\boxed{4}$").as_deref(),
+        Some("4")
+    );
+    // "2x =" is an equation, not a label: prose stands between the boxes.
+    assert_eq!(
+        ex("$a = \\boxed{1}$ and $2x = \\boxed{4}$").as_deref(),
+        Some("4")
+    );
+}
+
+#[test]
 fn unbalanced_or_empty_box_falls_back() {
     assert_eq!(ex("\\boxed{4} and \\boxed{}").as_deref(), Some("4"));
     assert_eq!(ex("\\boxed{4} and \\boxed{oops").as_deref(), Some("4"));
@@ -162,6 +190,15 @@ fn gold_strings() {
     let gsm = "She pays 3 * 6 = <<3*6=18>>18 dollars.\n#### 18";
     assert_eq!(extract_answer_string(gsm).unwrap().text, "18");
     assert_eq!(extract_answer_string("so $\\boxed{7}$").unwrap().text, "7");
+    // Boxes of a gold answer apart in symbols or a few words ending in "and" are one answer.
+    let gold = "\\boxed{1} papers and \\boxed{2} bins";
+    assert_eq!(extract_answer_string(gold).unwrap().text, "1, 2");
+    let gold = "$\\\\boxed{35 cm} ++++++ \\\\boxed{4}$";
+    assert_eq!(extract_answer_string(gold).unwrap().text, "35 cm, 4");
+    let gold = "\\boxed{1} no no no no no \\boxed{2}";
+    assert_eq!(extract_answer_string(gold).unwrap().text, "2");
+    let gold = "\\boxed{\\boxed{3}} ++ \\boxed{4}";
+    assert_eq!(extract_answer_string(gold).unwrap().text, "3, 4");
     assert_eq!(
         extract_answer_string(" $\\frac12$ ").unwrap().text,
         "\\frac12"

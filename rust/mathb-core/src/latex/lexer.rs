@@ -292,8 +292,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn thousands_separator_len(&self, in_brackets: bool) -> usize {
-        let seps: [&str; 11] = [
-            ",\\! ", ",\\, ", ",\\!", ",\\,", ",", "{,}", "\\,", "\\!", "\\ ", " ", "~",
+        let seps: [&str; 14] = [
+            " {, }", " {,}", "{, }", ",\\! ", ",\\, ", ",\\!", ",\\,", ",", "{,}", "\\,", "\\!",
+            "\\ ", " ", "~",
         ];
         for sep in seps {
             if in_brackets && sep == "," {

@@ -14,7 +14,16 @@ fn num(tokens: &[Token]) -> Vec<String> {
 
 #[test]
 fn thousands_separators_join() {
-    for s in ["1,000", "1{,}000", "1\\,000", "1\\!000", "1 000", "1~000"] {
+    for s in [
+        "1,000",
+        "1{,}000",
+        "1 {, }000",
+        "1{, }000",
+        "1\\,000",
+        "1\\!000",
+        "1 000",
+        "1~000",
+    ] {
         assert_eq!(num(&tokenize(s).unwrap()), vec!["1000"], "{s}");
     }
     assert_eq!(num(&tokenize("1,000,000").unwrap()), vec!["1000000"]);
