@@ -1,5 +1,6 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
+use crate::clock::compare_times;
 use crate::equiv::compare;
 use crate::expr::Expr;
 use crate::extract::{
@@ -154,6 +155,12 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     if let Some((status, reason)) = gold_text
         .as_deref()
         .and_then(|g| quick_verdict(g, &extraction.text))
+    {
+        return Verdict::new(status, reason, extracted);
+    }
+    if let Some((status, reason)) = gold_text
+        .as_deref()
+        .and_then(|g| compare_times(g, &extraction.text))
     {
         return Verdict::new(status, reason, extracted);
     }

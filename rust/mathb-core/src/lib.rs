@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod cache;
+pub mod clock;
 pub mod dump;
 pub mod equiv;
 pub mod expr;
