@@ -79,6 +79,7 @@ def test_summary_json(run_mathb, data_dir: Path, tmp_path: Path) -> None:
         "problem_id": "problem_id",
         "problem_text": None,
         "grouping": "id",
+        "lm_eval_filter": None,
     }
     assert summary["options"] == {
         "decimal": "rounded",
@@ -416,10 +417,18 @@ def test_invalid_utf8(run_mathb, tmp_path: Path) -> None:
     assert "UTF-8" in result.stderr
 
 
-def test_json_array_file_gets_a_hint(run_mathb, write_jsonl) -> None:
-    src = write_jsonl("array.jsonl", ["[", '  {"answer": "1", "completion": "x"}', "]"])
+def test_json_array_file_is_read_whole(run_mathb, write_jsonl) -> None:
+    src = write_jsonl("array.jsonl", ["[", '  {"answer": "1", "completion": "\\\\boxed{1}"}', "]"])
+    result = run_mathb("grade", src, "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert '"status":"correct"' in result.stdout
+
+
+def test_broken_json_document_names_the_file(run_mathb, write_jsonl) -> None:
+    src = write_jsonl("array.jsonl", ["[", '  {"answer": "1", "completion": "x"},', "]"])
     result = run_mathb("grade", src)
-    assert_diagnostic(result, src, 1, "E002")
+    assert result.returncode == 2
+    assert f"{src}: error[E002] invalid JSON document" in result.stderr
     assert "JSON Lines" in result.stderr
 
 

@@ -185,6 +185,8 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
     return {
         "input": input_path,
         "records": result["records"],
+        # Records not graded because another line holds the same samples (lm-eval filters).
+        "skipped_records": result["skipped_records"],
         "problems": int(n.size),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,

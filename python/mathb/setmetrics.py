@@ -72,6 +72,8 @@ def read_verdicts(path: str | os.PathLike[str]) -> ProblemResults:
                 continue
             try:
                 record = json.loads(raw)
+                if record.get("status") == "skipped":  # a record graded on another line
+                    continue
                 key = record["problem_id"]
                 entry = (
                     int(record.get("sample_idx", 0)),

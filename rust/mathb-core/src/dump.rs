@@ -164,23 +164,39 @@ pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputE
     };
     if magic.starts_with(GZIP_MAGIC) {
         let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-        return Ok(Opened::Lines(Box::new(BufReader::with_capacity(
-            1 << 20,
-            decoder,
-        ))));
+        return lines_or_document(BufReader::with_capacity(1 << 20, decoder), &name);
     }
     if magic.starts_with(ZSTD_MAGIC) {
         let decoder =
             zstd::stream::read::Decoder::with_buffer(reader).map_err(|e| cannot_open(&name, &e))?;
-        return Ok(Opened::Lines(Box::new(BufReader::with_capacity(
-            1 << 20,
-            decoder,
-        ))));
+        return lines_or_document(BufReader::with_capacity(1 << 20, decoder), &name);
     }
     if magic.starts_with(PARQUET_MAGIC) {
         return open_parquet(input, &name);
     }
-    Ok(Opened::Lines(Box::new(reader)))
+    lines_or_document(reader, &name)
+}
+
+/// JSON Lines are read line by line; a file holding one JSON document (an array, or an
+/// object spread over lines) is read whole and its records taken out of it.
+fn lines_or_document<R: BufRead + Send + 'static>(
+    mut reader: R,
+    name: &str,
+) -> Result<Opened, InputError> {
+    let head = reader.fill_buf().map_err(|e| cannot_open(name, &e))?;
+    if !crate::formats::is_document(head) {
+        return Ok(Opened::Lines(Box::new(reader)));
+    }
+    let mut text = Vec::new();
+    reader
+        .read_to_end(&mut text)
+        .map_err(|e| cannot_open(name, &e))?;
+    let records = crate::formats::document_records(&text).map_err(|e| e.at(name, None))?;
+    Ok(Opened::Rows(Box::new(records.into_iter().map(|r| {
+        serde_json::to_vec(&r).map_err(|e| {
+            InputError::new(ErrorCode::Unreadable, e.to_string(), "report this as a bug")
+        })
+    }))))
 }
 
 #[cfg(feature = "parquet")]

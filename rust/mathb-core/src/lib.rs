@@ -11,6 +11,7 @@ pub mod dump;
 pub mod equiv;
 pub mod expr;
 pub mod extract;
+pub mod formats;
 pub mod grade;
 pub mod latex;
 pub mod metrics;

@@ -19,6 +19,7 @@ pub fn rows(path: &Path, name: &str) -> Result<crate::dump::RowIter, InputError>
     let reader = SerializedFileReader::new(file).map_err(|e| unreadable(&e).at(name, None))?;
     Ok(Box::new(reader.into_iter().map(move |row| {
         let row = row.map_err(|e| unreadable(&e))?;
-        serde_json::to_vec(&row.to_json_value()).map_err(|e| unreadable(&e))
+        let row = crate::formats::adapt_row(row.to_json_value());
+        serde_json::to_vec(&row).map_err(|e| unreadable(&e))
     })))
 }

@@ -317,6 +317,9 @@ pub struct Fields {
     pub completion: String,
     pub problem_id: Option<String>,
     pub problem_text: Option<String>,
+    /// lm-eval writes every document once per filter: only records of this `filter` are
+    /// graded, the others are reported as skipped.
+    pub lm_eval_filter: Option<String>,
 }
 
 impl Fields {
@@ -350,6 +353,16 @@ impl Fields {
                 }
             }
         }
+        if let Some(lm) = crate::formats::lm_eval_fields(record) {
+            let or = |given: &Option<String>, found: &str| given.clone().unwrap_or(found.into());
+            return Ok(Fields {
+                gold: or(&given.gold, lm.gold),
+                completion: or(&given.completion, lm.completion),
+                problem_id: Some(or(&given.problem_id, lm.problem_id)),
+                problem_text: None,
+                lm_eval_filter: lm.filter,
+            });
+        }
         let pick = |candidates: &[&str], accept: fn(&Value) -> bool| -> Option<String> {
             candidates
                 .iter()
@@ -366,6 +379,14 @@ impl Fields {
             })
         });
         let Some(gold) = gold else {
+            if record.present("custom_id") && record.present("response") {
+                return Err(InputError::new(
+                    ErrorCode::FieldNotFound,
+                    "vLLM / OpenAI batch results hold no gold answers",
+                    "join each result to its problem's answer by custom_id first, writing \
+                     records with the answer and the text of response.body.choices[*].message.content",
+                ));
+            }
             return Err(InputError::new(
                 ErrorCode::FieldNotFound,
                 format!(
@@ -403,6 +424,7 @@ impl Fields {
             completion,
             problem_id,
             problem_text,
+            lm_eval_filter: None,
         })
     }
 }
@@ -464,6 +486,18 @@ pub fn completion_texts(record: &Record<'_>, field: &str) -> Result<Vec<String>,
     match required(record, field, "completion", "--completion-field")? {
         Value::String(s) => Ok(vec![s]),
         Value::Array(items) => {
+            // lm-eval: one inner list per request, `[["c1", …, "cK"]]`.
+            let items = if !items.is_empty() && items.iter().all(Value::is_array) {
+                items
+                    .into_iter()
+                    .flat_map(|inner| match inner {
+                        Value::Array(v) => v,
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            } else {
+                items
+            };
             if items.is_empty() {
                 return Err(InputError::new(
                     ErrorCode::EmptySamples,
@@ -557,38 +591,5 @@ fn hash128(a: &str, b: &str) -> u128 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn detects_fields_and_resolves_paths() {
-        let raw = br#"{"doc": {"answer": "3"}, "responses": [["a", "b"]], "idx": 4, "gt": 2}"#;
-        let r = parse_record(raw).unwrap();
-        let f = Fields::detect(&r, &FieldOverrides::default())
-            .map_err(|e| e.to_string())
-            .unwrap();
-        assert_eq!(f.gold, "gt");
-        assert_eq!(f.problem_id.as_deref(), Some("idx"));
-        assert_eq!(r.resolve("doc.answer"), Some(Value::String("3".into())));
-        assert_eq!(r.resolve("responses.0.-1"), Some(Value::String("b".into())));
-        assert_eq!(r.resolve("responses.1"), None);
-        assert_eq!(gold_text(&r, "gt").unwrap(), "2");
-    }
-
-    #[test]
-    fn diagnostics_have_codes() {
-        assert_eq!(
-            parse_record(b"[1]").err().unwrap().code,
-            ErrorCode::NotAnObject
-        );
-        assert_eq!(
-            parse_record(b"{\"a\": ").err().unwrap().code,
-            ErrorCode::InvalidJson
-        );
-        let r = parse_record(br#"{"answer": "1", "completion": []}"#).unwrap();
-        assert_eq!(
-            completion_texts(&r, "completion").err().unwrap().code,
-            ErrorCode::EmptySamples
-        );
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

@@ -9,10 +9,11 @@ use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, Lin
 use crate::options::Options;
 use crate::schema::{
     completion_texts, gold_text, parse_record, problem_key, ErrorCode, FieldOverrides, Fields,
-    InputError, ProblemKey,
+    InputError, ProblemKey, Record,
 };
 use crate::verdict::Status;
 use rayon::prelude::*;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,6 +62,8 @@ pub struct Progress {
 /// What a finished run knows: sizes, fields, and per-problem counts (first-appearance order).
 pub struct Summary {
     pub records: u64,
+    /// Records reported as skipped rather than graded.
+    pub skipped: u64,
     pub fields: Fields,
     pub tally: Tally,
 }
@@ -100,6 +103,18 @@ struct Parsed {
     gold: String,
     completions: Vec<String>,
     key: ProblemKey,
+    /// Why the record is not graded (its samples are graded on another line).
+    skipped: Option<String>,
+}
+
+/// An lm-eval record written for another filter than the one graded: the same samples again.
+fn other_filter(record: &Record<'_>, graded: &str) -> Option<String> {
+    match record.resolve("filter") {
+        Some(Value::String(f)) if f != graded => Some(format!(
+            "lm-eval filter '{f}' repeats the samples graded under filter '{graded}'"
+        )),
+        _ => None,
+    }
 }
 
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
@@ -132,6 +147,7 @@ pub fn grade_stream(
         names: &names,
         fields: None,
         records: 0,
+        skipped: 0,
         problems: HashMap::new(),
         tally: Tally::default(),
         buf: Vec::with_capacity(1 << 20),
@@ -180,6 +196,7 @@ pub fn grade_stream(
     run.tally.close_all();
     Ok(Summary {
         records: run.records,
+        skipped: run.skipped,
         fields,
         tally: run.tally,
     })
@@ -235,6 +252,8 @@ struct Run<'a> {
     names: &'a [String],
     fields: Option<Fields>,
     records: u64,
+    /// Records not graded (lm-eval lines of another filter).
+    skipped: u64,
     /// Problem number and the JSON the verdicts name it by, per key (not for line grouping).
     problems: HashMap<ProblemKey, (u32, Box<str>)>,
     tally: Tally,
@@ -261,6 +280,18 @@ impl Run<'_> {
             .into_par_iter()
             .map(|i| {
                 let record = parse_record(chunk.line(i))?;
+                if let Some(why) = fields
+                    .lm_eval_filter
+                    .as_deref()
+                    .and_then(|f| other_filter(&record, f))
+                {
+                    return Ok(Parsed {
+                        gold: String::new(),
+                        completions: Vec::new(),
+                        key: ProblemKey::Line,
+                        skipped: Some(why),
+                    });
+                }
                 let gold = gold_text(&record, &fields.gold)?;
                 let completions = completion_texts(&record, &fields.completion)?;
                 let key = problem_key(&record, fields, &gold)?;
@@ -268,6 +299,7 @@ impl Run<'_> {
                     gold,
                     completions,
                     key,
+                    skipped: None,
                 })
             })
             .collect();
@@ -281,6 +313,10 @@ impl Run<'_> {
         let mut line_problems: Vec<u32> = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let line = chunk.lines[i].0;
+            if r.skipped.is_some() {
+                problem_names.push(Box::from(""));
+                continue;
+            }
             let (problem, pname) = match &r.key {
                 ProblemKey::Line => {
                     let p = self.tally.new_problem();
@@ -312,6 +348,15 @@ impl Run<'_> {
         let mut s = 0;
         for (i, r) in records.iter().enumerate() {
             let line = chunk.lines[i].0;
+            if let Some(why) = &r.skipped {
+                self.skipped += 1;
+                let _ = writeln!(
+                    self.buf,
+                    "{{\"line\":{line},\"status\":\"skipped\",\"reason\":{}}}",
+                    json_string(why)
+                );
+                continue;
+            }
             for _ in &r.completions {
                 let (problem, sample_idx) = where_[s];
                 let v = &graded.verdicts[graded.of[s] as usize];

@@ -219,6 +219,8 @@ pub fn grade_stream<'py>(
     fields.set_item("problem_text", &summary.fields.problem_text)?;
     fields.set_item("grouping", summary.fields.grouping().as_str())?;
     d.set_item("records", summary.records)?;
+    d.set_item("skipped_records", summary.skipped)?;
+    fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
     d.set_item("fields", fields)?;
     let counts = PyDict::new(py);
     for (status, count) in mathb_core::Status::ALL.iter().zip(summary.tally.counts) {
