@@ -148,3 +148,39 @@ def test_reference_dumps_of_common_tools(
     assert summary["problems"] == problems
     assert len([v for v in lines if v["status"] != "skipped"]) == samples
     assert summary["counts"]["correct"] > 0
+
+
+def batch_line(custom_id: str, texts: list[str], *, old_shape: bool = False) -> dict[str, Any]:
+    choices = [
+        {"index": i, "message": {"role": "assistant", "content": t}} for i, t in enumerate(texts)
+    ]
+    body = {"id": "chatcmpl-1", "object": "chat.completion", "choices": choices}
+    response = body if old_shape else {"status_code": 200, "request_id": "r", "body": body}
+    return {"id": "vllm-1", "custom_id": custom_id, "response": response, "error": None}
+
+
+def test_batch_results_joined_to_answers_by_custom_id(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    rows = [
+        batch_line("q1", ["\\boxed{4}", "\\boxed{5}"]),
+        batch_line("q2", ["The answer is $7$."]),
+    ]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    answers = tmp_path / "answers.csv"
+    answers.write_text("custom_id,answer\nq1,4\nq2,7\n")
+    summary = grade_file(results, tmp_path / "v.jsonl", answers=answers)
+    assert summary["fields"]["gold"] == "answers"
+    assert (summary["problems"], summary["samples"]) == (2, 3)
+    assert summary["counts"]["correct"] == 2
+    # vLLM <= 0.4 put the completion object directly in `response`.
+    old = tmp_path / "old.jsonl"
+    old.write_text(json.dumps(batch_line("q2", ["\\boxed{7}"], old_shape=True)) + "\n")
+    assert grade_file(old, None, answers={"q2": "7"})["counts"]["correct"] == 1
+    # Without answers the batch file is refused with a pointer to --answers.
+    from mathb import InputFileError
+
+    with pytest.raises(InputFileError, match="--answers"):
+        grade_file(results, tmp_path / "v.jsonl")
+    # A problem missing from the answers names its line.
+    with pytest.raises(InputFileError, match=r"results.jsonl:2: .*'q2' is not in the answers"):
+        grade_file(results, tmp_path / "v.jsonl", answers={"q1": "4"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 
 from . import InputFileError, InvalidArgumentError, __version__, _core, pass_at_k
+from .answers import load_answers
 from .dump import explain_line
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def grade_file(
     gold_field: str | None = None,
     completion_field: str | None = None,
     id_field: str | None = None,
+    answers: str | os.PathLike[str] | Mapping[Any, Any] | None = None,
     threads: int | None = None,
     decimal: Literal["rounded", "exact"] = "rounded",
     min_significant_digits: int = 3,
@@ -123,7 +125,9 @@ def grade_file(
     completion field holding a list yields one verdict per element. A malformed line
     raises InputFileError (`path:LINE: error[CODE] message` + `help:`). `batch_size` is the
     number of lines graded together. `fallback` (True or a `SympyFallback`) then settles
-    the undecided verdicts of an output file with sympy (not of a stream).
+    the undecided verdicts of an output file with sympy (not of a stream). `answers` (a
+    mapping, or a JSONL / CSV / Parquet table of id and answer) supplies the gold of dumps
+    that hold none, such as vLLM / OpenAI batch results, by problem id (`custom_id`).
     `progress(samples_done)` and `progress_detail` are called at most every
     `progress_interval` seconds and once at the end.
     """
@@ -157,6 +161,7 @@ def grade_file(
             gold_field=gold_field,
             completion_field=completion_field,
             id_field=id_field,
+            answers=None if answers is None else load_answers(answers),
             threads=threads,
             **options,
             chunk_lines=batch_size,

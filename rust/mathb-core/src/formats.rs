@@ -292,6 +292,25 @@ pub fn lm_eval_fields(record: &Record<'_>) -> Option<LmEvalFields> {
     })
 }
 
+/// vLLM `run-batch` / OpenAI Batch results: the completions are the choices of
+/// `response.body` (vLLM ≤ 0.4: of `response`), the id is `custom_id`; there is no gold.
+pub fn batch_fields(record: &Record<'_>) -> Option<(&'static str, &'static str)> {
+    record.resolve("custom_id")?;
+    ["response.body.choices", "response.choices"]
+        .into_iter()
+        .find(|path| matches!(record.resolve(path), Some(Value::Array(_))))
+        .map(|path| (path, "custom_id"))
+}
+
+/// The text of one chat or completion choice: `message.content`, or `text`.
+pub fn choice_text(choice: &Value) -> Option<&str> {
+    choice
+        .get("message")
+        .and_then(|m| m.get("content"))
+        .or_else(|| choice.get("text"))
+        .and_then(Value::as_str)
+}
+
 /// Where an lm-eval record keeps what mathb reads.
 pub struct LmEvalFields {
     pub gold: &'static str,

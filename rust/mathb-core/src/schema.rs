@@ -290,6 +290,8 @@ pub struct FieldOverrides {
     pub gold: Option<String>,
     pub completion: Option<String>,
     pub problem_id: Option<String>,
+    /// Gold answers come from a table keyed by problem id, not from the records.
+    pub answers_by_id: bool,
 }
 
 /// How samples are grouped into problems.
@@ -320,6 +322,8 @@ pub struct Fields {
     /// lm-eval writes every document once per filter: only records of this `filter` are
     /// graded, the others are reported as skipped.
     pub lm_eval_filter: Option<String>,
+    /// The gold of a record is looked up by its problem id in an answers table.
+    pub answers_by_id: bool,
 }
 
 impl Fields {
@@ -361,6 +365,7 @@ impl Fields {
                 problem_id: Some(or(&given.problem_id, lm.problem_id)),
                 problem_text: None,
                 lm_eval_filter: lm.filter,
+                answers_by_id: given.answers_by_id,
             });
         }
         let pick = |candidates: &[&str], accept: fn(&Value) -> bool| -> Option<String> {
@@ -373,18 +378,20 @@ impl Fields {
                 })
                 .map(|s| s.to_string())
         };
+        if given.answers_by_id && given.gold.is_none() {
+            return from_answers_table(record, given);
+        }
         let gold = given.gold.clone().or_else(|| {
             pick(&GOLD_FIELDS, |v| {
                 !matches!(v, Value::Object(_) | Value::Bool(_))
             })
         });
         let Some(gold) = gold else {
-            if record.present("custom_id") && record.present("response") {
+            if crate::formats::batch_fields(record).is_some() {
                 return Err(InputError::new(
                     ErrorCode::FieldNotFound,
                     "vLLM / OpenAI batch results hold no gold answers",
-                    "join each result to its problem's answer by custom_id first, writing \
-                     records with the answer and the text of response.body.choices[*].message.content",
+                    "pass --answers FILE: a table of custom_id (or problem_id / id) and answer",
                 ));
             }
             return Err(InputError::new(
@@ -425,8 +432,48 @@ impl Fields {
             problem_id,
             problem_text,
             lm_eval_filter: None,
+            answers_by_id: false,
         })
     }
+}
+
+/// Fields of records whose gold comes from an answers table: a completion and a problem id.
+fn from_answers_table(record: &Record<'_>, given: &FieldOverrides) -> Result<Fields, InputError> {
+    let batch = crate::formats::batch_fields(record);
+    let present = |candidates: &[&str]| {
+        candidates
+            .iter()
+            .find(|name| record.resolve(name).is_some_and(|v| !v.is_null()))
+            .map(|s| s.to_string())
+    };
+    let completion = given
+        .completion
+        .clone()
+        .or_else(|| batch.map(|(c, _)| c.to_string()))
+        .or_else(|| present(&COMPLETION_FIELDS));
+    let problem_id = given
+        .problem_id
+        .clone()
+        .or_else(|| batch.map(|(_, id)| id.to_string()))
+        .or_else(|| present(&ID_FIELDS));
+    let (Some(completion), Some(problem_id)) = (completion, problem_id) else {
+        return Err(InputError::new(
+            ErrorCode::FieldNotFound,
+            "with --answers, every record needs a completion and a problem id",
+            format!(
+                "pass --completion-field / --id-field; {}",
+                record.keys_hint()
+            ),
+        ));
+    };
+    Ok(Fields {
+        gold: "answers".into(),
+        completion,
+        problem_id: Some(problem_id),
+        problem_text: None,
+        lm_eval_filter: None,
+        answers_by_id: true,
+    })
 }
 
 fn is_int(v: &Value) -> bool {
@@ -510,6 +557,11 @@ pub fn completion_texts(record: &Record<'_>, field: &str) -> Result<Vec<String>,
                 .enumerate()
                 .map(|(i, item)| match item {
                     Value::String(s) => Ok(s),
+                    Value::Object(_) if crate::formats::choice_text(&item).is_some() => {
+                        Ok(crate::formats::choice_text(&item)
+                            .unwrap_or_default()
+                            .to_string())
+                    }
                     other => Err(InputError::new(
                         ErrorCode::WrongType,
                         format!(

@@ -31,6 +31,8 @@ pub struct StreamOptions {
     pub threads: Option<usize>,
     pub chunk_lines: usize,
     pub grade: Options,
+    /// Gold answers by problem id, for dumps that hold none (`FieldOverrides::answers_by_id`).
+    pub answers: Option<Arc<HashMap<String, String>>>,
     /// Least time between two progress reports (the last one is always made).
     pub progress_interval: Duration,
 }
@@ -42,6 +44,7 @@ impl Default for StreamOptions {
             threads: None,
             chunk_lines: DEFAULT_CHUNK_LINES,
             grade: Options::default(),
+            answers: None,
             progress_interval: Duration::from_millis(500),
         }
     }
@@ -105,6 +108,21 @@ struct Parsed {
     key: ProblemKey,
     /// Why the record is not graded (its samples are graded on another line).
     skipped: Option<String>,
+}
+
+/// The gold of a problem from the answers table.
+fn answer_of(answers: &HashMap<String, String>, key: &ProblemKey) -> Result<String, InputError> {
+    let id = match key {
+        ProblemKey::Str(s) | ProblemKey::Int(s) => s,
+        _ => unreachable!("answers are looked up by problem id"),
+    };
+    answers.get(id).cloned().ok_or_else(|| {
+        InputError::new(
+            ErrorCode::MissingField,
+            format!("problem id '{id}' is not in the answers table"),
+            "every problem of the dump needs a row in --answers",
+        )
+    })
 }
 
 /// An lm-eval record written for another filter than the one graded: the same samples again.
@@ -292,9 +310,18 @@ impl Run<'_> {
                         skipped: Some(why),
                     });
                 }
-                let gold = gold_text(&record, &fields.gold)?;
+                let (gold, key) = match &self.opts.answers {
+                    Some(answers) if fields.answers_by_id => {
+                        let key = problem_key(&record, fields, "")?;
+                        (answer_of(answers, &key)?, key)
+                    }
+                    _ => {
+                        let gold = gold_text(&record, &fields.gold)?;
+                        let key = problem_key(&record, fields, &gold)?;
+                        (gold, key)
+                    }
+                };
                 let completions = completion_texts(&record, &fields.completion)?;
-                let key = problem_key(&record, fields, &gold)?;
                 Ok(Parsed {
                     gold,
                     completions,

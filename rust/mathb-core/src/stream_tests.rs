@@ -160,6 +160,7 @@ fn parquet_rows_are_records() {
             gold: Some("reward_model.ground_truth".into()),
             completion: None,
             problem_id: Some("extra_info.index".into()),
+            answers_by_id: false,
         },
         ..Default::default()
     };

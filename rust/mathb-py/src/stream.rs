@@ -7,9 +7,11 @@ use mathb_core::{FieldOverrides, Options, Progress, StreamError, StreamOptions};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A file that appears at its path only when the run succeeds (temp file + rename).
@@ -102,7 +104,7 @@ fn input_error(py: Python<'_>, e: &mathb_core::InputError, raw: Option<Vec<u8>>)
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, threads = None, chunk_lines = 16384, progress = None, progress_interval = 0.5, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, progress_interval = 0.5, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: &str,
@@ -110,6 +112,7 @@ pub fn grade_stream<'py>(
     gold_field: Option<String>,
     completion_field: Option<String>,
     id_field: Option<String>,
+    answers: Option<HashMap<String, String>>,
     threads: Option<i64>,
     chunk_lines: i64,
     progress: Option<Py<PyAny>>,
@@ -135,7 +138,9 @@ pub fn grade_stream<'py>(
             gold: gold_field,
             completion: completion_field,
             problem_id: id_field,
+            answers_by_id: answers.is_some(),
         },
+        answers: answers.map(Arc::new),
         threads: crate::parallelism::effective_threads(threads),
         chunk_lines: chunk_lines as usize,
         grade,
