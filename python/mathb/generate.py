@@ -244,6 +244,24 @@ def check_seeds(
             )
 
 
+def check_settings(path: Path, model: str, sampling: Sampling) -> None:
+    """Refuses to add samples of another model or other sampling settings to `path`."""
+    if not path.exists():
+        return
+    with path.open("rb") as f:
+        first = f.readline()
+    if not first.endswith(b"\n"):
+        return
+    record = json.loads(first)
+    theirs = (record.get("model"), record.get("sampling"))
+    if theirs != (model, sampling.as_record()):
+        raise InvalidArgumentError(
+            f"{path} holds samples of {theirs[0]!r} with sampling {theirs[1]}, but this run "
+            f"asks for {model!r} with {sampling.as_record()}\n"
+            "  help: use that run's model and sampling options, or another output file"
+        )
+
+
 def build_record(sample: Sample, *, model: str, sampling: Sampling) -> dict[str, Any]:
     request = sample.request
     return {
@@ -346,6 +364,7 @@ def generate(
     check_template(template)
     done, seeds = open_for_resume(out)
     check_seeds(out, seeds, problems, run_seed)
+    check_settings(out, model, sampling)
     requests = plan_requests(
         problems,
         template=template,

@@ -4,12 +4,24 @@ column): pass@k and maj@k curves and the solved-set comparison."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..argtypes import non_negative_int, positive_int
+from ..evaluation import select_problems
+from ..generate import Problem, Sampler, SampleRequest, Sampling, generate
+from ..generate import Sample as GeneratedSample
 from .command import Command, ExitStatus, UsageError, check_output, percent
+from .generate import (
+    add_endpoint_arguments,
+    add_engine_arguments,
+    add_sampling_arguments,
+    sampler_of,
+    sampling_of,
+)
 
 
 def _level(text: str) -> float:
@@ -23,19 +35,35 @@ def _level(text: str) -> float:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    source = p.add_argument_group("model", "a dump of the model's samples (or, later, a model)")
+    source = p.add_argument_group("model", "one of: a dump of the model's samples, or a model")
     source.add_argument("--samples", metavar="FILE", help="the model's JSON Lines dump")
-    source.add_argument("--name", metavar="NAME", help="model name (default: the dump's name)")
-    source.add_argument("--model", metavar="M", help="generate samples with M (needs generate)")
-    base = p.add_argument_group("base", "one of: a base dump, or a dataset's unsolved column")
+    source.add_argument(
+        "--model",
+        metavar="PATH_OR_ID",
+        help="sample the dataset's problems with this model (vLLM, or --endpoint) into "
+        "<output>.model.samples.jsonl, resuming what that file holds",
+    )
+    source.add_argument(
+        "--name", metavar="NAME", help="model name (default: the dump's or the model's name)"
+    )
+    base = p.add_argument_group(
+        "base", "one of: a base dump, a dataset's unsolved column, or a base model"
+    )
     base.add_argument("--base-samples", metavar="FILE", help="the base model's JSON Lines dump")
     base.add_argument(
         "--base-column",
         metavar="B",
         help="base model B of the dataset: its `B_unsolved` column is the base's failures",
     )
+    base.add_argument(
+        "--base-model",
+        metavar="PATH_OR_ID",
+        help="sample the base the same way, into <output>.base.samples.jsonl",
+    )
+    base.add_argument(
+        "--base-endpoint", metavar="URL", help="server of the base model (default: --endpoint)"
+    )
     base.add_argument("--base-name", metavar="NAME", help="base name shown in tables")
-    base.add_argument("--base-model", metavar="B", help="generate base samples (needs generate)")
     data = p.add_argument_group("dataset")
     data.add_argument(
         "--dataset",
@@ -51,7 +79,34 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="M",
         help="keep problems model M never solved (repeat: all of them)",
     )
+    data.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="sample only the first N selected problems (with --model / --base-model)",
+    )
     data.add_argument("--id-field", metavar="F", help="problem id field of the dumps")
+    generation = p.add_argument_group("generation (with --model / --base-model)")
+    generation.add_argument(
+        "-n",
+        "--n",
+        "--samples-per-problem",
+        dest="samples_per_problem",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="samples per problem (default: 8; MATH-Beyond's pass@1024 needs 1024)",
+    )
+    generation.add_argument(
+        "--sample-seed",
+        type=non_negative_int,
+        default=0,
+        metavar="S",
+        help="run seed of the samples, as `mathb generate --seed` (default: 0)",
+    )
+    add_sampling_arguments(p)
+    add_engine_arguments(p)
+    add_endpoint_arguments(p)
     stats = p.add_argument_group("statistics")
     stats.add_argument(
         "-k",
@@ -72,39 +127,79 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="summary.json",
         metavar="PATH",
         help="summary file (default: summary.json); the verdicts go beside it as "
-        "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl",
+        "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl, generated samples as "
+        "<name>.model.samples.jsonl and <name>.base.samples.jsonl",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no table")
+    p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+
+
+def check_sources(args: argparse.Namespace) -> None:
+    """Raises UsageError unless the arguments name one model source and one base."""
+    if args.samples is not None and args.model is not None:
+        raise UsageError("give one of --samples FILE and --model M, not both")
+    if args.samples is None and args.model is None:
+        raise UsageError("give --samples FILE (the model's dump) or --model M (to sample it)")
+    bases = (args.base_samples, args.base_column, args.base_model)
+    if sum(b is not None for b in bases) != 1:
+        raise UsageError(
+            "give exactly one of --base-samples FILE, --base-column B and --base-model M"
+        )
+    if args.base_column is not None and args.dataset is None:
+        raise UsageError("--base-column needs --dataset (the table that holds the column)")
+    generating = args.model is not None or args.base_model is not None
+    if generating and args.dataset is None:
+        raise UsageError("--model and --base-model need --dataset (the problems to sample)")
+    if not generating and args.limit is not None:
+        raise UsageError("--limit selects problems to sample: it needs --model or --base-model")
+    if args.base_endpoint is not None and args.base_model is None:
+        raise UsageError("--base-endpoint needs --base-model")
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
-    from ..evaluation import EvalConfig, evaluate, verdicts_path
+    from ..datasets import load_problem_set
+    from ..evaluation import EvalConfig, evaluate, samples_path, verdicts_path
     from ..grading import write_summary
 
-    if args.model is not None or args.base_model is not None:
-        raise UsageError(
-            "--model/--base-model are not available yet: they need `mathb generate`; "
-            "generate the dumps elsewhere and pass --samples/--base-samples"
-        )
-    if args.samples is None:
-        raise UsageError("give --samples FILE (the model's dump)")
-    if (args.base_samples is None) == (args.base_column is None):
-        raise UsageError("give exactly one of --base-samples FILE and --base-column B")
-    if args.base_column is not None and args.dataset is None:
-        raise UsageError("--base-column needs --dataset (the table that holds the column)")
+    check_sources(args)
     output = Path(args.output)
     prefix = str(output.with_suffix("")) if output.suffix == ".json" else str(output)
     targets = [output, verdicts_path(prefix, "model"), verdicts_path(prefix, "base")]
     for source in (args.samples, args.base_samples):
         for target in targets if source is not None else ():
             check_output(Path(source), target)
+    generated = {"model": args.model, "base": args.base_model}
+    for role, model in generated.items():
+        if model is not None:
+            check_output(Path(os.devnull), samples_path(prefix, role))
+    problem_set = load_problem_set(args.dataset) if args.dataset is not None else None
+    notes: list[str] = []
+    samples, base_samples = args.samples, args.base_samples
+    if args.model is not None or args.base_model is not None:
+        assert problem_set is not None
+        sampling = sampling_of(args)
+        problems = select_problems(
+            problem_set, subset=args.subset, unsolved_by=args.unsolved_by, limit=args.limit
+        )
+        if args.limit is not None:
+            selected = sum(problem_set.mask(unsolved_by=args.unsolved_by, subset=args.subset))
+            notes.append(f"sampled the first {len(problems)} of {selected} selected problems")
+        endpoints = {"model": args.endpoint, "base": args.base_endpoint or args.endpoint}
+        for role, model in generated.items():
+            if model is None:
+                continue
+            path = samples_path(prefix, role)
+            _sample(args, model, endpoints[role], problems, sampling, path, role)
+            if role == "model":
+                samples = str(path)
+            else:
+                base_samples = str(path)
     config = EvalConfig(
-        samples=args.samples,
-        base_samples=args.base_samples,
+        samples=samples,
+        base_samples=base_samples,
         base_column=args.base_column,
         dataset=args.dataset,
-        name=args.name,
-        base_name=args.base_name,
+        name=args.name or (model_label(args.model) if args.model else None),
+        base_name=args.base_name or (model_label(args.base_model) if args.base_model else None),
         subset=args.subset,
         unsolved_by=args.unsolved_by,
         id_field=args.id_field,
@@ -114,12 +209,83 @@ def run(args: argparse.Namespace) -> ExitStatus:
         level=args.level,
         threads=args.threads,
         verdicts_prefix=prefix,
+        notes=notes,
+        problem_set=problem_set,
     )
     summary = evaluate(config)
+    if args.model is not None or args.base_model is not None:
+        summary["generation"] = {
+            "model": args.model,
+            "base_model": args.base_model,
+            "samples_per_problem": args.samples_per_problem,
+            "seed": args.sample_seed,
+            "sampling": sampling_of(args).as_record(),
+            "prompt_template": args.prompt_template,
+            "chat_template": args.chat_template,
+            "limit": args.limit,
+        }
     write_summary(summary, output)
     if not args.quiet:
         sys.stdout.write(format_eval(summary, str(output)))
     return ExitStatus.SUCCESS
+
+
+def model_label(model: str) -> str:
+    """A model's name for tables: the last part of its path or Hugging Face id."""
+    return Path(model.rstrip("/")).name or model
+
+
+class _LazySampler:
+    """Builds its sampler on the first request, so a complete samples file (a rerun) loads
+    no engine."""
+
+    def __init__(self, build: Callable[[], Sampler]) -> None:
+        self.build = build
+        self.inner: Sampler | None = None
+
+    def run(self, requests: Sequence[SampleRequest]) -> Iterator[list[GeneratedSample]]:
+        if self.inner is None:
+            self.inner = self.build()
+        return self.inner.run(requests)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+        self.inner = None
+
+
+def _sample(
+    args: argparse.Namespace,
+    model: str,
+    endpoint: str | None,
+    problems: Sequence[Problem],
+    sampling: Sampling,
+    path: Path,
+    role: str,
+) -> None:
+    """Samples what `path` lacks of `problems` × n with `model` (see `mathb generate`)."""
+    sampler = _LazySampler(lambda: sampler_of(args, model, sampling, endpoint))
+    try:
+        result = generate(
+            problems,
+            sampler,
+            path,
+            model=model,
+            sampling=sampling,
+            n=args.samples_per_problem,
+            run_seed=args.sample_seed,
+            template=args.prompt_template,
+            progress_stream=None if args.quiet else sys.stderr,
+        )
+    finally:
+        sampler.close()
+    if not args.quiet:
+        sys.stderr.write(
+            f"mathb eval: {role} {model}: {result.written:,} samples written to {path} "
+            f"({result.skipped:,} already there), {result.seconds:.1f} s, "
+            f"{result.tokens_per_second:,.0f} tokens/s\n"
+        )
 
 
 def _interval(ci: list[float] | None) -> str:
