@@ -196,6 +196,16 @@ def test_resume_refuses_another_seed(tmp_path: Path) -> None:
         _generate(out, FakeSampler(), n=4, run_seed=2)
 
 
+def test_resume_refuses_another_model_or_sampling(tmp_path: Path) -> None:
+    out = tmp_path / "s.jsonl"
+    _generate(out, FakeSampler(), n=2)
+    problems = [Problem(i, p["id"], p["problem"], p["answer"]) for i, p in enumerate(PROBLEMS)]
+    for model, sampling in (("other", Sampling(0.6, 0.95, 64)), ("fake", Sampling(1.0, 0.95, 64))):
+        with pytest.raises(InvalidArgumentError, match="holds samples of 'fake'"):
+            generate(problems, FakeSampler(), out, model=model, sampling=sampling, n=4)
+    assert _generate(out, FakeSampler(), n=4).written == 3 * 2
+
+
 def test_load_problems(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", PROBLEMS)
     problems = load_problems(path, limit=2)

@@ -395,7 +395,8 @@ def generate(
                 f.flush()  # a crash loses at most the line being written
             written += len(records)
             progress.add(batch, statuses)
-    progress.draw(final=True)
+    if planned:  # nothing to sample: the caller's one-line report says so
+        progress.draw(final=True)
     return GenerateResult(
         planned=planned,
         skipped=len(problems) * n - planned,
