@@ -14,6 +14,7 @@ import mathb
 import pytest
 from conftest import read_jsonl
 from mathb import cli, dump
+from mathb.cli import grade as grade_command
 from mathb.grading import grade_file
 
 SHARED_FORMATS = Path(__file__).resolve().parents[2] / "shared" / "formats"
@@ -475,7 +476,7 @@ def test_internal_failure_exit_code(monkeypatch, capsys, data_dir: Path) -> None
         except KeyError as e:
             raise RuntimeError("outer") from e
 
-    monkeypatch.setattr(cli, "grade_file", boom)
+    monkeypatch.setattr(grade_command, "grade_file", boom)
     assert cli.main(["grade", str(data_dir / "samples.jsonl"), "-o", "-"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "mathb failed",
@@ -491,7 +492,7 @@ def test_core_panic_is_an_internal_failure(monkeypatch, capsys, data_dir: Path) 
     def panic(*args: Any, **kwargs: Any) -> None:
         raise PanicLike("index out of bounds")
 
-    monkeypatch.setattr(cli, "grade_file", panic)
+    monkeypatch.setattr(grade_command, "grade_file", panic)
     assert cli.main(["grade", str(data_dir / "samples.jsonl"), "-o", "-"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "mathb failed",

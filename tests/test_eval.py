@@ -276,11 +276,11 @@ def test_cli_eval_against_base_dump(run_mathb, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--samples", "m.jsonl", "--model", "some/model"], "not available yet"),
-        (["--samples", "m.jsonl", "--base-samples", "m.jsonl", "--base-model", "b"], "generate"),
+        (["--samples", "m.jsonl", "--model", "some/model"], "not both"),
+        (["--samples", "m.jsonl", "--base-samples", "m.jsonl", "--base-model", "b"], "exactly one"),
         (["--samples", "m.jsonl"], "exactly one of --base-samples"),
         (["--samples", "m.jsonl", "--base-column", "r1-7b"], "needs --dataset"),
-        (["--base-samples", "m.jsonl"], "give --samples"),
+        (["--base-samples", "m.jsonl"], "give --samples FILE"),
     ],
 )
 def test_cli_eval_usage_errors(run_mathb, args: list[str], message: str) -> None:

@@ -196,6 +196,16 @@ def test_resume_refuses_another_seed(tmp_path: Path) -> None:
         _generate(out, FakeSampler(), n=4, run_seed=2)
 
 
+def test_resume_refuses_another_model_or_sampling(tmp_path: Path) -> None:
+    out = tmp_path / "s.jsonl"
+    _generate(out, FakeSampler(), n=2)
+    problems = [Problem(i, p["id"], p["problem"], p["answer"]) for i, p in enumerate(PROBLEMS)]
+    for model, sampling in (("other", Sampling(0.6, 0.95, 64)), ("fake", Sampling(1.0, 0.95, 64))):
+        with pytest.raises(InvalidArgumentError, match="holds samples of 'fake'"):
+            generate(problems, FakeSampler(), out, model=model, sampling=sampling, n=4)
+    assert _generate(out, FakeSampler(), n=4).written == 3 * 2
+
+
 def test_load_problems(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", PROBLEMS)
     problems = load_problems(path, limit=2)
@@ -491,3 +501,35 @@ def test_endpoint_mode_against_vllm_server(
     assert all(r["completion_tokens"] >= 1 for r in records)
     # the server gives sample i the seed the offline engine gives it, and the same text
     assert _samples(out) == _samples(full_run)
+
+
+@pytest.mark.vllm
+@needs_vllm
+def test_eval_model_samples_grades_and_resumes(
+    full_run: Path, tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    """`mathb eval --model --base-model` on the problem file as its dataset: the engine's
+    samples are those of `mathb generate` with the same seed, and a rerun loads no engine."""
+    cmd = [
+        sys.executable, "-m", "mathb", "eval", "--model", str(tiny["model"]),
+        "--base-model", str(tiny["model"]), "--dataset", str(tiny["problems"]), "-n", "4",
+        "--max-tokens", "16", "--sample-seed", "3", *ENGINE_ARGS, "--resamples", "20",
+        "-o", "s.json",
+    ]  # fmt: skip
+    first = _run(cmd, tmp_path)
+    assert "12 samples written" in first.stderr
+    reference = {k: v for k, v in _samples(full_run).items() if k[1] < 4}
+    for role in ("model", "base"):
+        assert _samples(tmp_path / f"s.{role}.samples.jsonl") == reference
+        assert len(read_jsonl(tmp_path / f"s.{role}.verdicts.jsonl")) == 12
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["problems"] == 3 and summary["curves"]["k"] == [1, 2, 3, 4]
+    assert summary["model"] == summary["base"] == "model"
+    sets = summary["set_metrics"]  # the same samples on both sides
+    assert sets["expansion"]["count"] == sets["shrinkage"]["count"] == 0
+    assert "pass@4" in first.stdout
+    started = time.monotonic()
+    again = _run(cmd, tmp_path)
+    assert "0 samples written" in again.stderr and "(12 already there)" in again.stderr
+    assert "Initializing" not in again.stderr and time.monotonic() - started < 30
+    assert json.loads((tmp_path / "s.json").read_text())["set_metrics"] == sets

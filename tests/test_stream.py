@@ -110,9 +110,9 @@ def test_counts_without_verdicts_and_maj_at_k(write_jsonl) -> None:
     ]
     summary = grade_file(write_jsonl("maj.jsonl", rows), None)
     assert summary["samples"] == 6 and summary["problems"] == 1
-    # maj@1: "3" (wrong); maj@2: tie 3/2, "3" came first (wrong); maj@4: "2" x2 vs "3" x2,
-    # tie, "3" first (wrong).
-    assert summary["maj_at_k"] == {"1": 0.0, "2": 0.0, "4": 0.0}
+    # maj@1: "3" (wrong); maj@2: the gold class ties with "3" (1/2); maj@4: correct x2 vs
+    # "3" x2, a tie again.
+    assert summary["maj_at_k"] == {"1": 0.0, "2": 0.5, "4": 0.5}
     more = rows[:5] + [{"id": "p", "answer": "2", "completion": "\\boxed{2}"}] * 3
     assert grade_file(write_jsonl("maj2.jsonl", more), None)["maj_at_k"]["8"] == 1.0
 

@@ -123,6 +123,15 @@ def pass_at_k_array(
 ) -> npt.NDArray[np.float64]:
     """Element-wise unbiased pass@k over flat int64 arrays of equal length."""
 
+def maj_at_k_matrix(
+    lengths: npt.NDArray[np.int64], votes: npt.NDArray[np.int64], ks: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """maj@k of every problem (rows) at every k (columns); problem i owns `lengths[i]`
+    consecutive `votes` in sample order: -1 abstains, 0 is correct, > 0 an answer class."""
+
+def vote_keys(answers: list[str]) -> npt.NDArray[np.uint64]:
+    """The majority-vote key of each answer (spacing and spelling variants ignored)."""
+
 def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
 

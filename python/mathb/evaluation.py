@@ -13,6 +13,7 @@ import numpy as np
 
 from . import InvalidArgumentError, __version__
 from .datasets import ProblemSet, Subset, load_problem_set
+from .generate import Problem
 from .grading import grade_file
 from .setmetrics import (
     DEFAULT_LEVEL,
@@ -27,7 +28,8 @@ from .setmetrics import (
 
 MAJ_AT_K_DEFINITION = (
     "majority vote over the extracted answers of the first k samples; correct answers form "
-    "one class, no-answer samples abstain, a tie including the gold class scores 1/t"
+    "one class, other answers group by their text (spacing and \\dfrac/\\left spellings "
+    "ignored), no-answer samples abstain, a tie including the gold class scores 1/t"
 )
 BREAKDOWN_COLUMNS: tuple[str, ...] = ("topic", "difficulty")
 
@@ -54,6 +56,8 @@ class EvalConfig:
     # None keeps none.
     verdicts_prefix: str | None = None
     notes: list[str] = field(default_factory=list)
+    # The dataset already loaded (from `dataset`), so it is not read twice.
+    problem_set: ProblemSet | None = None
 
 
 def grade_dump(
@@ -87,7 +91,9 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     if (config.subset or config.unsolved_by) and config.dataset is None:
         raise InvalidArgumentError("selecting a subset needs a dataset")
     notes = list(config.notes)
-    problem_set = load_problem_set(config.dataset) if config.dataset is not None else None
+    problem_set = config.problem_set
+    if problem_set is None and config.dataset is not None:
+        problem_set = load_problem_set(config.dataset)
     if problem_set is not None:
         notes += [f"dataset: {n}" for n in problem_set.notes]
     model = _grade(config, config.samples, "model")
@@ -155,6 +161,36 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
 def verdicts_path(prefix: str, role: str) -> Path:
     """Where `evaluate` writes the verdicts of the model (role "model") or base dump."""
     return Path(f"{prefix}.{role}.verdicts.jsonl")
+
+
+def samples_path(prefix: str, role: str) -> Path:
+    """Where `mathb eval --model` (role "model") or `--base-model` writes generated samples."""
+    return Path(f"{prefix}.{role}.samples.jsonl")
+
+
+def select_problems(
+    problem_set: ProblemSet,
+    *,
+    subset: Subset | None = None,
+    unsolved_by: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[Problem]:
+    """The problems to sample for an evaluation: the selected rows of the dataset (the first
+    `limit` of them), each keeping its dataset row, so its seeds do not depend on the selection."""
+    keep = problem_set.mask(unsolved_by=unsolved_by, subset=subset)
+    rows = [r for r, k in enumerate(keep) if k][:limit]
+    if not rows:
+        raise InvalidArgumentError(f"no problem of {problem_set.source} is in the selection")
+    ids, texts = problem_set.ids, problem_set.columns["problem"]
+    answers = problem_set.columns["answer"]
+    problems = []
+    for r in rows:
+        if not isinstance(texts[r], str):
+            raise InvalidArgumentError(
+                f"{problem_set.source}: row {r} has a {type(texts[r]).__name__} problem, not text"
+            )
+        problems.append(Problem(r, ids[r], texts[r], str(answers[r])))
+    return problems
 
 
 def _grade(config: EvalConfig, path: str, role: str) -> ProblemResults:
@@ -244,4 +280,12 @@ def _sort_key(label: str) -> tuple[int, float, str]:
         return (1, 0.0, label)
 
 
-__all__ = ["MAJ_AT_K_DEFINITION", "EvalConfig", "evaluate", "grade_dump", "verdicts_path"]
+__all__ = [
+    "MAJ_AT_K_DEFINITION",
+    "EvalConfig",
+    "evaluate",
+    "grade_dump",
+    "samples_path",
+    "select_problems",
+    "verdicts_path",
+]

@@ -5,7 +5,6 @@ its own seed, so a run can be split into shards, extended or resumed and give th
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from . import InputFileError, InvalidArgumentError, grade_batch
-from .argtypes import non_negative_int, positive_int
 from .datasets import ID_COLUMNS, read_rows
 
 DEFAULT_PROMPT_TEMPLATE = (
@@ -246,6 +244,24 @@ def check_seeds(
             )
 
 
+def check_settings(path: Path, model: str, sampling: Sampling) -> None:
+    """Refuses to add samples of another model or other sampling settings to `path`."""
+    if not path.exists():
+        return
+    with path.open("rb") as f:
+        first = f.readline()
+    if not first.endswith(b"\n"):
+        return
+    record = json.loads(first)
+    theirs = (record.get("model"), record.get("sampling"))
+    if theirs != (model, sampling.as_record()):
+        raise InvalidArgumentError(
+            f"{path} holds samples of {theirs[0]!r} with sampling {theirs[1]}, but this run "
+            f"asks for {model!r} with {sampling.as_record()}\n"
+            "  help: use that run's model and sampling options, or another output file"
+        )
+
+
 def build_record(sample: Sample, *, model: str, sampling: Sampling) -> dict[str, Any]:
     request = sample.request
     return {
@@ -323,6 +339,10 @@ class GenerateResult:
     completion_tokens: int
     seconds: float
 
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+
 
 def generate(
     problems: Sequence[Problem],
@@ -344,6 +364,7 @@ def generate(
     check_template(template)
     done, seeds = open_for_resume(out)
     check_seeds(out, seeds, problems, run_seed)
+    check_settings(out, model, sampling)
     requests = plan_requests(
         problems,
         template=template,
@@ -374,7 +395,8 @@ def generate(
                 f.flush()  # a crash loses at most the line being written
             written += len(records)
             progress.add(batch, statuses)
-    progress.draw(final=True)
+    if planned:  # nothing to sample: the caller's one-line report says so
+        progress.draw(final=True)
     return GenerateResult(
         planned=planned,
         skipped=len(problems) * n - planned,
@@ -382,172 +404,6 @@ def generate(
         completion_tokens=progress.tokens,
         seconds=time.perf_counter() - progress.start,
     )
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def configure_parser(p: argparse.ArgumentParser) -> None:
-    """The arguments of `mathb generate`."""
-    p.add_argument("--model", required=True, metavar="PATH_OR_ID", help="model path or HF id")
-    p.add_argument(
-        "--problems",
-        required=True,
-        metavar="FILE",
-        help="JSONL, CSV or Parquet with `problem` and `answer` (ids: problem_id/id/idx/"
-        "unique_id, else the 0-based row)",
-    )
-    p.add_argument("--out", required=True, metavar="PATH", help="samples file (JSON Lines)")
-    p.add_argument("--n", type=positive_int, default=1, help="samples per problem (default: 1)")
-    p.add_argument(
-        "--first-sample",
-        type=non_negative_int,
-        default=0,
-        metavar="I",
-        help="generate samples I .. I+n-1 (a shard; default: 0)",
-    )
-    p.add_argument("--seed", type=non_negative_int, default=0, help="run seed (default: 0)")
-    p.add_argument("--limit", type=positive_int, metavar="N", help="only the first N problems")
-    sampling = p.add_argument_group("sampling")
-    sampling.add_argument("--temperature", type=float, default=0.6)
-    sampling.add_argument("--top-p", type=float, default=0.95)
-    sampling.add_argument("--max-tokens", type=positive_int, default=3072)
-    sampling.add_argument(
-        "--prompt-template",
-        default=DEFAULT_PROMPT_TEMPLATE,
-        metavar="TEXT",
-        help="user message; {problem} is replaced by the problem (default: the problem and "
-        "'Please reason step by step, and put your final answer within \\boxed{}.')",
-    )
-    sampling.add_argument(
-        "--no-chat-template",
-        dest="chat_template",
-        action="store_false",
-        help="send the prompt as raw text (base models without a chat template)",
-    )
-    engine = p.add_argument_group("offline engine (vllm.LLM)")
-    engine.add_argument("--tensor-parallel-size", type=positive_int, default=1, metavar="N")
-    engine.add_argument("--data-parallel-size", type=positive_int, default=1, metavar="N")
-    engine.add_argument("--dtype", default="auto", help="weights dtype (default: auto)")
-    engine.add_argument("--max-model-len", type=positive_int, metavar="N")
-    engine.add_argument("--gpu-memory-utilization", type=float, metavar="F")
-    engine.add_argument("--enforce-eager", action="store_true")
-    engine.add_argument(
-        "--engine-arg",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="any other vllm.LLM argument; VALUE is read as JSON when it parses "
-        "(--engine-arg max_num_seqs=128 --engine-arg enable_prefix_caching=true)",
-    )
-    engine.add_argument(
-        "--batch-samples",
-        type=positive_int,
-        default=4096,
-        metavar="N",
-        help="samples per engine call; each call's output is written before the next "
-        "(default: 4096)",
-    )
-    endpoint = p.add_argument_group("endpoint (an OpenAI-compatible server such as vllm serve)")
-    endpoint.add_argument(
-        "--endpoint", metavar="URL", help="server base URL, e.g. http://localhost:8000/v1"
-    )
-    endpoint.add_argument(
-        "--api",
-        choices=("chat", "completions"),
-        default="chat",
-        help="/chat/completions (the server applies the chat template) or /completions "
-        "(raw prompt) (default: chat)",
-    )
-    endpoint.add_argument("--concurrency", type=positive_int, default=32, metavar="N")
-    endpoint.add_argument("--retries", type=non_negative_int, default=5, metavar="N")
-    endpoint.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
-    endpoint.add_argument(
-        "--api-key", metavar="KEY", help="bearer token (default: $OPENAI_API_KEY if set)"
-    )
-    p.add_argument(
-        "--grade", action="store_true", help="grade samples as they arrive (adds status, reason)"
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Runs `mathb generate` on parsed arguments; returns the exit status."""
-    from .samplers import EndpointSampler, OfflineSampler
-
-    check_template(args.prompt_template)
-    if not 0.0 < args.top_p <= 1.0:
-        raise InvalidArgumentError(f"--top-p must lie in (0, 1], got {args.top_p}")
-    if args.temperature < 0:
-        raise InvalidArgumentError(f"--temperature must be >= 0, got {args.temperature}")
-    out = Path(args.out)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidArgumentError(f"cannot write {out}: not a file in an existing directory")
-    problems = load_problems(args.problems, limit=args.limit)
-    sampling = Sampling(args.temperature, args.top_p, args.max_tokens)
-    sampler: Sampler
-    if args.endpoint is not None:
-        sampler = EndpointSampler(
-            args.endpoint,
-            model=args.model,
-            sampling=sampling,
-            api=args.api if args.chat_template else "completions",
-            concurrency=args.concurrency,
-            retries=args.retries,
-            timeout=args.timeout,
-            api_key=args.api_key or os.environ.get("OPENAI_API_KEY"),
-        )
-    else:
-        sampler = OfflineSampler(
-            args.model,
-            sampling=sampling,
-            chat_template=args.chat_template,
-            batch_samples=args.batch_samples,
-            engine_options=_engine_options(args),
-        )
-    result = generate(
-        problems,
-        sampler,
-        out,
-        model=args.model,
-        sampling=sampling,
-        n=args.n,
-        run_seed=args.seed,
-        first_sample=args.first_sample,
-        template=args.prompt_template,
-        grade=args.grade,
-        progress_stream=None if args.quiet else sys.stderr,
-    )
-    if not args.quiet:
-        rate = result.completion_tokens / result.seconds if result.seconds > 0 else 0.0
-        sys.stderr.write(
-            f"mathb generate: {result.written:,} samples written to {out} "
-            f"({result.skipped:,} already there), {result.seconds:.1f} s, {rate:,.0f} tokens/s\n"
-        )
-    return 0
-
-
-def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"dtype": args.dtype}
-    if args.tensor_parallel_size > 1:
-        options["tensor_parallel_size"] = args.tensor_parallel_size
-    if args.data_parallel_size > 1:
-        options["data_parallel_size"] = args.data_parallel_size
-    if args.max_model_len is not None:
-        options["max_model_len"] = args.max_model_len
-    if args.gpu_memory_utilization is not None:
-        options["gpu_memory_utilization"] = args.gpu_memory_utilization
-    if args.enforce_eager:
-        options["enforce_eager"] = True
-    for item in args.engine_arg:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidArgumentError(f"--engine-arg wants KEY=VALUE, got {item!r}")
-        try:
-            options[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key.strip()] = value
-    return options
 
 
 def read_samples(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:

@@ -183,8 +183,9 @@ def grade_file(
 
 
 def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k, statuses."""
-    n, c, maj = result["n"], result["c"], result["maj"]
+    """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k (the core's
+    means over problems for k = 1, 2, 4, …; see `mathb.setmetrics.maj_at_k_matrix`), statuses."""
+    n, c = result["n"], result["c"]
     samples = int(n.sum())
     counts = result["counts"]
     return {
@@ -196,7 +197,7 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,
         "pass_at_k": pass_at_k_table(n, c),
-        "maj_at_k": maj_at_k_table(n, maj),
+        "maj_at_k": {str(k): float(v) for k, v in sorted(result["maj_at_k"].items())},
         "counts": {s: counts[s] for s in STATUSES},
         "fields": result["fields"],
         "options": options,
@@ -204,23 +205,9 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
     }
 
 
-def maj_at_k_table(n: np.ndarray, maj: np.ndarray) -> dict[str, float]:
-    """Mean maj@k over problems for k = 1, 2, 4, … up to the smallest n (see aggregate.rs:
-    majority vote over the first k samples' extracted answers)."""
-    if n.size == 0:
-        return {}
-    table: dict[str, float] = {}
-    k, bit = 1, 0
-    while k <= int(n.min()):
-        table[str(k)] = float(np.mean((maj >> np.uint32(bit)) & np.uint32(1)))
-        k, bit = k * 2, bit + 1
-    return table
-
-
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "GradeProgress",
-    "maj_at_k_table",
     "STATUSES",
     "atomic_output",
     "default_output_path",

@@ -65,6 +65,19 @@ class OfflineSampler:
         self.chat_template = chat_template
         self._prompt_ids: dict[str, list[int]] = {}
 
+    def close(self) -> None:
+        """Shuts the engine down and frees its memory, so another model can load next."""
+        llm = self.__dict__.pop("llm", None)
+        if llm is None:
+            return
+        core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
+        if core is not None and hasattr(core, "shutdown"):
+            core.shutdown()
+        del llm, core
+        import gc
+
+        gc.collect()
+
     def prompt_ids(self, prompt: str) -> list[int]:
         """The token ids the engine gets for a rendered prompt (cached per prompt)."""
         ids = self._prompt_ids.get(prompt)

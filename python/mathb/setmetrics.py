@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import InputFileError, InvalidArgumentError
+from . import InputFileError, InvalidArgumentError, _core
 from .metrics import pass_at_k
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,52 +60,75 @@ def read_verdicts(path: str | os.PathLike[str]) -> ProblemResults:
     """Per-problem counts and votes from a verdicts file written by `mathb grade`
     (each line a JSON object with `problem_id`, `sample_idx`, `status`, `extracted`)."""
     name = os.fspath(path)
-    samples: dict[Any, list[tuple[int, str, str | None]]] = {}
     try:
         f = open(name, encoding="utf-8")
     except OSError as e:
         raise InputFileError(f"{name}: cannot open ({e.strerror})") from None
     with f:
+        records = []
         for line, raw in enumerate(f, 1):
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw)
-                if record.get("status") == "skipped":  # a record graded on another line
-                    continue
-                key = record["problem_id"]
-                entry = (
-                    int(record.get("sample_idx", 0)),
-                    record["status"],
-                    record.get("extracted"),
-                )
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-                raise InputFileError(
-                    f"{name}:{line}: not a verdict line ({type(e).__name__}: {e})\n"
-                    "  help: pass the verdicts file that `mathb grade` wrote"
-                ) from None
-            if isinstance(key, list):  # JSON has no tuples; ids stay hashable
-                key = tuple(key)
-            samples.setdefault(key, []).append(entry)
-    if not samples:
+                records.append(json.loads(raw))
+            except json.JSONDecodeError as e:
+                raise _not_a_verdict(name, line, e) from None
+    if not records:
         raise InputFileError(f"{name}: the verdicts file has no lines")
+    return results_of(records, source=name)
+
+
+def results_of(records: Sequence[dict[str, Any]], *, source: str = "<verdicts>") -> ProblemResults:
+    """Per-problem counts and votes of verdict records (`problem_id`, `sample_idx`, `status`,
+    `extracted`), problems in order of first appearance, samples in `sample_idx` order."""
+    samples: dict[Any, list[tuple[int, str, str | None]]] = {}
+    for line, record in enumerate(records, 1):
+        if record.get("status") == "skipped":  # a record whose samples are graded elsewhere
+            continue
+        try:
+            key = record["problem_id"]
+            entry = (int(record.get("sample_idx", 0)), record["status"], record.get("extracted"))
+        except (KeyError, TypeError, ValueError) as e:
+            raise _not_a_verdict(source, line, e) from None
+        if isinstance(key, list):  # JSON has no tuples; ids stay hashable
+            key = tuple(key)
+        samples.setdefault(key, []).append(entry)
     ids = list(samples)
-    n = np.array([len(samples[k]) for k in ids], dtype=np.int64)
-    c = np.array([sum(s == "correct" for _, s, _ in samples[k]) for k in ids], dtype=np.int64)
-    votes = [_votes(sorted(samples[k], key=lambda s: s[0])) for k in ids]
-    return ProblemResults(ids, n, c, votes)
+    ordered = [sorted(samples[k], key=lambda s: s[0]) for k in ids]
+    n = np.array([len(s) for s in ordered], dtype=np.int64)
+    c = np.array([sum(st == "correct" for _, st, _ in s) for s in ordered], dtype=np.int64)
+    return ProblemResults(ids, n, c, _votes(ordered))
 
 
-def _votes(samples: list[tuple[int, str, str | None]]) -> npt.NDArray[np.int64]:
-    classes: dict[str, int] = {}
-    out = np.empty(len(samples), dtype=np.int64)
-    for i, (_, status, extracted) in enumerate(samples):
-        if status == "correct":
-            out[i] = GOLD_VOTE
-        elif extracted is None or status == "no_answer":
-            out[i] = NO_VOTE
-        else:
-            out[i] = classes.setdefault(" ".join(extracted.split()), len(classes) + 1)
+def _not_a_verdict(source: str, line: int, e: Exception) -> InputFileError:
+    return InputFileError(
+        f"{source}:{line}: not a verdict line ({type(e).__name__}: {e})\n"
+        "  help: pass the verdicts file that `mathb grade` wrote"
+    )
+
+
+def _votes(problems: list[list[tuple[int, str, str | None]]]) -> list[npt.NDArray[np.int64]]:
+    """Every problem's ballots: GOLD_VOTE for a correct sample, NO_VOTE without an answer,
+    else the answer's class, numbered per problem by the core's vote key."""
+    answers = [
+        extracted
+        for samples in problems
+        for _, status, extracted in samples
+        if status != "correct" and status != "no_answer" and extracted is not None
+    ]
+    keys = iter(_core.vote_keys(answers).tolist())
+    out = []
+    for samples in problems:
+        classes: dict[int, int] = {}
+        votes = np.empty(len(samples), dtype=np.int64)
+        for i, (_, status, extracted) in enumerate(samples):
+            if status == "correct":
+                votes[i] = GOLD_VOTE
+            elif status == "no_answer" or extracted is None:
+                votes[i] = NO_VOTE
+            else:
+                votes[i] = classes.setdefault(next(keys), len(classes) + 1)
+        out.append(votes)
     return out
 
 
@@ -134,27 +156,22 @@ def pass_at_k_matrix(results: ProblemResults, ks: Sequence[int]) -> FloatArray:
 
 
 def maj_at_k_matrix(results: ProblemResults, ks: Sequence[int]) -> FloatArray:
-    """maj@k of every problem at every k: a majority vote over the FIRST k samples.
+    """maj@k of every problem at every k: a majority vote over the FIRST k samples, as the
+    core defines it (`metrics::MajorityVote`, also behind `mathb grade`'s summary).
 
     The gold class wins when it has strictly the most votes; a tie between the gold class and
     t−1 wrong answers scores 1/t (the expected score of a uniformly random tie-break); no
     votes at all score 0. The first-k estimate is unbiased only if sample order is random,
     as it is for independently drawn samples; it is deterministic and costs O(n) per problem.
     """
-    out = np.zeros((len(results.ids), len(ks)), dtype=np.float64)
-    order = {k: j for j, k in enumerate(ks)}
-    for i, votes in enumerate(results.votes):
-        tally: Counter[int] = Counter()
-        for taken, vote in enumerate(votes[: max(ks, default=0)], 1):
-            if vote != NO_VOTE:
-                tally[int(vote)] += 1
-            j = order.get(taken)
-            if j is None or GOLD_VOTE not in tally:
-                continue
-            top = max(tally.values())
-            if tally[GOLD_VOTE] == top:
-                out[i, j] = 1.0 / sum(1 for v in tally.values() if v == top)
-    return out
+    lengths = np.array([len(v) for v in results.votes], dtype=np.int64)
+    votes = (
+        np.concatenate(results.votes).astype(np.int64, copy=False)
+        if results.votes
+        else np.empty(0, dtype=np.int64)
+    )
+    matrix = _core.maj_at_k_matrix(lengths, votes, np.asarray(ks, dtype=np.int64))
+    return np.asarray(matrix, dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -271,5 +288,6 @@ __all__ = [
     "maj_at_k_matrix",
     "pass_at_k_matrix",
     "read_verdicts",
+    "results_of",
     "set_metrics",
 ]

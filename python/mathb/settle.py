@@ -1,5 +1,5 @@
 """Settles the undecided lines of a verdict file with the sympy fallback, in place, and
-updates the run's per-problem counts to match."""
+updates the run's counts, per-problem correct counts and maj@k to match."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from .fallback import SympyFallback
 
 UNDECIDED = b'"status":"undecided"'
+#: Lines of records graded elsewhere (lm-eval filters) name no problem.
+SKIPPED = b'"status":"skipped"'
 
 
 def settle_verdict_file(
@@ -21,8 +23,9 @@ def settle_verdict_file(
 ) -> dict[str, int]:
     """Sends every undecided verdict with an extracted answer in the file at `path` to the
     fallback and rewrites the lines it settles (`"decided_by": "fallback"`). `result` is the
-    core's run result: its status counts and per-problem correct counts `c` are updated.
-    Majority votes (maj@k) keep the core's verdicts. Returns {"sent": …, "settled": …}."""
+    core's run result: its status counts, per-problem correct counts `c` and `maj_at_k`
+    are updated, maj@k recomputed from the settled verdicts by the same core function.
+    Returns {"sent": …, "settled": …}."""
     from .fallback import SympyFallback, shared_fallback
 
     target = Path(path)
@@ -41,6 +44,8 @@ def settle_verdict_file(
     # Problems are numbered in order of first appearance, as the core counts them.
     index: dict[str, int] = {}
     for line in lines:
+        if SKIPPED in line:
+            continue
         key = json.dumps(json.loads(line)["problem_id"])
         index.setdefault(key, len(index))
     settled = 0
@@ -59,4 +64,24 @@ def settle_verdict_file(
     if settled:
         with atomic_output(target) as f:
             f.writelines(lines)
+        result["maj_at_k"] = maj_at_k_of_lines(lines)
     return {"sent": len(todo), "settled": settled}
+
+
+def maj_at_k_of_lines(lines: list[bytes]) -> dict[int, float]:
+    """Mean maj@k over the problems of verdict lines for k = 1, 2, 4, … up to the fewest
+    samples of a problem, as the core's stream computes it."""
+    from .setmetrics import maj_at_k_matrix, results_of
+
+    records = []
+    for line in lines:
+        if SKIPPED in line:
+            continue
+        record = json.loads(line)
+        # Problems are told apart as the core tells them: by the id's JSON text.
+        record["problem_id"] = json.dumps(record["problem_id"])
+        records.append(record)
+    results = results_of(records)
+    ks = [1 << i for i in range(int(results.n.min()).bit_length())]
+    means = maj_at_k_matrix(results, ks).mean(axis=0)
+    return {k: float(m) for k, m in zip(ks, means)}

@@ -32,7 +32,7 @@ pub use extract::{
     extract_final_answer, extract_final_answer_with, ExtractMode, Extraction, Method,
 };
 pub use grade::{grade, verify};
-pub use metrics::{pass_at_k, MetricError};
+pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
 pub use stream::{grade_stream, Progress, StreamError, StreamOptions, Summary};

@@ -1,5 +1,8 @@
-//! Benchmark metrics over per-problem counts: the unbiased pass@k estimator.
+//! Benchmark metrics: the unbiased pass@k estimator over per-problem counts, and maj@k over
+//! a problem's samples in order. Both the streaming summary of `mathb grade` and the curves
+//! of `mathb eval` use these definitions.
 
+use std::collections::HashMap;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +47,117 @@ pub fn pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
         prod *= 1.0 - kf / i as f64;
     }
     Ok(1.0 - prod)
+}
+
+/// A sample's ballot in the majority vote of its problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ballot {
+    /// No extracted answer: the sample does not vote.
+    Abstain,
+    /// Graded correct: every correct sample votes for the gold class, whatever its form.
+    Gold,
+    /// Any other extracted answer (wrong or undecided), by its vote key
+    /// (`cache::vote_key`: spacing and `\dfrac`/`\left` spellings ignored).
+    Answer(u64),
+}
+
+/// The running majority vote of one problem, fed its samples in order.
+///
+/// maj@k is the score of the vote over the first k samples: 1 when the gold class has
+/// strictly the most votes, 1/t when it ties with t − 1 answer classes (the expected score
+/// of a uniformly random tie-break), 0 otherwise, and 0 when nobody voted.
+#[derive(Clone, Debug, Default)]
+pub struct MajorityVote {
+    /// Ballots counted, abstentions included.
+    samples: u32,
+    gold: u32,
+    answers: Vec<(u64, u32)>,
+    /// Class of each key, built once a problem has many distinct answers (a linear scan
+    /// is faster for the usual handful).
+    index: Option<HashMap<u64, usize>>,
+    /// The largest count of an answer class, and how many classes have it.
+    top: u32,
+    at_top: u32,
+}
+
+impl MajorityVote {
+    /// Counts the next sample's ballot.
+    pub fn add(&mut self, ballot: Ballot) {
+        self.samples += 1;
+        let key = match ballot {
+            Ballot::Abstain => return,
+            Ballot::Gold => {
+                self.gold += 1;
+                return;
+            }
+            Ballot::Answer(key) => key,
+        };
+        let found = match &self.index {
+            Some(index) => index.get(&key).copied(),
+            None => self.answers.iter().position(|(k, _)| *k == key),
+        };
+        let count = match found {
+            Some(i) => {
+                self.answers[i].1 += 1;
+                self.answers[i].1
+            }
+            None => {
+                self.answers.push((key, 1));
+                if let Some(index) = &mut self.index {
+                    index.insert(key, self.answers.len() - 1);
+                } else if self.answers.len() > 16 {
+                    let index = self.answers.iter().enumerate().map(|(i, (k, _))| (*k, i));
+                    self.index = Some(index.collect());
+                }
+                1
+            }
+        };
+        // Counts grow by one, so the top moves up by at most one.
+        if count > self.top {
+            self.top = count;
+            self.at_top = 1;
+        } else if count == self.top {
+            self.at_top += 1;
+        }
+    }
+
+    /// The number of samples counted so far.
+    pub fn samples(&self) -> u32 {
+        self.samples
+    }
+
+    /// maj@k of the samples counted so far (k = their number).
+    pub fn score(&self) -> f64 {
+        if self.gold == 0 || self.gold < self.top {
+            0.0
+        } else if self.gold > self.top {
+            1.0
+        } else {
+            1.0 / f64::from(self.at_top + 1)
+        }
+    }
+}
+
+/// maj@k of one problem at every k of `ks` (each in 1..=ballots.len()), its samples being
+/// `ballots` in order: the vote over the first k samples (see `MajorityVote`).
+pub fn maj_at_k(ballots: &[Ballot], ks: &[u64]) -> Result<Vec<f64>, MetricError> {
+    let n = ballots.len() as u64;
+    if let Some(&k) = ks.iter().find(|&&k| k == 0 || k > n) {
+        return Err(MetricError::KOutOfRange { n, k });
+    }
+    let mut order: Vec<usize> = (0..ks.len()).collect();
+    order.sort_by_key(|&j| ks[j]);
+    let mut out = vec![0.0; ks.len()];
+    let mut vote = MajorityVote::default();
+    let mut taken = 0u64;
+    for j in order {
+        while taken < ks[j] {
+            vote.add(ballots[taken as usize]);
+            taken += 1;
+        }
+        out[j] = vote.score();
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -96,5 +210,35 @@ mod tests {
             last = p;
         }
         assert!((pass_at_k(1024, 1, 1).unwrap() - 1.0 / 1024.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn majority_vote_scores_ties_by_their_expected_value() {
+        use Ballot::{Abstain, Answer, Gold};
+        // A(wrong) gold gold A A, then no answer
+        let seq = [Answer(1), Gold, Gold, Answer(1), Answer(1), Abstain];
+        let got = maj_at_k(&seq, &[1, 2, 3, 4, 5, 6]).unwrap();
+        assert_eq!(got, vec![0.0, 0.5, 1.0, 0.5, 0.0, 0.0]);
+        // out of order and repeated ks, a three-way tie, and nobody voting
+        let tie = [Answer(1), Answer(2), Gold, Abstain];
+        assert_eq!(
+            maj_at_k(&tie, &[4, 1, 3, 3]).unwrap(),
+            [1.0 / 3.0, 0.0, 1.0 / 3.0, 1.0 / 3.0]
+        );
+        assert_eq!(maj_at_k(&[Abstain, Abstain], &[2]).unwrap(), [0.0]);
+        assert!(maj_at_k(&tie, &[5]).is_err() && maj_at_k(&tie, &[0]).is_err());
+    }
+
+    #[test]
+    fn many_distinct_answers_switch_to_an_index() {
+        let mut ballots: Vec<Ballot> = (0..40).map(Ballot::Answer).collect();
+        ballots.extend([
+            Ballot::Gold,
+            Ballot::Gold,
+            Ballot::Answer(39),
+            Ballot::Answer(39),
+        ]);
+        let got = maj_at_k(&ballots, &[40, 41, 42, 43, 44]).unwrap();
+        assert_eq!(got, vec![0.0, 1.0 / 41.0, 1.0, 0.5, 0.0]);
     }
 }

@@ -2,6 +2,7 @@
 //! only; the grading logic lives in mathb-core.
 
 mod errors;
+mod majority;
 mod options;
 mod parallelism;
 mod stream;
@@ -249,6 +250,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
+    m.add_function(wrap_pyfunction!(majority::maj_at_k_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(majority::vote_keys, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(parallelism_enabled, m)?)?;
     errors::register(m)?;

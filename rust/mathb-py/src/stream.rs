@@ -233,9 +233,13 @@ pub fn grade_stream<'py>(
     }
     d.set_item("counts", counts)?;
     let tally = summary.tally;
+    let maj = PyDict::new(py);
+    for (k, mean) in tally.maj_at_k() {
+        maj.set_item(k, mean)?;
+    }
+    d.set_item("maj_at_k", maj)?;
     let widen = |v: Vec<u32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
     d.set_item("n", widen(tally.n).into_pyarray(py))?;
     d.set_item("c", widen(tally.c).into_pyarray(py))?;
-    d.set_item("maj", tally.maj.into_pyarray(py))?;
     Ok(d)
 }

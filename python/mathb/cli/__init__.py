@@ -1,0 +1,111 @@
+"""The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
+`grade`, `generate`, `eval`, `report` and `bench`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import InputFileError, InvalidArgumentError, MissingExtraError, __version__
+from .bench import COMMAND as BENCH
+from .command import Command, ExitStatus, UsageError
+from .eval import COMMAND as EVAL
+from .eval import format_eval
+from .generate import COMMAND as GENERATE
+from .grade import COMMAND as GRADE
+from .grade import format_summary
+from .report import COMMAND as REPORT
+
+COMMANDS: tuple[Command, ...] = (
+    GRADE,
+    GENERATE,
+    EVAL,
+    REPORT,
+    BENCH,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per entry of `COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="mathb", description="Fast, explainable grading of math-model answers."
+    )
+    parser.add_argument("--version", action="version", version=f"mathb {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def _report_error(error: BaseException) -> None:
+    """`mathb failed` and one `Cause:` per link of the exception chain, on stderr."""
+    lines = ["mathb failed"]
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        internal = not isinstance(
+            link, (InputFileError, InvalidArgumentError, MissingExtraError, UsageError)
+        )
+        text = str(link) or type(link).__name__
+        if internal and str(link):
+            text = f"{type(link).__name__}: {text}"
+        first, *rest = text.splitlines() or [""]
+        lines.append(f"  Cause: {first}")
+        lines += [f"    {r.strip()}" for r in rest]
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    # After EPIPE, the interpreter's final flush of stdout would fail again; point it at devnull.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the `mathb` command line and returns its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitStatus.USAGE
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.SUCCESS
+    except KeyboardInterrupt:
+        return 130
+    except (InputFileError, InvalidArgumentError, UsageError) as e:
+        _report_error(e)
+        return ExitStatus.USAGE
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - also a core panic (PanicException)
+        _report_error(e)
+        if os.environ.get("MATHB_BACKTRACE"):
+            import traceback
+
+            traceback.print_exception(e, file=sys.stderr)
+        return ExitStatus.FAILURE
+
+
+__all__ = [
+    "COMMANDS",
+    "Command",
+    "ExitStatus",
+    "UsageError",
+    "build_parser",
+    "format_eval",
+    "format_summary",
+    "main",
+]

@@ -1,0 +1,333 @@
+"""`mathb eval`: a model's samples against a base (a second dump or a dataset's unsolved
+column): pass@k and maj@k curves and the solved-set comparison."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..argtypes import non_negative_int, positive_int
+from ..evaluation import select_problems
+from ..generate import Problem, Sampler, SampleRequest, Sampling, generate
+from ..generate import Sample as GeneratedSample
+from .command import Command, ExitStatus, UsageError, check_output, percent
+from .generate import (
+    add_endpoint_arguments,
+    add_engine_arguments,
+    add_sampling_arguments,
+    sampler_of,
+    sampling_of,
+)
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, got {value}")
+    return value
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    source = p.add_argument_group("model", "one of: a dump of the model's samples, or a model")
+    source.add_argument("--samples", metavar="FILE", help="the model's JSON Lines dump")
+    source.add_argument(
+        "--model",
+        metavar="PATH_OR_ID",
+        help="sample the dataset's problems with this model (vLLM, or --endpoint) into "
+        "<output>.model.samples.jsonl, resuming what that file holds",
+    )
+    source.add_argument(
+        "--name", metavar="NAME", help="model name (default: the dump's or the model's name)"
+    )
+    base = p.add_argument_group(
+        "base", "one of: a base dump, a dataset's unsolved column, or a base model"
+    )
+    base.add_argument("--base-samples", metavar="FILE", help="the base model's JSON Lines dump")
+    base.add_argument(
+        "--base-column",
+        metavar="B",
+        help="base model B of the dataset: its `B_unsolved` column is the base's failures",
+    )
+    base.add_argument(
+        "--base-model",
+        metavar="PATH_OR_ID",
+        help="sample the base the same way, into <output>.base.samples.jsonl",
+    )
+    base.add_argument(
+        "--base-endpoint", metavar="URL", help="server of the base model (default: --endpoint)"
+    )
+    base.add_argument("--base-name", metavar="NAME", help="base name shown in tables")
+    data = p.add_argument_group("dataset")
+    data.add_argument(
+        "--dataset",
+        metavar="PATH_OR_ID",
+        help="MATH-Beyond table: .csv/.parquet/.jsonl, or a Hugging Face id such as "
+        "brendel-group/MATH-Beyond; dump problem ids are its id column or 0-based row numbers",
+    )
+    data.add_argument("--subset", choices=("math-b-i", "math-b-u"), help="restrict to a subset")
+    data.add_argument(
+        "--unsolved-by",
+        action="append",
+        default=[],
+        metavar="M",
+        help="keep problems model M never solved (repeat: all of them)",
+    )
+    data.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="sample only the first N selected problems (with --model / --base-model)",
+    )
+    data.add_argument("--id-field", metavar="F", help="problem id field of the dumps")
+    generation = p.add_argument_group("generation (with --model / --base-model)")
+    generation.add_argument(
+        "-n",
+        "--n",
+        "--samples-per-problem",
+        dest="samples_per_problem",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="samples per problem (default: 8; MATH-Beyond's pass@1024 needs 1024)",
+    )
+    generation.add_argument(
+        "--sample-seed",
+        type=non_negative_int,
+        default=0,
+        metavar="S",
+        help="run seed of the samples, as `mathb generate --seed` (default: 0)",
+    )
+    add_sampling_arguments(p)
+    add_engine_arguments(p)
+    add_endpoint_arguments(p)
+    stats = p.add_argument_group("statistics")
+    stats.add_argument(
+        "-k",
+        type=positive_int,
+        nargs="+",
+        metavar="K",
+        help="k values of the curves (default: every k from 1 to the fewest samples)",
+    )
+    stats.add_argument(
+        "--resamples", type=positive_int, default=1000, metavar="N", help="bootstrap resamples"
+    )
+    stats.add_argument("--seed", type=non_negative_int, default=0, help="bootstrap seed")
+    stats.add_argument("--level", type=_level, default=0.95, help="interval level (0.95)")
+    p.add_argument("--threads", type=positive_int, metavar="N", help="grading threads")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="summary.json",
+        metavar="PATH",
+        help="summary file (default: summary.json); the verdicts go beside it as "
+        "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl, generated samples as "
+        "<name>.model.samples.jsonl and <name>.base.samples.jsonl",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+
+
+def check_sources(args: argparse.Namespace) -> None:
+    """Raises UsageError unless the arguments name one model source and one base."""
+    if args.samples is not None and args.model is not None:
+        raise UsageError("give one of --samples FILE and --model M, not both")
+    if args.samples is None and args.model is None:
+        raise UsageError("give --samples FILE (the model's dump) or --model M (to sample it)")
+    bases = (args.base_samples, args.base_column, args.base_model)
+    if sum(b is not None for b in bases) != 1:
+        raise UsageError(
+            "give exactly one of --base-samples FILE, --base-column B and --base-model M"
+        )
+    if args.base_column is not None and args.dataset is None:
+        raise UsageError("--base-column needs --dataset (the table that holds the column)")
+    generating = args.model is not None or args.base_model is not None
+    if generating and args.dataset is None:
+        raise UsageError("--model and --base-model need --dataset (the problems to sample)")
+    if not generating and args.limit is not None:
+        raise UsageError("--limit selects problems to sample: it needs --model or --base-model")
+    if args.base_endpoint is not None and args.base_model is None:
+        raise UsageError("--base-endpoint needs --base-model")
+
+
+def run(args: argparse.Namespace) -> ExitStatus:
+    from ..datasets import load_problem_set
+    from ..evaluation import EvalConfig, evaluate, samples_path, verdicts_path
+    from ..grading import write_summary
+
+    check_sources(args)
+    output = Path(args.output)
+    prefix = str(output.with_suffix("")) if output.suffix == ".json" else str(output)
+    targets = [output, verdicts_path(prefix, "model"), verdicts_path(prefix, "base")]
+    for source in (args.samples, args.base_samples):
+        for target in targets if source is not None else ():
+            check_output(Path(source), target)
+    generated = {"model": args.model, "base": args.base_model}
+    for role, model in generated.items():
+        if model is not None:
+            check_output(Path(os.devnull), samples_path(prefix, role))
+    problem_set = load_problem_set(args.dataset) if args.dataset is not None else None
+    notes: list[str] = []
+    samples, base_samples = args.samples, args.base_samples
+    if args.model is not None or args.base_model is not None:
+        assert problem_set is not None
+        sampling = sampling_of(args)
+        problems = select_problems(
+            problem_set, subset=args.subset, unsolved_by=args.unsolved_by, limit=args.limit
+        )
+        if args.limit is not None:
+            selected = sum(problem_set.mask(unsolved_by=args.unsolved_by, subset=args.subset))
+            notes.append(f"sampled the first {len(problems)} of {selected} selected problems")
+        endpoints = {"model": args.endpoint, "base": args.base_endpoint or args.endpoint}
+        for role, model in generated.items():
+            if model is None:
+                continue
+            path = samples_path(prefix, role)
+            _sample(args, model, endpoints[role], problems, sampling, path, role)
+            if role == "model":
+                samples = str(path)
+            else:
+                base_samples = str(path)
+    config = EvalConfig(
+        samples=samples,
+        base_samples=base_samples,
+        base_column=args.base_column,
+        dataset=args.dataset,
+        name=args.name or (model_label(args.model) if args.model else None),
+        base_name=args.base_name or (model_label(args.base_model) if args.base_model else None),
+        subset=args.subset,
+        unsolved_by=args.unsolved_by,
+        id_field=args.id_field,
+        ks=args.k,
+        resamples=args.resamples,
+        seed=args.seed,
+        level=args.level,
+        threads=args.threads,
+        verdicts_prefix=prefix,
+        notes=notes,
+        problem_set=problem_set,
+    )
+    summary = evaluate(config)
+    if args.model is not None or args.base_model is not None:
+        summary["generation"] = {
+            "model": args.model,
+            "base_model": args.base_model,
+            "samples_per_problem": args.samples_per_problem,
+            "seed": args.sample_seed,
+            "sampling": sampling_of(args).as_record(),
+            "prompt_template": args.prompt_template,
+            "chat_template": args.chat_template,
+            "limit": args.limit,
+        }
+    write_summary(summary, output)
+    if not args.quiet:
+        sys.stdout.write(format_eval(summary, str(output)))
+    return ExitStatus.SUCCESS
+
+
+def model_label(model: str) -> str:
+    """A model's name for tables: the last part of its path or Hugging Face id."""
+    return Path(model.rstrip("/")).name or model
+
+
+class _LazySampler:
+    """Builds its sampler on the first request, so a complete samples file (a rerun) loads
+    no engine."""
+
+    def __init__(self, build: Callable[[], Sampler]) -> None:
+        self.build = build
+        self.inner: Sampler | None = None
+
+    def run(self, requests: Sequence[SampleRequest]) -> Iterator[list[GeneratedSample]]:
+        if self.inner is None:
+            self.inner = self.build()
+        return self.inner.run(requests)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+        self.inner = None
+
+
+def _sample(
+    args: argparse.Namespace,
+    model: str,
+    endpoint: str | None,
+    problems: Sequence[Problem],
+    sampling: Sampling,
+    path: Path,
+    role: str,
+) -> None:
+    """Samples what `path` lacks of `problems` × n with `model` (see `mathb generate`)."""
+    sampler = _LazySampler(lambda: sampler_of(args, model, sampling, endpoint))
+    try:
+        result = generate(
+            problems,
+            sampler,
+            path,
+            model=model,
+            sampling=sampling,
+            n=args.samples_per_problem,
+            run_seed=args.sample_seed,
+            template=args.prompt_template,
+            progress_stream=None if args.quiet else sys.stderr,
+        )
+    finally:
+        sampler.close()
+    if not args.quiet:
+        sys.stderr.write(
+            f"mathb eval: {role} {model}: {result.written:,} samples written to {path} "
+            f"({result.skipped:,} already there), {result.seconds:.1f} s, "
+            f"{result.tokens_per_second:,.0f} tokens/s\n"
+        )
+
+
+def _interval(ci: list[float] | None) -> str:
+    return "" if ci is None else f"  [{100 * ci[0]:.2f}, {100 * ci[1]:.2f}]"
+
+
+def format_eval(summary: dict[str, Any], output: str) -> str:
+    """The eval summary as the aligned table `mathb eval` prints."""
+    sets = summary["set_metrics"]
+    curves = summary["curves"]
+    level = round(100 * summary["bootstrap"]["level"])
+    rows: list[tuple[str, str]] = [
+        ("model", f"{summary['model']}  vs base {summary['base']}"),
+        ("problems", f"{summary['problems']:,}"),
+    ]
+    ks = curves["k"]
+    shown = sorted({ks[0], ks[-1], *(k for k in ks if k & (k - 1) == 0)}) if ks else []
+    for k in shown:
+        j = ks.index(k)
+        p, m = curves["pass_at_k"], curves["maj_at_k"]
+        rows.append(
+            (
+                f"pass@{k}",
+                f"{percent(p['mean'][j])}{_interval([p['low'][j], p['high'][j]])}"
+                f"   maj@{k} {percent(m['mean'][j])}",
+            )
+        )
+    for name in ("expansion", "shrinkage", "preservation", "out_of_reach"):
+        cell = sets[name]
+        rows.append(
+            (
+                name.replace("_", " "),
+                f"{percent(cell['rate'])}  ({cell['count']}/{cell['of']}){_interval(cell['ci'])}",
+            )
+        )
+    width = max(len(name) for name, _ in rows)
+    lines = [f"mathb {summary['mathb_version']} eval -> {output}  (intervals: {level}% bootstrap)"]
+    lines += [f"  {name:<{width}}  {value}" for name, value in rows]
+    lines += [f"  note: {note}" for note in summary["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+COMMAND = Command(
+    "eval", "pass@k, maj@k and the solved-set expansion of a model over its base", configure, run
+)

@@ -1,0 +1,72 @@
+//! maj@k for Python: vote keys of answer strings and the per-problem maj@k matrix, both
+//! computed by mathb-core (`metrics::maj_at_k`, `cache::vote_key`).
+
+use crate::errors::{CoreError, InvalidArgumentError};
+use mathb_core::{maj_at_k, Ballot};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use pyo3::prelude::*;
+
+/// The majority-vote key of each answer (spacing and `\dfrac`/`\left` spellings ignored).
+#[pyfunction]
+pub fn vote_keys<'py>(py: Python<'py>, answers: Vec<String>) -> Bound<'py, PyArray1<u64>> {
+    let keys: Vec<u64> = py.detach(|| {
+        answers
+            .iter()
+            .map(|a| mathb_core::cache::vote_key(a))
+            .collect()
+    });
+    keys.into_pyarray(py)
+}
+
+/// maj@k of every problem (rows) at every k (columns). Problem i has `lengths[i]`
+/// consecutive entries of `votes`, in sample order: -1 abstains, 0 is a correct sample,
+/// any positive value an answer class.
+#[pyfunction]
+pub fn maj_at_k_matrix<'py>(
+    py: Python<'py>,
+    lengths: PyReadonlyArray1<'py, i64>,
+    votes: PyReadonlyArray1<'py, i64>,
+    ks: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let (lengths, votes, ks) = (lengths.as_slice()?, votes.as_slice()?, ks.as_slice()?);
+    let mut ballots = Vec::with_capacity(votes.len());
+    for &v in votes {
+        ballots.push(match v {
+            -1 => Ballot::Abstain,
+            0 => Ballot::Gold,
+            v if v > 0 => Ballot::Answer(v as u64),
+            v => {
+                return Err(InvalidArgumentError::new_err(format!(
+                    "vote {v}: votes are -1 (abstain), 0 (correct) or a positive class"
+                )))
+            }
+        });
+    }
+    let mut spans = Vec::with_capacity(lengths.len());
+    let mut start = 0usize;
+    for &len in lengths {
+        let len = usize::try_from(len)
+            .map_err(|_| InvalidArgumentError::new_err(format!("length {len} is negative")))?;
+        spans.push(start..start + len);
+        start += len;
+    }
+    if start != ballots.len() {
+        return Err(InvalidArgumentError::new_err(format!(
+            "the lengths add up to {start}, but there are {} votes",
+            ballots.len()
+        )));
+    }
+    let ks = ks
+        .iter()
+        .map(|&k| {
+            u64::try_from(k)
+                .map_err(|_| InvalidArgumentError::new_err(format!("k = {k} is negative")))
+        })
+        .collect::<PyResult<Vec<u64>>>()?;
+    let width = ks.len();
+    let mut out = Vec::with_capacity(spans.len() * width);
+    for span in spans {
+        out.extend(maj_at_k(&ballots[span], &ks).map_err(CoreError::from)?);
+    }
+    PyArray1::from_vec(py, out).reshape([lengths.len(), width])
+}
