@@ -638,3 +638,30 @@ def test_fallback_settles_undecided_verdicts(run_mathb, tmp_path: Path) -> None:
     assert summary["counts"]["correct"] == 1 and summary["counts"]["undecided"] == 0
     assert summary["pass_at_k"]["1"] == 0.5
     assert summary["fallback"] == {"used": True, "sent": 1, "settled": 1}
+
+
+def test_answers_table_for_batch_results(run_mathb, tmp_path: Path) -> None:
+    choice = {"index": 0, "message": {"role": "assistant", "content": "\\boxed{12}"}}
+    line = {"custom_id": "req-1", "response": {"status_code": 200, "body": {"choices": [choice]}}}
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps(line) + "\n")
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"custom_id": "req-1", "answer": "12"}) + "\n")
+    result = run_mathb("grade", results, "--answers", answers, "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert '"problem_id":"req-1"' in result.stdout and '"status":"correct"' in result.stdout
+    refused = run_mathb("grade", results)
+    assert refused.returncode == 2 and "--answers FILE" in refused.stderr
+
+
+def test_lm_eval_filters_are_reported_as_skipped(run_mathb, tmp_path: Path) -> None:
+    def line(flt: str) -> str:
+        doc = {"problem": "Q", "answer": "#### 3"}
+        record = {"doc_id": 0, "doc": doc, "target": "3", "resps": [["\\boxed{3}"]], "filter": flt}
+        return json.dumps(record) + "\n"
+
+    src = tmp_path / "samples_gsm8k_2025.jsonl"
+    src.write_text(line("strict-match") + line("flexible-extract"))
+    result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl")
+    assert result.returncode == 0, result.stderr
+    assert "1 skipped: lm-eval lines of filters other than 'strict-match'" in result.stdout

@@ -46,6 +46,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="completion field: a string, or a list of strings (one verdict per element)",
     )
     fields.add_argument("--id-field", metavar="F", help="problem id field")
+    fields.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="gold answers by problem id (JSONL, CSV or Parquet with custom_id / problem_id / "
+        "id and answer), for dumps without them such as vLLM / OpenAI batch results",
+    )
     grading = p.add_argument_group("grading")
     grading.add_argument(
         "--threads",
@@ -141,6 +147,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             gold_field=args.gold_field,
             completion_field=args.completion_field,
             id_field=args.id_field,
+            answers=args.answers,
             threads=args.threads,
             decimal=args.decimal,
             min_significant_digits=args.min_significant_digits,
@@ -204,6 +211,15 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
+def _records(summary: dict[str, Any]) -> str:
+    text = f"{summary['records']:,}"
+    skipped = summary.get("skipped_records", 0)
+    if skipped:
+        flt = summary["fields"].get("lm_eval_filter")
+        text += f"  ({skipped:,} skipped: lm-eval lines of filters other than {flt!r})"
+    return text
+
+
 def format_summary(summary: dict[str, Any], output: str, elapsed: float | None = None) -> str:
     """The summary as the aligned table `mathb grade` prints."""
     fields = summary["fields"]
@@ -215,7 +231,7 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     counts = summary["counts"]
     rows: list[tuple[str, str]] = [
         ("fields", f"gold={fields['gold']}  completion={fields['completion']}"),
-        ("records", f"{summary['records']:,}"),
+        ("records", _records(summary)),
         ("problems", f"{summary['problems']:,}  ({grouping})"),
         ("samples", f"{summary['samples']:,}"),
         (
