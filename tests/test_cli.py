@@ -638,6 +638,11 @@ def test_fallback_settles_undecided_verdicts(run_mathb, tmp_path: Path) -> None:
     assert summary["counts"]["correct"] == 1 and summary["counts"]["undecided"] == 0
     assert summary["pass_at_k"]["1"] == 0.5
     assert summary["fallback"] == {"used": True, "sent": 1, "settled": 1}
+    # Streamed verdicts are settled too, as the run goes.
+    streamed = run_mathb("grade", src, "-o", "-", "--quiet")
+    assert streamed.returncode == 0, streamed.stderr
+    lines = [json.loads(line) for line in streamed.stdout.splitlines()]
+    assert lines == verdicts
 
 
 def test_answers_table_for_batch_results(run_mathb, tmp_path: Path) -> None:

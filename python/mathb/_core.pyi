@@ -1,5 +1,6 @@
 """Typed stubs of the compiled core (`mathb._core`)."""
 
+from collections.abc import Callable
 from typing import IO, Any, Literal, Protocol, TypeAlias, final
 
 import numpy as np
@@ -103,6 +104,7 @@ def grade_stream(
     threads: int | None = None,
     chunk_lines: int = 16384,
     progress: _ProgressCallback | None = None,
+    settle: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
     progress_interval: float = 0.5,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,

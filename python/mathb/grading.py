@@ -124,8 +124,9 @@ def grade_file(
     for no verdicts. Blank lines are skipped; every other line must be a JSON object. A
     completion field holding a list yields one verdict per element. A malformed line
     raises InputFileError (`path:LINE: error[CODE] message` + `help:`). `batch_size` is the
-    number of lines graded together. `fallback` (True or a `SympyFallback`) then settles
-    the undecided verdicts of an output file with sympy (not of a stream). `answers` (a
+    number of lines graded together. `fallback` (True or a `SympyFallback`) settles
+    the undecided verdicts with sympy as the run goes, chunk by chunk, so verdict lines
+    (files and streams), counts, pass@k and maj@k all carry the settled verdicts. `answers` (a
     mapping, or a JSONL / CSV / Parquet table of id and answer) supplies the gold of dumps
     that hold none, such as vLLM / OpenAI batch results, by problem id (`custom_id`).
     `progress(samples_done)` and `progress_detail` are called at most every
@@ -154,6 +155,7 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
+    settle = None if fallback is False else _Settle(fallback)
     try:
         result = _core.grade_stream(
             spec,
@@ -166,20 +168,33 @@ def grade_file(
             **options,
             chunk_lines=batch_size,
             progress=on_progress if progress or progress_detail else None,
+            settle=settle,
             progress_interval=progress_interval,
         )
     except InputFileError as e:
         raise explain_line(e, overrides, id_field) from None
-    summary_fallback = {"sent": 0, "settled": 0}
-    # The fallback rewrites the verdict file, so it needs one (not a stream).
-    use_fallback = fallback is not False and isinstance(target, str)
-    if use_fallback and isinstance(target, str) and result["counts"]["undecided"]:
-        from .settle import settle_verdict_file
-
-        summary_fallback = settle_verdict_file(target, result, fallback)
     summary = summarize(spec, result, options)
-    summary["fallback"] = {"used": use_fallback, **summary_fallback}
+    summary["fallback"] = {
+        "used": settle is not None,
+        # Samples, not distinct pairs: each distinct pair is sent once.
+        "sent": result["fallback_sent"],
+        "settled": result["fallback_settled"],
+    }
     return summary
+
+
+class _Settle:
+    """Settles the undecided verdicts of each chunk with the sympy fallback while the core
+    streams, so the verdict lines, counts, pass@k and maj@k all carry the settled verdicts."""
+
+    def __init__(self, fallback: bool | SympyFallback) -> None:
+        from .fallback import SympyFallback, shared_fallback
+
+        self.engine = fallback if isinstance(fallback, SympyFallback) else shared_fallback()
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
+        results = self.engine.resolve(pairs)
+        return [(r.status, r.reason) if r.status != "undecided" else None for r in results]
 
 
 def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:

@@ -35,5 +35,7 @@ pub use grade::{grade, verify};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
-pub use stream::{grade_stream, Progress, StreamError, StreamOptions, Summary};
+pub use stream::{
+    grade_stream, grade_stream_settled, Progress, Settle, StreamError, StreamOptions, Summary,
+};
 pub use verdict::{Status, Verdict};

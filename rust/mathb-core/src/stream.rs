@@ -67,6 +67,9 @@ pub struct Summary {
     pub records: u64,
     /// Records reported as skipped rather than graded.
     pub skipped: u64,
+    /// Samples sent to the settle callback, and those it settled.
+    pub fallback_sent: u64,
+    pub fallback_settled: u64,
     pub fields: Fields,
     pub tally: Tally,
 }
@@ -135,14 +138,35 @@ fn other_filter(record: &Record<'_>, graded: &str) -> Option<String> {
     }
 }
 
+/// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
+/// returns for each the verdict that replaces it (status, reason), or None to keep it
+/// undecided.
+pub type Settle<'a> = &'a mut (dyn SettleFn + 'a);
+
+/// The function behind [`Settle`].
+pub trait SettleFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
+impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> SettleFn for F {}
+
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
 /// to `out` (when given) and calling `progress` now and then; `progress` returning false
 /// stops the run.
 pub fn grade_stream(
     spec: &str,
+    out: Option<&mut dyn Write>,
+    opts: &StreamOptions,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<Summary, StreamError> {
+    grade_stream_settled(spec, out, opts, progress, None)
+}
+
+/// [`grade_stream`], with the undecided verdicts of each chunk sent to `settle` before they
+/// are written and counted (their lines then say `"decided_by":"fallback"`).
+pub fn grade_stream_settled(
+    spec: &str,
     mut out: Option<&mut dyn Write>,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
+    settle: Option<Settle<'_>>,
 ) -> Result<Summary, StreamError> {
     let inputs = expand_inputs(spec)?;
     let names: Vec<String> = inputs.iter().map(Input::display).collect();
@@ -169,6 +193,9 @@ pub fn grade_stream(
         problems: HashMap::new(),
         tally: Tally::default(),
         buf: Vec::with_capacity(1 << 20),
+        settle,
+        fallback_sent: 0,
+        fallback_settled: 0,
     };
     let mut last = Instant::now();
     let mut reported = None;
@@ -215,6 +242,8 @@ pub fn grade_stream(
     Ok(Summary {
         records: run.records,
         skipped: run.skipped,
+        fallback_sent: run.fallback_sent,
+        fallback_settled: run.fallback_settled,
         fields,
         tally: run.tally,
     })
@@ -265,7 +294,7 @@ fn read_all(
 }
 
 /// The state of a run between chunks.
-struct Run<'a> {
+struct Run<'a, 's> {
     opts: &'a StreamOptions,
     names: &'a [String],
     fields: Option<Fields>,
@@ -277,9 +306,13 @@ struct Run<'a> {
     tally: Tally,
     /// The verdict lines of the last chunk.
     buf: Vec<u8>,
+    settle: Option<Settle<'s>>,
+    /// Samples whose undecided verdict went to `settle`, and those it settled.
+    fallback_sent: u64,
+    fallback_settled: u64,
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     fn chunk(&mut self, chunk: &LineChunk) -> Result<(), StreamError> {
         let name = &self.names[chunk.input];
         let fail = |i: usize, e: InputError| {
@@ -368,9 +401,22 @@ impl Run<'_> {
             .iter()
             .flat_map(|r| r.completions.iter().map(|c| (r.gold.as_str(), c.as_str())))
             .collect();
-        let graded = grade_deduped(&samples, &self.opts.grade);
+        let mut graded = grade_deduped(&samples, &self.opts.grade);
+        let (asked, settled) = match self.settle.as_mut() {
+            Some(settle) => settle_undecided(&mut graded, &samples, &mut **settle),
+            None => (Vec::new(), Vec::new()),
+        };
+        for &j in &graded.of {
+            self.fallback_sent += u64::from(asked.get(j as usize) == Some(&true));
+            self.fallback_settled += u64::from(settled.get(j as usize) == Some(&true));
+        }
         // The JSON tail of each distinct verdict, escaped once.
-        let tails: Vec<Vec<u8>> = graded.verdicts.par_iter().map(verdict_tail).collect();
+        let tails: Vec<Vec<u8>> = graded
+            .verdicts
+            .par_iter()
+            .enumerate()
+            .map(|(j, v)| verdict_tail(v, settled.get(j).copied().unwrap_or(false)))
+            .collect();
         self.buf.clear();
         let mut s = 0;
         for (i, r) in records.iter().enumerate() {
@@ -426,13 +472,18 @@ fn json_string(s: &str) -> Box<str> {
 }
 
 /// `"status":…,"reason":…,"extracted":…}` and the newline.
-fn verdict_tail(v: &crate::verdict::Verdict) -> Vec<u8> {
+fn verdict_tail(v: &crate::verdict::Verdict, settled: bool) -> Vec<u8> {
     let extracted = match &v.extracted {
         Some(e) => json_string(e),
         None => "null".into(),
     };
+    let by = if settled {
+        ",\"decided_by\":\"fallback\""
+    } else {
+        ""
+    };
     format!(
-        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}}}\n",
+        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}{by}}}\n",
         v.status.as_str(),
         json_string(&v.reason),
         extracted
@@ -440,9 +491,47 @@ fn verdict_tail(v: &crate::verdict::Verdict) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Sends the chunk's distinct undecided (gold, extracted) pairs to `settle` and applies its
+/// verdicts; returns, per distinct verdict, whether it was sent and whether it was settled.
+fn settle_undecided(
+    graded: &mut crate::cache::Graded,
+    samples: &[(&str, &str)],
+    settle: &mut dyn SettleFn,
+) -> (Vec<bool>, Vec<bool>) {
+    let mut settled = vec![false; graded.verdicts.len()];
+    // The first sample of each undecided verdict gives its gold.
+    let mut asked = vec![false; graded.verdicts.len()];
+    let mut todo: Vec<(usize, &str)> = Vec::new();
+    for (s, &j) in graded.of.iter().enumerate() {
+        let j = j as usize;
+        let v = &graded.verdicts[j];
+        if v.status == Status::Undecided && v.extracted.is_some() && !asked[j] {
+            asked[j] = true;
+            todo.push((j, samples[s].0));
+        }
+    }
+    if todo.is_empty() {
+        return (asked, settled);
+    }
+    let pairs: Vec<(&str, &str)> = todo
+        .iter()
+        .map(|&(j, gold)| (gold, graded.verdicts[j].extracted.as_deref().unwrap_or("")))
+        .collect();
+    let outcomes = settle(&pairs);
+    for (&(j, _), outcome) in todo.iter().zip(outcomes) {
+        if let Some((status, reason)) = outcome.filter(|(s, _)| *s != Status::Undecided) {
+            let v = &mut graded.verdicts[j];
+            v.status = status;
+            v.reason = reason;
+            settled[j] = true;
+        }
+    }
+    (asked, settled)
+}
+
 /// The tail of an undecided verdict: the usual fields and `"gold"`.
 fn undecided_tail(v: &crate::verdict::Verdict, gold: &str) -> Vec<u8> {
-    let mut tail = verdict_tail(v);
+    let mut tail = verdict_tail(v, false);
     tail.truncate(tail.len() - 2); // "}\n"
     tail.extend_from_slice(format!(",\"gold\":{}}}\n", json_string(gold)).as_bytes());
     tail

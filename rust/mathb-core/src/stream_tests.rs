@@ -172,3 +172,37 @@ fn parquet_rows_are_records() {
         summary.tally.n.iter().sum::<u32>()
     );
 }
+
+#[test]
+fn settled_verdicts_are_written_and_counted() {
+    let dir = tempdir("settle");
+    let path = dir.join("rows.jsonl");
+    // Two samples share the one undecided pair: it is sent once, both are settled.
+    let row = r#"{"id": "a", "answer": "1", "completion": ["\\boxed{\\sin^2 x + \\cos^2 x}", "\\boxed{\\sin^2 x + \\cos^2 x}", "\\boxed{2}"]}"#;
+    std::fs::write(&path, format!("{row}\n")).unwrap();
+    let mut calls = Vec::new();
+    let mut settle = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
+        calls.push(pairs.len());
+        pairs
+            .iter()
+            .map(|_| Some((Status::Correct, "checked".to_string())))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let summary = grade_stream_settled(
+        path.to_str().unwrap(),
+        Some(&mut out),
+        &StreamOptions::default(),
+        &mut |_| true,
+        Some(&mut settle),
+    )
+    .unwrap();
+    assert_eq!(calls, vec![1]);
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains(r#""status":"correct","reason":"checked""#));
+    assert!(lines[1].ends_with(r#","decided_by":"fallback"}"#));
+    assert!(lines[2].contains(r#""status":"incorrect""#) && !lines[2].contains("decided_by"));
+    assert_eq!(summary.tally.counts, [2, 1, 0, 0]);
+    assert_eq!((summary.fallback_sent, summary.fallback_settled), (2, 2));
+}

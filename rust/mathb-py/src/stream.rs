@@ -3,7 +3,7 @@
 //! MiB); only the per-problem counts come back, as numpy arrays.
 
 use crate::errors::{CoreError, InputFileError};
-use mathb_core::{FieldOverrides, Options, Progress, StreamError, StreamOptions};
+use mathb_core::{FieldOverrides, Options, Progress, Status, StreamError, StreamOptions};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -101,10 +101,15 @@ fn input_error(py: Python<'_>, e: &mathb_core::InputError, raw: Option<Vec<u8>>)
     err
 }
 
+/// A status from its name, as Python's `Verdict.status` spells it.
+fn status_of(name: &str) -> Option<Status> {
+    Status::ALL.into_iter().find(|s| s.as_str() == name)
+}
+
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, progress_interval = 0.5, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: &str,
@@ -116,6 +121,7 @@ pub fn grade_stream<'py>(
     threads: Option<i64>,
     chunk_lines: i64,
     progress: Option<Py<PyAny>>,
+    settle: Option<Py<PyAny>>,
     progress_interval: f64,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -163,6 +169,8 @@ pub fn grade_stream<'py>(
         }
     };
     let mut callback_error: Option<PyErr> = None;
+    // A failing settle callback fails the run (nothing is committed).
+    let mut settle_error: Option<PyErr> = None;
     let spec = spec.to_owned();
     let result = py.detach(|| {
         let mut on_progress = |p: &Progress| -> bool {
@@ -194,8 +202,38 @@ pub fn grade_stream<'py>(
                 Some(&mut buffered)
             }
         };
-        mathb_core::grade_stream(&spec, out, &opts, &mut on_progress)
+        let mut on_settle = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
+            let Some(cb) = &settle else {
+                return vec![None; pairs.len()];
+            };
+            Python::attach(|py| {
+                let outcome = cb
+                    .call1(py, (pairs.to_vec(),))
+                    .and_then(|r| r.extract::<Vec<Option<(String, String)>>>(py));
+                match outcome {
+                    Ok(verdicts) if verdicts.len() == pairs.len() => verdicts
+                        .into_iter()
+                        .map(|v| v.and_then(|(s, reason)| Some((status_of(&s)?, reason))))
+                        .collect(),
+                    Ok(_) => {
+                        settle_error.get_or_insert_with(|| {
+                            CoreError("settle returned a list of another length".into()).into()
+                        });
+                        vec![None; pairs.len()]
+                    }
+                    Err(e) => {
+                        settle_error.get_or_insert(e);
+                        vec![None; pairs.len()]
+                    }
+                }
+            })
+        };
+        let settle_fn: Option<mathb_core::Settle<'_>> = settle.is_some().then_some(&mut on_settle);
+        mathb_core::grade_stream_settled(&spec, out, &opts, &mut on_progress, settle_fn)
     });
+    if let Some(e) = settle_error {
+        return Err(e);
+    }
     let summary = match result {
         Ok(s) => s,
         Err(StreamError::Input(e, raw)) => return Err(input_error(py, &e, raw)),
@@ -225,6 +263,8 @@ pub fn grade_stream<'py>(
     fields.set_item("grouping", summary.fields.grouping().as_str())?;
     d.set_item("records", summary.records)?;
     d.set_item("skipped_records", summary.skipped)?;
+    d.set_item("fallback_sent", summary.fallback_sent)?;
+    d.set_item("fallback_settled", summary.fallback_settled)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
     d.set_item("fields", fields)?;
     let counts = PyDict::new(py);
