@@ -825,15 +825,26 @@ fn position(x: &Real, lo: &Real, hi: &Real) -> Option<bool> {
     }
 }
 
+/// A short decimal for messages: six places, trailing zeros dropped.
+fn short(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
 fn describe(v: &Num) -> String {
-    let re = v.re.approx();
+    let re = short(v.re.approx());
     match &v.im {
         Some(b) if apart(b, &Real::small(0)) => {
             let im = b.approx();
             let sign = if im < 0.0 { '−' } else { '+' };
-            format!("{re:.6} {sign} {:.6}i", im.abs())
+            format!("{re} {sign} {}i", short(im.abs()))
         }
-        _ => format!("{re:.6}"),
+        _ => re,
     }
 }
 
@@ -912,7 +923,7 @@ fn differ_at_some_point(
             } else {
                 let at: Vec<String> = values
                     .iter()
-                    .map(|(n, v)| format!("{n} = {v:.6}"))
+                    .map(|(n, v)| format!("{n} = {}", short(*v)))
                     .collect();
                 format!("values differ at a test point ({})", at.join(", "))
             };
