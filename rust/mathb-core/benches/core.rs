@@ -28,6 +28,29 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
+    // Pairs the numeric method decides: a constant and an identity that it only fails to
+    // separate (its worst case: every point is evaluated, under every reading).
+    for (name, gold, answer) in [
+        (
+            "numeric_constant_grade",
+            "\\sqrt{2}+\\sqrt{3}",
+            "\\boxed{\\sqrt{5}}",
+        ),
+        (
+            "numeric_expression_grade",
+            "\\sin^2 x",
+            "\\boxed{\\cos^2 x}",
+        ),
+        (
+            "numeric_identity_grade",
+            "\\sec^2 y",
+            "\\boxed{\\tan^2 y + 1}",
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| grade(black_box(gold), black_box(answer), &o))
+        });
+    }
 }
 
 criterion_group!(core, benches);

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod modular;
 pub mod normalize;
 pub mod number;
+pub mod numeric;
 pub mod options;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;

@@ -63,7 +63,7 @@ fn inv(a: u64) -> Option<u64> {
     (a != 0).then(|| pow(a, P - 2))
 }
 
-fn splitmix(mut x: u64) -> u64 {
+pub(crate) fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = x;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -72,7 +72,7 @@ fn splitmix(mut x: u64) -> u64 {
 }
 
 /// FNV-1a: a fixed, platform-independent string hash (results must not vary between runs).
-fn hash_str(s: &str, seed: u64) -> u64 {
+pub(crate) fn hash_str(s: &str, seed: u64) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
     for b in s.bytes() {
         h ^= b as u64;

@@ -129,19 +129,29 @@ pub struct Lexer<'a> {
     tokens: Vec<Token>,
     /// Positions where a digit run must end (after a bare `\frac12` argument).
     digit_breaks: Vec<usize>,
+    /// Token counts at each dropped degree mark (see [`tokenize_marked`]).
+    degree_marks: Vec<usize>,
     _src: &'a str,
 }
 
 pub fn tokenize(src: &str) -> Result<Vec<Token>, LexError> {
+    tokenize_marked(src).map(|(tokens, _)| tokens)
+}
+
+/// Tokens, and where degree marks were dropped: a mark at `k` followed token `k − 1`.
+/// `30^\circ` is 30 everywhere except inside a trigonometric function, where the parser
+/// needs to know the angle was in degrees.
+pub fn tokenize_marked(src: &str) -> Result<(Vec<Token>, Vec<usize>), LexError> {
     let mut lx = Lexer {
         chars: src.chars().collect(),
         pos: 0,
         tokens: Vec::new(),
         digit_breaks: Vec::new(),
+        degree_marks: Vec::new(),
         _src: src,
     };
     lx.run()?;
-    Ok(lx.tokens)
+    Ok((lx.tokens, lx.degree_marks))
 }
 
 fn is_spacing_command(name: &str) -> bool {
@@ -188,6 +198,7 @@ impl<'a> Lexer<'a> {
                         '/' | '÷' => Token::Divide,
                         '^' => {
                             if self.skip_degree_mark() {
+                                self.degree_marks.push(self.tokens.len());
                                 continue;
                             }
                             Token::Caret
@@ -233,7 +244,10 @@ impl<'a> Lexer<'a> {
                                 Token::Rel(RelOp::Gt)
                             }
                         }
-                        '°' => continue,
+                        '°' => {
+                            self.degree_marks.push(self.tokens.len());
+                            continue;
+                        }
                         'π' => Token::Cmd("pi".into()),
                         '∞' => Token::Cmd("infty".into()),
                         '√' => Token::Cmd("sqrt".into()),
@@ -481,6 +495,9 @@ impl<'a> Lexer<'a> {
                 self.pos -= name.len() - spacing.len();
                 return Ok(());
             }
+        }
+        if matches!(name.as_str(), "circ" | "degree") {
+            self.degree_marks.push(self.tokens.len());
         }
         if IGNORED_COMMANDS.contains(&name.as_str()) {
             return Ok(());

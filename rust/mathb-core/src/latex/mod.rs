@@ -13,8 +13,8 @@ pub fn parse_answer(src: &str) -> Result<Expr, String> {
     if src.chars().count() > MAX_ANSWER_CHARS {
         return Err(format!("answer longer than {MAX_ANSWER_CHARS} characters"));
     }
-    let tokens = lexer::tokenize(src).map_err(|e| e.message)?;
-    parser::parse_tokens(tokens).map_err(|e| e.message)
+    let (tokens, degree_marks) = lexer::tokenize_marked(src).map_err(|e| e.message)?;
+    parser::parse_tokens_marked(tokens, degree_marks).map_err(|e| e.message)
 }
 
 #[cfg(test)]

@@ -33,9 +33,16 @@ pub struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Where the lexer dropped degree marks (a mark at k followed token k − 1).
+    degree_marks: Vec<usize>,
 }
 
-pub fn parse_tokens(mut tokens: Vec<Token>) -> PResult<Expr> {
+pub fn parse_tokens(tokens: Vec<Token>) -> PResult<Expr> {
+    parse_tokens_marked(tokens, Vec::new())
+}
+
+/// Parses tokens knowing where degree marks were dropped, so `\sin 30^\circ` is sin(π/6).
+pub fn parse_tokens_marked(mut tokens: Vec<Token>, degree_marks: Vec<usize>) -> PResult<Expr> {
     strip_trailing_units(&mut tokens);
     if tokens.is_empty() {
         return fail("empty answer");
@@ -44,6 +51,7 @@ pub fn parse_tokens(mut tokens: Vec<Token>) -> PResult<Expr> {
         tokens,
         pos: 0,
         depth: 0,
+        degree_marks,
     };
     let e = p.list()?;
     if p.pos != p.tokens.len() {
@@ -542,10 +550,27 @@ impl Parser {
             Some(Token::LParen) | Some(Token::LBrace) => self.atom(),
             _ => {
                 self.enter()?;
-                let e = self.power();
+                // `\sin 2x` is sin(2x) and `\cos 3\theta` is cos(3θ): the juxtaposed
+                // numbers, letters and Greek letters belong to the argument; an operator or
+                // another function ends it (`\sin x \cos x`).
+                let mut factors = vec![self.power()?];
+                while self.continues_bare_argument() {
+                    let next = self.power()?;
+                    let last = factors.pop().expect("a factor");
+                    factors.push(join_implicit(last, next, self)?);
+                }
                 self.depth -= 1;
-                e
+                Ok(collapse_product(factors))
             }
+        }
+    }
+
+    fn continues_bare_argument(&self) -> bool {
+        match self.peek() {
+            Some(Token::Num(_)) | Some(Token::Ident(_)) => true,
+            Some(Token::Word(w)) => !is_known_word(w) || w == "pi",
+            Some(Token::Cmd(c)) => c == "pi" || is_greek(c),
+            _ => false,
         }
     }
 
@@ -571,7 +596,25 @@ impl Parser {
             name = format!("arc{name}");
             power = None;
         }
-        args.insert(0, self.function_argument()?);
+        let start = self.pos;
+        let mut arg = self.function_argument()?;
+        let end = self.pos;
+        let is_trig = matches!(name.as_str(), "sin" | "cos" | "tan" | "cot" | "sec" | "csc");
+        if is_trig && self.degree_marks.iter().any(|&k| start < k && k <= end) {
+            // An angle in degrees: sin 30° is sin(30 · π/180).
+            arg = Expr::Mul(vec![
+                arg,
+                Expr::Div(
+                    Box::new(Expr::Const(Constant::Pi)),
+                    Box::new(Expr::Num(Literal {
+                        value: num_rational::BigRational::from_integer(180.into()),
+                        decimal_places: None,
+                        significant_digits: 2,
+                    })),
+                ),
+            ]);
+        }
+        args.insert(0, arg);
         let f = Expr::Func(name, args);
         Ok(match power {
             Some(p) => Expr::Pow(Box::new(f), Box::new(p)),
