@@ -5,9 +5,6 @@
 //! sees only tokens that carry meaning.
 
 use crate::expr::{Literal, RelOp};
-use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::Zero;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Token {
@@ -61,7 +58,7 @@ pub struct LexError {
     pub message: String,
 }
 
-fn err<T>(message: impl Into<String>) -> Result<T, LexError> {
+pub(super) fn err<T>(message: impl Into<String>) -> Result<T, LexError> {
     Err(LexError {
         message: message.into(),
     })
@@ -124,13 +121,13 @@ fn bare_argument_count(cmd: &str) -> usize {
 }
 
 pub struct Lexer<'a> {
-    chars: Vec<char>,
-    pos: usize,
-    tokens: Vec<Token>,
+    pub(super) chars: Vec<char>,
+    pub(super) pos: usize,
+    pub(super) tokens: Vec<Token>,
     /// Positions where a digit run must end (after a bare `\frac12` argument).
-    digit_breaks: Vec<usize>,
+    pub(super) digit_breaks: Vec<usize>,
     /// Token counts at each dropped degree mark (see [`tokenize_marked`]).
-    degree_marks: Vec<usize>,
+    pub(super) degree_marks: Vec<usize>,
     _src: &'a str,
 }
 
@@ -159,7 +156,7 @@ fn is_spacing_command(name: &str) -> bool {
 }
 
 impl<'a> Lexer<'a> {
-    fn peek(&self, k: usize) -> Option<char> {
+    pub(super) fn peek(&self, k: usize) -> Option<char> {
         self.chars.get(self.pos + k).copied()
     }
 
@@ -261,7 +258,7 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
-    fn at_str(&self, s: &str) -> bool {
+    pub(super) fn at_str(&self, s: &str) -> bool {
         s.chars().enumerate().all(|(k, c)| self.peek(k) == Some(c))
     }
 
@@ -281,125 +278,6 @@ impl<'a> Lexer<'a> {
             }
         }
         false
-    }
-
-    fn digits(&mut self) -> String {
-        let mut s = String::new();
-        while let Some(d) = self.peek(0) {
-            if !d.is_ascii_digit() || (!s.is_empty() && self.digit_breaks.contains(&self.pos)) {
-                break;
-            }
-            s.push(d);
-            self.pos += 1;
-        }
-        s
-    }
-
-    /// Length of a thousands separator at the current position followed by exactly three
-    /// digits and then a non-digit; 0 when there is none.
-    fn bracket_depth(&self) -> i32 {
-        self.tokens.iter().fold(0, |depth, t| match t {
-            Token::LParen | Token::LBracket | Token::SetOpen => depth + 1,
-            Token::RParen | Token::RBracket | Token::SetClose => depth - 1,
-            _ => depth,
-        })
-    }
-
-    fn thousands_separator_len(&self, in_brackets: bool) -> usize {
-        let seps: [&str; 14] = [
-            " {, }", " {,}", "{, }", ",\\! ", ",\\, ", ",\\!", ",\\,", ",", "{,}", "\\,", "\\!",
-            "\\ ", " ", "~",
-        ];
-        for sep in seps {
-            if in_brackets && sep == "," {
-                continue;
-            }
-            if self.at_str(sep) {
-                let n = sep.chars().count();
-                let group_digits =
-                    (0..3).all(|k| self.peek(n + k).is_some_and(|c| c.is_ascii_digit()));
-                let then = self.peek(n + 3);
-                if group_digits && !then.is_some_and(|c| c.is_ascii_digit()) {
-                    return n;
-                }
-            }
-        }
-        0
-    }
-
-    fn number(&mut self) -> Result<(), LexError> {
-        let bare =
-            !self.digit_breaks.is_empty() && self.digit_breaks.iter().any(|&b| b == self.pos + 1);
-        let mut int_part = self.digits();
-        // `0,5` is never a thousands group; inside (…), […] or \{…\} a bare comma separates
-        // elements: (12,102) is a pair.
-        if !bare && !int_part.is_empty() && int_part.len() <= 3 && !int_part.starts_with('0') {
-            let in_brackets = self.bracket_depth() > 0;
-            loop {
-                let n = self.thousands_separator_len(in_brackets);
-                if n == 0 {
-                    break;
-                }
-                self.pos += n;
-                int_part.push_str(&self.digits());
-            }
-        }
-        let mut frac_part: Option<String> = None;
-        if !bare && self.peek(0) == Some('.') && self.peek(1).is_some_and(|d| d.is_ascii_digit()) {
-            self.pos += 1;
-            frac_part = Some(self.digits());
-        }
-        // Scientific notation written as 1.5e-7 (directly adjacent, digits after).
-        let mut exp10: i64 = 0;
-        if !bare && matches!(self.peek(0), Some('e') | Some('E')) {
-            let (sign_len, neg) = match self.peek(1) {
-                Some('-') | Some('−') => (1, true),
-                Some('+') => (1, false),
-                _ => (0, false),
-            };
-            if self.peek(1 + sign_len).is_some_and(|d| d.is_ascii_digit()) {
-                self.pos += 1 + sign_len;
-                let e = self.digits();
-                if e.len() > 6 {
-                    return err("exponent too large");
-                }
-                exp10 = e.parse::<i64>().unwrap_or(0);
-                if neg {
-                    exp10 = -exp10;
-                }
-            }
-        }
-        if int_part.len() + frac_part.as_ref().map_or(0, String::len) > 4000 {
-            return err("number literal too long");
-        }
-        let frac_digits = frac_part.clone().unwrap_or_default();
-        let all: String = format!("{int_part}{frac_digits}");
-        let mantissa: BigInt = if all.is_empty() {
-            BigInt::zero()
-        } else {
-            all.parse().map_err(|_| LexError {
-                message: "bad number".into(),
-            })?
-        };
-        let places = frac_digits.len() as i64 - exp10;
-        let ten = BigInt::from(10u32);
-        let value = if places >= 0 {
-            BigRational::new(mantissa, ten.pow(places as u32))
-        } else {
-            BigRational::from_integer(mantissa * ten.pow((-places) as u32))
-        };
-        let significant = all.trim_start_matches('0').len() as u32;
-        let decimal_places = if frac_part.is_some() || exp10 != 0 {
-            Some(places.max(0) as u32)
-        } else {
-            None
-        };
-        self.tokens.push(Token::Num(Literal {
-            value,
-            decimal_places,
-            significant_digits: significant.max(1),
-        }));
-        Ok(())
     }
 
     fn word(&mut self) {

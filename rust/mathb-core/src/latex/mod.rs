@@ -1,6 +1,8 @@
 //! LaTeX / plain-math answer parsing: [`lexer`] turns text into tokens, [`parser`] into [`Expr`].
 
+mod commands;
 pub mod lexer;
+mod numerals;
 pub mod parser;
 
 use crate::expr::Expr;
