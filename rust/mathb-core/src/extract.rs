@@ -132,7 +132,9 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     match (boxed, anchored) {
         // "… \boxed{5}. Wait, that is wrong … so the answer is 7": the later commitment wins.
         (Some((box_end, _)), Some((anchor_pos, text)))
-            if anchor_pos >= box_end && looks_like_math(&text) =>
+            if anchor_pos >= box_end
+                && looks_like_math(&text)
+                && states_value_directly(&region[anchor_pos..]) =>
         {
             found(text, Method::Anchor)
         }
@@ -157,6 +159,19 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
                 .and_then(|(_, _, text)| found(text, Method::LastMath))
         }
     }
+}
+
+/// Whether the anchor at the start of `s` is followed at once by a value ("the answer is $7$",
+/// "Answer: 7"), not by prose ("the answer is to be written as …", "the answer is considered
+/// as 220"): only such a statement overrides an earlier box.
+fn states_value_directly(s: &str) -> bool {
+    let lower = s.get(..s.len().min(32)).unwrap_or(s).to_ascii_lowercase();
+    let Some(anchor) = ANCHORS.iter().find(|a| lower.starts_with(*a)) else {
+        return false;
+    };
+    let rest = s[anchor.len()..]
+        .trim_start_matches(|c: char| c == ':' || c == '*' || c == '#' || c.is_whitespace());
+    rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{'))
 }
 
 /// The last number stated in plain text, as a lenient extraction.

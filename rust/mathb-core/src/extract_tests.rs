@@ -139,6 +139,18 @@ fn self_correction_and_fallbacks() {
         ex("Thus \\boxed{5}. I hope the answer is correct.").as_deref(),
         Some("5")
     );
+    // Prose after an anchor names no new value: "the answer is to be written …".
+    let s = "The answer is $\\boxed{\\tan^2 t}$. Note that this answer is to be written as it \
+             is, so the answer stays like this in terms of $t$.";
+    assert_eq!(ex(s).as_deref(), Some("\\tan^2 t"));
+    let s =
+        "is $\\boxed{220}$.\n\nRemark: in the most common case the answer is considered as 220, \
+             since $225 = 3^2 \\times 5^2$, $225$ is written as $22$.";
+    assert_eq!(ex(s).as_deref(), Some("220"));
+    assert_eq!(
+        ex("So \\boxed{5}. Wait: the answer is: $-7$").as_deref(),
+        Some("-7")
+    );
     // Without box or anchor, the last math of the final paragraph; never an earlier one.
     assert_eq!(
         ex("We get $x=3$ first.\n\nTherefore $x \\geq 5$ is the solution.").as_deref(),
