@@ -109,11 +109,15 @@ def test_model_against_base_model_through_an_endpoint(
     assert (out.parent / "s.model.samples.jsonl").read_bytes() == before
     assert json.loads(out.read_text())["set_metrics"] == sets
 
-    # More samples per problem extend the files; samples 0-3 stay as they were.
+    # More samples per problem extend the files; samples 0-3 stay as they were, and the file
+    # stays in problem and sample order.
     assert _eval("--model", "rl", "--base-model", "base", *common[:2], "-n", "6",
                  *common[4:], "-o", out, "-q") == 0  # fmt: skip
     assert len(server["requests"]) == 2 * 4 * 2
-    assert (out.parent / "s.model.samples.jsonl").read_bytes().startswith(before)
+    after = (out.parent / "s.model.samples.jsonl").read_bytes().splitlines(keepends=True)
+    assert set(before.splitlines(keepends=True)) <= set(after) and len(after) == 24
+    order = [(json.loads(x)["problem_id"], json.loads(x)["sample_idx"]) for x in after]
+    assert order == [(f"q{i}", j) for i in range(4) for j in range(6)]
 
 
 def test_model_against_the_dataset_column_with_a_selection(

@@ -533,3 +533,24 @@ def test_eval_model_samples_grades_and_resumes(
     assert "0 samples written" in again.stderr and "(12 already there)" in again.stderr
     assert "Initializing" not in again.stderr and time.monotonic() - started < 30
     assert json.loads((tmp_path / "s.json").read_text())["set_metrics"] == sets
+
+
+def test_samples_are_ordered_by_problem_and_index(tmp_path: Path) -> None:
+    from mathb.generate import Problem, order_samples
+
+    problems = [Problem(0, "a", "Q", "1"), Problem(1, 7, "Q", "2")]
+    lines = [
+        {"problem_id": 7, "sample_idx": 1},
+        {"problem_id": "a", "sample_idx": 1},
+        {"problem_id": "other", "sample_idx": 0},
+        {"problem_id": "a", "sample_idx": 0},
+        {"problem_id": 7, "sample_idx": 0},
+    ]
+    path = tmp_path / "s.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    assert order_samples(path, problems)
+    got = [
+        (r["problem_id"], r["sample_idx"]) for r in map(json.loads, path.read_text().splitlines())
+    ]
+    assert got == [("a", 0), ("a", 1), (7, 0), (7, 1), ("other", 0)]
+    assert not order_samples(path, problems)  # already in order: left alone

@@ -331,6 +331,36 @@ class Progress:
         self.stream.flush()
 
 
+def order_samples(path: Path, problems: Sequence[Problem]) -> bool:
+    """Rewrites `path` with its samples in problem order and, within a problem, by
+    `sample_idx`, when they are not already: concurrent requests and resumed runs append
+    out of order, while maj@k votes over a problem's first k samples as graded in file order.
+    Only line offsets are held in memory. Returns whether the file was rewritten."""
+    from .grading import atomic_output
+
+    rank = {id_key(p.problem_id): p.row for p in problems}
+    keys: list[tuple[tuple[int, int, int], int, int]] = []  # (sort key, offset, length)
+    with path.open("rb") as f:
+        offset = 0
+        for position, line in enumerate(f):
+            if line.strip():
+                record = json.loads(line)
+                row = rank.get(id_key(record["problem_id"]))
+                # Problems outside this run keep their place after the run's own.
+                first = (0, row) if row is not None else (1, position)
+                keys.append(((*first, int(record["sample_idx"])), offset, len(line)))
+            offset += len(line)
+    ordered = sorted(keys, key=lambda k: k[0])
+    if [k[1] for k in ordered] == [k[1] for k in keys]:
+        return False
+    with path.open("rb") as src, atomic_output(path) as dst:
+        for _, at, length in ordered:
+            src.seek(at)
+            line = src.read(length)
+            dst.write(line if line.endswith(b"\n") else line + b"\n")
+    return True
+
+
 @dataclass
 class GenerateResult:
     planned: int
@@ -397,6 +427,8 @@ def generate(
             progress.add(batch, statuses)
     if planned:  # nothing to sample: the caller's one-line report says so
         progress.draw(final=True)
+    if written:
+        order_samples(out, problems)
     return GenerateResult(
         planned=planned,
         skipped=len(problems) * n - planned,
