@@ -5,15 +5,14 @@ run is in test_generate.py, marked `vllm`)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import read_jsonl
 from mathb import cli
+from openai_stub import openai_stub
 
 # Four problems; the base (model "base") fails rows 0-2 and solves row 3, the dataset's column
 # says the same. The RL model ("rl") solves rows 0 and 3: row 0 on odd seeds only.
@@ -34,33 +33,11 @@ def _reply(model: str, prompt: str, seed: int) -> str:
 
 @pytest.fixture
 def server() -> Iterator[dict[str, Any]]:
-    state: dict[str, Any] = {"requests": []}
+    def script(body: dict[str, Any]) -> str:
+        return _reply(body["model"], body["messages"][0]["content"], body["seed"])
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state["requests"].append(body)
-            text = _reply(body["model"], body["messages"][0]["content"], body["seed"])
-            reply = {
-                "choices": [{"message": {"content": text}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 5, "completion_tokens": 3},
-            }
-            data = json.dumps(reply).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    state["url"] = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
+    with openai_stub(script) as (url, requests):
+        yield {"url": url, "requests": requests}
 
 
 @pytest.fixture

@@ -230,42 +230,20 @@ def test_cli_reports_a_bad_template(tmp_path: Path, run_mathb: Any) -> None:
 
 
 def test_endpoint_sampler_retries_and_sends_per_sample_seeds(tmp_path: Path) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from mathb.samplers import EndpointError, EndpointSampler
+    from openai_stub import openai_stub
 
-    bodies: list[dict[str, Any]] = []
     failures = {"left": 2}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if failures["left"] > 0 or body["seed"] == 999:
-                failures["left"] -= 1
-                code = 503 if body["seed"] != 999 else 400
-                self.send_response(code)
-                self.end_headers()
-                self.wfile.write(b"busy" if code == 503 else b"bad seed")
-                return
-            bodies.append(body)
-            reply = {
-                "choices": [{"message": {"content": f"s{body['seed']}"}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 3, "completion_tokens": 2},
-            }
-            data = json.dumps(reply).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def script(body: dict[str, Any]) -> str | tuple[int, bytes]:
+        if body["seed"] == 999:
+            return 400, b"bad seed"
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            return 503, b"busy"
+        return f"s{body['seed']}"
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with openai_stub(script) as (url, bodies):
         sampler = EndpointSampler(url, model="m", sampling=Sampling(0.6, 0.95, 8), concurrency=2)
         problem = Problem(0, "p0", "1+1", "2")
         request = SampleRequest(problem, "1+1?", 4, 3, 100)
@@ -274,8 +252,6 @@ def test_endpoint_sampler_retries_and_sends_per_sample_seeds(tmp_path: Path) -> 
         assert all(b["n"] == 1 and b["messages"][0]["content"] == "1+1?" for b in bodies)
         with pytest.raises(EndpointError, match="HTTP 400: bad seed"):
             list(sampler.run([SampleRequest(problem, "x", 0, 1, 999)]))
-    finally:
-        server.shutdown()
 
 
 # --------------------------------------------------------------------------- real vLLM
