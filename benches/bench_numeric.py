@@ -42,12 +42,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"- date: {time.strftime('%a %b %d %H:%M:%S %Z %Y')}")
-    print(
-        f"- machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
-    )
-    print(
-        f"- command: `python benches/bench_numeric.py --repeat {args.repeat}` (best of the repeats)\n"
-    )
+    machine = platform.processor() or platform.machine()
+    print(f"- machine: {machine}, Python {platform.python_version()}")
+    command = f"python benches/bench_numeric.py --repeat {args.repeat}"
+    print(f"- command: `{command}` (best of the repeats)\n")
     print("| gold | answer | mathb core | µs | sympy judge | µs | ratio |")
     print("| --- | --- | --- | ---: | --- | ---: | ---: |")
     for gold, answer in PAIRS:
