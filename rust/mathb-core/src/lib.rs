@@ -20,6 +20,7 @@ pub mod options;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
 pub mod python_text;
+pub mod sample_fields;
 pub mod schema;
 pub mod solve;
 pub mod stream;

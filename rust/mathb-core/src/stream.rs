@@ -7,6 +7,7 @@ use crate::aggregate::Tally;
 use crate::cache::grade_deduped;
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::options::Options;
+use crate::sample_fields::OnePass;
 use crate::schema::{
     completion_texts, gold_text, parse_record, problem_key, ErrorCode, FieldOverrides, Fields,
     InputError, ProblemKey,
@@ -131,6 +132,7 @@ pub fn grade_stream(
         opts,
         names: &names,
         fields: None,
+        one_pass: None,
         records: 0,
         problems: HashMap::new(),
         tally: Tally::default(),
@@ -234,6 +236,8 @@ struct Run<'a> {
     opts: &'a StreamOptions,
     names: &'a [String],
     fields: Option<Fields>,
+    /// The one-pass reader of those fields, when it applies to them.
+    one_pass: Option<OnePass>,
     records: u64,
     /// Problem number and the JSON the verdicts name it by, per key (not for line grouping).
     problems: HashMap<ProblemKey, (u32, Box<str>)>,
@@ -254,12 +258,21 @@ impl Run<'_> {
         if self.fields.is_none() {
             let record = parse_record(chunk.line(0)).map_err(|e| fail(0, e))?;
             let fields = Fields::detect(&record, &self.opts.fields).map_err(|e| fail(0, e))?;
+            self.one_pass = OnePass::new(&fields);
             self.fields = Some(fields);
         }
         let fields = self.fields.as_ref().expect("detected above");
+        let one_pass = &self.one_pass;
         let parsed: Vec<Result<Parsed, InputError>> = (0..chunk.lines.len())
             .into_par_iter()
             .map(|i| {
+                if let Some(f) = one_pass.as_ref().and_then(|p| p.read(chunk.line(i))) {
+                    return Ok(Parsed {
+                        gold: f.gold,
+                        completions: f.completions,
+                        key: f.key,
+                    });
+                }
                 let record = parse_record(chunk.line(i))?;
                 let gold = gold_text(&record, &fields.gold)?;
                 let completions = completion_texts(&record, &fields.completion)?;
