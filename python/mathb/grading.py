@@ -4,20 +4,22 @@ with the GIL released; this module wraps that pass and turns its counts into the
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-import numpy as np
-
 from . import InputFileError, InvalidArgumentError, __version__, _core, pass_at_k
 from .dump import explain_line
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .fallback import SympyFallback
 
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "no_answer", "undecided")
@@ -72,6 +74,8 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
 
 def pass_at_k_table(n: np.ndarray, c: np.ndarray) -> dict[str, float]:
     """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n."""
+    import numpy as np
+
     if n.size == 0:
         return {}
     ks: list[int] = []
@@ -150,6 +154,8 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
+    # The core returns numpy arrays; numpy loads beside the grading, which releases the GIL.
+    threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
     try:
         result = _core.grade_stream(
             spec,
@@ -200,6 +206,8 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
 def maj_at_k_table(n: np.ndarray, maj: np.ndarray) -> dict[str, float]:
     """Mean maj@k over problems for k = 1, 2, 4, … up to the smallest n (see aggregate.rs:
     majority vote over the first k samples' extracted answers)."""
+    import numpy as np
+
     if n.size == 0:
         return {}
     table: dict[str, float] = {}
