@@ -4,7 +4,8 @@
 //! (balanced braces, or `\boxed 5`); then the text after the last answer anchor ("final answer
 //! is", "the answer is", "Answer:", with markdown bold). Math delimiters are stripped.
 
-use memchr::memmem;
+use memchr::memmem::{Finder, FinderRev};
+use std::sync::LazyLock;
 
 /// How the answer was located.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +79,7 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     const TAB_COMMANDS: [&str; 8] = ["text", "times", "tfrac", "theta", "tau", "tan", "to", "top"];
     let suspicious = |c: char| matches!(c, '\u{7}' | '\u{8}' | '\u{b}' | '\u{c}' | '\t' | '\r');
     // Byte scan first: almost no text holds these control characters.
-    if !s.bytes().any(|b| matches!(b, 7 | 8 | 9 | 11 | 12 | 13)) || !s.contains(suspicious) {
+    if !has_control_byte(s.as_bytes()) || !s.contains(suspicious) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -104,9 +105,47 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether `s` holds one of the bytes 7, 8, 9, 11, 12, 13. Blocks are reduced without an
+/// early exit inside them, so the compiler vectorizes the scan of long completions.
+fn has_control_byte(s: &[u8]) -> bool {
+    let control = |b: u8| (b.wrapping_sub(7) < 7) & (b != 10);
+    let mut blocks = s.chunks_exact(64);
+    for block in &mut blocks {
+        if block.iter().fold(false, |seen, &b| seen | control(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| control(b))
+}
+
+/// Searchers for the fixed strings extraction looks for, built once.
+static THINK_END_REV: LazyLock<FinderRev<'static>> =
+    LazyLock::new(|| FinderRev::new(THINK_END.as_bytes()));
+static CHAT_MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<|"));
+static BOX_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"box"));
+static GSM_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"####"));
+static ANCHORS_REV: LazyLock<[FinderRev<'static>; 7]> =
+    LazyLock::new(|| ANCHORS.map(|a| FinderRev::new(a.as_bytes())));
+
+/// Byte offset of the first `needle` in `hay`: memchr for its first byte, then a compare
+/// (needles are the one- or two-byte math delimiters, too short for a substring searcher).
+fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(first, &hay[at..]) {
+        let i = at + i;
+        if hay[i..].starts_with(needle) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
 /// Byte offset of the first chat-template end marker: one scan for their common `<|` prefix.
 fn first_chat_end_marker(s: &str) -> Option<usize> {
-    memmem::find_iter(s.as_bytes(), b"<|")
+    CHAT_MARKER
+        .find_iter(s.as_bytes())
         .find(|&i| CHAT_END_MARKERS.iter().any(|m| s[i..].starts_with(m)))
 }
 
@@ -117,7 +156,7 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 
 /// [`extract_final_answer`] with an explicit fallback mode.
 pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
-    let region = match memmem::rfind(completion.as_bytes(), THINK_END.as_bytes()) {
+    let region = match THINK_END_REV.rfind(completion.as_bytes()) {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
@@ -266,7 +305,7 @@ fn last_number(text: &str) -> Option<(usize, String)> {
 /// whole string, without math delimiters.
 pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     // GSM8K solutions end in "#### 18".
-    if let Some(i) = memmem::rfind(s.as_bytes(), b"####") {
+    if let Some(i) = GSM_REV.rfind(s.as_bytes()) {
         let text = strip_math_delimiters(s[i + 4..].trim());
         if !text.is_empty() {
             return Some(Extraction {
@@ -301,7 +340,7 @@ fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
     let mut end = before;
     loop {
         // One backward scan for "box", shared by both commands.
-        let (start, cmd) = memmem::rfind_iter(&s.as_bytes()[..end], b"box").find_map(|i| {
+        let (start, cmd) = BOX_REV.rfind_iter(&s.as_bytes()[..end]).find_map(|i| {
             BOX_COMMANDS.iter().find_map(|cmd| {
                 let at = i.checked_sub(cmd.find("box")?)?;
                 s.as_bytes()[at..]
@@ -437,9 +476,9 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
     let lower = s.to_ascii_lowercase();
     let mut best: Option<(usize, String)> = None;
-    for anchor in ANCHORS {
+    for (anchor, finder) in ANCHORS.iter().zip(ANCHORS_REV.iter()) {
         let mut end = lower.len();
-        while let Some(pos) = memmem::rfind(&lower.as_bytes()[..end], anchor.as_bytes()) {
+        while let Some(pos) = finder.rfind(&lower.as_bytes()[..end]) {
             end = pos;
             if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
                 break;
@@ -450,7 +489,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             let starts_math = MATH_DELIMITERS
                 .iter()
                 .any(|(open, _)| rest.starts_with(open));
-            if anchor == "answer" && !starts_math {
+            if *anchor == "answer" && !starts_math {
                 continue;
             }
             // Display math may span lines; otherwise the answer ends with its line.
@@ -474,7 +513,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
 /// dollar sign, not a math delimiter).
 fn find_delimiter(s: &str, delim: &str, from: usize) -> Option<usize> {
     let mut at = from;
-    while let Some(i) = memmem::find(&s.as_bytes()[at..], delim.as_bytes()).map(|i| i + at) {
+    while let Some(i) = find_short(&s.as_bytes()[at..], delim.as_bytes()).map(|i| i + at) {
         let escaped = delim.starts_with('$') && s[..i].ends_with('\\') && !s[..i].ends_with("\\\\");
         if !escaped {
             return Some(i);
