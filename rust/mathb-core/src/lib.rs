@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod cache;
+mod chunk;
 pub mod dump;
 pub mod equiv;
 pub mod expr;

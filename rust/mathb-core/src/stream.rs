@@ -4,17 +4,11 @@
 //! and the output is the same for any thread count or chunk size.
 
 use crate::aggregate::Tally;
-use crate::cache::grade_deduped;
+use crate::chunk::{prepare, Malformed, Prepared, Run};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::options::Options;
 use crate::sample_fields::OnePass;
-use crate::schema::{
-    completion_texts, gold_text, parse_record, problem_key, ErrorCode, FieldOverrides, Fields,
-    InputError, ProblemKey,
-};
-use crate::verdict::Status;
-use rayon::prelude::*;
-use std::collections::HashMap;
+use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
@@ -96,13 +90,6 @@ impl From<InputError> for StreamError {
     }
 }
 
-/// A record after parsing, before grading.
-struct Parsed {
-    gold: String,
-    completions: Vec<String>,
-    key: ProblemKey,
-}
-
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
 /// to `out` (when given) and calling `progress` now and then; `progress` returning false
 /// stops the run.
@@ -121,44 +108,88 @@ pub fn grade_stream(
     };
     let pool = build_pool(opts.threads)?;
     let (tx, rx) = mpsc::sync_channel::<Result<LineChunk, InputError>>(2);
+    // Chunks whose lines are written go back to the reader, which refills their buffers.
+    let (spare_tx, spare_rx) = mpsc::channel::<LineChunk>();
     let reader = {
         let (bytes, chunk_lines) = (bytes.clone(), opts.chunk_lines);
         std::thread::Builder::new()
             .name("mathb-read".into())
-            .spawn(move || read_all(&inputs, chunk_lines, bytes, tx))
+            .spawn(move || read_all(&inputs, chunk_lines, bytes, tx, spare_rx))
             .map_err(|e| StreamError::Threads(format!("cannot start the reader: {e}")))?
     };
-    let mut run = Run {
-        opts,
-        names: &names,
-        fields: None,
-        one_pass: None,
-        records: 0,
-        problems: HashMap::new(),
-        tally: Tally::default(),
-        buf: Vec::with_capacity(1 << 20),
-    };
+    let mut run = Run::default();
+    let mut fields: Option<(Fields, Option<OnePass>)> = None;
     let mut last = Instant::now();
     let mut reported = None;
-    let result = (|| {
-        for chunk in rx.iter() {
-            let chunk = chunk?;
-            pool.install(|| run.chunk(&chunk))?;
-            if let Some(w) = out.as_deref_mut() {
-                w.write_all(&run.buf).map_err(StreamError::Output)?;
-            }
-            report.samples = run.tally.counts.iter().sum();
-            report.counts = run.tally.counts;
-            if last.elapsed() >= opts.progress_interval {
-                report.bytes_read = bytes.load(Ordering::Relaxed);
-                last = Instant::now();
-                reported = Some(report.samples);
-                if !progress(&report) {
-                    return Err(StreamError::Stopped);
+    let malformed = |m: Box<Malformed>| {
+        StreamError::Input(m.error.at(&names[m.input], Some(m.line)), Some(m.raw))
+    };
+    // Each round prepares the chunk just read, settles the one prepared in the round
+    // before, and writes the lines settled in the round before that: the pool works on
+    // the first two while this thread writes.
+    let mut ahead: Option<Result<Prepared, Box<Malformed>>> = None;
+    let mut settled: Option<(LineChunk, Vec<Vec<u8>>)> = None;
+    let mut read_error: Option<InputError> = None;
+    let result = (|| loop {
+        let incoming = match read_error {
+            Some(_) => None,
+            None => match rx.recv() {
+                Ok(Ok(chunk)) => Some(chunk),
+                Ok(Err(e)) => {
+                    read_error = Some(e);
+                    None
                 }
+                Err(_) => None,
+            },
+        };
+        if incoming.is_none() && ahead.is_none() && settled.is_none() {
+            return read_error.take().map_or(Ok(()), |e| Err(e.into()));
+        }
+        if let (Some(chunk), None) = (&incoming, &fields) {
+            let detected = detect_fields(chunk, &opts.fields).map_err(malformed)?;
+            let one_pass = OnePass::new(&detected);
+            fields = Some((detected, one_pass));
+        }
+        let to_settle = match ahead.take() {
+            Some(Ok(p)) => Some(p),
+            // What precedes a malformed record is written before it is reported.
+            Some(Err(m)) => {
+                if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                    write_blocks(w, blocks)?;
+                }
+                return Err(malformed(m));
+            }
+            None => None,
+        };
+        let (mut prepared, mut next_settled) = (None, None);
+        let mut written = Ok(());
+        let (run, fields) = (&mut run, &fields);
+        pool.in_place_scope(|s| {
+            if let (Some(chunk), Some((f, one_pass))) = (incoming, fields) {
+                s.spawn(|_| prepared = Some(prepare(chunk, f, one_pass.as_ref(), &opts.grade)));
+            }
+            if let Some(p) = to_settle {
+                s.spawn(|_| next_settled = Some(run.settle(p, &opts.grade)));
+            }
+            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                written = write_blocks(w, blocks);
+            }
+        });
+        written?;
+        if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
+            let _ = spare_tx.send(chunk);
+        }
+        ahead = prepared;
+        report.samples = run.tally.counts.iter().sum();
+        report.counts = run.tally.counts;
+        if last.elapsed() >= opts.progress_interval {
+            report.bytes_read = bytes.load(Ordering::Relaxed);
+            last = Instant::now();
+            reported = Some(report.samples);
+            if !progress(&report) {
+                return Err(StreamError::Stopped);
             }
         }
-        Ok(())
     })();
     drop(rx); // a reader still sending sees the channel closed and stops
     let _ = reader.join();
@@ -170,7 +201,7 @@ pub fn grade_stream(
     if reported != Some(report.samples) && !progress(&report) {
         return Err(StreamError::Stopped);
     }
-    let Some(fields) = run.fields else {
+    let Some((fields, _)) = fields else {
         return Err(InputError::new(
             ErrorCode::NoRecords,
             "the file has no records",
@@ -185,6 +216,20 @@ pub fn grade_stream(
         fields,
         tally: run.tally,
     })
+}
+
+fn write_blocks(w: &mut dyn Write, blocks: &[Vec<u8>]) -> Result<(), StreamError> {
+    blocks
+        .iter()
+        .try_for_each(|b| w.write_all(b))
+        .map_err(StreamError::Output)
+}
+
+/// The fields of the run, chosen from the first record of its first chunk.
+fn detect_fields(chunk: &LineChunk, given: &FieldOverrides) -> Result<Fields, Box<Malformed>> {
+    let fail = |error| Malformed::new(chunk, 0, error);
+    let record = parse_record(chunk.line(0)).map_err(fail)?;
+    Fields::detect(&record, given).map_err(fail)
 }
 
 fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> {
@@ -204,6 +249,7 @@ fn read_all(
     chunk_lines: usize,
     bytes: Arc<AtomicU64>,
     tx: mpsc::SyncSender<Result<LineChunk, InputError>>,
+    spare: mpsc::Receiver<LineChunk>,
 ) {
     for (i, input) in inputs.iter().enumerate() {
         let opened = match open_input(input, bytes.clone()) {
@@ -215,7 +261,7 @@ fn read_all(
         };
         let mut reader = ChunkReader::new(opened, i, input.display(), chunk_lines);
         loop {
-            match reader.next_chunk() {
+            match reader.next_chunk(spare.try_recv().ok()) {
                 Ok(None) => break,
                 Ok(Some(chunk)) => {
                     if tx.send(Ok(chunk)).is_err() {
@@ -229,164 +275,6 @@ fn read_all(
             }
         }
     }
-}
-
-/// The state of a run between chunks.
-struct Run<'a> {
-    opts: &'a StreamOptions,
-    names: &'a [String],
-    fields: Option<Fields>,
-    /// The one-pass reader of those fields, when it applies to them.
-    one_pass: Option<OnePass>,
-    records: u64,
-    /// Problem number and the JSON the verdicts name it by, per key (not for line grouping).
-    problems: HashMap<ProblemKey, (u32, Box<str>)>,
-    tally: Tally,
-    /// The verdict lines of the last chunk.
-    buf: Vec<u8>,
-}
-
-impl Run<'_> {
-    fn chunk(&mut self, chunk: &LineChunk) -> Result<(), StreamError> {
-        let name = &self.names[chunk.input];
-        let fail = |i: usize, e: InputError| {
-            StreamError::Input(
-                e.at(name, Some(chunk.lines[i].0)),
-                Some(chunk.line(i).to_vec()),
-            )
-        };
-        if self.fields.is_none() {
-            let record = parse_record(chunk.line(0)).map_err(|e| fail(0, e))?;
-            let fields = Fields::detect(&record, &self.opts.fields).map_err(|e| fail(0, e))?;
-            self.one_pass = OnePass::new(&fields);
-            self.fields = Some(fields);
-        }
-        let fields = self.fields.as_ref().expect("detected above");
-        let one_pass = &self.one_pass;
-        let parsed: Vec<Result<Parsed, InputError>> = (0..chunk.lines.len())
-            .into_par_iter()
-            .map(|i| {
-                if let Some(f) = one_pass.as_ref().and_then(|p| p.read(chunk.line(i))) {
-                    return Ok(Parsed {
-                        gold: f.gold,
-                        completions: f.completions,
-                        key: f.key,
-                    });
-                }
-                let record = parse_record(chunk.line(i))?;
-                let gold = gold_text(&record, &fields.gold)?;
-                let completions = completion_texts(&record, &fields.completion)?;
-                let key = problem_key(&record, fields, &gold)?;
-                Ok(Parsed {
-                    gold,
-                    completions,
-                    key,
-                })
-            })
-            .collect();
-        let mut records = Vec::with_capacity(parsed.len());
-        for (i, p) in parsed.into_iter().enumerate() {
-            records.push(p.map_err(|e| fail(i, e))?);
-        }
-        // Problems are numbered and samples indexed in input order, serially.
-        let mut where_: Vec<(u32, u32)> = Vec::new(); // (problem, sample_idx) per sample
-        let mut problem_names: Vec<Box<str>> = Vec::with_capacity(records.len());
-        let mut line_problems: Vec<u32> = Vec::new();
-        for (i, r) in records.iter().enumerate() {
-            let line = chunk.lines[i].0;
-            let (problem, pname) = match &r.key {
-                ProblemKey::Line => {
-                    let p = self.tally.new_problem();
-                    line_problems.push(p);
-                    (p, line.to_string().into_boxed_str())
-                }
-                key => {
-                    let tally = &mut self.tally;
-                    let (p, pname) = self.problems.entry(key.clone()).or_insert_with(|| {
-                        let p = tally.new_problem();
-                        (p, problem_name(key, line))
-                    });
-                    (*p, pname.clone())
-                }
-            };
-            problem_names.push(pname);
-            for _ in &r.completions {
-                where_.push((problem, self.tally.next_sample(problem)));
-            }
-        }
-        let samples: Vec<(&str, &str)> = records
-            .iter()
-            .flat_map(|r| r.completions.iter().map(|c| (r.gold.as_str(), c.as_str())))
-            .collect();
-        let graded = grade_deduped(&samples, &self.opts.grade);
-        // The JSON tail of each distinct verdict, escaped once.
-        let tails: Vec<Vec<u8>> = graded.verdicts.par_iter().map(verdict_tail).collect();
-        self.buf.clear();
-        let mut s = 0;
-        for (i, r) in records.iter().enumerate() {
-            let line = chunk.lines[i].0;
-            for _ in &r.completions {
-                let (problem, sample_idx) = where_[s];
-                let v = &graded.verdicts[graded.of[s] as usize];
-                self.tally.add(problem, v.status, graded.votes[s]);
-                let _ = write!(
-                    self.buf,
-                    "{{\"line\":{line},\"problem_id\":{},\"sample_idx\":{sample_idx},",
-                    problem_names[i]
-                );
-                if v.status == Status::Undecided {
-                    // An undecided verdict carries its gold, so a fallback (or a reader) can
-                    // settle it from the verdict file alone.
-                    self.buf.extend_from_slice(&undecided_tail(v, samples[s].0));
-                } else {
-                    self.buf.extend_from_slice(&tails[graded.of[s] as usize]);
-                }
-                s += 1;
-            }
-        }
-        for p in line_problems {
-            self.tally.close(p);
-        }
-        self.records += records.len() as u64;
-        Ok(())
-    }
-}
-
-fn problem_name(key: &ProblemKey, line: u64) -> Box<str> {
-    match key {
-        ProblemKey::Str(s) => json_string(s),
-        ProblemKey::Int(digits) => digits.clone().into_boxed_str(),
-        ProblemKey::Text(_) | ProblemKey::Line => line.to_string().into_boxed_str(),
-    }
-}
-
-fn json_string(s: &str) -> Box<str> {
-    serde_json::to_string(s)
-        .unwrap_or_else(|_| "null".into())
-        .into_boxed_str()
-}
-
-/// `"status":…,"reason":…,"extracted":…}` and the newline.
-fn verdict_tail(v: &crate::verdict::Verdict) -> Vec<u8> {
-    let extracted = match &v.extracted {
-        Some(e) => json_string(e),
-        None => "null".into(),
-    };
-    format!(
-        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}}}\n",
-        v.status.as_str(),
-        json_string(&v.reason),
-        extracted
-    )
-    .into_bytes()
-}
-
-/// The tail of an undecided verdict: the usual fields and `"gold"`.
-fn undecided_tail(v: &crate::verdict::Verdict, gold: &str) -> Vec<u8> {
-    let mut tail = verdict_tail(v);
-    tail.truncate(tail.len() - 2); // "}\n"
-    tail.extend_from_slice(format!(",\"gold\":{}}}\n", json_string(gold)).as_bytes());
-    tail
 }
 
 #[cfg(test)]
