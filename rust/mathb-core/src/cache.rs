@@ -13,7 +13,9 @@ use crate::options::Options;
 use crate::verdict::Verdict;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::hash::{Hash, Hasher};
+use rustc_hash::FxHasher;
+use std::borrow::Cow;
+use std::hash::Hasher;
 
 /// The verdicts of a chunk: `verdicts` holds one per distinct (gold, extraction), and
 /// `of[i]` is sample i's index into it; `votes[i]` is the majority-vote key of sample i's
@@ -122,25 +124,35 @@ pub fn grade_distinct<'c>(
 /// spacing commands and `\left`/`\right` removed and `\dfrac`/`\tfrac` read as `\frac`,
 /// hashed with fixed keys (the same in every run).
 pub fn vote_key(text: &str) -> u64 {
-    let mut s = text.to_owned();
-    for (from, to) in [
-        ("\\dfrac", "\\frac"),
-        ("\\tfrac", "\\frac"),
-        ("\\left", ""),
-        ("\\right", ""),
-        ("\\,", ""),
-        ("\\;", ""),
-        ("\\:", ""),
-        ("\\!", ""),
-        ("\\ ", ""),
-    ] {
-        if s.contains(from) {
-            s = s.replace(from, to);
+    let mut s = Cow::Borrowed(text);
+    // Every rewrite starts with a backslash.
+    if text.contains('\\') {
+        for (from, to) in [
+            ("\\dfrac", "\\frac"),
+            ("\\tfrac", "\\frac"),
+            ("\\left", ""),
+            ("\\right", ""),
+            ("\\,", ""),
+            ("\\;", ""),
+            ("\\:", ""),
+            ("\\!", ""),
+            ("\\ ", ""),
+        ] {
+            if s.contains(from) {
+                s = Cow::Owned(s.replace(from, to));
+            }
         }
     }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        c.hash(&mut h);
+    let mut h = FxHasher::default();
+    if s.is_ascii() {
+        let kept: Vec<u8> = s
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
+            .collect();
+        h.write(&kept);
+    } else {
+        let kept: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        h.write(kept.as_bytes());
     }
     h.finish()
 }

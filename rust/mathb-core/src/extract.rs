@@ -124,8 +124,7 @@ static THINK_END_REV: LazyLock<FinderRev<'static>> =
 static CHAT_MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<|"));
 static BOX_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"box"));
 static GSM_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"####"));
-static ANCHORS_REV: LazyLock<[FinderRev<'static>; 7]> =
-    LazyLock::new(|| ANCHORS.map(|a| FinderRev::new(a.as_bytes())));
+static ANSWER_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"answer"));
 
 /// Byte offset of the first `needle` in `hay`: memchr for its first byte, then a compare
 /// (needles are the one- or two-byte math delimiters, too short for a substring searcher).
@@ -342,7 +341,8 @@ fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
         // One backward scan for "box", shared by both commands.
         let (start, cmd) = BOX_REV.rfind_iter(&s.as_bytes()[..end]).find_map(|i| {
             BOX_COMMANDS.iter().find_map(|cmd| {
-                let at = i.checked_sub(cmd.find("box")?)?;
+                let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
+                let at = i.checked_sub(box_at)?;
                 s.as_bytes()[at..]
                     .starts_with(cmd.as_bytes())
                     .then_some((at, *cmd))
@@ -475,11 +475,21 @@ fn box_content(after: &str) -> Option<&str> {
 fn last_anchored(s: &str) -> Option<(usize, String)> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
     let lower = s.to_ascii_lowercase();
+    let lower = lower.as_bytes();
+    // Every anchor but "####" holds "answer" (which cannot overlap itself): one scan for it
+    // finds every occurrence of all of them.
+    let answers: Vec<usize> = ANSWER_REV.rfind_iter(lower).collect();
     let mut best: Option<(usize, String)> = None;
-    for (anchor, finder) in ANCHORS.iter().zip(ANCHORS_REV.iter()) {
-        let mut end = lower.len();
-        while let Some(pos) = finder.rfind(&lower.as_bytes()[..end]) {
-            end = pos;
+    for anchor in ANCHORS {
+        // The anchor's occurrences, last first.
+        let occurrences: Box<dyn Iterator<Item = usize>> = match anchor.find("answer") {
+            None => Box::new(GSM_REV.rfind(lower).into_iter()),
+            Some(k) => Box::new(answers.iter().filter_map(move |&q| {
+                let p = q.checked_sub(k)?;
+                lower[p..].starts_with(anchor.as_bytes()).then_some(p)
+            })),
+        };
+        for pos in occurrences {
             if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
                 break;
             }
@@ -489,7 +499,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             let starts_math = MATH_DELIMITERS
                 .iter()
                 .any(|(open, _)| rest.starts_with(open));
-            if *anchor == "answer" && !starts_math {
+            if anchor == "answer" && !starts_math {
                 continue;
             }
             // Display math may span lines; otherwise the answer ends with its line.
