@@ -4,7 +4,7 @@
 //! (balanced braces, or `\boxed 5`); then the text after the last answer anchor ("final answer
 //! is", "the answer is", "Answer:", with markdown bold). Math delimiters are stripped.
 
-use memchr::memmem::{Finder, FinderRev};
+use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
 /// How the answer was located.
@@ -118,13 +118,33 @@ fn has_control_byte(s: &[u8]) -> bool {
     blocks.remainder().iter().any(|&b| control(b))
 }
 
-/// Searchers for the fixed strings extraction looks for, built once.
-static THINK_END_REV: LazyLock<FinderRev<'static>> =
-    LazyLock::new(|| FinderRev::new(THINK_END.as_bytes()));
+/// Searchers for the fixed strings extraction looks for, built once. Searches for a last
+/// occurrence run forward (memchr's forward search has a SIMD prefilter, its reverse
+/// search does not) and keep the last match.
+static THINK_END_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(THINK_END.as_bytes()));
 static CHAT_MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<|"));
-static BOX_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"box"));
-static GSM_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"####"));
-static ANSWER_REV: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"answer"));
+static BOX_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"box"));
+static GSM_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"####"));
+static ANSWER_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"answer"));
+/// Where "answer" sits in each anchor (None for "####").
+static ANSWER_IN_ANCHOR: LazyLock<[Option<usize>; 7]> =
+    LazyLock::new(|| ANCHORS.map(|a| a.as_bytes().windows(6).position(|w| w == b"answer")));
+
+/// Byte offset of the last occurrence of `finder`'s needle in `hay`, as a reverse search
+/// would find it (overlapping matches included).
+fn find_last(finder: &Finder<'_>, hay: &[u8]) -> Option<usize> {
+    let needle = finder.needle();
+    let last = finder.find_iter(hay).last()?;
+    // The forward matches do not overlap: a later, overlapping one starts within the last.
+    let overlapping = (last + 1..last + needle.len()).rev();
+    Some(
+        overlapping
+            .into_iter()
+            .find(|&p| hay[p..].starts_with(needle))
+            .unwrap_or(last),
+    )
+}
 
 /// Byte offset of the first `needle` in `hay`: memchr for its first byte, then a compare
 /// (needles are the one- or two-byte math delimiters, too short for a substring searcher).
@@ -155,7 +175,7 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 
 /// [`extract_final_answer`] with an explicit fallback mode.
 pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
-    let region = match THINK_END_REV.rfind(completion.as_bytes()) {
+    let region = match find_last(&THINK_END_FINDER, completion.as_bytes()) {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
@@ -304,7 +324,7 @@ fn last_number(text: &str) -> Option<(usize, String)> {
 /// whole string, without math delimiters.
 pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     // GSM8K solutions end in "#### 18".
-    if let Some(i) = GSM_REV.rfind(s.as_bytes()) {
+    if let Some(i) = find_last(&GSM_FINDER, s.as_bytes()) {
         let text = strip_math_delimiters(s[i + 4..].trim());
         if !text.is_empty() {
             return Some(Extraction {
@@ -335,11 +355,13 @@ struct BoxSpan {
 }
 
 /// The last non-empty box command starting before byte `before`.
-fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
+/// `boxes` are the offsets of every "box" in `s`, in order (the scan is shared by both
+/// commands and by every call on `s`).
+fn box_before(s: &str, before: usize, boxes: &[usize]) -> Option<BoxSpan> {
     let mut end = before;
     loop {
-        // One backward scan for "box", shared by both commands.
-        let (start, cmd) = BOX_REV.rfind_iter(&s.as_bytes()[..end]).find_map(|i| {
+        let candidates = boxes.iter().rev().filter(|&&i| i + 3 <= end);
+        let (start, cmd) = candidates.copied().find_map(|i| {
             BOX_COMMANDS.iter().find_map(|cmd| {
                 let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
                 let at = i.checked_sub(box_at)?;
@@ -420,10 +442,12 @@ fn joins_boxes(between: &str) -> bool {
 /// written together (`\boxed{1}, \boxed{2}`, `\boxed{a} \quad\text{and}\quad \boxed{b}`) are one
 /// answer, listed in order; a box separated from them by prose is an earlier attempt.
 fn last_boxed(s: &str) -> Option<(usize, String)> {
-    let last = box_before(s, s.len())?;
+    // "box" cannot overlap itself: the forward matches are all of them.
+    let boxes: Vec<usize> = BOX_FINDER.find_iter(s.as_bytes()).collect();
+    let last = box_before(s, s.len(), &boxes)?;
     let end = last.end;
     let mut group = vec![last];
-    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start)) {
+    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start), &boxes) {
         let next_start = group.last().map_or(0, |b| b.start);
         // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
         if prev.end > next_start || !joins_boxes(&s[prev.end..next_start]) {
@@ -478,13 +502,13 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
     let lower = lower.as_bytes();
     // Every anchor but "####" holds "answer" (which cannot overlap itself): one scan for it
     // finds every occurrence of all of them.
-    let answers: Vec<usize> = ANSWER_REV.rfind_iter(lower).collect();
+    let answers: Vec<usize> = ANSWER_FINDER.find_iter(lower).collect();
     let mut best: Option<(usize, String)> = None;
-    for anchor in ANCHORS {
+    for (anchor, answer_at) in ANCHORS.into_iter().zip(*ANSWER_IN_ANCHOR) {
         // The anchor's occurrences, last first.
-        let occurrences: Box<dyn Iterator<Item = usize>> = match anchor.find("answer") {
-            None => Box::new(GSM_REV.rfind(lower).into_iter()),
-            Some(k) => Box::new(answers.iter().filter_map(move |&q| {
+        let occurrences: Box<dyn Iterator<Item = usize>> = match answer_at {
+            None => Box::new(find_last(&GSM_FINDER, lower).into_iter()),
+            Some(k) => Box::new(answers.iter().rev().filter_map(move |&q| {
                 let p = q.checked_sub(k)?;
                 lower[p..].starts_with(anchor.as_bytes()).then_some(p)
             })),
