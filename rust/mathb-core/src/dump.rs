@@ -233,7 +233,12 @@ pub struct ChunkReader {
     max_bytes: usize,
     /// The largest chunk so far, in bytes: the capacity a new chunk starts with.
     last_size: usize,
+    /// Text read past the end of the last chunk.
+    carry: Vec<u8>,
 }
+
+/// Bytes read from a text input at a time.
+const READ_BLOCK: u64 = 1 << 20;
 
 impl ChunkReader {
     pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
@@ -247,6 +252,7 @@ impl ChunkReader {
             // bounds the memory of a run.
             max_bytes: 16 << 20,
             last_size: 0,
+            carry: Vec::new(),
         }
     }
 
@@ -263,44 +269,90 @@ impl ChunkReader {
         chunk.input = self.input;
         chunk.buf.clear();
         chunk.lines.clear();
-        while chunk.lines.len() < self.max_lines && chunk.buf.len() < self.max_bytes {
-            let start = chunk.buf.len();
-            let got = match &mut self.source {
-                Opened::Lines(r) => match r.read_until(b'\n', &mut chunk.buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) => return Err(self.unreadable(&e.to_string())),
-                },
-                Opened::Rows(rows) => match rows.next() {
-                    None => break,
-                    Some(row) => {
-                        let row = row.map_err(|e| e.at(&self.name, Some(self.line + 1)))?;
-                        chunk.buf.extend_from_slice(&row);
-                        chunk.buf.push(b'\n');
-                        row.len() + 1
-                    }
-                },
-            };
-            self.line += 1;
-            let mut end = start + got;
-            while end > start && matches!(chunk.buf[end - 1], b'\n' | b'\r') {
-                end -= 1;
-            }
-            let mut from = start;
-            if self.line == 1 && chunk.buf[start..end].starts_with(b"\xef\xbb\xbf") {
-                from += 3;
-            }
-            let blank = chunk.buf[from..end]
-                .iter()
-                .all(|b| b" \t\n\r\x0b\x0c".contains(b));
-            if blank {
-                chunk.buf.truncate(start);
-            } else {
-                chunk.lines.push((self.line, from, end));
-            }
+        match &mut self.source {
+            Opened::Lines(_) => self.fill_from_lines(&mut chunk)?,
+            Opened::Rows(_) => self.fill_from_rows(&mut chunk)?,
         }
         self.last_size = self.last_size.max(chunk.buf.len());
         Ok((!chunk.lines.is_empty()).then_some(chunk))
+    }
+
+    fn full(&self, chunk: &LineChunk, bytes: usize) -> bool {
+        chunk.lines.len() >= self.max_lines || bytes >= self.max_bytes
+    }
+
+    /// Reads text in blocks straight into the chunk's buffer and cuts it into lines; the
+    /// bytes after the chunk's last line wait in `carry` for the next chunk.
+    fn fill_from_lines(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
+        chunk.buf.append(&mut self.carry);
+        let mut scanned = 0;
+        loop {
+            while !self.full(chunk, scanned) {
+                let Some(n) = memchr::memchr(b'\n', &chunk.buf[scanned..]) else {
+                    break;
+                };
+                self.add_line(chunk, scanned, scanned + n + 1);
+                scanned += n + 1;
+            }
+            if self.full(chunk, scanned) {
+                self.carry.extend_from_slice(&chunk.buf[scanned..]);
+                chunk.buf.truncate(scanned);
+                return Ok(());
+            }
+            let Opened::Lines(r) = &mut self.source else {
+                unreachable!("a text input")
+            };
+            let got = match r.by_ref().take(READ_BLOCK).read_to_end(&mut chunk.buf) {
+                Ok(got) => got,
+                Err(e) => {
+                    // The error is in the line after the complete ones read before it.
+                    let complete = memchr::memchr_iter(b'\n', &chunk.buf[scanned..]).count();
+                    self.line += complete as u64;
+                    return Err(self.unreadable(&e.to_string()));
+                }
+            };
+            if got == 0 {
+                // The end of the input: a last line without a newline is a line too.
+                if scanned < chunk.buf.len() {
+                    self.add_line(chunk, scanned, chunk.buf.len());
+                }
+                return Ok(());
+            }
+        }
+    }
+
+    fn fill_from_rows(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
+        while !self.full(chunk, chunk.buf.len()) {
+            let Opened::Rows(rows) = &mut self.source else {
+                unreachable!("a table input")
+            };
+            let Some(row) = rows.next() else { break };
+            let row = row.map_err(|e| e.at(&self.name, Some(self.line + 1)))?;
+            let start = chunk.buf.len();
+            chunk.buf.extend_from_slice(&row);
+            chunk.buf.push(b'\n');
+            self.add_line(chunk, start, chunk.buf.len());
+        }
+        Ok(())
+    }
+
+    /// Numbers the line at `buf[start..end]` (its newline included, when it has one) and
+    /// keeps it unless it is blank.
+    fn add_line(&mut self, chunk: &mut LineChunk, start: usize, mut end: usize) {
+        self.line += 1;
+        while end > start && matches!(chunk.buf[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let mut from = start;
+        if self.line == 1 && chunk.buf[start..end].starts_with(b"\xef\xbb\xbf") {
+            from += 3;
+        }
+        let blank = chunk.buf[from..end]
+            .iter()
+            .all(|b| b" \t\n\r\x0b\x0c".contains(b));
+        if !blank {
+            chunk.lines.push((self.line, from, end));
+        }
     }
 
     fn unreadable(&self, why: &str) -> InputError {
