@@ -238,7 +238,7 @@ pub struct ChunkReader {
 }
 
 /// Bytes read from a text input at a time.
-const READ_BLOCK: u64 = 1 << 20;
+const READ_BLOCK: usize = 1 << 20;
 
 impl ChunkReader {
     pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
@@ -302,7 +302,27 @@ impl ChunkReader {
             let Opened::Lines(r) = &mut self.source else {
                 unreachable!("a text input")
             };
-            let got = match r.by_ref().take(READ_BLOCK).read_to_end(&mut chunk.buf) {
+            // A read at least as large as the BufReader's buffer bypasses it: the text is
+            // copied once, into the chunk. Zeroing the block costs little on a reused buffer.
+            // Short reads (pipes, decoders) are repeated until the block is full.
+            let filled = chunk.buf.len();
+            chunk.buf.resize(filled + READ_BLOCK, 0);
+            let mut got = 0;
+            let read = loop {
+                match r.read(&mut chunk.buf[filled + got..]) {
+                    Ok(0) => break Ok(got),
+                    Ok(n) => {
+                        got += n;
+                        if got == READ_BLOCK {
+                            break Ok(got);
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => break Err(e),
+                }
+            };
+            chunk.buf.truncate(filled + got);
+            let got = match read {
                 Ok(got) => got,
                 Err(e) => {
                     // The error is in the line after the complete ones read before it.
@@ -411,6 +431,38 @@ mod tests {
             for max_lines in [1, 2, 100] {
                 assert_eq!(read_all(path, max_lines).unwrap(), expected(), "{path:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_across_read_blocks_and_chunks() {
+        // Several read blocks of lines of many lengths, some blank or ending in "\r\n".
+        let dir = tempdir("blocks");
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for i in 0..40_000u64 {
+            let line = format!("{{\"a\":\"{}\"}}", "x".repeat((i * 7919 % 300) as usize));
+            match i % 97 {
+                0 => text.push_str("  \n"),
+                1 => {
+                    text.push_str(&line);
+                    text.push_str("\r\n");
+                    expected.push((i + 1, line));
+                }
+                _ => {
+                    text.push_str(&line);
+                    text.push('\n');
+                    expected.push((i + 1, line));
+                }
+            }
+        }
+        text.push_str("{\"last\":1}");
+        expected.push((40_001, "{\"last\":1}".into()));
+        assert!(text.len() > 3 * READ_BLOCK);
+        let path = dir.join("big.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        for max_lines in [1000, 16_384, 100_000] {
+            assert_eq!(read_all(&path, max_lines).unwrap(), expected);
         }
     }
 

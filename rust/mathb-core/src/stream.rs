@@ -176,13 +176,14 @@ pub fn grade_stream(
             }
         });
         written?;
+        let graded = next_settled.is_some();
         if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
             let _ = spare_tx.send(chunk);
         }
         ahead = prepared;
         report.samples = run.tally.counts.iter().sum();
         report.counts = run.tally.counts;
-        if last.elapsed() >= opts.progress_interval {
+        if graded && last.elapsed() >= opts.progress_interval {
             report.bytes_read = bytes.load(Ordering::Relaxed);
             last = Instant::now();
             reported = Some(report.samples);
