@@ -144,11 +144,18 @@ pub fn vote_key(text: &str) -> u64 {
         }
     }
     let mut h = FxHasher::default();
-    if s.is_ascii() {
-        let kept: Vec<u8> = s
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
-            .collect();
+    let kept_byte = |b: &u8| !b.is_ascii_whitespace() && *b != 0x0b;
+    if s.is_ascii() && s.len() <= 256 {
+        // Most answers are short: their bytes are gathered on the stack.
+        let mut kept = [0u8; 256];
+        let mut n = 0;
+        for b in s.bytes().filter(kept_byte) {
+            kept[n] = b;
+            n += 1;
+        }
+        h.write(&kept[..n]);
+    } else if s.is_ascii() {
+        let kept: Vec<u8> = s.bytes().filter(kept_byte).collect();
         h.write(&kept);
     } else {
         let kept: String = s.chars().filter(|c| !c.is_whitespace()).collect();

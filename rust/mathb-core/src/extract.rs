@@ -348,16 +348,16 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
 
 /// One box in the text: where it starts, where it ends (after its closing brace), and its
 /// content.
-struct BoxSpan {
+struct BoxSpan<'a> {
     start: usize,
     end: usize,
-    content: String,
+    content: &'a str,
 }
 
 /// The last non-empty box command starting before byte `before`.
 /// `boxes` are the offsets of every "box" in `s`, in order (the scan is shared by both
 /// commands and by every call on `s`).
-fn box_before(s: &str, before: usize, boxes: &[usize]) -> Option<BoxSpan> {
+fn box_before<'a>(s: &'a str, before: usize, boxes: &[usize]) -> Option<BoxSpan<'a>> {
     let mut end = before;
     loop {
         let candidates = boxes.iter().rev().filter(|&&i| i + 3 <= end);
@@ -386,7 +386,7 @@ fn box_before(s: &str, before: usize, boxes: &[usize]) -> Option<BoxSpan> {
                     return Some(BoxSpan {
                         start,
                         end: content_end + close,
-                        content: content.to_string(),
+                        content,
                     });
                 }
             }
@@ -455,7 +455,10 @@ fn last_boxed(s: &str) -> Option<(usize, String)> {
         }
         group.push(prev);
     }
-    let contents: Vec<String> = group.into_iter().rev().map(|b| b.content).collect();
+    if let [only] = group.as_slice() {
+        return Some((end, only.content.to_string()));
+    }
+    let contents: Vec<&str> = group.iter().rev().map(|b| b.content).collect();
     Some((end, contents.join(", ")))
 }
 
@@ -504,15 +507,17 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
     // finds every occurrence of all of them.
     let answers: Vec<usize> = ANSWER_FINDER.find_iter(lower).collect();
     let mut best: Option<(usize, String)> = None;
+    let gsm = find_last(&GSM_FINDER, lower);
     for (anchor, answer_at) in ANCHORS.into_iter().zip(*ANSWER_IN_ANCHOR) {
-        // The anchor's occurrences, last first.
-        let occurrences: Box<dyn Iterator<Item = usize>> = match answer_at {
-            None => Box::new(find_last(&GSM_FINDER, lower).into_iter()),
-            Some(k) => Box::new(answers.iter().rev().filter_map(move |&q| {
-                let p = q.checked_sub(k)?;
-                lower[p..].starts_with(anchor.as_bytes()).then_some(p)
-            })),
-        };
+        // The anchor's occurrences, last first: "####", or those around an "answer".
+        let around_answer = answers.iter().rev().filter_map(|&q| {
+            let p = q.checked_sub(answer_at?)?;
+            lower[p..].starts_with(anchor.as_bytes()).then_some(p)
+        });
+        let occurrences = gsm
+            .filter(|_| answer_at.is_none())
+            .into_iter()
+            .chain(around_answer);
         for pos in occurrences {
             if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
                 break;
