@@ -206,6 +206,9 @@ fn open_parquet(_input: &Input, name: &str) -> Result<Opened, InputError> {
     .at(name, None))
 }
 
+/// A line of a chunk: (1-based line number, start, end) in the chunk's buffer.
+pub type Line = (u64, usize, usize);
+
 /// Whole lines of one input, `len` of them, stored back to back in one buffer.
 #[derive(Default)]
 pub struct LineChunk {
@@ -213,7 +216,7 @@ pub struct LineChunk {
     pub input: usize,
     pub buf: Vec<u8>,
     /// (1-based line number, start, end) of each non-blank line in `buf`, newline excluded.
-    pub lines: Vec<(u64, usize, usize)>,
+    pub lines: Vec<Line>,
 }
 
 impl LineChunk {
@@ -277,8 +280,8 @@ impl ChunkReader {
         Ok((!chunk.lines.is_empty()).then_some(chunk))
     }
 
-    fn full(&self, chunk: &LineChunk, bytes: usize) -> bool {
-        chunk.lines.len() >= self.max_lines || bytes >= self.max_bytes
+    fn full(&self, lines: &[Line], bytes: usize) -> bool {
+        lines.len() >= self.max_lines || bytes >= self.max_bytes
     }
 
     /// Reads text in blocks straight into the chunk's buffer and cuts it into lines; the
@@ -287,14 +290,15 @@ impl ChunkReader {
         chunk.buf.append(&mut self.carry);
         let mut scanned = 0;
         loop {
-            while !self.full(chunk, scanned) {
-                let Some(n) = memchr::memchr(b'\n', &chunk.buf[scanned..]) else {
+            let (from, buf, lines) = (scanned, &chunk.buf, &mut chunk.lines);
+            for n in memchr::memchr_iter(b'\n', &buf[from..]).map(|n| from + n) {
+                if self.full(lines, scanned) {
                     break;
-                };
-                self.add_line(chunk, scanned, scanned + n + 1);
-                scanned += n + 1;
+                }
+                self.add_line(buf, lines, scanned, n + 1);
+                scanned = n + 1;
             }
-            if self.full(chunk, scanned) {
+            if self.full(&chunk.lines, scanned) {
                 self.carry.extend_from_slice(&chunk.buf[scanned..]);
                 chunk.buf.truncate(scanned);
                 return Ok(());
@@ -334,7 +338,7 @@ impl ChunkReader {
             if got == 0 {
                 // The end of the input: a last line without a newline is a line too.
                 if scanned < chunk.buf.len() {
-                    self.add_line(chunk, scanned, chunk.buf.len());
+                    self.add_line(&chunk.buf, &mut chunk.lines, scanned, chunk.buf.len());
                 }
                 return Ok(());
             }
@@ -342,7 +346,7 @@ impl ChunkReader {
     }
 
     fn fill_from_rows(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
-        while !self.full(chunk, chunk.buf.len()) {
+        while !self.full(&chunk.lines, chunk.buf.len()) {
             let Opened::Rows(rows) = &mut self.source else {
                 unreachable!("a table input")
             };
@@ -351,27 +355,27 @@ impl ChunkReader {
             let start = chunk.buf.len();
             chunk.buf.extend_from_slice(&row);
             chunk.buf.push(b'\n');
-            self.add_line(chunk, start, chunk.buf.len());
+            self.add_line(&chunk.buf, &mut chunk.lines, start, chunk.buf.len());
         }
         Ok(())
     }
 
     /// Numbers the line at `buf[start..end]` (its newline included, when it has one) and
     /// keeps it unless it is blank.
-    fn add_line(&mut self, chunk: &mut LineChunk, start: usize, mut end: usize) {
+    fn add_line(&mut self, buf: &[u8], lines: &mut Vec<Line>, start: usize, mut end: usize) {
         self.line += 1;
-        while end > start && matches!(chunk.buf[end - 1], b'\n' | b'\r') {
+        while end > start && matches!(buf[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
         let mut from = start;
-        if self.line == 1 && chunk.buf[start..end].starts_with(b"\xef\xbb\xbf") {
+        if self.line == 1 && buf[start..end].starts_with(b"\xef\xbb\xbf") {
             from += 3;
         }
-        let blank = chunk.buf[from..end]
+        let blank = buf[from..end]
             .iter()
             .all(|b| b" \t\n\r\x0b\x0c".contains(b));
         if !blank {
-            chunk.lines.push((self.line, from, end));
+            lines.push((self.line, from, end));
         }
     }
 
