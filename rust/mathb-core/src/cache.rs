@@ -11,11 +11,13 @@ use crate::extract::{extract_final_answer_with, repair_control_escapes, Extracti
 use crate::grade::{grade, grade_extracted};
 use crate::options::Options;
 use crate::verdict::Verdict;
+use memchr::memmem::Finder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use rustc_hash::FxHasher;
 use std::borrow::Cow;
 use std::hash::Hasher;
+use std::sync::LazyLock;
 
 /// The verdicts of a chunk: `verdicts` holds one per distinct (gold, extraction), and
 /// `of[i]` is sample i's index into it; `votes[i]` is the majority-vote key of sample i's
@@ -120,6 +122,21 @@ pub fn grade_distinct<'c>(
     (verdicts, of)
 }
 
+/// The rewrites `vote_key` makes, in order, and searchers for them built once.
+const VOTE_REWRITES: [(&str, &str); 9] = [
+    ("\\dfrac", "\\frac"),
+    ("\\tfrac", "\\frac"),
+    ("\\left", ""),
+    ("\\right", ""),
+    ("\\,", ""),
+    ("\\;", ""),
+    ("\\:", ""),
+    ("\\!", ""),
+    ("\\ ", ""),
+];
+static VOTE_FINDERS: LazyLock<[Finder<'static>; 9]> =
+    LazyLock::new(|| VOTE_REWRITES.map(|(from, _)| Finder::new(from.as_bytes())));
+
 /// The key majority voting groups answers by: the extracted text with whitespace, LaTeX
 /// spacing commands and `\left`/`\right` removed and `\dfrac`/`\tfrac` read as `\frac`,
 /// hashed with fixed keys (the same in every run).
@@ -127,18 +144,8 @@ pub fn vote_key(text: &str) -> u64 {
     let mut s = Cow::Borrowed(text);
     // Every rewrite starts with a backslash.
     if text.contains('\\') {
-        for (from, to) in [
-            ("\\dfrac", "\\frac"),
-            ("\\tfrac", "\\frac"),
-            ("\\left", ""),
-            ("\\right", ""),
-            ("\\,", ""),
-            ("\\;", ""),
-            ("\\:", ""),
-            ("\\!", ""),
-            ("\\ ", ""),
-        ] {
-            if s.contains(from) {
+        for ((from, to), finder) in VOTE_REWRITES.iter().zip(VOTE_FINDERS.iter()) {
+            if finder.find(s.as_bytes()).is_some() {
                 s = Cow::Owned(s.replace(from, to));
             }
         }

@@ -186,13 +186,13 @@ impl<'de> Visitor<'de> for Wanted<'_> {
         let mut found = Found::default();
         // A repeated key keeps its last value, as Python's dicts do.
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if key == p.completion {
+            if is(&key, &p.completion) {
                 found.completion = Some(map.next_value()?);
-            } else if key == p.gold {
+            } else if is(&key, &p.gold) {
                 found.gold = Some(map.next_value()?);
-            } else if p.problem_id.as_deref() == Some(&key) {
+            } else if p.problem_id.as_deref().is_some_and(|f| is(&key, f)) {
                 found.id = Some(map.next_value()?);
-            } else if p.problem_text.as_deref() == Some(&key) {
+            } else if p.problem_text.as_deref().is_some_and(|f| is(&key, f)) {
                 found.problem_text = map.next_value::<Text<'de>>()?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -200,6 +200,12 @@ impl<'de> Visitor<'de> for Wanted<'_> {
         }
         Ok(found)
     }
+}
+
+/// Whether `key` is the field name `field`: keys of the same length often differ in their
+/// first byte (`problem_id`, `completion`), which is cheaper to compare than calling memcmp.
+fn is(key: &str, field: &str) -> bool {
+    key.len() == field.len() && key.as_bytes().first() == field.as_bytes().first() && key == field
 }
 
 /// A string borrowed from the line when it has no escapes.
