@@ -122,6 +122,9 @@ def pass_at_k_array(
 ) -> npt.NDArray[np.float64]:
     """Element-wise unbiased pass@k over flat int64 arrays of equal length."""
 
+def mean_pass_at_k(n: list[int], c: list[int], k: int) -> float:
+    """Mean unbiased pass@k over problems, summed the way numpy's `mean` sums."""
+
 def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
 

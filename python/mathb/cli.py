@@ -166,9 +166,6 @@ def _fallback_installed() -> bool:
 
 
 def _run_grade(args: argparse.Namespace) -> ExitStatus:
-    # numpy (imported for the summary) does no linear algebra here: without this, OpenBLAS
-    # starts a thread per core that spins beside the grading threads.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     to_stdout = args.output == "-"
     output: Path | None = None if to_stdout else Path(args.output or default_output_path(args.file))
     if output is not None and args.file != "-":

@@ -4,22 +4,18 @@ with the GIL released; this module wraps that pass and turns its counts into the
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import secrets
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-from . import InputFileError, InvalidArgumentError, __version__, _core, pass_at_k
+from . import InputFileError, InvalidArgumentError, __version__, _core
 from .dump import explain_line
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from .fallback import SympyFallback
 
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "no_answer", "undecided")
@@ -72,18 +68,19 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
 # --------------------------------------------------------------------------- grading
 
 
-def pass_at_k_table(n: np.ndarray, c: np.ndarray) -> dict[str, float]:
-    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n."""
-    import numpy as np
-
-    if n.size == 0:
+def pass_at_k_table(n: Iterable[int], c: Iterable[int]) -> dict[str, float]:
+    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n; `n` and
+    `c` are per-problem counts (lists or numpy arrays). The means are summed as numpy's
+    `mean` sums, without importing numpy."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    if not ns:
         return {}
     ks: list[int] = []
     k = 1
-    while k <= int(n.min()):
+    while k <= min(ns):
         ks.append(k)
         k *= 2
-    return {str(k): float(np.mean(pass_at_k(n, c, k))) for k in ks}
+    return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in ks}
 
 
 class GradeProgress(NamedTuple):
@@ -154,8 +151,6 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
-    # The core returns numpy arrays; numpy loads beside the grading, which releases the GIL.
-    threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
     try:
         result = _core.grade_stream(
             spec,
@@ -186,12 +181,12 @@ def grade_file(
 def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k, statuses."""
     n, c, maj = result["n"], result["c"], result["maj"]
-    samples = int(n.sum())
+    samples = sum(int(x) for x in n)
     counts = result["counts"]
     return {
         "input": input_path,
         "records": result["records"],
-        "problems": int(n.size),
+        "problems": len(n),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,
         "pass_at_k": pass_at_k_table(n, c),
@@ -203,17 +198,17 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
     }
 
 
-def maj_at_k_table(n: np.ndarray, maj: np.ndarray) -> dict[str, float]:
+def maj_at_k_table(n: Iterable[int], maj: Iterable[int]) -> dict[str, float]:
     """Mean maj@k over problems for k = 1, 2, 4, … up to the smallest n (see aggregate.rs:
-    majority vote over the first k samples' extracted answers)."""
-    import numpy as np
-
-    if n.size == 0:
+    majority vote over the first k samples' extracted answers). A mean of 0/1 values is
+    exact: the count over the number of problems, as numpy's `mean` also gives."""
+    ns, votes = [int(x) for x in n], [int(x) for x in maj]
+    if not ns:
         return {}
     table: dict[str, float] = {}
     k, bit = 1, 0
-    while k <= int(n.min()):
-        table[str(k)] = float(np.mean((maj >> np.uint32(bit)) & np.uint32(1)))
+    while k <= min(ns):
+        table[str(k)] = sum((v >> bit) & 1 for v in votes) / len(votes)
         k, bit = k * 2, bit + 1
     return table
 

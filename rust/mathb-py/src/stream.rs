@@ -4,7 +4,6 @@
 
 use crate::errors::{CoreError, InputFileError};
 use mathb_core::{FieldOverrides, Options, Progress, StreamError, StreamOptions};
-use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::fs::File;
@@ -227,10 +226,11 @@ pub fn grade_stream<'py>(
         counts.set_item(status.as_str(), count)?;
     }
     d.set_item("counts", counts)?;
+    // Lists, not numpy arrays: a run then never imports numpy, which takes longer to
+    // load than grading a small dump.
     let tally = summary.tally;
-    let widen = |v: Vec<u32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
-    d.set_item("n", widen(tally.n).into_pyarray(py))?;
-    d.set_item("c", widen(tally.c).into_pyarray(py))?;
-    d.set_item("maj", tally.maj.into_pyarray(py))?;
+    d.set_item("n", tally.n)?;
+    d.set_item("c", tally.c)?;
+    d.set_item("maj", tally.maj)?;
     Ok(d)
 }
