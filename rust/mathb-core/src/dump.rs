@@ -214,6 +214,7 @@ pub type Line = (u64, usize, usize);
 pub struct LineChunk {
     /// Index of the input in `expand_inputs`' list.
     pub input: usize,
+    /// The lines' bytes; past the last line it may hold anything.
     pub buf: Vec<u8>,
     /// (1-based line number, start, end) of each non-blank line in `buf`, newline excluded.
     pub lines: Vec<Line>,
@@ -270,7 +271,6 @@ impl ChunkReader {
             ..LineChunk::default()
         });
         chunk.input = self.input;
-        chunk.buf.clear();
         chunk.lines.clear();
         match &mut self.source {
             Opened::Lines(_) => self.fill_from_lines(&mut chunk)?,
@@ -287,10 +287,17 @@ impl ChunkReader {
     /// Reads text in blocks straight into the chunk's buffer and cuts it into lines; the
     /// bytes after the chunk's last line wait in `carry` for the next chunk.
     fn fill_from_lines(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
-        chunk.buf.append(&mut self.carry);
+        // The buffer's length is how much of it was ever zeroed, not how much holds text
+        // (`filled`): a reused buffer is read into without being zeroed again.
+        let mut filled = self.carry.len();
+        if chunk.buf.len() < filled {
+            chunk.buf.resize(filled, 0);
+        }
+        chunk.buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         let mut scanned = 0;
         loop {
-            let (from, buf, lines) = (scanned, &chunk.buf, &mut chunk.lines);
+            let (from, buf, lines) = (scanned, &chunk.buf[..filled], &mut chunk.lines);
             for n in memchr::memchr_iter(b'\n', &buf[from..]).map(|n| from + n) {
                 if self.full(lines, scanned) {
                     break;
@@ -299,21 +306,22 @@ impl ChunkReader {
                 scanned = n + 1;
             }
             if self.full(&chunk.lines, scanned) {
-                self.carry.extend_from_slice(&chunk.buf[scanned..]);
-                chunk.buf.truncate(scanned);
+                self.carry.extend_from_slice(&chunk.buf[scanned..filled]);
                 return Ok(());
             }
             let Opened::Lines(r) = &mut self.source else {
                 unreachable!("a text input")
             };
             // A read at least as large as the BufReader's buffer bypasses it: the text is
-            // copied once, into the chunk. Zeroing the block costs little on a reused buffer.
-            // Short reads (pipes, decoders) are repeated until the block is full.
-            let filled = chunk.buf.len();
-            chunk.buf.resize(filled + READ_BLOCK, 0);
+            // copied once, into the chunk. Short reads (pipes, decoders) are repeated until
+            // the block is full.
+            if chunk.buf.len() < filled + READ_BLOCK {
+                chunk.buf.resize(filled + READ_BLOCK, 0);
+            }
+            let block = &mut chunk.buf[filled..filled + READ_BLOCK];
             let mut got = 0;
             let read = loop {
-                match r.read(&mut chunk.buf[filled + got..]) {
+                match r.read(&mut block[got..]) {
                     Ok(0) => break Ok(got),
                     Ok(n) => {
                         got += n;
@@ -325,20 +333,17 @@ impl ChunkReader {
                     Err(e) => break Err(e),
                 }
             };
-            chunk.buf.truncate(filled + got);
-            let got = match read {
-                Ok(got) => got,
-                Err(e) => {
-                    // The error is in the line after the complete ones read before it.
-                    let complete = memchr::memchr_iter(b'\n', &chunk.buf[scanned..]).count();
-                    self.line += complete as u64;
-                    return Err(self.unreadable(&e.to_string()));
-                }
-            };
+            filled += got;
+            if let Err(e) = read {
+                // The error is in the line after the complete ones read before it.
+                let complete = memchr::memchr_iter(b'\n', &chunk.buf[scanned..filled]).count();
+                self.line += complete as u64;
+                return Err(self.unreadable(&e.to_string()));
+            }
             if got == 0 {
                 // The end of the input: a last line without a newline is a line too.
-                if scanned < chunk.buf.len() {
-                    self.add_line(&chunk.buf, &mut chunk.lines, scanned, chunk.buf.len());
+                if scanned < filled {
+                    self.add_line(&chunk.buf[..filled], &mut chunk.lines, scanned, filled);
                 }
                 return Ok(());
             }
@@ -346,6 +351,7 @@ impl ChunkReader {
     }
 
     fn fill_from_rows(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
+        chunk.buf.clear();
         while !self.full(&chunk.lines, chunk.buf.len()) {
             let Opened::Rows(rows) = &mut self.source else {
                 unreachable!("a table input")
