@@ -1,6 +1,6 @@
 //! `grade_stream`: the whole pass over a dump with the GIL released. Verdict lines go to a
 //! file written atomically by Rust (or, for a Python stream, through its `write` once per
-//! MiB); only the per-problem counts come back, as numpy arrays.
+//! MiB); only the per-problem counts come back, as lists.
 
 use crate::errors::{CoreError, InputFileError};
 use mathb_core::{FieldOverrides, Options, Progress, StreamError, StreamOptions};
