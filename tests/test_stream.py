@@ -134,3 +134,20 @@ def test_malformed_line_in_a_shard_names_the_shard(run_mathb, tmp_path: Path) ->
     result = run_mathb("grade", shards, "-o", "-")
     assert result.returncode == 2
     assert f"{shards / 'b.jsonl'}:3: error[E002]" in result.stderr
+
+
+def test_summary_means_equal_numpy_means() -> None:
+    """pass@k tables are summed without numpy, to numpy's last bit."""
+    import random
+
+    import numpy as np
+    from mathb.grading import pass_at_k_table
+
+    rng = random.Random(0)
+    for size in [*range(1, 140), 255, 256, 1000, 4099, 10_000]:
+        n = [rng.randint(1, 70) for _ in range(size)]
+        c = [rng.randint(0, x) for x in n]
+        ks = [2**i for i in range(8) if 2**i <= min(n)]
+        passes = {str(k): float(np.mean(mathb.pass_at_k(np.array(n), np.array(c), k))) for k in ks}
+        assert pass_at_k_table(n, c) == passes
+        assert pass_at_k_table(np.array(n), np.array(c)) == passes

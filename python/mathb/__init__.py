@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
+import os as _os
+import sys as _sys
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _core
@@ -32,10 +32,32 @@ __version__: str = _core.__version__
 DecimalPolicy = Literal["rounded", "exact"]
 ExtractMode = Literal["strict", "standard", "lenient"]
 
-try:
-    _installed = _dist_version("mathb")
-except PackageNotFoundError:  # running from a source tree without metadata
-    _installed = __version__
+
+def _metadata_version() -> str | None:
+    """The version in the first `mathb-*.dist-info` on sys.path (where importlib.metadata
+    finds it), read directly: importing importlib.metadata takes longer than the rest of
+    `import mathb`. None when there is none (a source tree without metadata)."""
+    for entry in _sys.path:
+        try:
+            names = _os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            if not (name.startswith("mathb-") and name.endswith(".dist-info")):
+                continue
+            try:
+                with open(_os.path.join(entry or ".", name, "METADATA"), encoding="utf-8") as f:
+                    for line in f:
+                        if line.startswith("Version:"):
+                            return line.split(":", 1)[1].strip()
+                        if not line.strip():  # the headers end at the first blank line
+                            break
+            except OSError:
+                continue
+    return None
+
+
+_installed = _metadata_version() or __version__
 if _installed != __version__:
     raise ImportError(
         f"mathb's compiled core is version {__version__} but the package is {_installed}; "

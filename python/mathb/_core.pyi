@@ -134,6 +134,9 @@ def maj_at_k_matrix(
 def vote_keys(answers: list[str]) -> npt.NDArray[np.uint64]:
     """The majority-vote key of each answer (spacing and spelling variants ignored)."""
 
+def mean_pass_at_k(n: list[int], c: list[int], k: int) -> float:
+    """Mean unbiased pass@k over problems, summed the way numpy's `mean` sums."""
+
 def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
 

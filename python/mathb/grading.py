@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-import numpy as np
-
-from . import InputFileError, InvalidArgumentError, __version__, _core, pass_at_k
-from .answers import load_answers
+from . import InputFileError, InvalidArgumentError, __version__, _core
 from .dump import explain_line
 
 if TYPE_CHECKING:
@@ -35,7 +31,8 @@ ProgressCallback = Callable[[int], None]
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """A binary file that appears at `path` only if the block completes; removed otherwise."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # os.urandom, not secrets.token_hex (the same bytes): secrets loads OpenSSL at import.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as f:
@@ -71,16 +68,19 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
 # --------------------------------------------------------------------------- grading
 
 
-def pass_at_k_table(n: np.ndarray, c: np.ndarray) -> dict[str, float]:
-    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n."""
-    if n.size == 0:
+def pass_at_k_table(n: Iterable[int], c: Iterable[int]) -> dict[str, float]:
+    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n; `n` and
+    `c` are per-problem counts (lists or numpy arrays). The means are summed as numpy's
+    `mean` sums, without importing numpy."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    if not ns:
         return {}
     ks: list[int] = []
     k = 1
-    while k <= int(n.min()):
+    while k <= min(ns):
         ks.append(k)
         k *= 2
-    return {str(k): float(np.mean(pass_at_k(n, c, k))) for k in ks}
+    return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in ks}
 
 
 class GradeProgress(NamedTuple):
@@ -156,6 +156,10 @@ def grade_file(
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
     settle = None if fallback is False else _Settle(fallback)
+    if answers is not None:
+        from .answers import load_answers  # reads tables: imported only when needed
+
+        answers = load_answers(answers)
     try:
         result = _core.grade_stream(
             spec,
@@ -163,7 +167,7 @@ def grade_file(
             gold_field=gold_field,
             completion_field=completion_field,
             id_field=id_field,
-            answers=None if answers is None else load_answers(answers),
+            answers=answers,
             threads=threads,
             **options,
             chunk_lines=batch_size,
@@ -201,14 +205,14 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
     """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k (the core's
     means over problems for k = 1, 2, 4, …; see `mathb.setmetrics.maj_at_k_matrix`), statuses."""
     n, c = result["n"], result["c"]
-    samples = int(n.sum())
+    samples = sum(int(x) for x in n)
     counts = result["counts"]
     return {
         "input": input_path,
         "records": result["records"],
         # Records not graded because another line holds the same samples (lm-eval filters).
         "skipped_records": result["skipped_records"],
-        "problems": int(n.size),
+        "problems": len(n),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,
         "pass_at_k": pass_at_k_table(n, c),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import overload
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, overload
 
 from . import _core
 
-ArrayLike = npt.ArrayLike
+if TYPE_CHECKING:  # numpy is imported on first use: `import mathb` stays fast
+    import numpy as np
+    import numpy.typing as npt
+
+    ArrayLike = npt.ArrayLike
 
 
 @overload
@@ -22,6 +23,8 @@ def pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> float | npt.NDArray[n
     `n` samples per problem, `c` of them correct. Arguments broadcast like numpy arrays;
     scalars in give a float out. Raises InvalidArgumentError when c > n or k ∉ [1, n].
     """
+    import numpy as np
+
     arrays = [np.asarray(a) for a in (n, c, k)]
     for name, a in zip("nck", arrays):
         if a.size and not np.issubdtype(a.dtype, np.integer):

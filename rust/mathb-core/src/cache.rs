@@ -11,9 +11,13 @@ use crate::extract::{extract_final_answer_with, repair_control_escapes, Extracti
 use crate::grade::{grade, grade_extracted};
 use crate::options::Options;
 use crate::verdict::Verdict;
+use memchr::memmem::Finder;
 use rayon::prelude::*;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use rustc_hash::FxHashMap;
+use rustc_hash::FxHasher;
+use std::borrow::Cow;
+use std::hash::Hasher;
+use std::sync::LazyLock;
 
 /// The verdicts of a chunk: `verdicts` holds one per distinct (gold, extraction), and
 /// `of[i]` is sample i's index into it; `votes[i]` is the majority-vote key of sample i's
@@ -24,35 +28,72 @@ pub struct Graded {
     pub votes: Vec<Option<u64>>,
 }
 
+/// Every sample's extracted answer, and the majority-vote key of that answer.
+pub struct Extracted {
+    /// None when extraction panicked (a bug): such a sample is graded alone, where `grade`
+    /// turns the panic into an undecided verdict.
+    pub answers: Vec<Option<Option<Extraction>>>,
+    pub votes: Vec<Option<u64>>,
+}
+
 /// (gold, (extracted text, extraction method)), or no extraction.
 type PairKey<'a> = (&'a str, Option<(&'a str, &'static str)>);
 
 /// Grades `(gold, completion)` pairs; runs on the current rayon pool.
 pub fn grade_deduped(samples: &[(&str, &str)], opts: &Options) -> Graded {
-    // A panic inside extraction is a bug: such a sample is graded alone, where `grade`
-    // turns the panic into an undecided verdict.
-    let extractions: Vec<Option<Option<Extraction>>> = samples
+    let completions: Vec<&str> = samples.iter().map(|s| s.1).collect();
+    let golds: Vec<&str> = samples.iter().map(|s| s.0).collect();
+    let extracted = extract_answers(&completions, opts);
+    let (verdicts, of) = grade_distinct(&golds, &extracted.answers, |i| samples[i].1, opts);
+    Graded {
+        verdicts,
+        of,
+        votes: extracted.votes,
+    }
+}
+
+/// Extracts the final answer of every completion, in parallel on the current rayon pool.
+pub fn extract_answers(completions: &[&str], opts: &Options) -> Extracted {
+    let pairs: Vec<Answer> = completions
         .par_iter()
-        .map(|(_, completion)| {
-            std::panic::catch_unwind(|| {
-                extract_final_answer_with(&repair_control_escapes(completion), opts.extract)
-            })
-            .ok()
-        })
+        .map(|completion| extract_answer(completion, opts))
         .collect();
-    let votes = extractions
-        .par_iter()
-        .map(|e| match e {
-            Some(Some(x)) => Some(vote_key(&x.text)),
-            _ => None,
-        })
-        .collect();
-    let mut first_of: HashMap<PairKey<'_>, u32> = HashMap::new();
+    let (answers, votes) = pairs.into_iter().unzip();
+    Extracted { answers, votes }
+}
+
+/// One completion's extracted answer (None when extraction panicked) and its vote key.
+pub type Answer = (Option<Option<Extraction>>, Option<u64>);
+
+/// The [`Answer`] of one completion.
+pub fn extract_answer(completion: &str, opts: &Options) -> Answer {
+    let answer = std::panic::catch_unwind(|| {
+        extract_final_answer_with(&repair_control_escapes(completion), opts.extract)
+    })
+    .ok();
+    let vote = match &answer {
+        Some(Some(x)) => Some(vote_key(&x.text)),
+        _ => None,
+    };
+    (answer, vote)
+}
+
+/// One verdict per distinct (gold, extraction) of the samples whose golds and answers (as
+/// `extract_answers` found them) are given, and each sample's index into them; grading runs
+/// on the current rayon pool. `completion(i)` is sample i's completion, asked for only when
+/// its extraction panicked.
+pub fn grade_distinct<'c>(
+    golds: &[&str],
+    answers: &[Option<Option<Extraction>>],
+    completion: impl Fn(usize) -> &'c str + Sync,
+    opts: &Options,
+) -> (Vec<Verdict>, Vec<u32>) {
+    let mut first_of: FxHashMap<PairKey<'_>, u32> = FxHashMap::default();
     let mut representatives: Vec<usize> = Vec::new();
-    let mut of = Vec::with_capacity(samples.len());
-    for (i, (gold, _)) in samples.iter().enumerate() {
+    let mut of = Vec::with_capacity(golds.len());
+    for (i, gold) in golds.iter().enumerate() {
         let next = representatives.len() as u32;
-        let id = match &extractions[i] {
+        let id = match &answers[i] {
             None => {
                 representatives.push(i);
                 next
@@ -72,42 +113,60 @@ pub fn grade_deduped(samples: &[(&str, &str)], opts: &Options) -> Graded {
     }
     let verdicts = representatives
         .par_iter()
-        .map(|&i| match &extractions[i] {
-            Some(extraction) => grade_extracted(samples[i].0, extraction.clone(), opts),
+        .map(|&i| match &answers[i] {
+            Some(extraction) => grade_extracted(golds[i], extraction.clone(), opts),
             // Extraction panicked: `grade` reports that as an undecided verdict.
-            None => grade(samples[i].0, samples[i].1, opts),
+            None => grade(golds[i], completion(i), opts),
         })
         .collect();
-    Graded {
-        verdicts,
-        of,
-        votes,
-    }
+    (verdicts, of)
 }
+
+/// The rewrites `vote_key` makes, in order, and searchers for them built once.
+const VOTE_REWRITES: [(&str, &str); 9] = [
+    ("\\dfrac", "\\frac"),
+    ("\\tfrac", "\\frac"),
+    ("\\left", ""),
+    ("\\right", ""),
+    ("\\,", ""),
+    ("\\;", ""),
+    ("\\:", ""),
+    ("\\!", ""),
+    ("\\ ", ""),
+];
+static VOTE_FINDERS: LazyLock<[Finder<'static>; 9]> =
+    LazyLock::new(|| VOTE_REWRITES.map(|(from, _)| Finder::new(from.as_bytes())));
 
 /// The key majority voting groups answers by: the extracted text with whitespace, LaTeX
 /// spacing commands and `\left`/`\right` removed and `\dfrac`/`\tfrac` read as `\frac`,
 /// hashed with fixed keys (the same in every run).
 pub fn vote_key(text: &str) -> u64 {
-    let mut s = text.to_owned();
-    for (from, to) in [
-        ("\\dfrac", "\\frac"),
-        ("\\tfrac", "\\frac"),
-        ("\\left", ""),
-        ("\\right", ""),
-        ("\\,", ""),
-        ("\\;", ""),
-        ("\\:", ""),
-        ("\\!", ""),
-        ("\\ ", ""),
-    ] {
-        if s.contains(from) {
-            s = s.replace(from, to);
+    let mut s = Cow::Borrowed(text);
+    // Every rewrite starts with a backslash.
+    if text.contains('\\') {
+        for ((from, to), finder) in VOTE_REWRITES.iter().zip(VOTE_FINDERS.iter()) {
+            if finder.find(s.as_bytes()).is_some() {
+                s = Cow::Owned(s.replace(from, to));
+            }
         }
     }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        c.hash(&mut h);
+    let mut h = FxHasher::default();
+    let kept_byte = |b: &u8| !b.is_ascii_whitespace() && *b != 0x0b;
+    if s.is_ascii() && s.len() <= 256 {
+        // Most answers are short: their bytes are gathered on the stack.
+        let mut kept = [0u8; 256];
+        let mut n = 0;
+        for b in s.bytes().filter(kept_byte) {
+            kept[n] = b;
+            n += 1;
+        }
+        h.write(&kept[..n]);
+    } else if s.is_ascii() {
+        let kept: Vec<u8> = s.bytes().filter(kept_byte).collect();
+        h.write(&kept);
+    } else {
+        let kept: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        h.write(kept.as_bytes());
     }
     h.finish()
 }

@@ -222,14 +222,18 @@ fn open_parquet(_input: &Input, name: &str) -> Result<Opened, InputError> {
     .at(name, None))
 }
 
+/// A line of a chunk: (1-based line number, start, end) in the chunk's buffer.
+pub type Line = (u64, usize, usize);
+
 /// Whole lines of one input, `len` of them, stored back to back in one buffer.
 #[derive(Default)]
 pub struct LineChunk {
     /// Index of the input in `expand_inputs`' list.
     pub input: usize,
+    /// The lines' bytes; past the last line it may hold anything.
     pub buf: Vec<u8>,
     /// (1-based line number, start, end) of each non-blank line in `buf`, newline excluded.
-    pub lines: Vec<(u64, usize, usize)>,
+    pub lines: Vec<Line>,
 }
 
 impl LineChunk {
@@ -247,7 +251,14 @@ pub struct ChunkReader {
     line: u64,
     max_lines: usize,
     max_bytes: usize,
+    /// The largest chunk so far, in bytes: the capacity a new chunk starts with.
+    last_size: usize,
+    /// Text read past the end of the last chunk.
+    carry: Vec<u8>,
 }
+
+/// Bytes read from a text input at a time.
+const READ_BLOCK: usize = 1 << 20;
 
 impl ChunkReader {
     pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
@@ -260,52 +271,134 @@ impl ChunkReader {
             // A chunk of long list rows is cut by size: this, times the chunks in flight,
             // bounds the memory of a run.
             max_bytes: 16 << 20,
+            last_size: 0,
+            carry: Vec::new(),
         }
     }
 
-    /// The next chunk of up to `max_lines` non-blank lines, or None at the end of the input.
-    pub fn next_chunk(&mut self) -> Result<Option<LineChunk>, InputError> {
-        let mut chunk = LineChunk {
-            input: self.input,
+    /// The next chunk of up to `max_lines` non-blank lines, or None at the end of the input;
+    /// `spare`, a chunk done with, lends its buffers (no new allocation, no page faults).
+    pub fn next_chunk(
+        &mut self,
+        spare: Option<LineChunk>,
+    ) -> Result<Option<LineChunk>, InputError> {
+        let mut chunk = spare.unwrap_or_else(|| LineChunk {
+            buf: Vec::with_capacity(self.last_size),
             ..LineChunk::default()
-        };
-        while chunk.lines.len() < self.max_lines && chunk.buf.len() < self.max_bytes {
-            let start = chunk.buf.len();
-            let got = match &mut self.source {
-                Opened::Lines(r) => match r.read_until(b'\n', &mut chunk.buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) => return Err(self.unreadable(&e.to_string())),
-                },
-                Opened::Rows(rows) => match rows.next() {
-                    None => break,
-                    Some(row) => {
-                        let row = row.map_err(|e| e.at(&self.name, Some(self.line + 1)))?;
-                        chunk.buf.extend_from_slice(&row);
-                        chunk.buf.push(b'\n');
-                        row.len() + 1
-                    }
-                },
+        });
+        chunk.input = self.input;
+        chunk.lines.clear();
+        match &mut self.source {
+            Opened::Lines(_) => self.fill_from_lines(&mut chunk)?,
+            Opened::Rows(_) => self.fill_from_rows(&mut chunk)?,
+        }
+        self.last_size = self.last_size.max(chunk.buf.len());
+        Ok((!chunk.lines.is_empty()).then_some(chunk))
+    }
+
+    fn full(&self, lines: &[Line], bytes: usize) -> bool {
+        lines.len() >= self.max_lines || bytes >= self.max_bytes
+    }
+
+    /// Reads text in blocks straight into the chunk's buffer and cuts it into lines; the
+    /// bytes after the chunk's last line wait in `carry` for the next chunk.
+    fn fill_from_lines(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
+        // The buffer's length is how much of it was ever zeroed, not how much holds text
+        // (`filled`): a reused buffer is read into without being zeroed again.
+        let mut filled = self.carry.len();
+        if chunk.buf.len() < filled {
+            chunk.buf.resize(filled, 0);
+        }
+        chunk.buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut scanned = 0;
+        loop {
+            let (from, buf, lines) = (scanned, &chunk.buf[..filled], &mut chunk.lines);
+            for n in memchr::memchr_iter(b'\n', &buf[from..]).map(|n| from + n) {
+                if self.full(lines, scanned) {
+                    break;
+                }
+                self.add_line(buf, lines, scanned, n + 1);
+                scanned = n + 1;
+            }
+            if self.full(&chunk.lines, scanned) {
+                self.carry.extend_from_slice(&chunk.buf[scanned..filled]);
+                return Ok(());
+            }
+            let Opened::Lines(r) = &mut self.source else {
+                unreachable!("a text input")
             };
-            self.line += 1;
-            let mut end = start + got;
-            while end > start && matches!(chunk.buf[end - 1], b'\n' | b'\r') {
-                end -= 1;
+            // A read at least as large as the BufReader's buffer bypasses it: the text is
+            // copied once, into the chunk. Short reads (pipes, decoders) are repeated until
+            // the block is full.
+            if chunk.buf.len() < filled + READ_BLOCK {
+                chunk.buf.resize(filled + READ_BLOCK, 0);
             }
-            let mut from = start;
-            if self.line == 1 && chunk.buf[start..end].starts_with(b"\xef\xbb\xbf") {
-                from += 3;
+            let block = &mut chunk.buf[filled..filled + READ_BLOCK];
+            let mut got = 0;
+            let read = loop {
+                match r.read(&mut block[got..]) {
+                    Ok(0) => break Ok(got),
+                    Ok(n) => {
+                        got += n;
+                        if got == READ_BLOCK {
+                            break Ok(got);
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => break Err(e),
+                }
+            };
+            filled += got;
+            if let Err(e) = read {
+                // The error is in the line after the complete ones read before it.
+                let complete = memchr::memchr_iter(b'\n', &chunk.buf[scanned..filled]).count();
+                self.line += complete as u64;
+                return Err(self.unreadable(&e.to_string()));
             }
-            let blank = chunk.buf[from..end]
-                .iter()
-                .all(|b| b" \t\n\r\x0b\x0c".contains(b));
-            if blank {
-                chunk.buf.truncate(start);
-            } else {
-                chunk.lines.push((self.line, from, end));
+            if got == 0 {
+                // The end of the input: a last line without a newline is a line too.
+                if scanned < filled {
+                    self.add_line(&chunk.buf[..filled], &mut chunk.lines, scanned, filled);
+                }
+                return Ok(());
             }
         }
-        Ok((!chunk.lines.is_empty()).then_some(chunk))
+    }
+
+    fn fill_from_rows(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
+        chunk.buf.clear();
+        while !self.full(&chunk.lines, chunk.buf.len()) {
+            let Opened::Rows(rows) = &mut self.source else {
+                unreachable!("a table input")
+            };
+            let Some(row) = rows.next() else { break };
+            let row = row.map_err(|e| e.at(&self.name, Some(self.line + 1)))?;
+            let start = chunk.buf.len();
+            chunk.buf.extend_from_slice(&row);
+            chunk.buf.push(b'\n');
+            self.add_line(&chunk.buf, &mut chunk.lines, start, chunk.buf.len());
+        }
+        Ok(())
+    }
+
+    /// Numbers the line at `buf[start..end]` (its newline included, when it has one) and
+    /// keeps it unless it is blank.
+    fn add_line(&mut self, buf: &[u8], lines: &mut Vec<Line>, start: usize, mut end: usize) {
+        self.line += 1;
+        while end > start && matches!(buf[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let mut from = start;
+        if self.line == 1 && buf[start..end].starts_with(b"\xef\xbb\xbf") {
+            from += 3;
+        }
+        let blank = buf[from..end]
+            .iter()
+            .all(|b| b" \t\n\r\x0b\x0c".contains(b));
+        if !blank {
+            lines.push((self.line, from, end));
+        }
     }
 
     fn unreadable(&self, why: &str) -> InputError {
@@ -328,7 +421,7 @@ mod tests {
         let opened = open_input(&input, Arc::default())?;
         let mut reader = ChunkReader::new(opened, 0, input.display(), max_lines);
         let mut out = Vec::new();
-        while let Some(chunk) = reader.next_chunk()? {
+        while let Some(chunk) = reader.next_chunk(None)? {
             for (i, &(line, _, _)) in chunk.lines.iter().enumerate() {
                 out.push((line, String::from_utf8(chunk.line(i).to_vec()).unwrap()));
             }
@@ -364,6 +457,38 @@ mod tests {
             for max_lines in [1, 2, 100] {
                 assert_eq!(read_all(path, max_lines).unwrap(), expected(), "{path:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_across_read_blocks_and_chunks() {
+        // Several read blocks of lines of many lengths, some blank or ending in "\r\n".
+        let dir = tempdir("blocks");
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for i in 0..40_000u64 {
+            let line = format!("{{\"a\":\"{}\"}}", "x".repeat((i * 7919 % 300) as usize));
+            match i % 97 {
+                0 => text.push_str("  \n"),
+                1 => {
+                    text.push_str(&line);
+                    text.push_str("\r\n");
+                    expected.push((i + 1, line));
+                }
+                _ => {
+                    text.push_str(&line);
+                    text.push('\n');
+                    expected.push((i + 1, line));
+                }
+            }
+        }
+        text.push_str("{\"last\":1}");
+        expected.push((40_001, "{\"last\":1}".into()));
+        assert!(text.len() > 3 * READ_BLOCK);
+        let path = dir.join("big.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        for max_lines in [1000, 16_384, 100_000] {
+            assert_eq!(read_all(&path, max_lines).unwrap(), expected);
         }
     }
 

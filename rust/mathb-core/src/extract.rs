@@ -4,7 +4,8 @@
 //! (balanced braces, or `\boxed 5`); then the text after the last answer anchor ("final answer
 //! is", "the answer is", "Answer:", with markdown bold). Math delimiters are stripped.
 
-use memchr::memmem;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// How the answer was located.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +79,7 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     const TAB_COMMANDS: [&str; 8] = ["text", "times", "tfrac", "theta", "tau", "tan", "to", "top"];
     let suspicious = |c: char| matches!(c, '\u{7}' | '\u{8}' | '\u{b}' | '\u{c}' | '\t' | '\r');
     // Byte scan first: almost no text holds these control characters.
-    if !s.bytes().any(|b| matches!(b, 7 | 8 | 9 | 11 | 12 | 13)) || !s.contains(suspicious) {
+    if !has_control_byte(s.as_bytes()) || !s.contains(suspicious) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -104,9 +105,66 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether `s` holds one of the bytes 7, 8, 9, 11, 12, 13. Blocks are reduced without an
+/// early exit inside them, so the compiler vectorizes the scan of long completions.
+fn has_control_byte(s: &[u8]) -> bool {
+    let control = |b: u8| (b.wrapping_sub(7) < 7) & (b != 10);
+    let mut blocks = s.chunks_exact(64);
+    for block in &mut blocks {
+        if block.iter().fold(false, |seen, &b| seen | control(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| control(b))
+}
+
+/// Searchers for the fixed strings extraction looks for, built once. Searches for a last
+/// occurrence run forward (memchr's forward search has a SIMD prefilter, its reverse
+/// search does not) and keep the last match.
+static THINK_END_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(THINK_END.as_bytes()));
+static CHAT_MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<|"));
+static BOX_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"box"));
+static GSM_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"####"));
+static ANSWER_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"answer"));
+/// Where "answer" sits in each anchor (None for "####").
+static ANSWER_IN_ANCHOR: LazyLock<[Option<usize>; 7]> =
+    LazyLock::new(|| ANCHORS.map(|a| a.as_bytes().windows(6).position(|w| w == b"answer")));
+
+/// Byte offset of the last occurrence of `finder`'s needle in `hay`, as a reverse search
+/// would find it (overlapping matches included).
+fn find_last(finder: &Finder<'_>, hay: &[u8]) -> Option<usize> {
+    let needle = finder.needle();
+    let last = finder.find_iter(hay).last()?;
+    // The forward matches do not overlap: a later, overlapping one starts within the last.
+    let overlapping = (last + 1..last + needle.len()).rev();
+    Some(
+        overlapping
+            .into_iter()
+            .find(|&p| hay[p..].starts_with(needle))
+            .unwrap_or(last),
+    )
+}
+
+/// Byte offset of the first `needle` in `hay`: memchr for its first byte, then a compare
+/// (needles are the one- or two-byte math delimiters, too short for a substring searcher).
+fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(first, &hay[at..]) {
+        let i = at + i;
+        if hay[i..].starts_with(needle) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
 /// Byte offset of the first chat-template end marker: one scan for their common `<|` prefix.
 fn first_chat_end_marker(s: &str) -> Option<usize> {
-    memmem::find_iter(s.as_bytes(), b"<|")
+    CHAT_MARKER
+        .find_iter(s.as_bytes())
         .find(|&i| CHAT_END_MARKERS.iter().any(|m| s[i..].starts_with(m)))
 }
 
@@ -117,7 +175,7 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 
 /// [`extract_final_answer`] with an explicit fallback mode.
 pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
-    let region = match memmem::rfind(completion.as_bytes(), THINK_END.as_bytes()) {
+    let region = match find_last(&THINK_END_FINDER, completion.as_bytes()) {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
@@ -281,7 +339,7 @@ fn last_number(text: &str) -> Option<(usize, String)> {
 /// whole string, without math delimiters.
 pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     // GSM8K solutions end in "#### 18".
-    if let Some(i) = memmem::rfind(s.as_bytes(), b"####") {
+    if let Some(i) = find_last(&GSM_FINDER, s.as_bytes()) {
         let text = strip_math_delimiters(s[i + 4..].trim());
         if !text.is_empty() {
             return Some(Extraction {
@@ -306,20 +364,23 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
 
 /// One box in the text: where it starts, where it ends (after its closing brace), and its
 /// content.
-struct BoxSpan {
+struct BoxSpan<'a> {
     start: usize,
     end: usize,
-    content: String,
+    content: &'a str,
 }
 
 /// The last non-empty box command starting before byte `before`.
-fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
+/// `boxes` are the offsets of every "box" in `s`, in order (the scan is shared by both
+/// commands and by every call on `s`).
+fn box_before<'a>(s: &'a str, before: usize, boxes: &[usize]) -> Option<BoxSpan<'a>> {
     let mut end = before;
     loop {
-        // One backward scan for "box", shared by both commands.
-        let (start, cmd) = memmem::rfind_iter(&s.as_bytes()[..end], b"box").find_map(|i| {
+        let candidates = boxes.iter().rev().filter(|&&i| i + 3 <= end);
+        let (start, cmd) = candidates.copied().find_map(|i| {
             BOX_COMMANDS.iter().find_map(|cmd| {
-                let at = i.checked_sub(cmd.find("box")?)?;
+                let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
+                let at = i.checked_sub(box_at)?;
                 s.as_bytes()[at..]
                     .starts_with(cmd.as_bytes())
                     .then_some((at, *cmd))
@@ -341,7 +402,7 @@ fn box_before(s: &str, before: usize) -> Option<BoxSpan> {
                     return Some(BoxSpan {
                         start,
                         end: content_end + close,
-                        content: content.to_string(),
+                        content,
                     });
                 }
             }
@@ -446,11 +507,13 @@ fn last_boxed(s: &str) -> Option<(usize, String)> {
 
 /// The last box and the boxes before it that `joins` links to it (see [`last_boxed`]).
 fn boxed_group(s: &str, joins: fn(&str) -> bool) -> Option<(usize, String)> {
-    let last = box_before(s, s.len())?;
+    // "box" cannot overlap itself: the forward matches are all of them.
+    let boxes: Vec<usize> = BOX_FINDER.find_iter(s.as_bytes()).collect();
+    let last = box_before(s, s.len(), &boxes)?;
     let end = last.end;
     let mut group = vec![last];
     let mut labels = vec![label_before(s, group[0].start)];
-    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start)) {
+    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start), &boxes) {
         let next_start = group.last().map_or(0, |b| b.start);
         // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
         if prev.end > next_start {
@@ -469,14 +532,17 @@ fn boxed_group(s: &str, joins: fn(&str) -> bool) -> Option<(usize, String)> {
         labels.push(prev_label);
         group.push(prev);
     }
-    let labelled = group.len() > 1 && labels.iter().all(Option::is_some);
+    if let [only] = group.as_slice() {
+        return Some((end, only.content.to_string()));
+    }
+    let labelled = labels.iter().all(Option::is_some);
     let contents: Vec<String> = group
-        .into_iter()
+        .iter()
         .zip(labels)
         .rev()
         .map(|(b, label)| match label {
             Some((_, name)) if labelled => format!("{name} = {}", b.content),
-            _ => b.content,
+            _ => b.content.to_string(),
         })
         .collect();
     Some((end, contents.join(", ")))
@@ -539,11 +605,23 @@ fn box_content(after: &str) -> Option<&str> {
 fn last_anchored(s: &str) -> Option<(usize, String)> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
     let lower = s.to_ascii_lowercase();
+    let lower = lower.as_bytes();
+    // Every anchor but "####" holds "answer" (which cannot overlap itself): one scan for it
+    // finds every occurrence of all of them.
+    let answers: Vec<usize> = ANSWER_FINDER.find_iter(lower).collect();
     let mut best: Option<(usize, String)> = None;
-    for anchor in ANCHORS {
-        let mut end = lower.len();
-        while let Some(pos) = memmem::rfind(&lower.as_bytes()[..end], anchor.as_bytes()) {
-            end = pos;
+    let gsm = find_last(&GSM_FINDER, lower);
+    for (anchor, answer_at) in ANCHORS.into_iter().zip(*ANSWER_IN_ANCHOR) {
+        // The anchor's occurrences, last first: "####", or those around an "answer".
+        let around_answer = answers.iter().rev().filter_map(|&q| {
+            let p = q.checked_sub(answer_at?)?;
+            lower[p..].starts_with(anchor.as_bytes()).then_some(p)
+        });
+        let occurrences = gsm
+            .filter(|_| answer_at.is_none())
+            .into_iter()
+            .chain(around_answer);
+        for pos in occurrences {
             if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
                 break;
             }
@@ -577,7 +655,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
 /// dollar sign, not a math delimiter).
 fn find_delimiter(s: &str, delim: &str, from: usize) -> Option<usize> {
     let mut at = from;
-    while let Some(i) = memmem::find(&s.as_bytes()[at..], delim.as_bytes()).map(|i| i + at) {
+    while let Some(i) = find_short(&s.as_bytes()[at..], delim.as_bytes()).map(|i| i + at) {
         let escaped = delim.starts_with('$') && s[..i].ends_with('\\') && !s[..i].ends_with("\\\\");
         if !escaped {
             return Some(i);

@@ -223,3 +223,17 @@ fn delimiters_stripped() {
     assert_eq!(strip_math_delimiters("\\[\\frac12\\]"), "\\frac12");
     assert_eq!(strip_math_delimiters("$5$ and $6$"), "$5$ and $6$");
 }
+
+#[test]
+fn last_occurrences_match_a_reverse_search() {
+    // Every string of up to 9 characters over {#, a}, against memchr's reverse search.
+    for len in 0..10u32 {
+        for bits in 0..(1u32 << len) {
+            let hay: String = (0..len)
+                .map(|i| if bits >> i & 1 == 1 { '#' } else { 'a' })
+                .collect();
+            let expected = memchr::memmem::rfind(hay.as_bytes(), b"####");
+            assert_eq!(find_last(&GSM_FINDER, hay.as_bytes()), expected, "{hay}");
+        }
+    }
+}

@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod cache;
+mod chunk;
 pub mod clock;
 pub mod dump;
 pub mod equiv;
@@ -23,6 +24,7 @@ pub mod options;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
 pub mod python_text;
+pub mod sample_fields;
 pub mod schema;
 pub mod solve;
 pub mod stream;
@@ -37,6 +39,7 @@ pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
 pub use stream::{
-    grade_stream, grade_stream_settled, Progress, Settle, StreamError, StreamOptions, Summary,
+    grade_stream, grade_stream_with_fallback, Fallback, FallbackFn, Progress, StreamError,
+    StreamOptions, Summary,
 };
 pub use verdict::{Status, Verdict};

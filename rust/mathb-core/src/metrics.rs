@@ -26,6 +26,44 @@ impl fmt::Display for MetricError {
 
 impl std::error::Error for MetricError {}
 
+/// The mean of `values` as numpy's `mean` computes it for a float64 array: pairwise
+/// summation in numpy's order (blocks of up to 128 summed in 8 lanes), divided by the
+/// length; so summaries match numpy's bit for bit without importing it. NaN when empty.
+pub fn numpy_mean(values: &[f64]) -> f64 {
+    pairwise_sum(values) / values.len() as f64
+}
+
+/// numpy's `pairwise_sum` for doubles (`loops_utils.h.src`).
+fn pairwise_sum(a: &[f64]) -> f64 {
+    let n = a.len();
+    if n < 8 {
+        let mut res = 0.0;
+        for x in a {
+            res += x;
+        }
+        res
+    } else if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&a[..8]);
+        let mut i = 8;
+        while i < n - n % 8 {
+            for j in 0..8 {
+                r[j] += a[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for x in &a[i..] {
+            res += x;
+        }
+        res
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        pairwise_sum(&a[..half]) + pairwise_sum(&a[half..])
+    }
+}
+
 /// Unbiased pass@k: the probability that at least one of k samples drawn without replacement
 /// from n (of which c are correct) is correct, `1 − C(n−c, k) / C(n, k)`.
 ///

@@ -141,7 +141,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
     }
 }
 
-struct Key<'a>(Cow<'a, str>);
+pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -512,7 +512,12 @@ fn required(record: &Record<'_>, field: &str, role: &str, flag: &str) -> Result<
 
 /// The gold answer of a record as a string; numbers are written as Python's `str()` would.
 pub fn gold_text(record: &Record<'_>, field: &str) -> Result<String, InputError> {
-    match required(record, field, "gold", "--gold-field")? {
+    gold_from_value(required(record, field, "gold", "--gold-field")?, field)
+}
+
+/// [`gold_text`] of a value that is present and not null.
+pub(crate) fn gold_from_value(value: Value, field: &str) -> Result<String, InputError> {
+    match value {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(python_number_text(n.as_str())),
         other => Err(InputError::new(
@@ -603,20 +608,7 @@ pub fn problem_key(
     gold: &str,
 ) -> Result<ProblemKey, InputError> {
     if let Some(field) = &fields.problem_id {
-        return match required(record, field, "problem id", "--id-field")? {
-            Value::String(s) => Ok(ProblemKey::Str(s)),
-            ref v @ Value::Number(ref n) if is_int(v) => {
-                Ok(ProblemKey::Int(python_number_text(n.as_str())))
-            }
-            other => Err(InputError::new(
-                ErrorCode::WrongType,
-                format!(
-                    "problem id field '{field}' holds {}, expected a string or an integer",
-                    type_name(&other)
-                ),
-                "point --id-field at a string or integer id",
-            )),
-        };
+        return id_key_from_value(required(record, field, "problem id", "--id-field")?, field);
     }
     if let Some(field) = &fields.problem_text {
         return match record.resolve(field) {
@@ -631,7 +623,25 @@ pub fn problem_key(
     Ok(ProblemKey::Line)
 }
 
-fn hash128(a: &str, b: &str) -> u128 {
+/// The problem key of an id value that is present and not null.
+pub(crate) fn id_key_from_value(value: Value, field: &str) -> Result<ProblemKey, InputError> {
+    match value {
+        Value::String(s) => Ok(ProblemKey::Str(s)),
+        ref v @ Value::Number(ref n) if is_int(v) => {
+            Ok(ProblemKey::Int(python_number_text(n.as_str())))
+        }
+        other => Err(InputError::new(
+            ErrorCode::WrongType,
+            format!(
+                "problem id field '{field}' holds {}, expected a string or an integer",
+                type_name(&other)
+            ),
+            "point --id-field at a string or integer id",
+        )),
+    }
+}
+
+pub(crate) fn hash128(a: &str, b: &str) -> u128 {
     use std::hash::{Hash, Hasher};
     // DefaultHasher::new() has fixed keys, so keys are the same in every run.
     let half = |salt: u8| {

@@ -4,16 +4,12 @@
 //! and the output is the same for any thread count or chunk size.
 
 use crate::aggregate::Tally;
-use crate::cache::grade_deduped;
+use crate::chunk::{prepare, Malformed, Prepared, Run};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::options::Options;
-use crate::schema::{
-    completion_texts, gold_text, parse_record, problem_key, ErrorCode, FieldOverrides, Fields,
-    InputError, ProblemKey, Record,
-};
+use crate::sample_fields::OnePass;
+use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use crate::verdict::Status;
-use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,9 +61,9 @@ pub struct Progress {
 /// What a finished run knows: sizes, fields, and per-problem counts (first-appearance order).
 pub struct Summary {
     pub records: u64,
-    /// Records reported as skipped rather than graded.
+    /// Records reported as skipped rather than graded (lm-eval lines of another filter).
     pub skipped: u64,
-    /// Samples sent to the settle callback, and those it settled.
+    /// Samples whose undecided verdict went to the fallback, and those it settled.
     pub fallback_sent: u64,
     pub fallback_settled: u64,
     pub fields: Fields,
@@ -104,48 +100,14 @@ impl From<InputError> for StreamError {
     }
 }
 
-/// A record after parsing, before grading.
-struct Parsed {
-    gold: String,
-    completions: Vec<String>,
-    key: ProblemKey,
-    /// Why the record is not graded (its samples are graded on another line).
-    skipped: Option<String>,
-}
-
-/// The gold of a problem from the answers table.
-fn answer_of(answers: &HashMap<String, String>, key: &ProblemKey) -> Result<String, InputError> {
-    let id = match key {
-        ProblemKey::Str(s) | ProblemKey::Int(s) => s,
-        _ => unreachable!("answers are looked up by problem id"),
-    };
-    answers.get(id).cloned().ok_or_else(|| {
-        InputError::new(
-            ErrorCode::MissingField,
-            format!("problem id '{id}' is not in the answers table"),
-            "every problem of the dump needs a row in --answers",
-        )
-    })
-}
-
-/// An lm-eval record written for another filter than the one graded: the same samples again.
-fn other_filter(record: &Record<'_>, graded: &str) -> Option<String> {
-    match record.resolve("filter") {
-        Some(Value::String(f)) if f != graded => Some(format!(
-            "lm-eval filter '{f}' repeats the samples graded under filter '{graded}'"
-        )),
-        _ => None,
-    }
-}
-
 /// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
 /// returns for each the verdict that replaces it (status, reason), or None to keep it
 /// undecided.
-pub type Settle<'a> = &'a mut (dyn SettleFn + 'a);
+pub type Fallback<'a> = &'a mut (dyn FallbackFn + 'a);
 
-/// The function behind [`Settle`].
-pub trait SettleFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
-impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> SettleFn for F {}
+/// The function behind [`Fallback`].
+pub trait FallbackFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
+impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> FallbackFn for F {}
 
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
 /// to `out` (when given) and calling `progress` now and then; `progress` returning false
@@ -156,17 +118,17 @@ pub fn grade_stream(
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<Summary, StreamError> {
-    grade_stream_settled(spec, out, opts, progress, None)
+    grade_stream_with_fallback(spec, out, opts, progress, None)
 }
 
-/// [`grade_stream`], with the undecided verdicts of each chunk sent to `settle` before they
-/// are written and counted (their lines then say `"decided_by":"fallback"`).
-pub fn grade_stream_settled(
+/// [`grade_stream`], with each chunk's undecided verdicts sent to `fallback` before they are
+/// written and counted (their lines then say `"decided_by":"fallback"`).
+pub fn grade_stream_with_fallback(
     spec: &str,
     mut out: Option<&mut dyn Write>,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
-    settle: Option<Settle<'_>>,
+    mut fallback: Option<Fallback<'_>>,
 ) -> Result<Summary, StreamError> {
     let inputs = expand_inputs(spec)?;
     let names: Vec<String> = inputs.iter().map(Input::display).collect();
@@ -177,47 +139,93 @@ pub fn grade_stream_settled(
     };
     let pool = build_pool(opts.threads)?;
     let (tx, rx) = mpsc::sync_channel::<Result<LineChunk, InputError>>(2);
+    // Chunks whose lines are written go back to the reader, which refills their buffers.
+    let (spare_tx, spare_rx) = mpsc::channel::<LineChunk>();
     let reader = {
         let (bytes, chunk_lines) = (bytes.clone(), opts.chunk_lines);
         std::thread::Builder::new()
             .name("mathb-read".into())
-            .spawn(move || read_all(&inputs, chunk_lines, bytes, tx))
+            .spawn(move || read_all(&inputs, chunk_lines, bytes, tx, spare_rx))
             .map_err(|e| StreamError::Threads(format!("cannot start the reader: {e}")))?
     };
-    let mut run = Run {
-        opts,
-        names: &names,
-        fields: None,
-        records: 0,
-        skipped: 0,
-        problems: HashMap::new(),
-        tally: Tally::default(),
-        buf: Vec::with_capacity(1 << 20),
-        settle,
-        fallback_sent: 0,
-        fallback_settled: 0,
-    };
+    let answers = opts.answers.as_deref();
+    let mut run = Run::default();
+    let mut fields: Option<(Fields, Option<OnePass>)> = None;
     let mut last = Instant::now();
     let mut reported = None;
-    let result = (|| {
-        for chunk in rx.iter() {
-            let chunk = chunk?;
-            pool.install(|| run.chunk(&chunk))?;
-            if let Some(w) = out.as_deref_mut() {
-                w.write_all(&run.buf).map_err(StreamError::Output)?;
-            }
-            report.samples = run.tally.counts.iter().sum();
-            report.counts = run.tally.counts;
-            if last.elapsed() >= opts.progress_interval {
-                report.bytes_read = bytes.load(Ordering::Relaxed);
-                last = Instant::now();
-                reported = Some(report.samples);
-                if !progress(&report) {
-                    return Err(StreamError::Stopped);
+    let malformed = |m: Box<Malformed>| {
+        StreamError::Input(m.error.at(&names[m.input], Some(m.line)), Some(m.raw))
+    };
+    // Each round prepares the chunk just read, settles the one prepared in the round
+    // before, and writes the lines settled in the round before that: the pool works on
+    // the first two while this thread writes.
+    let mut ahead: Option<Result<Prepared, Box<Malformed>>> = None;
+    let mut settled: Option<(LineChunk, Vec<Vec<u8>>)> = None;
+    let mut read_error: Option<InputError> = None;
+    let result = (|| loop {
+        let incoming = match read_error {
+            Some(_) => None,
+            None => match rx.recv() {
+                Ok(Ok(chunk)) => Some(chunk),
+                Ok(Err(e)) => {
+                    read_error = Some(e);
+                    None
                 }
+                Err(_) => None,
+            },
+        };
+        if incoming.is_none() && ahead.is_none() && settled.is_none() {
+            return read_error.take().map_or(Ok(()), |e| Err(e.into()));
+        }
+        if let (Some(chunk), None) = (&incoming, &fields) {
+            let detected = detect_fields(chunk, &opts.fields).map_err(malformed)?;
+            let one_pass = OnePass::new(&detected);
+            fields = Some((detected, one_pass));
+        }
+        let to_settle = match ahead.take() {
+            Some(Ok(p)) => Some(p),
+            // What precedes a malformed record is written before it is reported.
+            Some(Err(m)) => {
+                if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                    write_blocks(w, blocks)?;
+                }
+                return Err(malformed(m));
+            }
+            None => None,
+        };
+        let (mut prepared, mut next_settled) = (None, None);
+        let mut written = Ok(());
+        let (run, fields) = (&mut run, &fields);
+        pool.in_place_scope(|s| {
+            if let (Some(chunk), Some((f, one_pass))) = (incoming, fields) {
+                s.spawn(|_| {
+                    prepared = Some(prepare(chunk, f, one_pass.as_ref(), answers, &opts.grade))
+                });
+            }
+            if let Some(p) = to_settle {
+                let fallback = fallback.as_deref_mut();
+                s.spawn(|_| next_settled = Some(run.settle(p, &opts.grade, fallback)));
+            }
+            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                written = write_blocks(w, blocks);
+            }
+        });
+        written?;
+        let graded = next_settled.is_some();
+        if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
+            let _ = spare_tx.send(chunk);
+        }
+        ahead = prepared;
+        report.samples = run.tally.counts.iter().sum();
+        report.counts = run.tally.counts;
+        if graded && last.elapsed() >= opts.progress_interval {
+            report.bytes_read = bytes.load(Ordering::Relaxed);
+            last = Instant::now();
+            reported = Some(report.samples);
+            if !progress(&report) {
+                return Err(StreamError::Stopped);
             }
         }
-        Ok(())
     })();
     drop(rx); // a reader still sending sees the channel closed and stops
     let _ = reader.join();
@@ -229,7 +237,7 @@ pub fn grade_stream_settled(
     if reported != Some(report.samples) && !progress(&report) {
         return Err(StreamError::Stopped);
     }
-    let Some(fields) = run.fields else {
+    let Some((fields, _)) = fields else {
         return Err(InputError::new(
             ErrorCode::NoRecords,
             "the file has no records",
@@ -249,6 +257,20 @@ pub fn grade_stream_settled(
     })
 }
 
+fn write_blocks(w: &mut dyn Write, blocks: &[Vec<u8>]) -> Result<(), StreamError> {
+    blocks
+        .iter()
+        .try_for_each(|b| w.write_all(b))
+        .map_err(StreamError::Output)
+}
+
+/// The fields of the run, chosen from the first record of its first chunk.
+fn detect_fields(chunk: &LineChunk, given: &FieldOverrides) -> Result<Fields, Box<Malformed>> {
+    let fail = |error| Malformed::new(chunk, 0, error);
+    let record = parse_record(chunk.line(0)).map_err(fail)?;
+    Fields::detect(&record, given).map_err(fail)
+}
+
 fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> {
     let mut builder = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("mathb-grade-{i}"));
     match threads {
@@ -266,6 +288,7 @@ fn read_all(
     chunk_lines: usize,
     bytes: Arc<AtomicU64>,
     tx: mpsc::SyncSender<Result<LineChunk, InputError>>,
+    spare: mpsc::Receiver<LineChunk>,
 ) {
     for (i, input) in inputs.iter().enumerate() {
         let opened = match open_input(input, bytes.clone()) {
@@ -277,7 +300,7 @@ fn read_all(
         };
         let mut reader = ChunkReader::new(opened, i, input.display(), chunk_lines);
         loop {
-            match reader.next_chunk() {
+            match reader.next_chunk(spare.try_recv().ok()) {
                 Ok(None) => break,
                 Ok(Some(chunk)) => {
                     if tx.send(Ok(chunk)).is_err() {
@@ -291,250 +314,6 @@ fn read_all(
             }
         }
     }
-}
-
-/// The state of a run between chunks.
-struct Run<'a, 's> {
-    opts: &'a StreamOptions,
-    names: &'a [String],
-    fields: Option<Fields>,
-    records: u64,
-    /// Records not graded (lm-eval lines of another filter).
-    skipped: u64,
-    /// Problem number and the JSON the verdicts name it by, per key (not for line grouping).
-    problems: HashMap<ProblemKey, (u32, Box<str>)>,
-    tally: Tally,
-    /// The verdict lines of the last chunk.
-    buf: Vec<u8>,
-    settle: Option<Settle<'s>>,
-    /// Samples whose undecided verdict went to `settle`, and those it settled.
-    fallback_sent: u64,
-    fallback_settled: u64,
-}
-
-impl Run<'_, '_> {
-    fn chunk(&mut self, chunk: &LineChunk) -> Result<(), StreamError> {
-        let name = &self.names[chunk.input];
-        let fail = |i: usize, e: InputError| {
-            StreamError::Input(
-                e.at(name, Some(chunk.lines[i].0)),
-                Some(chunk.line(i).to_vec()),
-            )
-        };
-        if self.fields.is_none() {
-            let record = parse_record(chunk.line(0)).map_err(|e| fail(0, e))?;
-            let fields = Fields::detect(&record, &self.opts.fields).map_err(|e| fail(0, e))?;
-            self.fields = Some(fields);
-        }
-        let fields = self.fields.as_ref().expect("detected above");
-        let parsed: Vec<Result<Parsed, InputError>> = (0..chunk.lines.len())
-            .into_par_iter()
-            .map(|i| {
-                let record = parse_record(chunk.line(i))?;
-                if let Some(why) = fields
-                    .lm_eval_filter
-                    .as_deref()
-                    .and_then(|f| other_filter(&record, f))
-                {
-                    return Ok(Parsed {
-                        gold: String::new(),
-                        completions: Vec::new(),
-                        key: ProblemKey::Line,
-                        skipped: Some(why),
-                    });
-                }
-                let (gold, key) = match &self.opts.answers {
-                    Some(answers) if fields.answers_by_id => {
-                        let key = problem_key(&record, fields, "")?;
-                        (answer_of(answers, &key)?, key)
-                    }
-                    _ => {
-                        let gold = gold_text(&record, &fields.gold)?;
-                        let key = problem_key(&record, fields, &gold)?;
-                        (gold, key)
-                    }
-                };
-                let completions = completion_texts(&record, &fields.completion)?;
-                Ok(Parsed {
-                    gold,
-                    completions,
-                    key,
-                    skipped: None,
-                })
-            })
-            .collect();
-        let mut records = Vec::with_capacity(parsed.len());
-        for (i, p) in parsed.into_iter().enumerate() {
-            records.push(p.map_err(|e| fail(i, e))?);
-        }
-        // Problems are numbered and samples indexed in input order, serially.
-        let mut where_: Vec<(u32, u32)> = Vec::new(); // (problem, sample_idx) per sample
-        let mut problem_names: Vec<Box<str>> = Vec::with_capacity(records.len());
-        let mut line_problems: Vec<u32> = Vec::new();
-        for (i, r) in records.iter().enumerate() {
-            let line = chunk.lines[i].0;
-            if r.skipped.is_some() {
-                problem_names.push(Box::from(""));
-                continue;
-            }
-            let (problem, pname) = match &r.key {
-                ProblemKey::Line => {
-                    let p = self.tally.new_problem();
-                    line_problems.push(p);
-                    (p, line.to_string().into_boxed_str())
-                }
-                key => {
-                    let tally = &mut self.tally;
-                    let (p, pname) = self.problems.entry(key.clone()).or_insert_with(|| {
-                        let p = tally.new_problem();
-                        (p, problem_name(key, line))
-                    });
-                    (*p, pname.clone())
-                }
-            };
-            problem_names.push(pname);
-            for _ in &r.completions {
-                where_.push((problem, self.tally.next_sample(problem)));
-            }
-        }
-        let samples: Vec<(&str, &str)> = records
-            .iter()
-            .flat_map(|r| r.completions.iter().map(|c| (r.gold.as_str(), c.as_str())))
-            .collect();
-        let mut graded = grade_deduped(&samples, &self.opts.grade);
-        let (asked, settled) = match self.settle.as_mut() {
-            Some(settle) => settle_undecided(&mut graded, &samples, &mut **settle),
-            None => (Vec::new(), Vec::new()),
-        };
-        for &j in &graded.of {
-            self.fallback_sent += u64::from(asked.get(j as usize) == Some(&true));
-            self.fallback_settled += u64::from(settled.get(j as usize) == Some(&true));
-        }
-        // The JSON tail of each distinct verdict, escaped once.
-        let tails: Vec<Vec<u8>> = graded
-            .verdicts
-            .par_iter()
-            .enumerate()
-            .map(|(j, v)| verdict_tail(v, settled.get(j).copied().unwrap_or(false)))
-            .collect();
-        self.buf.clear();
-        let mut s = 0;
-        for (i, r) in records.iter().enumerate() {
-            let line = chunk.lines[i].0;
-            if let Some(why) = &r.skipped {
-                self.skipped += 1;
-                let _ = writeln!(
-                    self.buf,
-                    "{{\"line\":{line},\"status\":\"skipped\",\"reason\":{}}}",
-                    json_string(why)
-                );
-                continue;
-            }
-            for _ in &r.completions {
-                let (problem, sample_idx) = where_[s];
-                let v = &graded.verdicts[graded.of[s] as usize];
-                self.tally.add(problem, v.status, graded.votes[s]);
-                let _ = write!(
-                    self.buf,
-                    "{{\"line\":{line},\"problem_id\":{},\"sample_idx\":{sample_idx},",
-                    problem_names[i]
-                );
-                if v.status == Status::Undecided {
-                    // An undecided verdict carries its gold, so a fallback (or a reader) can
-                    // settle it from the verdict file alone.
-                    self.buf.extend_from_slice(&undecided_tail(v, samples[s].0));
-                } else {
-                    self.buf.extend_from_slice(&tails[graded.of[s] as usize]);
-                }
-                s += 1;
-            }
-        }
-        for p in line_problems {
-            self.tally.close(p);
-        }
-        self.records += records.len() as u64;
-        Ok(())
-    }
-}
-
-fn problem_name(key: &ProblemKey, line: u64) -> Box<str> {
-    match key {
-        ProblemKey::Str(s) => json_string(s),
-        ProblemKey::Int(digits) => digits.clone().into_boxed_str(),
-        ProblemKey::Text(_) | ProblemKey::Line => line.to_string().into_boxed_str(),
-    }
-}
-
-fn json_string(s: &str) -> Box<str> {
-    serde_json::to_string(s)
-        .unwrap_or_else(|_| "null".into())
-        .into_boxed_str()
-}
-
-/// `"status":…,"reason":…,"extracted":…}` and the newline.
-fn verdict_tail(v: &crate::verdict::Verdict, settled: bool) -> Vec<u8> {
-    let extracted = match &v.extracted {
-        Some(e) => json_string(e),
-        None => "null".into(),
-    };
-    let by = if settled {
-        ",\"decided_by\":\"fallback\""
-    } else {
-        ""
-    };
-    format!(
-        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}{by}}}\n",
-        v.status.as_str(),
-        json_string(&v.reason),
-        extracted
-    )
-    .into_bytes()
-}
-
-/// Sends the chunk's distinct undecided (gold, extracted) pairs to `settle` and applies its
-/// verdicts; returns, per distinct verdict, whether it was sent and whether it was settled.
-fn settle_undecided(
-    graded: &mut crate::cache::Graded,
-    samples: &[(&str, &str)],
-    settle: &mut dyn SettleFn,
-) -> (Vec<bool>, Vec<bool>) {
-    let mut settled = vec![false; graded.verdicts.len()];
-    // The first sample of each undecided verdict gives its gold.
-    let mut asked = vec![false; graded.verdicts.len()];
-    let mut todo: Vec<(usize, &str)> = Vec::new();
-    for (s, &j) in graded.of.iter().enumerate() {
-        let j = j as usize;
-        let v = &graded.verdicts[j];
-        if v.status == Status::Undecided && v.extracted.is_some() && !asked[j] {
-            asked[j] = true;
-            todo.push((j, samples[s].0));
-        }
-    }
-    if todo.is_empty() {
-        return (asked, settled);
-    }
-    let pairs: Vec<(&str, &str)> = todo
-        .iter()
-        .map(|&(j, gold)| (gold, graded.verdicts[j].extracted.as_deref().unwrap_or("")))
-        .collect();
-    let outcomes = settle(&pairs);
-    for (&(j, _), outcome) in todo.iter().zip(outcomes) {
-        if let Some((status, reason)) = outcome.filter(|(s, _)| *s != Status::Undecided) {
-            let v = &mut graded.verdicts[j];
-            v.status = status;
-            v.reason = reason;
-            settled[j] = true;
-        }
-    }
-    (asked, settled)
-}
-
-/// The tail of an undecided verdict: the usual fields and `"gold"`.
-fn undecided_tail(v: &crate::verdict::Verdict, gold: &str) -> Vec<u8> {
-    let mut tail = verdict_tail(v, false);
-    tail.truncate(tail.len() - 2); // "}\n"
-    tail.extend_from_slice(format!(",\"gold\":{}}}\n", json_string(gold)).as_bytes());
-    tail
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ fn settled_verdicts_are_written_and_counted() {
             .collect()
     };
     let mut out = Vec::new();
-    let summary = grade_stream_settled(
+    let summary = grade_stream_with_fallback(
         path.to_str().unwrap(),
         Some(&mut out),
         &StreamOptions::default(),

@@ -210,6 +210,24 @@ fn pass_at_k_array<'py>(
     Ok(out.into_pyarray(py))
 }
 
+/// Mean unbiased pass@k over problems with `n[i]` samples, `c[i]` of them correct, summed
+/// the way numpy's `mean` sums (see `mathb_core::metrics::numpy_mean`).
+#[pyfunction]
+fn mean_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64) -> PyResult<f64> {
+    if n.len() != c.len() {
+        return Err(errors::InvalidArgumentError::new_err(
+            "n and c differ in length",
+        ));
+    }
+    let values = n
+        .iter()
+        .zip(&c)
+        .map(|(&ni, &ci)| mathb_core::pass_at_k(ni, ci, k))
+        .collect::<Result<Vec<f64>, _>>()
+        .map_err(CoreError::from)?;
+    Ok(mathb_core::metrics::numpy_mean(&values))
+}
+
 /// Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM).
 #[pyfunction]
 fn set_parallelism(enabled: bool) {
@@ -252,6 +270,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
     m.add_function(wrap_pyfunction!(majority::maj_at_k_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(majority::vote_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_pass_at_k, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(parallelism_enabled, m)?)?;
     errors::register(m)?;

@@ -1,10 +1,9 @@
 //! `grade_stream`: the whole pass over a dump with the GIL released. Verdict lines go to a
 //! file written atomically by Rust (or, for a Python stream, through its `write` once per
-//! MiB); only the per-problem counts come back, as numpy arrays.
+//! MiB); only the per-problem counts come back, as lists.
 
 use crate::errors::{CoreError, InputFileError};
 use mathb_core::{FieldOverrides, Options, Progress, Status, StreamError, StreamOptions};
-use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::collections::HashMap;
@@ -36,7 +35,9 @@ impl AtomicFile {
         Ok(AtomicFile {
             tmp,
             target: target.to_path_buf(),
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
+            // The core writes blocks of verdict lines tens of KiB long; a buffer smaller than
+            // that passes them straight to the file instead of copying them first.
+            file: Some(BufWriter::with_capacity(1 << 14, file)),
         })
     }
 
@@ -228,8 +229,9 @@ pub fn grade_stream<'py>(
                 }
             })
         };
-        let settle_fn: Option<mathb_core::Settle<'_>> = settle.is_some().then_some(&mut on_settle);
-        mathb_core::grade_stream_settled(&spec, out, &opts, &mut on_progress, settle_fn)
+        let settle_fn: Option<mathb_core::Fallback<'_>> =
+            settle.is_some().then_some(&mut on_settle);
+        mathb_core::grade_stream_with_fallback(&spec, out, &opts, &mut on_progress, settle_fn)
     });
     if let Some(e) = settle_error {
         return Err(e);
@@ -272,14 +274,15 @@ pub fn grade_stream<'py>(
         counts.set_item(status.as_str(), count)?;
     }
     d.set_item("counts", counts)?;
+    // Lists, not numpy arrays: a run then never imports numpy, which takes longer to
+    // load than grading a small dump.
     let tally = summary.tally;
     let maj = PyDict::new(py);
     for (k, mean) in tally.maj_at_k() {
         maj.set_item(k, mean)?;
     }
     d.set_item("maj_at_k", maj)?;
-    let widen = |v: Vec<u32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
-    d.set_item("n", widen(tally.n).into_pyarray(py))?;
-    d.set_item("c", widen(tally.c).into_pyarray(py))?;
+    d.set_item("n", tally.n)?;
+    d.set_item("c", tally.c)?;
     Ok(d)
 }
