@@ -670,3 +670,10 @@ def test_lm_eval_filters_are_reported_as_skipped(run_mathb, tmp_path: Path) -> N
     result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl")
     assert result.returncode == 0, result.stderr
     assert "1 skipped: lm-eval lines of filters other than 'strict-match'" in result.stdout
+
+
+def test_command_line_starts_without_numpy() -> None:
+    # numpy costs ~70 ms of every `mathb grade`; only eval, report and bench load it.
+    code = "import sys, mathb.cli; assert 'numpy' not in sys.modules, 'numpy imported'"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from ..argtypes import non_negative_int, positive_int
-from ..evaluation import select_problems
 from ..generate import Problem, Sampler, SampleRequest, Sampling, generate
 from ..generate import Sample as GeneratedSample
 from .command import Command, ExitStatus, UsageError, check_output, percent
@@ -156,8 +155,9 @@ def check_sources(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
+    # numpy and the metrics load only when eval runs, not with every `mathb` command.
     from ..datasets import load_problem_set
-    from ..evaluation import EvalConfig, evaluate, samples_path, verdicts_path
+    from ..evaluation import EvalConfig, evaluate, samples_path, select_problems, verdicts_path
     from ..grading import write_summary
 
     check_sources(args)
