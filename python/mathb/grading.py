@@ -192,11 +192,15 @@ class _Settle:
     streams, so the verdict lines, counts, pass@k and maj@k all carry the settled verdicts."""
 
     def __init__(self, fallback: bool | SympyFallback) -> None:
-        from .fallback import SympyFallback, shared_fallback
-
-        self.engine = fallback if isinstance(fallback, SympyFallback) else shared_fallback()
+        self.fallback = fallback
+        self.engine: SympyFallback | None = None
 
     def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
+        if self.engine is None:  # its worker processes start at the first undecided verdict
+            from .fallback import SympyFallback, shared_fallback
+
+            fallback = self.fallback
+            self.engine = fallback if isinstance(fallback, SympyFallback) else shared_fallback()
         results = self.engine.resolve(pairs)
         return [(r.status, r.reason) if r.status != "undecided" else None for r in results]
 
