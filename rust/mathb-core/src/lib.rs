@@ -8,6 +8,7 @@ pub mod batch;
 pub mod cache;
 mod chunk;
 pub mod clock;
+pub mod diagnostics;
 pub mod dump;
 pub mod equiv;
 pub mod expr;

@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
+pub use crate::diagnostics::{ErrorCode, InputError};
 use crate::python_text::python_number_text;
 
 /// Candidate gold fields, tried in order on the first record (generic names first, then
@@ -40,82 +41,6 @@ pub const COMPLETION_FIELDS: [&str; 12] = [
 pub const ID_FIELDS: [&str; 4] = ["problem_id", "id", "idx", "unique_id"];
 /// Without an id field, records sharing gold and problem text form one problem.
 pub const PROBLEM_TEXT_FIELDS: [&str; 3] = ["problem", "question", "input"];
-
-/// Diagnostic codes, shared with `mathb/dump.py`'s `ErrorCode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    CannotOpen,
-    InvalidJson,
-    NotAnObject,
-    FieldNotFound,
-    MissingField,
-    WrongType,
-    EmptySamples,
-    NoRecords,
-    Unreadable,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::CannotOpen => "E001",
-            ErrorCode::InvalidJson => "E002",
-            ErrorCode::NotAnObject => "E003",
-            ErrorCode::FieldNotFound => "E004",
-            ErrorCode::MissingField => "E005",
-            ErrorCode::WrongType => "E006",
-            ErrorCode::EmptySamples => "E007",
-            ErrorCode::NoRecords => "E008",
-            ErrorCode::Unreadable => "E009",
-        }
-    }
-}
-
-/// A malformed input: `path:LINE: error[CODE] message` plus a `help:` line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    pub path: String,
-    pub line: Option<u64>,
-    pub code: ErrorCode,
-    pub message: String,
-    pub help: String,
-}
-
-impl InputError {
-    pub fn new(code: ErrorCode, message: impl Into<String>, help: impl Into<String>) -> Self {
-        InputError {
-            path: String::new(),
-            line: None,
-            code,
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-
-    pub fn at(mut self, path: &str, line: Option<u64>) -> Self {
-        self.path = path.to_owned();
-        self.line = line;
-        self
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}", self.path)?,
-            None => f.write_str(&self.path)?,
-        }
-        write!(
-            f,
-            ": error[{}] {}\n  help: {}",
-            self.code.as_str(),
-            self.message,
-            self.help
-        )
-    }
-}
-
-impl std::error::Error for InputError {}
 
 /// The top level of one record: keys in file order, values still unparsed, so that the
 /// large fields a run never reads (prompts, documents) are only validated, not built.
