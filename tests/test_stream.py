@@ -7,6 +7,7 @@ import gzip
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import mathb
@@ -151,3 +152,36 @@ def test_summary_means_equal_numpy_means() -> None:
         passes = {str(k): float(np.mean(mathb.pass_at_k(np.array(n), np.array(c), k))) for k in ks}
         assert pass_at_k_table(n, c) == passes
         assert pass_at_k_table(np.array(n), np.array(c)) == passes
+
+
+def _read_through_pipe(fifo: Path, write: Callable[[Path], object]) -> bytes:
+    """Runs `write(fifo)` while a thread reads the pipe; returns what it read."""
+    import threading
+
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write(fifo)
+    reader.join(timeout=30)
+    return got[0] if got else b""
+
+
+def test_outputs_to_a_pipe_or_device_are_written_in_place(tmp_path: Path) -> None:
+    """`-o /dev/null` must not rename a file onto the device: a FIFO stands in for it."""
+    import os
+    import stat
+
+    from mathb.grading import grade_file, write_summary
+
+    src = tmp_path / "d.jsonl"
+    src.write_text('{"answer": "1", "completion": "\\\\boxed{1}"}\n')
+    writers: list[Callable[[Path], object]] = [
+        lambda fifo: grade_file(src, fifo),
+        lambda fifo: write_summary({"ok": True}, fifo),
+    ]
+    for write in writers:
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        assert b'"' in _read_through_pipe(fifo, write)
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the pipe was replaced by a file"
+        fifo.unlink()

@@ -29,8 +29,14 @@ ProgressCallback = Callable[[int], None]
 
 @contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """A binary file that appears at `path` only if the block completes; removed otherwise."""
+    """A binary file that appears at `path` only if the block completes; removed otherwise.
+    A device or pipe at `path` (`/dev/null`, `/dev/stdout`, a FIFO) is written in place:
+    renaming a file onto it would replace the device with a regular file."""
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with open(target, "wb") as out:
+            yield out
+        return
     # os.urandom, not secrets.token_hex (the same bytes): secrets loads OpenSSL at import.
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies

@@ -15,13 +15,24 @@ use std::time::Duration;
 
 /// A file that appears at its path only when the run succeeds (temp file + rename).
 struct AtomicFile {
-    tmp: PathBuf,
+    /// None when writing straight to the target (a device or a pipe, see `create`).
+    tmp: Option<PathBuf>,
     target: PathBuf,
     file: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
     fn create(target: &Path) -> io::Result<Self> {
+        // `/dev/null`, `/dev/stdout` or a named pipe is written in place: renaming a file
+        // onto it would replace the device with a regular file.
+        if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile {
+                tmp: None,
+                target: target.to_path_buf(),
+                file: Some(BufWriter::with_capacity(1 << 14, file)),
+            });
+        }
         let name = target.file_name().unwrap_or_default().to_string_lossy();
         let nonce = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -33,7 +44,7 @@ impl AtomicFile {
             .create_new(true)
             .open(&tmp)?;
         Ok(AtomicFile {
-            tmp,
+            tmp: Some(tmp),
             target: target.to_path_buf(),
             // The core writes blocks of verdict lines tens of KiB long; a buffer smaller than
             // that passes them straight to the file instead of copying them first.
@@ -43,11 +54,14 @@ impl AtomicFile {
 
     fn commit(mut self) -> io::Result<()> {
         let file = self.file.take().expect("not committed twice");
-        file.into_inner()
-            .map_err(|e| e.into_error())?
-            .sync_data()
-            .ok();
-        std::fs::rename(&self.tmp, &self.target)
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        match &self.tmp {
+            Some(tmp) => {
+                file.sync_data().ok();
+                std::fs::rename(tmp, &self.target)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -62,8 +76,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
