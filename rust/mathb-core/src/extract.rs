@@ -185,19 +185,21 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     let boxed = last_boxed(region);
     // With a box, only an anchor after it can matter: search just that tail.
     let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
-    let anchored =
-        last_anchored(&region[anchor_from..]).map(|(pos, text)| (pos + anchor_from, text));
+    let anchored = last_anchored(&region[anchor_from..]).map(|a| Anchored {
+        pos: a.pos + anchor_from,
+        ..a
+    });
     match (boxed, anchored) {
-        // "… \boxed{5}. Wait, that is wrong … so the answer is 7": the later commitment wins.
-        (Some((box_end, _)), Some((anchor_pos, text)))
-            if anchor_pos >= box_end
-                && looks_like_math(&text)
-                && states_value_directly(&region[anchor_pos..]) =>
+        // "… \boxed{5}. Wait, that is wrong … so the answer is 7": the later commitment wins,
+        // when a value follows its anchor at once, not prose ("the answer is to be written
+        // as …", "the answer is considered as 220").
+        (Some((box_end, _)), Some(a))
+            if a.pos >= box_end && a.direct && looks_like_math(&a.text) =>
         {
-            found(text, Method::Anchor)
+            found(a.text, Method::Anchor)
         }
         (Some((_, text)), _) => found(text, Method::Boxed),
-        (None, Some((_, text))) => found(text, Method::Anchor),
+        (None, Some(a)) => found(a.text, Method::Anchor),
         (None, None) => {
             if mode == ExtractMode::Strict {
                 return None;
@@ -217,19 +219,6 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
                 .and_then(|(_, _, text)| found(text, Method::LastMath))
         }
     }
-}
-
-/// Whether the anchor at the start of `s` is followed at once by a value ("the answer is $7$",
-/// "Answer: 7"), not by prose ("the answer is to be written as …", "the answer is considered
-/// as 220"): only such a statement overrides an earlier box.
-fn states_value_directly(s: &str) -> bool {
-    let lower = s.get(..s.len().min(32)).unwrap_or(s).to_ascii_lowercase();
-    let Some(anchor) = ANCHORS.iter().find(|a| lower.starts_with(*a)) else {
-        return false;
-    };
-    let rest = s[anchor.len()..]
-        .trim_start_matches(|c: char| c == ':' || c == '*' || c == '#' || c.is_whitespace());
-    rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{'))
 }
 
 /// The last number stated in plain text, as a lenient extraction.
@@ -362,16 +351,25 @@ pub fn extract_answer_string(s: &str) -> Option<Extraction> {
     })
 }
 
-/// Text after the last answer anchor (up to the end of its line, or its math segment), with
-/// the byte offset of the anchor.
-fn last_anchored(s: &str) -> Option<(usize, String)> {
+/// The text after an answer anchor.
+struct Anchored {
+    /// Byte offset of the anchor.
+    pos: usize,
+    /// Up to the end of its line, or its math segment.
+    text: String,
+    /// Whether a value follows the anchor at once ("the answer is $7$", "Answer: 7"), not prose.
+    direct: bool,
+}
+
+/// The text after the last answer anchor.
+fn last_anchored(s: &str) -> Option<Anchored> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
     let lower = s.to_ascii_lowercase();
     let lower = lower.as_bytes();
     // Every anchor but "####" holds "answer" (which cannot overlap itself): one scan for it
     // finds every occurrence of all of them.
     let answers: Vec<usize> = ANSWER_FINDER.find_iter(lower).collect();
-    let mut best: Option<(usize, String)> = None;
+    let mut best: Option<Anchored> = None;
     let gsm = find_last(&GSM_FINDER, lower);
     for (anchor, answer_at) in ANCHORS.into_iter().zip(*ANSWER_IN_ANCHOR) {
         // The anchor's occurrences, last first: "####", or those around an "answer".
@@ -384,7 +382,7 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             .into_iter()
             .chain(around_answer);
         for pos in occurrences {
-            if best.as_ref().is_some_and(|(b, _)| *b >= pos) {
+            if best.as_ref().is_some_and(|b| b.pos >= pos) {
                 break;
             }
             let rest = s[pos + anchor.len()..].trim_start_matches(|c: char| {
@@ -405,7 +403,14 @@ fn last_anchored(s: &str) -> Option<(usize, String)> {
             let answer = answer.unwrap_or_default();
             let answer = strip_math_delimiters(answer.trim());
             if !answer.is_empty() {
-                best = Some((pos, answer.to_string()));
+                let direct = rest.starts_with(|c: char| {
+                    c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
+                });
+                best = Some(Anchored {
+                    pos,
+                    text: answer.to_string(),
+                    direct,
+                });
             }
             break;
         }
