@@ -293,16 +293,7 @@ impl Fields {
                 answers_by_id: given.answers_by_id,
             });
         }
-        let pick = |candidates: &[&str], accept: fn(&Value) -> bool| -> Option<String> {
-            candidates
-                .iter()
-                .find(|name| {
-                    record
-                        .resolve(name)
-                        .is_some_and(|v| !v.is_null() && accept(&v))
-                })
-                .map(|s| s.to_string())
-        };
+        let pick = |candidates: &[&str], accept| first_field(record, candidates, accept);
         if given.answers_by_id && given.gold.is_none() {
             return from_answers_table(record, given);
         }
@@ -362,15 +353,26 @@ impl Fields {
     }
 }
 
+/// The first of `candidates` that the record holds, not null, with a value `accept` takes.
+fn first_field(
+    record: &Record<'_>,
+    candidates: &[&str],
+    accept: fn(&Value) -> bool,
+) -> Option<String> {
+    candidates
+        .iter()
+        .find(|name| {
+            record
+                .resolve(name)
+                .is_some_and(|v| !v.is_null() && accept(&v))
+        })
+        .map(|s| s.to_string())
+}
+
 /// Fields of records whose gold comes from an answers table: a completion and a problem id.
 fn from_answers_table(record: &Record<'_>, given: &FieldOverrides) -> Result<Fields, InputError> {
     let batch = crate::formats::batch_fields(record);
-    let present = |candidates: &[&str]| {
-        candidates
-            .iter()
-            .find(|name| record.resolve(name).is_some_and(|v| !v.is_null()))
-            .map(|s| s.to_string())
-    };
+    let present = |candidates: &[&str]| first_field(record, candidates, |_| true);
     let completion = given
         .completion
         .clone()
