@@ -33,6 +33,7 @@ __all__ = [
     "FallbackUnavailableError",
     "FallbackWorkerError",
     "SympyFallback",
+    "fallback_engine",
     "gold_answer_text",
     "judge",
     "resolve_with_sympy",
@@ -268,6 +269,11 @@ def shared_fallback() -> SympyFallback:
         return _shared
 
 
+def fallback_engine(fallback: bool | SympyFallback) -> SympyFallback:
+    """The engine behind a ``fallback=`` argument: the one given, or the shared one for True."""
+    return fallback if isinstance(fallback, SympyFallback) else shared_fallback()
+
+
 def settle_undecided(
     golds: Sequence[str], verdicts: Sequence[Verdict], fallback: bool | SympyFallback
 ) -> list[Verdict]:
@@ -279,8 +285,7 @@ def settle_undecided(
     todo = [i for i, v in enumerate(out) if v.status == "undecided" and v.extracted is not None]
     if not todo:
         return out
-    engine = fallback if isinstance(fallback, SympyFallback) else shared_fallback()
-    results = engine.resolve((golds[i], out[i].extracted or "") for i in todo)
+    results = fallback_engine(fallback).resolve((golds[i], out[i].extracted or "") for i in todo)
     for i, result in zip(todo, results):
         if result.status != "undecided":
             out[i] = out[i].settled_by_fallback(result.status, result.reason)

@@ -203,10 +203,9 @@ class _Settle:
 
     def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
         if self.engine is None:  # its worker processes start at the first undecided verdict
-            from .fallback import SympyFallback, shared_fallback
+            from .fallback import fallback_engine
 
-            fallback = self.fallback
-            self.engine = fallback if isinstance(fallback, SympyFallback) else shared_fallback()
+            self.engine = fallback_engine(self.fallback)
         results = self.engine.resolve(pairs)
         return [(r.status, r.reason) if r.status != "undecided" else None for r in results]
 
