@@ -3,6 +3,7 @@
 //! chunks of whole lines, so memory stays bounded by the chunk size, not the file size.
 
 use crate::schema::{ErrorCode, InputError};
+use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -140,10 +141,18 @@ impl<R: Read> Read for Counting<R> {
 /// Rows of a table, each already turned into one JSON object.
 pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
 
-/// What an opened input yields: lines of JSON, or Parquet rows already turned into JSON.
+/// What an opened input yields: lines of JSON (read from a stream, or in place from a
+/// mapped plain file), or Parquet rows already turned into JSON.
 pub enum Opened {
     Lines(Box<dyn BufRead + Send>),
+    Mapped(Mapped),
     Rows(RowIter),
+}
+
+/// A plain JSON Lines file mapped into memory, and the count of its bytes handed out.
+pub struct Mapped {
+    map: Arc<Mmap>,
+    bytes: Arc<AtomicU64>,
 }
 
 const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
@@ -153,6 +162,11 @@ const PARQUET_MAGIC: &[u8] = b"PAR1";
 /// Opens one input, decompressing by magic bytes; `bytes` counts what is read from disk.
 pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputError> {
     let name = input.display();
+    if let Input::File(path) = input {
+        if let Some(map) = map_plain_lines(path, &name)? {
+            return Ok(Opened::Mapped(Mapped { map, bytes }));
+        }
+    }
     let raw: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(io::stdin()),
         Input::File(p) => Box::new(File::open(p).map_err(|e| cannot_open(&name, &e))?),
@@ -175,6 +189,32 @@ pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputE
         return open_parquet(input, &name);
     }
     lines_or_document(reader, &name)
+}
+
+/// A plain (uncompressed) JSON Lines file, mapped so that its lines are parsed where they
+/// lie; None for anything else (compressed, Parquet, one JSON document, empty, not a regular
+/// file, or a mapping the system refuses), which is then read as a stream.
+fn map_plain_lines(path: &Path, name: &str) -> Result<Option<Arc<Mmap>>, InputError> {
+    let file = File::open(path).map_err(|e| cannot_open(name, &e))?;
+    let meta = file.metadata().map_err(|e| cannot_open(name, &e))?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(None);
+    }
+    // SAFETY: the mapping is only ever read. Another process truncating the file while it
+    // is graded would make the reads fault; a dump is not rewritten while it is graded.
+    let Ok(map) = (unsafe { Mmap::map(&file) }) else {
+        return Ok(None);
+    };
+    // The same head the stream path looks at: its first read block.
+    let head = &map[..map.len().min(READ_BLOCK)];
+    let other = [GZIP_MAGIC, ZSTD_MAGIC, PARQUET_MAGIC]
+        .iter()
+        .any(|m| head.starts_with(m));
+    if other || crate::formats::is_document(head) {
+        return Ok(None);
+    }
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(Some(Arc::new(map)))
 }
 
 /// JSON Lines are read line by line; a file holding one JSON document (an array, or an
@@ -225,21 +265,63 @@ fn open_parquet(_input: &Input, name: &str) -> Result<Opened, InputError> {
 /// A line of a chunk: (1-based line number, start, end) in the chunk's buffer.
 pub type Line = (u64, usize, usize);
 
-/// Whole lines of one input, `len` of them, stored back to back in one buffer.
+/// Whole lines of one input: stored back to back in one buffer, or lying in a mapped file.
 #[derive(Default)]
 pub struct LineChunk {
     /// Index of the input in `expand_inputs`' list.
     pub input: usize,
-    /// The lines' bytes; past the last line it may hold anything.
+    /// The lines' bytes, unless they lie in `mapped`; past the last line it may hold anything.
     pub buf: Vec<u8>,
-    /// (1-based line number, start, end) of each non-blank line in `buf`, newline excluded.
+    /// The mapped file the lines lie in, when they do.
+    mapped: Option<MappedSpan>,
+    /// (1-based line number, start, end) of each non-blank line, newline excluded: offsets
+    /// into `buf`, or into the mapped file.
     pub lines: Vec<Line>,
 }
 
 impl LineChunk {
     pub fn line(&self, i: usize) -> &[u8] {
         let (_, a, b) = self.lines[i];
-        &self.buf[a..b]
+        match &self.mapped {
+            Some(span) => &span.map[a..b],
+            None => &self.buf[a..b],
+        }
+    }
+}
+
+/// The span of a mapped file one chunk's lines lie in. Once the chunk is done with, the
+/// span's pages are unmapped from the process (they stay in the page cache): the resident
+/// memory of a run does not grow with the file.
+struct MappedSpan {
+    map: Arc<Mmap>,
+    start: usize,
+    end: usize,
+}
+
+impl Drop for MappedSpan {
+    fn drop(&mut self) {
+        // Pages from the one holding `start` to the one before the page holding `end`
+        // (the last span: to the end); a page shared with the next span is released by
+        // it, and one read again after release is simply mapped again.
+        const PAGE: usize = 4096;
+        let from = self.start / PAGE * PAGE;
+        let to = if self.end >= self.map.len() {
+            self.map.len()
+        } else {
+            self.end / PAGE * PAGE
+        };
+        if to > from {
+            // SAFETY: the mapping is read-only and shared: released pages read the same
+            // bytes from the file when touched again, and no reference into the span
+            // outlives the chunk holding it.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    from,
+                    to - from,
+                )
+            };
+        }
     }
 }
 
@@ -255,6 +337,8 @@ pub struct ChunkReader {
     last_size: usize,
     /// Text read past the end of the last chunk.
     carry: Vec<u8>,
+    /// Where the next chunk of a mapped file starts.
+    mapped_from: usize,
 }
 
 /// Bytes read from a text input at a time.
@@ -273,6 +357,7 @@ impl ChunkReader {
             max_bytes: 16 << 20,
             last_size: 0,
             carry: Vec::new(),
+            mapped_from: 0,
         }
     }
 
@@ -288,8 +373,16 @@ impl ChunkReader {
         });
         chunk.input = self.input;
         chunk.lines.clear();
+        chunk.mapped = None;
         match &mut self.source {
             Opened::Lines(_) => self.fill_from_lines(&mut chunk)?,
+            Opened::Mapped(_) => {
+                // A stretch of blank lines longer than a chunk's byte budget yields no line;
+                // the chunk is filled on, so that only the end of the file ends the input.
+                while chunk.lines.is_empty() && !self.mapped_done() {
+                    self.fill_from_map(&mut chunk);
+                }
+            }
             Opened::Rows(_) => self.fill_from_rows(&mut chunk)?,
         }
         self.last_size = self.last_size.max(chunk.buf.len());
@@ -364,6 +457,39 @@ impl ChunkReader {
                 return Ok(());
             }
         }
+    }
+
+    fn mapped_done(&self) -> bool {
+        matches!(&self.source, Opened::Mapped(m) if self.mapped_from >= m.map.len())
+    }
+
+    /// Cuts the next lines out of a mapped file, where they lie.
+    fn fill_from_map(&mut self, chunk: &mut LineChunk) {
+        let Opened::Mapped(Mapped { map, bytes }) = &self.source else {
+            unreachable!("a mapped input")
+        };
+        let (map, bytes) = (map.clone(), bytes.clone());
+        let start = self.mapped_from;
+        let mut scanned = start;
+        for n in memchr::memchr_iter(b'\n', &map[start..]).map(|n| start + n) {
+            if self.full(&chunk.lines, scanned - start) {
+                break;
+            }
+            self.add_line(&map, &mut chunk.lines, scanned, n + 1);
+            scanned = n + 1;
+        }
+        if !self.full(&chunk.lines, scanned - start) && scanned < map.len() {
+            // The end of the file: a last line without a newline is a line too.
+            self.add_line(&map, &mut chunk.lines, scanned, map.len());
+            scanned = map.len();
+        }
+        bytes.fetch_add((scanned - start) as u64, Ordering::Relaxed);
+        self.mapped_from = scanned;
+        chunk.mapped = Some(MappedSpan {
+            map,
+            start,
+            end: scanned,
+        });
     }
 
     fn fill_from_rows(&mut self, chunk: &mut LineChunk) -> Result<(), InputError> {
@@ -485,11 +611,62 @@ mod tests {
         text.push_str("{\"last\":1}");
         expected.push((40_001, "{\"last\":1}".into()));
         assert!(text.len() > 3 * READ_BLOCK);
-        let path = dir.join("big.jsonl");
-        std::fs::write(&path, &text).unwrap();
-        for max_lines in [1000, 16_384, 100_000] {
-            assert_eq!(read_all(&path, max_lines).unwrap(), expected);
+        // The plain file is read in place from its mapping, the zstd one through read blocks.
+        let plain = dir.join("big.jsonl");
+        std::fs::write(&plain, &text).unwrap();
+        let zst = dir.join("big.jsonl.zst");
+        std::fs::write(&zst, zstd::encode_all(text.as_bytes(), 1).unwrap()).unwrap();
+        for path in [&plain, &zst] {
+            for max_lines in [1000, 16_384, 100_000] {
+                assert_eq!(read_all(path, max_lines).unwrap(), expected, "{path:?}");
+            }
         }
+    }
+
+    #[test]
+    fn plain_files_are_mapped_and_the_rest_streamed() {
+        let dir = tempdir("mapped");
+        let plain = dir.join("p.jsonl");
+        std::fs::write(&plain, TEXT).unwrap();
+        let document = dir.join("d.json");
+        std::fs::write(&document, "[{\"a\": 1},\n {\"a\": 2}]").unwrap();
+        let gz = dir.join("g.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(
+            File::create(&gz).unwrap(),
+            flate2::Compression::default(),
+        );
+        enc.write_all(TEXT.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        let empty = dir.join("e.jsonl");
+        std::fs::write(&empty, "").unwrap();
+        let kind = |p: &Path| match open_input(&Input::File(p.into()), Arc::default()).unwrap() {
+            Opened::Lines(_) => "lines",
+            Opened::Mapped(_) => "mapped",
+            Opened::Rows(_) => "rows",
+        };
+        assert_eq!(kind(&plain), "mapped");
+        assert_eq!(kind(&gz), "lines");
+        assert_eq!(kind(&empty), "lines");
+        assert_eq!(kind(&document), "rows");
+    }
+
+    #[test]
+    fn a_mapped_file_counts_its_bytes_and_reads_past_blank_stretches() {
+        // More blank text than a chunk's byte budget must not end the input early.
+        let dir = tempdir("blank-stretch");
+        let path = dir.join("b.jsonl");
+        let text = format!("{{\"a\":1}}\n{}{{\"a\":2}}\n", "\n".repeat(3000));
+        std::fs::write(&path, &text).unwrap();
+        let bytes = Arc::new(AtomicU64::new(0));
+        let opened = open_input(&Input::File(path.clone()), bytes.clone()).unwrap();
+        let mut reader = ChunkReader::new(opened, 0, "b.jsonl".into(), 10);
+        reader.max_bytes = 1000;
+        let mut lines = Vec::new();
+        while let Some(chunk) = reader.next_chunk(None).unwrap() {
+            lines.extend(chunk.lines.iter().map(|l| l.0));
+        }
+        assert_eq!(lines, [1, 3002]);
+        assert_eq!(bytes.load(Ordering::Relaxed), text.len() as u64);
     }
 
     #[test]
