@@ -28,10 +28,10 @@ from mathb.generate import (
     load_problems,
     open_for_resume,
     plan_requests,
-    render_prompt,
     sample_seed,
     truncate_partial_line,
 )
+from mathb.prompts import render_prompt
 
 PROBLEMS = [
     {"id": "p0", "problem": "What is $1+1$?", "answer": "2"},

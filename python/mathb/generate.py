@@ -16,10 +16,8 @@ from typing import IO, Any, Protocol
 
 from . import InputFileError, InvalidArgumentError, grade_batch
 from .datasets import ID_COLUMNS, read_rows
+from .prompts import DEFAULT_PROMPT_TEMPLATE, check_template, render_prompt
 
-DEFAULT_PROMPT_TEMPLATE = (
-    "{problem}\nPlease reason step by step, and put your final answer within \\boxed{}."
-)
 #: Seeds of one problem occupy a block of this many consecutive integers: sample i of the
 #: problem at row r has seed `run_seed + r * SEED_STRIDE + i`. The stride does not depend on
 #: n, so n = 8 now and n = 1024 later share their first 8 samples.
@@ -64,18 +62,6 @@ def load_problems(path: str | os.PathLike[str], *, limit: int | None = None) -> 
             raise InputFileError(f"{source}:{line}: empty {id_column!r}")
         problems.append(Problem(row, problem_id, record["problem"], str(record["answer"])))
     return problems
-
-
-def render_prompt(template: str, problem: str) -> str:
-    """The template with `{problem}` replaced; other braces (`\\boxed{}`) stay as written."""
-    return template.replace("{problem}", problem)
-
-
-def check_template(template: str) -> None:
-    if "{problem}" not in template:
-        raise InvalidArgumentError(
-            f"the prompt template must contain {{problem}}, got {template!r}"
-        )
 
 
 # --------------------------------------------------------------------------- seeds and plan

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import InputFileError, InvalidArgumentError, __version__, _core
-from .dump import explain_line
 
 if TYPE_CHECKING:
     from .fallback import SympyFallback
@@ -182,6 +181,8 @@ def grade_file(
             progress_interval=progress_interval,
         )
     except InputFileError as e:
+        from .dump import explain_line  # only to explain a bad line
+
         raise explain_line(e, overrides, id_field) from None
     summary = summarize(spec, result, options)
     summary["fallback"] = {

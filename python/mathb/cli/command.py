@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class ExitStatus(IntEnum):
@@ -23,8 +23,7 @@ class UsageError(Exception):
     """The command line asks for something impossible (exit status 2)."""
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A subcommand: adds its arguments to a parser, and runs on the parsed namespace."""
 
     name: str

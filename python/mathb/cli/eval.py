@@ -8,11 +8,9 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..argtypes import non_negative_int, positive_int
-from ..generate import Problem, Sampler, SampleRequest, Sampling, generate
-from ..generate import Sample as GeneratedSample
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .generate import (
     add_endpoint_arguments,
@@ -21,6 +19,10 @@ from .generate import (
     sampler_of,
     sampling_of,
 )
+
+if TYPE_CHECKING:
+    from ..generate import Problem, Sampler, SampleRequest, Sampling
+    from ..generate import Sample as GeneratedSample
 
 
 def _level(text: str) -> float:
@@ -265,6 +267,8 @@ def _sample(
     role: str,
 ) -> None:
     """Samples what `path` lacks of `problems` × n with `model` (see `mathb generate`)."""
+    from ..generate import generate
+
     sampler = _LazySampler(lambda: sampler_of(args, model, sampling, endpoint))
     try:
         result = generate(

@@ -8,19 +8,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import InvalidArgumentError
 from ..argtypes import non_negative_int, positive_int
-from ..generate import (
-    DEFAULT_PROMPT_TEMPLATE,
-    Sampler,
-    Sampling,
-    check_template,
-    generate,
-    load_problems,
-)
+from ..prompts import DEFAULT_PROMPT_TEMPLATE, check_template
 from .command import Command, ExitStatus
+
+if TYPE_CHECKING:
+    from ..generate import Sampler, Sampling
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -124,6 +120,8 @@ def add_endpoint_arguments(p: argparse.ArgumentParser) -> None:
 
 def sampling_of(args: argparse.Namespace) -> Sampling:
     """The sampling settings of parsed arguments, checked."""
+    from ..generate import Sampling
+
     check_template(args.prompt_template)
     if not 0.0 < args.top_p <= 1.0:
         raise InvalidArgumentError(f"--top-p must lie in (0, 1], got {args.top_p}")
@@ -185,6 +183,8 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> ExitStatus:
     """Runs `mathb generate` on parsed arguments."""
+    from ..generate import generate, load_problems
+
     sampling = sampling_of(args)
     out = Path(args.out)
     if out.is_dir() or not out.parent.is_dir():
