@@ -315,11 +315,8 @@ impl Drop for MappedSpan {
             // bytes from the file when touched again, and no reference into the span
             // outlives the chunk holding it.
             let _ = unsafe {
-                self.map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    from,
-                    to - from,
-                )
+                self.map
+                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
             };
         }
     }
