@@ -683,3 +683,22 @@ def test_command_line_starts_without_what_only_some_commands_need() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _subparser(parser: Any, name: str) -> Any:
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sub.choices[name]
+
+
+@pytest.mark.parametrize("name", [c.name for c in cli.COMMANDS])
+def test_a_subcommand_parser_built_alone_has_all_its_arguments(name: str) -> None:
+    # A run builds only its own subcommand's parser; it must be the same parser.
+    def options(parser: Any) -> list[tuple[str, ...]]:
+        return [tuple(a.option_strings) or (a.dest,) for a in _subparser(parser, name)._actions]
+
+    alone = cli.build_parser(only=name)
+    assert options(alone) == options(cli.build_parser())
+    assert len(options(alone)) > 1
+    for other in cli.COMMANDS:
+        if other.name != name:
+            assert [a.dest for a in _subparser(alone, other.name)._actions] == ["help"]

@@ -27,8 +27,10 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with one subparser per entry of `COMMANDS`."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per entry of `COMMANDS`. With `only`, the
+    arguments of that subcommand alone are set up (the others keep their name and help):
+    a run does not pay for ~100 arguments it will not parse."""
     parser = argparse.ArgumentParser(
         prog="mathb", description="Fast, explainable grading of math-model answers."
     )
@@ -36,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.help)
-        command.configure(p)
+        if only is None or command.name == only:
+            command.configure(p)
         p.set_defaults(run=command.run)
     return parser
 
@@ -73,8 +76,12 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the `mathb` command line and returns its exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    # The subcommand is the first word that is not an option (the top-level options take
+    # no value); an unknown one gets the full parser and its "invalid choice" message.
+    named = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(named if named in {c.name for c in COMMANDS} else None)
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitStatus.USAGE
