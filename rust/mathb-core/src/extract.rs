@@ -175,12 +175,17 @@ pub fn extract_final_answer(completion: &str) -> Option<Extraction> {
 
 /// [`extract_final_answer`] with an explicit fallback mode.
 pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<Extraction> {
-    let region = match find_last(&THINK_END_FINDER, completion.as_bytes()) {
+    // The end-of-thinking tag and the chat end markers all start with '<': one byte search
+    // spares both substring searches in the many completions without that byte.
+    let angled = memchr::memchr(b'<', completion.as_bytes()).is_some();
+    let think_end = angled.then(|| find_last(&THINK_END_FINDER, completion.as_bytes()));
+    let region = match think_end.flatten() {
         Some(i) => &completion[i + THINK_END.len()..],
         None => completion,
     };
     // Text after a chat-template end marker is the model talking past its turn.
-    let region = first_chat_end_marker(region).map_or(region, |i| &region[..i]);
+    let chat_end = angled.then(|| first_chat_end_marker(region));
+    let region = chat_end.flatten().map_or(region, |i| &region[..i]);
     let found = |text: String, method: Method| Some(Extraction { text, method });
     let boxed = last_boxed(region);
     // With a box, only an anchor after it can matter: search just that tail.
