@@ -329,6 +329,9 @@ pub struct ChunkReader {
     name: String,
     line: u64,
     max_lines: usize,
+    /// Lines of the next chunk: small at first, so that grading starts while the reader
+    /// cuts the next chunks, then growing to `max_lines`.
+    next_lines: usize,
     max_bytes: usize,
     /// The largest chunk so far, in bytes: the capacity a new chunk starts with.
     last_size: usize,
@@ -337,6 +340,9 @@ pub struct ChunkReader {
     /// Where the next chunk of a mapped file starts.
     mapped_from: usize,
 }
+
+/// Lines of the first chunk of an input (later chunks grow fourfold up to the maximum).
+const FIRST_CHUNK_LINES: usize = 1024;
 
 /// Bytes read from a text input at a time.
 const READ_BLOCK: usize = 1 << 20;
@@ -349,6 +355,7 @@ impl ChunkReader {
             name,
             line: 0,
             max_lines: max_lines.max(1),
+            next_lines: max_lines.clamp(1, FIRST_CHUNK_LINES),
             // A chunk of long list rows is cut by size: this, times the chunks in flight,
             // bounds the memory of a run.
             max_bytes: 16 << 20,
@@ -383,11 +390,12 @@ impl ChunkReader {
             Opened::Rows(_) => self.fill_from_rows(&mut chunk)?,
         }
         self.last_size = self.last_size.max(chunk.buf.len());
+        self.next_lines = (self.next_lines * 4).min(self.max_lines);
         Ok((!chunk.lines.is_empty()).then_some(chunk))
     }
 
     fn full(&self, lines: &[Line], bytes: usize) -> bool {
-        lines.len() >= self.max_lines || bytes >= self.max_bytes
+        lines.len() >= self.next_lines || bytes >= self.max_bytes
     }
 
     /// Reads text in blocks straight into the chunk's buffer and cuts it into lines; the
