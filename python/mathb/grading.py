@@ -4,7 +4,6 @@ with the GIL released; this module wraps that pass and turns its counts into the
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +49,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 
 def write_summary(summary: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """Writes the summary as indented JSON, atomically."""
+    import json  # only runs that write a summary file need it
+
     with atomic_output(path) as f:
         f.write((json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode())
 

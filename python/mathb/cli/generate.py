@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -170,6 +169,8 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
         options["gpu_memory_utilization"] = args.gpu_memory_utilization
     if args.enforce_eager:
         options["enforce_eager"] = True
+    import json
+
     for item in args.engine_arg:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
