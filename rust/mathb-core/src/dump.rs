@@ -560,6 +560,13 @@ mod tests {
         Ok(out)
     }
 
+    fn write_gzip(path: &Path, text: &str) {
+        let file = File::create(path).unwrap();
+        let mut enc = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+    }
+
     const TEXT: &str = "\u{feff}{\"a\":1}\r\n\n  \n{\"a\":2}\n{\"a\":3}";
 
     fn expected() -> Vec<(u64, String)> {
@@ -576,12 +583,7 @@ mod tests {
         let plain = dir.join("d.jsonl");
         std::fs::write(&plain, TEXT).unwrap();
         let gz = dir.join("d.jsonl.gz");
-        let mut enc = flate2::write::GzEncoder::new(
-            File::create(&gz).unwrap(),
-            flate2::Compression::default(),
-        );
-        enc.write_all(TEXT.as_bytes()).unwrap();
-        enc.finish().unwrap();
+        write_gzip(&gz, TEXT);
         let zst = dir.join("d.jsonl.zst");
         std::fs::write(&zst, zstd::encode_all(TEXT.as_bytes(), 3).unwrap()).unwrap();
         for path in [&plain, &gz, &zst] {
@@ -636,12 +638,7 @@ mod tests {
         let document = dir.join("d.json");
         std::fs::write(&document, "[{\"a\": 1},\n {\"a\": 2}]").unwrap();
         let gz = dir.join("g.jsonl.gz");
-        let mut enc = flate2::write::GzEncoder::new(
-            File::create(&gz).unwrap(),
-            flate2::Compression::default(),
-        );
-        enc.write_all(TEXT.as_bytes()).unwrap();
-        enc.finish().unwrap();
+        write_gzip(&gz, TEXT);
         let empty = dir.join("e.jsonl");
         std::fs::write(&empty, "").unwrap();
         let kind = |p: &Path| match open_input(&Input::File(p.into()), Arc::default()).unwrap() {
