@@ -71,9 +71,9 @@ not absolute times across sections or machines. Fast rows are the best of severa
 Math-Verify, being slow, runs once on a seeded subsample of the file (its process pool first,
 so that neither run starts with the other's parse cache). The end-to-end CLI row and the orjson
 floor it is compared with are timed alternately, run after run, so that both see the same load;
-the package's bytecode is compiled first, as an installed wheel has it. Each section lists the mean completion
-length: the synthetic completions are a few hundred characters, while real reasoning traces are
-often ten times longer, which costs every grader more.
+the package's bytecode is compiled first, as an installed wheel has it. Each section lists the
+mean completion length: the synthetic completions are a few hundred characters, while real
+reasoning traces are often ten times longer, which costs every grader more.
 
 Reproduce with `pip install -e '.[bench]'` (a release build of the core), then
 `python benches/bench_grade.py --write`. The synthetic dumps come from
