@@ -39,6 +39,23 @@ def test_gzip_list_rows_match_plain(run_mathb, data_dir: Path, tmp_path: Path) -
     assert [v["sample_idx"] for v in read_jsonl(packed.stdout)] == [0, 1] * 3
 
 
+def test_latex_commands_lost_to_control_escapes_are_repaired(run_mathb, tmp_path: Path) -> None:
+    # Written by scripts without raw strings: JSON's `\f` (form feed) took the backslash of
+    # \frac, `\t` that of \times, `\b` and `\u0008` that of \boxed; the one-pass reader
+    # and the general reader (third line: a nested value) both see the repair.
+    lines = [
+        r'{"answer": "\\frac{1}{2}", "completion": "so \\boxed{\frac{1}{2}}"}',
+        r'{"answer": "6", "completion": ["\boxed{2 \times 3}", "\u0008oxed{6}", "\\boxed{7}"]}',
+        r'{"answer": "\frac{1}{2}", "completion": "\\boxed{\\frac{1}{2}}", "x": [1, {"k": 2}]}',
+    ]
+    src = tmp_path / "escapes.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    result = run_mathb("grade", src, "-o", "-", "-q", "--no-fallback")
+    assert result.returncode == 0, result.stderr
+    verdicts = [v["status"] for v in read_jsonl(result.stdout)]
+    assert verdicts == ["correct", "correct", "correct", "incorrect", "correct"]
+
+
 @pytest.mark.skipif(not SHARED_FORMATS.is_dir(), reason="shared/formats is absent")
 def test_parquet_list_rows(tmp_path: Path) -> None:
     src = SHARED_FORMATS / "verl.main_generation.synthetic.parquet"

@@ -67,8 +67,15 @@ pub type Answer = (Option<Option<Extraction>>, Option<u64>);
 
 /// The [`Answer`] of one completion.
 pub fn extract_answer(completion: &str, opts: &Options) -> Answer {
-    let answer = std::panic::catch_unwind(|| {
-        extract_final_answer_with(&repair_control_escapes(completion), opts.extract)
+    extract_answer_of(completion, true, opts)
+}
+
+/// [`extract_answer`], told whether the completion may hold control characters to repair
+/// (`false` when its reader knows it holds none, which saves a scan of the text).
+pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> Answer {
+    let answer = std::panic::catch_unwind(|| match controls {
+        true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
+        false => extract_final_answer_with(completion, opts.extract),
     })
     .ok();
     let vote = match &answer {

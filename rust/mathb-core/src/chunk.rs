@@ -5,7 +5,7 @@
 //! one chunk's preparation with the previous chunk's settling and writing.
 
 use crate::aggregate::Tally;
-use crate::cache::{extract_answer, grade_distinct, Answer, Extracted};
+use crate::cache::{extract_answer_of, grade_distinct, Answer, Extracted};
 use crate::dump::LineChunk;
 use crate::options::Options;
 use crate::sample_fields::OnePass;
@@ -25,6 +25,8 @@ struct Parsed {
     gold: String,
     completions: Vec<String>,
     key: ProblemKey,
+    /// Whether a completion may hold control characters for extraction to repair.
+    controls: bool,
     /// Why the record is not graded (its samples are graded on another line).
     skipped: Option<String>,
 }
@@ -90,6 +92,7 @@ fn parse(
             gold: f.gold,
             completions: f.completions,
             key: f.key,
+            controls: f.controls,
             skipped: None,
         });
     }
@@ -103,6 +106,7 @@ fn parse(
             gold: String::new(),
             completions: Vec::new(),
             key: ProblemKey::Line,
+            controls: true,
             skipped: Some(why),
         });
     }
@@ -122,6 +126,7 @@ fn parse(
         gold,
         completions,
         key,
+        controls: true,
         skipped: None,
     })
 }
@@ -169,7 +174,7 @@ pub(crate) fn prepare(
             for i in b * PREPARE_BLOCK..lines.min((b + 1) * PREPARE_BLOCK) {
                 let parsed = parse(chunk.line(i), fields, one_pass, answers).map_err(|e| (i, e))?;
                 for completion in &parsed.completions {
-                    let answer = extract_answer(completion, opts);
+                    let answer = extract_answer_of(completion, parsed.controls, opts);
                     if answer.0.is_none() {
                         block
                             .panicked

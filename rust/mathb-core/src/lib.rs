@@ -15,6 +15,7 @@ pub mod expr;
 pub mod extract;
 pub mod formats;
 pub mod grade;
+mod json_scan;
 pub mod latex;
 pub mod metrics;
 pub mod modular;

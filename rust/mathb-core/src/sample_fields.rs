@@ -4,18 +4,18 @@
 //! error) is left to the general reader in `schema`, which then gives the same answer or
 //! the same diagnostic as always; so this pass changes speed, never results.
 
-use crate::schema::{gold_from_value, hash128, id_key_from_value, Fields, Key, ProblemKey};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use crate::json_scan::Scan;
+use crate::schema::{gold_from_value, hash128, id_key_from_value, Fields, ProblemKey};
 use serde_json::Value;
-use std::borrow::Cow;
-use std::fmt;
 
 /// What a run needs of one record.
 pub struct SampleFields {
     pub gold: String,
     pub completions: Vec<String>,
     pub key: ProblemKey,
+    /// Whether a completion holds a control character that unescaping made (JSON strings
+    /// hold no raw ones), so that extraction must look for LaTeX commands to repair.
+    pub controls: bool,
 }
 
 /// The top-level keys of the fields a run reads, when the one-pass reader applies to them:
@@ -62,148 +62,90 @@ impl OnePass {
     /// malformed record).
     pub fn read(&self, line: &[u8]) -> Option<SampleFields> {
         // The general reader rejects invalid UTF-8 anywhere in a value; checking the whole
-        // line once lets the parser below skip its own checks.
+        // line once lets the scanner slice it freely.
         let text = std::str::from_utf8(line).ok()?;
-        let mut de = serde_json::Deserializer::from_str(text);
-        let found = de.deserialize_map(Wanted(self)).ok()?;
-        de.end().ok()?;
-        let gold = match found.gold? {
-            raw if raw.get().starts_with('"') => unescape(raw.get())?,
-            raw => match serde_json::from_str::<Value>(raw.get()).ok()? {
+        let mut scan = Scan::new(text);
+        let mut gold = None;
+        let mut completions = None;
+        let mut id = None;
+        let mut problem_text = None;
+        let mut controls = false;
+        // A repeated key keeps its last value, as Python's dicts do.
+        scan.object(|key, scan| {
+            let string = scan.peek() == Some(b'"');
+            if is(key, &self.completion) {
+                // Only the last completion counts, so an earlier one of another type is
+                // skipped rather than refused.
+                completions = Some(match scan.peek()? {
+                    b'"' | b'[' => Some(completion_texts(scan, &mut controls)?),
+                    _ => scan.skip_value(0).map(|()| None)?,
+                });
+            } else if is(key, &self.gold) {
+                gold = Some(match string {
+                    true => Gold::Text(scan.string()?.text),
+                    false => Gold::Raw(scan.raw_value()?),
+                });
+            } else if self.problem_id.as_deref().is_some_and(|f| is(key, f)) {
+                id = Some(match string {
+                    true => Value::String(scan.string()?.text),
+                    false => serde_json::from_str::<Value>(scan.raw_value()?).ok()?,
+                });
+            } else if self.problem_text.as_deref().is_some_and(|f| is(key, f)) {
+                problem_text = Some(scan.string()?.text);
+            } else {
+                scan.skip_value(0)?;
+            }
+            Some(())
+        })?;
+        scan.end()?;
+        let gold = match gold? {
+            Gold::Text(text) => text,
+            Gold::Raw(raw) => match serde_json::from_str::<Value>(raw).ok()? {
                 Value::Null => return None,
                 value => gold_from_value(value, &self.gold).ok()?,
             },
         };
-        let completion = found.completion?.get();
-        let completions = if completion.starts_with('"') {
-            vec![unescape(completion)?]
-        } else {
-            match serde_json::from_str::<Text>(completion).ok()? {
-                Text::List(items) if !items.is_empty() => {
-                    items.into_iter().map(Cow::into_owned).collect()
-                }
-                _ => return None,
-            }
-        };
-        let key = if self.problem_id.is_some() {
-            match serde_json::from_str::<Value>(found.id?.get()).ok()? {
+        let key = if let Some(field) = self.problem_id.as_deref() {
+            match id? {
                 Value::Null => return None,
-                value => id_key_from_value(value, self.problem_id.as_deref()?).ok()?,
+                value => id_key_from_value(value, field).ok()?,
             }
         } else if self.problem_text.is_some() {
-            match found.problem_text {
-                Text::Str(text) => ProblemKey::Text(hash128(&gold, &text)),
-                _ => return None,
-            }
+            ProblemKey::Text(hash128(&gold, &problem_text?))
         } else {
             ProblemKey::Line
         };
         Some(SampleFields {
             gold,
-            completions,
+            completions: completions??,
             key,
+            controls,
         })
     }
 }
 
-/// The text of a JSON string literal (quotes included) that the parser has already
-/// checked; None for what the parser would reject when it builds the string (a lone UTF-16
-/// surrogate escape), or for anything unexpected.
-fn unescape(literal: &str) -> Option<String> {
-    let body = literal.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(i) = memchr::memchr(b'\\', rest.as_bytes()) {
-        out.push_str(&rest[..i]);
-        let escape = rest.as_bytes().get(i + 1)?;
-        let mut next = i + 2;
-        let c = match escape {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let unit = hex4(rest.get(next..next + 4)?)?;
-                next += 4;
-                match unit {
-                    0xD800..=0xDBFF => {
-                        let low = rest.get(next..next + 6)?.strip_prefix("\\u")?;
-                        let low = hex4(low).filter(|l| (0xDC00..=0xDFFF).contains(l))?;
-                        next += 6;
-                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                        char::from_u32(code)?
-                    }
-                    0xDC00..=0xDFFF => return None,
-                    _ => char::from_u32(unit)?,
-                }
-            }
-            _ => return None,
-        };
-        out.push(c);
-        rest = &rest[next..];
-    }
-    out.push_str(rest);
-    Some(out)
+/// A gold answer: a string, or the raw text of another value for the general conversion.
+enum Gold<'a> {
+    Text(String),
+    Raw(&'a str),
 }
 
-fn hex4(digits: &str) -> Option<u32> {
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+/// A completion string, or a non-empty list of them; None for anything else.
+fn completion_texts(scan: &mut Scan<'_>, controls: &mut bool) -> Option<Vec<String>> {
+    let mut item = |scan: &mut Scan<'_>| {
+        let s = scan.string()?;
+        *controls |= s.controls;
+        Some(s.text)
+    };
+    if scan.peek()? == b'"' {
+        return Some(vec![item(scan)?]);
     }
-    u32::from_str_radix(digits, 16).ok()
-}
-
-/// A string value, or a list of strings; anything else fails the pass.
-#[derive(Default)]
-enum Text<'a> {
-    #[default]
-    Absent,
-    Str(Cow<'a, str>),
-    List(Vec<Cow<'a, str>>),
-}
-
-#[derive(Default)]
-struct Found<'a> {
-    gold: Option<&'a RawValue>,
-    /// Unescaped after the parse, into a string of the right size (the parser's own
-    /// unescaping grows a scratch buffer for every line, then copies it).
-    completion: Option<&'a RawValue>,
-    id: Option<&'a RawValue>,
-    problem_text: Text<'a>,
-}
-
-struct Wanted<'p>(&'p OnePass);
-
-impl<'de> Visitor<'de> for Wanted<'_> {
-    type Value = Found<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
-        let p = self.0;
-        let mut found = Found::default();
-        // A repeated key keeps its last value, as Python's dicts do.
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if is(&key, &p.completion) {
-                found.completion = Some(map.next_value()?);
-            } else if is(&key, &p.gold) {
-                found.gold = Some(map.next_value()?);
-            } else if p.problem_id.as_deref().is_some_and(|f| is(&key, f)) {
-                found.id = Some(map.next_value()?);
-            } else if p.problem_text.as_deref().is_some_and(|f| is(&key, f)) {
-                found.problem_text = map.next_value::<Text<'de>>()?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
+    let mut items = Vec::new();
+    scan.array(|scan| {
+        items.push(item(scan)?);
+        Some(())
+    })?;
+    (!items.is_empty()).then_some(items)
 }
 
 /// Whether `key` is the field name `field`: keys of the same length often differ in their
@@ -212,58 +154,11 @@ fn is(key: &str, field: &str) -> bool {
     key.len() == field.len() && key.as_bytes().first() == field.as_bytes().first() && key == field
 }
 
-/// A string borrowed from the line when it has no escapes.
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de> serde::Deserialize<'de> for Str<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(TextVisitor).and_then(|t| match t {
-            Text::Str(s) => Ok(Str(s)),
-            _ => Err(serde::de::Error::custom("not a string")),
-        })
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or a list of strings")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-        Ok(Text::Str(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-        Ok(Text::Str(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-        Ok(Text::Str(Cow::Owned(v)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Str(s)) = seq.next_element::<Str<'de>>()? {
-            items.push(s);
-        }
-        Ok(Text::List(items))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::{completion_texts, gold_text, parse_record, problem_key, FieldOverrides};
+    use proptest::prelude::*;
 
     /// The one-pass reader agrees with the general reader wherever it answers; `Some(read)`
     /// is whether it answered.
@@ -313,21 +208,107 @@ mod tests {
         }
     }
 
-    #[test]
-    fn unescapes_like_the_parser() {
-        for literal in [
-            r#""""#,
-            r#""plain""#,
-            r#""a\nb\t\"q\" \\ \/ \b\f\r""#,
-            r#""\u00e9\u0041\u20AC \ud83d\ude00 end""#,
-            r#""\ud800""#,
-            r#""\udc00x""#,
-            r#""\ud800\u0041""#,
-            r#""\ud83d\ude00\ud83d""#,
-            r#""caf\u00e9 \\boxed{1}""#,
-        ] {
-            let parsed = serde_json::from_str::<String>(literal).ok();
-            assert_eq!(unescape(literal), parsed, "{literal}");
+    /// Python's `json.dumps` default: everything beyond ASCII as `\u` escapes, surrogate
+    /// pairs for the astral planes.
+    fn ascii_escaped(json: &str) -> String {
+        let mut out = String::new();
+        for c in json.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        out
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z_]{1,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Fragments that make up broken and unusual lines as often as well-formed ones.
+    const FRAGMENTS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\t",
+        r#""answer""#,
+        r#""completion""#,
+        r#""problem_id""#,
+        r#""x""#,
+        r#""a\nb""#,
+        r#""\ud800""#,
+        r#""\u00e9""#,
+        r#""\q""#,
+        r#""\ud83d\ude00""#,
+        "1",
+        "-0.5e3",
+        "01",
+        "1.",
+        "true",
+        "nul",
+        "null",
+        "\"",
+        "\\",
+        "é",
+        "\u{1}",
+    ];
+
+    proptest! {
+        #[test]
+        fn reads_every_well_formed_record(
+            gold in ".{0,16}",
+            completion in prop::collection::vec(".{0,40}", 1..4),
+            as_list in any::<bool>(),
+            id in prop_oneof![".{0,8}".prop_map(Value::String), any::<u32>().prop_map(Value::from)],
+            extra in json_value(),
+            ascii in any::<bool>(),
+        ) {
+            let completion = match as_list {
+                true => Value::from(completion),
+                false => Value::from(completion[0].clone()),
+            };
+            let record = serde_json::json!({
+                "problem_id": id, "extra": extra, "answer": gold, "completion": completion,
+            });
+            let mut line = record.to_string();
+            if ascii {
+                line = ascii_escaped(&line);
+            }
+            prop_assert_eq!(agrees(&line), (true, true), "{}", line);
+        }
+
+        #[test]
+        fn never_answers_where_the_general_reader_differs(
+            parts in prop::collection::vec(prop::sample::select(FRAGMENTS), 0..24),
+        ) {
+            let line = parts.concat();
+            prop_assert!(agrees(&line).0, "{}", line);
+            let record = format!(
+                r#"{{"problem_id": 1, "answer": "1", "completion": "x", "z": {line}}}"#
+            );
+            prop_assert!(agrees(&record).0, "{}", record);
         }
     }
 

@@ -1,0 +1,409 @@
+//! A validating scanner over the text of one JSON object, for the one-pass record reader.
+//!
+//! It accepts a subset of what the general reader (serde_json, values kept raw) accepts and
+//! gives up (`None`) on everything else, so a caller that falls back to the general reader
+//! on `None` gets the same answers and the same diagnostics. Strings are checked and
+//! unescaped in a single scan, eight bytes at a time, which is why it exists: the general
+//! parser scans a string once to validate it and the unescaper scans it again.
+//!
+//! Where it is stricter than the general reader (a key holding an escape, values nested
+//! deeper than [`MAX_DEPTH`]) the fallback decides; it is never more lenient.
+
+/// Nesting deeper than this inside a skipped value is left to the general reader.
+const MAX_DEPTH: usize = 64;
+
+pub struct Scan<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// A string value as read: its text and whether unescaping produced one of the control
+/// characters that a LaTeX command loses its backslash to (`"\frac"` → form feed + "rac").
+pub struct Unescaped {
+    pub text: String,
+    pub controls: bool,
+}
+
+impl<'a> Scan<'a> {
+    pub fn new(text: &'a str) -> Scan<'a> {
+        Scan { text, pos: 0 }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The first byte of the next value (the scanner stands on it between a key and its value).
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.pos += 1)
+    }
+
+    /// Reads `{ "key": value, ... }` up to and including the closing brace, calling `value`
+    /// with each key; it must consume exactly that key's value.
+    pub fn object(
+        &mut self,
+        mut value: impl FnMut(&'a str, &mut Scan<'a>) -> Option<()>,
+    ) -> Option<()> {
+        self.ws();
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let key = self.key()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            value(key, self)?;
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    self.ws();
+                }
+                b'}' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Reads `[ value, ... ]`, calling `item` to consume each value.
+    pub fn array(&mut self, mut item: impl FnMut(&mut Scan<'a>) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.eat(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            self.ws();
+            if self.eat(b']').is_some() {
+                return Some(());
+            }
+            self.eat(b',')?;
+            self.ws();
+        }
+    }
+
+    /// Nothing but whitespace is left.
+    pub fn end(&mut self) -> Option<()> {
+        self.ws();
+        (self.pos == self.text.len()).then_some(())
+    }
+
+    /// A key without escapes (keys with escapes are rare and left to the general reader).
+    fn key(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = special_at(self.bytes(), start);
+        if self.bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.pos = end + 1;
+        Some(&self.text[start..end])
+    }
+
+    /// A string value, unescaped; None for anything else, or for a string the general reader
+    /// would refuse to build (a lone UTF-16 surrogate escape).
+    pub fn string(&mut self) -> Option<Unescaped> {
+        self.eat(b'"')?;
+        let bytes = self.bytes();
+        let mut out = String::new();
+        let mut controls = false;
+        loop {
+            let end = special_at(bytes, self.pos);
+            let run = &self.text[self.pos..end];
+            match bytes.get(end)? {
+                b'"' => {
+                    if out.is_empty() {
+                        out = run.to_owned();
+                    } else {
+                        out.push_str(run);
+                    }
+                    self.pos = end + 1;
+                    return Some(Unescaped {
+                        text: out,
+                        controls,
+                    });
+                }
+                b'\\' => {
+                    if out.capacity() == 0 {
+                        // One allocation for most strings; a long one grows by doubling
+                        // (sizing by the rest of the line would hold a row of many
+                        // completions in memory many times over).
+                        out.reserve((self.text.len() - self.pos).min(4096));
+                    }
+                    out.push_str(run);
+                    self.pos = end + 1;
+                    let c = self.escape()?;
+                    controls |= matches!(c, '\u{7}'..='\u{d}') && c != '\n';
+                    out.push(c);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The character an escape stands for; `pos` is just after the backslash.
+    fn escape(&mut self) -> Option<char> {
+        let c = match self.peek()? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4(self.pos + 1)?;
+                self.pos += 4;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        let low = self.pos + 1;
+                        if self.bytes().get(low..low + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = self
+                            .hex4(low + 2)
+                            .filter(|l| (0xDC00..=0xDFFF).contains(l))?;
+                        self.pos += 6;
+                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => char::from_u32(unit)?,
+                }
+            }
+            _ => return None,
+        };
+        self.pos += 1;
+        Some(c)
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.bytes().get(at..at + 4)?;
+        digits
+            .iter()
+            .try_fold(0, |acc, &d| Some(acc << 4 | char::from(d).to_digit(16)?))
+    }
+
+    /// The text of the next value, checked as the general reader checks what it keeps raw.
+    pub fn raw_value(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        self.skip_value(0)?;
+        Some(&self.text[start..self.pos])
+    }
+
+    /// Skips one value. Strings are checked as the general reader checks a raw value: valid
+    /// escapes, `\u` with four hex digits whatever they encode.
+    pub fn skip_value(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            // Nested keys with escapes are left to the general reader, as top-level ones are.
+            b'{' if depth < MAX_DEPTH => self.object(|_, s| s.skip_value(depth + 1)),
+            b'[' if depth < MAX_DEPTH => self.array(|s| s.skip_value(depth + 1)),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        loop {
+            let end = special_at(self.bytes(), self.pos);
+            match self.bytes().get(end)? {
+                b'"' => {
+                    self.pos = end + 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    self.pos = end + 1;
+                    match self.peek()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 1,
+                        b'u' => {
+                            self.hex4(self.pos + 1)?;
+                            self.pos += 5;
+                        }
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        self.text[self.pos..]
+            .starts_with(word)
+            .then(|| self.pos += word.len())
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; numbers are kept as text, so
+    /// any size is valid.
+    fn number(&mut self) -> Option<()> {
+        let _ = self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            self.peek().filter(u8::is_ascii_digit)?;
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.peek().filter(u8::is_ascii_digit)?;
+            self.digits();
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// The index of the first byte from `from` on that ends a run of plain string text — a
+/// quote, a backslash or a control character — or the length. Eight bytes per step: a byte
+/// is flagged when subtracting from it borrows, and the lowest flag is always exact.
+fn special_at(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let control = word.wrapping_sub(ONES * 0x20) & !word;
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let quote = quote.wrapping_sub(ONES) & !quote;
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let backslash = backslash.wrapping_sub(ONES) & !backslash;
+        let flags = (control | quote | backslash) & HIGH;
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map_or(bytes.len(), |p| i + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::IgnoredAny;
+
+    fn string(literal: &str) -> Option<String> {
+        let mut s = Scan::new(literal);
+        let out = s.string()?;
+        s.end()?;
+        Some(out.text)
+    }
+
+    #[test]
+    fn unescapes_like_serde_json() {
+        for literal in [
+            r#""""#,
+            r#""plain""#,
+            r#""a\nb\t\"q\" \\ \/ \b\f\r""#,
+            r#""\u00e9\u0041\u20AC \ud83d\ude00 end""#,
+            r#""\ud800""#,
+            r#""\udc00x""#,
+            r#""\ud800\u0041""#,
+            r#""\ud83d\ude00\ud83d""#,
+            r#""caf\u00e9 \\boxed{1}""#,
+            "\"tab\there\"",
+            r#""\x""#,
+            r#""\u12""#,
+            r#""unterminated"#,
+            r#""long run of plain text that spans several words \\frac{1}{2} and more text""#,
+        ] {
+            let parsed = serde_json::from_str::<String>(literal).ok();
+            assert_eq!(string(literal), parsed, "{literal}");
+        }
+    }
+
+    #[test]
+    fn flags_decoded_control_characters() {
+        let controls = |literal: &str| Scan::new(literal).string().unwrap().controls;
+        assert!(controls(r#""\frac{1}{2}""#));
+        assert!(controls(r#""x \u000b""#));
+        assert!(!controls(r#""a\nb \\frac""#));
+    }
+
+    #[test]
+    fn finds_the_first_special_byte_at_every_offset() {
+        for len in 0..20 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0x1F, 0] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    // A later special byte and bytes above 0x7F never hide the first one.
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                    }
+                    if at > 0 {
+                        bytes[at - 1] = 0xE9;
+                    }
+                    assert_eq!(special_at(&bytes, 0), at, "{bytes:?}");
+                }
+            }
+            assert_eq!(special_at(&vec![0x80; len], 0), len);
+        }
+    }
+
+    /// Skipping accepts what serde_json accepts as a raw value, or gives up.
+    #[test]
+    fn skips_values_serde_json_accepts() {
+        for (text, accepted) in [
+            ("0", true),
+            ("-12.5e+3", true),
+            ("1E400", true),
+            ("01", false),
+            ("1.", false),
+            ("-", false),
+            ("1e", false),
+            ("true", true),
+            ("tru", false),
+            ("null", true),
+            (r#"[1, "a", {"b": [null, false]}, []]"#, true),
+            (r#"{"a": 1,}"#, false),
+            ("[1,]", false),
+            ("[1 2]", false),
+            (r#""\ud800""#, true),
+            (r#""\u00g0""#, false),
+            ("{}", true),
+            ("[", false),
+        ] {
+            let mut s = Scan::new(text);
+            let ours = s.skip_value(0).and_then(|()| s.end()).is_some();
+            let theirs = serde_json::from_str::<IgnoredAny>(text).is_ok();
+            assert_eq!(theirs, accepted, "{text}");
+            assert_eq!(ours, accepted, "{text}");
+        }
+    }
+}
