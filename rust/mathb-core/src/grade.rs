@@ -253,10 +253,10 @@ fn looks_like_prose(text: &str) -> bool {
 /// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, and — when
 /// `whole` is false — also a letter that leads a longer answer, `C) 1000` or `(C) 1000`.
 fn choice_letter(text: &str, whole: bool) -> Option<char> {
-    let mut t = text.trim();
+    let mut t = trim_spacing(text);
     for wrapper in ["\\textbf{", "\\text{", "\\mathrm{"] {
         if let Some(inner) = t.strip_prefix(wrapper).and_then(|r| r.strip_suffix('}')) {
-            t = inner.trim();
+            t = trim_spacing(inner);
         }
     }
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
@@ -273,9 +273,66 @@ fn choice_letter(text: &str, whole: bool) -> Option<char> {
     (!whole && delimited).then_some(letter)
 }
 
+/// `text` without the white space and LaTeX spacing commands (`\\quad`, `\\,`, `~`, …) at
+/// either end: `\\quad \\textbf{(D)}` names choice D.
+fn trim_spacing(text: &str) -> &str {
+    const SPACES: [&str; 9] = [
+        "\\qquad",
+        "\\quad",
+        "\\,",
+        "\\;",
+        "\\:",
+        "\\!",
+        "\\ ",
+        "~",
+        "\\enspace",
+    ];
+    let mut t = text.trim();
+    loop {
+        let before = t.len();
+        for space in SPACES {
+            // A command name ends where letters do: `\\quadrant` is no `\\quad`.
+            if let Some(rest) = t.strip_prefix(space) {
+                if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+                {
+                    t = rest.trim_start();
+                }
+            }
+            if let Some(rest) = t.strip_suffix(space) {
+                t = rest.trim_end();
+            }
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choice_letters_behind_spacing_commands() {
+        for (text, letter) in [
+            ("\\quad \\textbf{(D)}", Some('D')),
+            ("\\textbf{(B)}\\quad", Some('B')),
+            ("\\qquad(C)~", Some('C')),
+            ("\\text{ \\, A}", Some('A')),
+            ("\\quadrant A", None),
+            ("\\quad x", None),
+        ] {
+            assert_eq!(choice_letter(text, true), letter, "{text}");
+        }
+        let o = Options::default();
+        let graded = |answer: &str| grade("\\text{(B)}", answer, &o).status;
+        assert_eq!(graded("so \\boxed{\\quad \\textbf{(B)}}"), Status::Correct);
+        assert_eq!(
+            graded("so \\boxed{\\quad \\textbf{(D)}}"),
+            Status::Incorrect
+        );
+    }
 
     #[test]
     fn end_to_end() {
