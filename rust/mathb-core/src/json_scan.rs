@@ -7,7 +7,7 @@
 //! parser scans a string once to validate it and the unescaper scans it again.
 //!
 //! Where it is stricter than the general reader (a key holding an escape, values nested
-//! deeper than [`MAX_DEPTH`]) the fallback decides; it is never more lenient.
+//! deeper than [`MAX_DEPTH`]) the general reader decides; it is never more lenient.
 
 /// Nesting deeper than this inside a skipped value is left to the general reader.
 const MAX_DEPTH: usize = 64;
@@ -142,10 +142,8 @@ impl<'a> Scan<'a> {
                 }
                 b'\\' => {
                     if out.capacity() == 0 {
-                        // One allocation for most strings; a long one grows by doubling
-                        // (sizing by the rest of the line would hold a row of many
-                        // completions in memory many times over).
-                        out.reserve((self.text.len() - self.pos).min(4096));
+                        // The escaped text bounds the unescaped one: one allocation.
+                        out.reserve(closing_quote(bytes, end) - self.pos);
                     }
                     out.push_str(run);
                     self.pos = end + 1;
@@ -286,6 +284,25 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// The index of the first quote from `from` on that no backslash escapes, or the length.
+/// It only sizes a buffer, so it need not check the string; memchr makes it cheap.
+fn closing_quote(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(q) = memchr::memchr(b'"', &bytes[i..]) {
+        let at = i + q;
+        let backslashes = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return at;
+        }
+        i = at + 1;
+    }
+    bytes.len()
+}
+
 /// The index of the first byte from `from` on that ends a run of plain string text — a
 /// quote, a backslash or a control character — or the length.
 fn special_at(bytes: &[u8], from: usize) -> usize {
@@ -377,6 +394,15 @@ mod tests {
             let parsed = serde_json::from_str::<String>(literal).ok();
             assert_eq!(string(literal), parsed, "{literal}");
         }
+    }
+
+    #[test]
+    fn sizes_unescaped_strings_by_their_closing_quote() {
+        let text = r#""a\\\"b\\" , "c""#;
+        assert_eq!(closing_quote(text.as_bytes(), 1), 9);
+        let read = Scan::new(text).string().unwrap().text;
+        assert_eq!(read, r#"a\"b\"#);
+        assert!(read.capacity() <= 8);
     }
 
     #[test]
