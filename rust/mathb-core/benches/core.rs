@@ -21,6 +21,15 @@ fn record_benches(c: &mut Criterion) {
     c.bench_function("record_one_pass", |b| {
         b.iter(|| one_pass.read(black_box(line)).unwrap())
     });
+    // A reasoning trace of ~6 KB, dense in LaTeX: an escape every few dozen bytes.
+    let paragraph = r"First, note that $x^2 - 11x + 70 = 0$ has roots whose sum is $11$. We can write $\\frac{9}{66} = \\frac{9\\cdot 2}{66\\cdot 2}$, which does not simplify.\n\n";
+    let long = RECORD.replace(
+        r#""completion": ""#,
+        &format!(r#""completion": "{}"#, paragraph.repeat(40)),
+    );
+    c.bench_function("record_one_pass_long", |b| {
+        b.iter(|| one_pass.read(black_box(long.as_bytes())).unwrap())
+    });
     c.bench_function("record_general_reader", |b| {
         b.iter(|| {
             let record = parse_record(black_box(line)).unwrap();

@@ -121,42 +121,69 @@ impl<'a> Scan<'a> {
     /// would refuse to build (a lone UTF-16 surrogate escape).
     pub fn string(&mut self) -> Option<Unescaped> {
         self.eat(b'"')?;
-        let bytes = self.bytes();
-        let mut out = String::new();
+        let (bytes, start) = (self.bytes(), self.pos);
+        let mut end = special_at(bytes, start);
+        if *bytes.get(end)? == b'"' {
+            self.pos = end + 1;
+            let text = self.text[start..end].to_owned();
+            return Some(Unescaped {
+                text,
+                controls: false,
+            });
+        }
+        // The escaped text bounds the unescaped one, and a block copy writes at most 16
+        // bytes past it: one allocation.
+        let mut out = Vec::with_capacity(closing_quote(bytes, end) - start + BLOCK);
+        out.extend_from_slice(&bytes[start..end]);
         let mut controls = false;
-        loop {
-            let end = special_at(bytes, self.pos);
-            let run = &self.text[self.pos..end];
-            match bytes.get(end)? {
-                b'"' => {
-                    if out.is_empty() {
-                        out = run.to_owned();
-                    } else {
-                        out.push_str(run);
-                    }
-                    self.pos = end + 1;
-                    return Some(Unescaped {
-                        text: out,
-                        controls,
-                    });
+        while *bytes.get(end)? == b'\\' {
+            // The common escapes by table lookup rather than a branch per kind, which
+            // mispredicts on text that alternates `\\` and `\n`.
+            let simple = SIMPLE_ESCAPES[usize::from(*bytes.get(end + 1)?)];
+            if simple != 0 {
+                out.push(simple);
+                controls |= simple.wrapping_sub(7) < 7 && simple != b'\n';
+                self.pos = end + 2;
+            } else {
+                self.pos = end + 1;
+                let c = self.escape()?;
+                controls |= matches!(c, '\u{7}'..='\u{d}') && c != '\n';
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            // The run up to the next special byte, a whole block at a time: each block is
+            // appended, then the part past the special byte is cut off again.
+            end = self.pos;
+            loop {
+                let Some(block) = bytes.get(end..end + BLOCK) else {
+                    let stop = special_at(bytes, end);
+                    out.extend_from_slice(&bytes[end..stop]);
+                    end = stop;
+                    break;
+                };
+                let block: &[u8; BLOCK] = block.try_into().expect("a block");
+                out.extend_from_slice(block);
+                if let Some(k) = first_special(block) {
+                    out.truncate(out.len() - BLOCK + k);
+                    end += k;
+                    break;
                 }
-                b'\\' => {
-                    if out.capacity() == 0 {
-                        // The escaped text bounds the unescaped one: one allocation.
-                        out.reserve(closing_quote(bytes, end) - self.pos);
-                    }
-                    out.push_str(run);
-                    self.pos = end + 1;
-                    let c = self.escape()?;
-                    controls |= matches!(c, '\u{7}'..='\u{d}') && c != '\n';
-                    out.push(c);
-                }
-                _ => return None,
+                end += BLOCK;
             }
         }
+        if bytes[end] != b'"' {
+            return None;
+        }
+        self.pos = end + 1;
+        // Runs of the checked line cut at ASCII bytes and whole characters: valid UTF-8,
+        // which the check confirms cheaply.
+        simdutf8::basic::from_utf8(&out).ok()?;
+        // SAFETY: `out` was just checked to be UTF-8.
+        let text = unsafe { String::from_utf8_unchecked(out) };
+        Some(Unescaped { text, controls })
     }
 
     /// The character an escape stands for; `pos` is just after the backslash.
+    #[inline]
     fn escape(&mut self) -> Option<char> {
         let c = match self.peek()? {
             b'"' => '"',
@@ -303,23 +330,58 @@ fn closing_quote(bytes: &[u8], from: usize) -> usize {
     bytes.len()
 }
 
+/// What each one-character escape (`\\n`, `\\"`, …) stands for; 0 for the others.
+static SIMPLE_ESCAPES: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'/' as usize] = b'/';
+    table[b'b' as usize] = 0x08;
+    table[b'f' as usize] = 0x0C;
+    table[b'n' as usize] = b'\n';
+    table[b'r' as usize] = b'\r';
+    table[b't' as usize] = b'\t';
+    table
+};
+
+/// Bytes per step of the string scan.
+const BLOCK: usize = 16;
+
 /// The index of the first byte from `from` on that ends a run of plain string text — a
 /// quote, a backslash or a control character — or the length.
 fn special_at(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    #[cfg(target_arch = "x86_64")]
-    while let Some(block) = bytes.get(i..i + 16) {
-        let flags = sse2::special_flags(block.try_into().expect("sixteen bytes"));
-        if flags != 0 {
-            return i + flags.trailing_zeros() as usize;
+    while let Some(block) = bytes.get(i..i + BLOCK) {
+        if let Some(k) = first_special(block.try_into().expect("a block")) {
+            return i + k;
         }
-        i += 16;
+        i += BLOCK;
     }
-    // Eight bytes per step: a byte is flagged when subtracting from it borrows, and the
-    // lowest flag is always exact.
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map_or(bytes.len(), |p| i + p)
+}
+
+/// The index of the first quote, backslash or control character in `block`.
+#[inline]
+fn first_special(block: &[u8; BLOCK]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let flags = sse2::special_flags(block);
+        (flags != 0).then(|| flags.trailing_zeros() as usize)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    first_special_swar(block)
+}
+
+/// [`first_special`] without SIMD instructions, eight bytes per word: a byte is flagged
+/// when subtracting from it borrows, and the lowest flag is always exact.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn first_special_swar(block: &[u8; BLOCK]) -> Option<usize> {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
-    while let Some(chunk) = bytes.get(i..i + 8) {
+    block.chunks_exact(8).enumerate().find_map(|(w, chunk)| {
         let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
         let control = word.wrapping_sub(ONES * 0x20) & !word;
         let quote = word ^ (ONES * u64::from(b'"'));
@@ -327,15 +389,8 @@ fn special_at(bytes: &[u8], from: usize) -> usize {
         let backslash = word ^ (ONES * u64::from(b'\\'));
         let backslash = backslash.wrapping_sub(ONES) & !backslash;
         let flags = (control | quote | backslash) & HIGH;
-        if flags != 0 {
-            return i + (flags.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .map_or(bytes.len(), |p| i + p)
+        (flags != 0).then(|| w * 8 + (flags.trailing_zeros() / 8) as usize)
+    })
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -402,7 +457,7 @@ mod tests {
         assert_eq!(closing_quote(text.as_bytes(), 1), 9);
         let read = Scan::new(text).string().unwrap().text;
         assert_eq!(read, r#"a\"b\"#);
-        assert!(read.capacity() <= 8);
+        assert!(read.capacity() <= 8 + BLOCK);
     }
 
     #[test]
@@ -431,6 +486,17 @@ mod tests {
                 }
             }
             assert_eq!(special_at(&vec![0x80; len], 0), len);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_scans_agree(block in proptest::array::uniform16(proptest::prop_oneof![
+            proptest::num::u8::ANY, proptest::sample::select(vec![b'"', b'\\', 0x1F, 0x20, 0x7F, 0x80])
+        ])) {
+            let expected = block.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            proptest::prop_assert_eq!(first_special(&block), expected);
+            proptest::prop_assert_eq!(first_special_swar(&block), expected);
         }
     }
 

@@ -63,7 +63,7 @@ impl OnePass {
     pub fn read(&self, line: &[u8]) -> Option<SampleFields> {
         // The general reader rejects invalid UTF-8 anywhere in a value; checking the whole
         // line once lets the scanner slice it freely.
-        let text = std::str::from_utf8(line).ok()?;
+        let text = simdutf8::basic::from_utf8(line).ok()?;
         let mut scan = Scan::new(text);
         let mut gold = None;
         let mut completions = None;
