@@ -6,6 +6,7 @@ rows are what matters; absolute times move with the machine's load.
     python benches/bench_grade.py                          # 20,000 synthetic samples
     python benches/bench_grade.py --n 20000 --mv-n 2000 --write
     python benches/bench_grade.py --input examples/samples.jsonl --write
+    python benches/bench_grade.py --n 40000 --reasoning-chars 5000   # reasoning-length traces
 
 Rows:
   floor        read the file and json.loads / orjson.loads every line, nothing else
@@ -53,6 +54,7 @@ except ImportError:  # the floor then has only the json row
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "examples"))
+import long_reasoning  # noqa: E402
 import make_samples  # noqa: E402  (examples/ is not a package)
 
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
@@ -73,7 +75,8 @@ so that neither run starts with the other's parse cache). The end-to-end CLI row
 floor it is compared with are timed alternately, run after run, so that both see the same load;
 the package's bytecode is compiled first, as an installed wheel has it. Each section lists the
 mean completion length: the synthetic completions are a few hundred characters, while real
-reasoning traces are often ten times longer, which costs every grader more.
+reasoning traces are often ten times longer, which costs every grader more; the
+`--reasoning-chars` sections put that much worked reasoning before each completion.
 
 Reproduce with `pip install -e '.[bench]'` (a release build of the core), then
 `python benches/bench_grade.py --write`. The synthetic dumps come from
@@ -286,13 +289,17 @@ class Dump:
     categories: list[str] = field(default_factory=list)
 
 
-def synthetic_dump(n: int, seed: int, directory: Path) -> Dump:
+def synthetic_dump(n: int, seed: int, directory: Path, reasoning_chars: int = 0) -> Dump:
     samples = make_samples.generate_n(n, seed)
+    label = f"synthetic dump, {n:,} samples (seed {seed})"
+    if reasoning_chars:
+        samples = long_reasoning.with_reasoning(samples, reasoning_chars, seed)
+        label += f", ~{reasoning_chars:,} characters of reasoning before each completion"
     path = directory / f"samples-{n}.jsonl"
     make_samples.write_jsonl(samples, path)
     return Dump(
         path,
-        f"synthetic dump, {n:,} samples (seed {seed})",
+        label,
         [s.intended for s in samples],
         [s.category for s in samples],
     )
@@ -371,6 +378,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="repeats of the fast rows (best kept)")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="'all cores'")
     ap.add_argument("--seed", type=int, default=make_samples.SEED)
+    ap.add_argument(
+        "--reasoning-chars",
+        type=int,
+        default=0,
+        help="put about this many characters of worked reasoning before each synthetic "
+        "completion, as long as reasoning models' traces (default 0)",
+    )
     ap.add_argument("--no-mv", action="store_true", help="skip Math-Verify")
     ap.add_argument("--keep", type=Path, help="copy the synthetic dump here")
     ap.add_argument(
@@ -395,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             dump = input_dump(args.input, args.seed)
         else:
             print(f"generating {args.n:,} samples ...", file=sys.stderr)
-            dump = synthetic_dump(args.n, args.seed, tmpdir)
+            dump = synthetic_dump(args.n, args.seed, tmpdir, args.reasoning_chars)
             if args.keep:
                 shutil.copyfile(dump.path, args.keep)
         golds, completions = load_pairs(dump.path)
@@ -762,7 +776,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dump_key(dump: Dump, args: argparse.Namespace) -> str:
-    return f"input:{args.input.name}" if args.input else f"synthetic:{args.n}"
+    if args.input:
+        return f"input:{args.input.name}"
+    reasoning = f":reasoning{args.reasoning_chars}" if args.reasoning_chars else ""
+    return f"synthetic:{args.n}{reasoning}"
 
 
 def write_section(key: str, text: str) -> None:
