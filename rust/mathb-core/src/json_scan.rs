@@ -174,10 +174,12 @@ impl<'a> Scan<'a> {
             return None;
         }
         self.pos = end + 1;
-        // Runs of the checked line cut at ASCII bytes and whole characters: valid UTF-8,
-        // which the check confirms cheaply.
-        simdutf8::basic::from_utf8(&out).ok()?;
-        // SAFETY: `out` was just checked to be UTF-8.
+        debug_assert!(std::str::from_utf8(&out).is_ok());
+        // SAFETY: `out` is UTF-8. It holds the runs between escapes, each a range of the
+        // (UTF-8) text that starts and ends next to an ASCII byte (a quote, a backslash or
+        // an escape's last character), so at character boundaries — a block copied past
+        // a run's end is cut back to it, or continued by the next block — and the
+        // characters the escapes stand for, each encoded whole.
         let text = unsafe { String::from_utf8_unchecked(out) };
         Some(Unescaped { text, controls })
     }
