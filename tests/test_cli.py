@@ -685,6 +685,24 @@ def test_command_line_starts_without_what_only_some_commands_need() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_a_grade_run_starts_without_pathlib_or_shutil(tmp_path: Path) -> None:
+    # pathlib (with urllib.parse and ipaddress) and shutil (with bz2 and lzma, which
+    # argparse's default help formatter imports) cost ~10 ms of every run's start.
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"answer": "1", "completion": "so \\\\boxed{1}"}\n')
+    argv = ["grade", str(src), "-o", str(tmp_path / "v.jsonl"), "--quiet", "--no-fallback"]
+    code = (
+        "import sys\n"
+        "from mathb.cli import main\n"
+        f"status = main({argv!r})\n"
+        "late = {'pathlib', 'shutil'} & set(sys.modules)\n"
+        "assert status == 0 and not late, (status, sorted(late))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"status":"correct"' in (tmp_path / "v.jsonl").read_text()
+
+
 def _subparser(parser: Any, name: str) -> Any:
     sub = next(a for a in parser._actions if a.dest == "command")
     return sub.choices[name]

@@ -27,17 +27,54 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, given the terminal width the way `shutil.get_terminal_size`
+    finds it, so that every run does not import shutil (and its compression modules)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """$COLUMNS when set and positive, else the width of the terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0 and sys.__stdout__ is not None:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser with one subparser per entry of `COMMANDS`. With `only`, the
     arguments of that subcommand alone are set up (the others keep their name and help):
     a run does not pay for ~100 arguments it will not parse."""
     parser = argparse.ArgumentParser(
-        prog="mathb", description="Fast, explainable grading of math-model answers."
+        prog="mathb",
+        description="Fast, explainable grading of math-model answers.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mathb {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        p = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.help,
+            formatter_class=_HelpFormatter,
+        )
         if only is None or command.name == only:
             command.configure(p)
         p.set_defaults(run=command.run)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .command import Command, ExitStatus, UsageError
 
@@ -18,6 +17,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
+    from pathlib import Path  # imported here: other commands start without it
+
     # python/mathb/cli/bench.py → the checkout root is three folders up
     script = Path(__file__).resolve().parents[3] / "benches" / "bench_grade.py"
     if not script.is_file():

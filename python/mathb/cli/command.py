@@ -7,7 +7,6 @@ import argparse
 import os
 from collections.abc import Callable
 from enum import IntEnum
-from pathlib import Path
 from typing import NamedTuple
 
 
@@ -32,15 +31,18 @@ class Command(NamedTuple):
     run: Callable[[argparse.Namespace], ExitStatus]
 
 
-def check_output(source: Path, target: Path) -> None:
-    """Raises UsageError unless `target` can be written and is not the input `source`."""
-    if target.is_dir():
+def check_output(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Raises UsageError unless `target` can be written and is not the input `source`.
+    (os.path rather than pathlib: `mathb grade` starts faster without pathlib.)"""
+    source, target = os.fspath(source), os.fspath(target)
+    parent = os.path.dirname(target) or "."
+    if os.path.isdir(target):
         raise UsageError(f"cannot write {target}: it is a directory")
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
-    if not os.access(target.parent, os.W_OK):
-        raise UsageError(f"cannot write {target}: directory {target.parent} is not writable")
-    if target.exists() and source.exists() and os.path.samefile(source, target):
+    if not os.path.isdir(parent):
+        raise UsageError(f"cannot write {target}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write {target}: directory {parent} is not writable")
+    if os.path.exists(target) and os.path.exists(source) and os.path.samefile(source, target):
         raise UsageError(f"refusing to overwrite the input file {source} with outputs")
 
 

@@ -7,7 +7,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..argtypes import non_negative_int, positive_int
@@ -21,6 +20,8 @@ from .generate import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..generate import Problem, Sampler, SampleRequest, Sampling
     from ..generate import Sample as GeneratedSample
 
@@ -158,6 +159,8 @@ def check_sources(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> ExitStatus:
     # numpy and the metrics load only when eval runs, not with every `mathb` command.
+    from pathlib import Path
+
     from ..datasets import load_problem_set
     from ..evaluation import EvalConfig, evaluate, samples_path, select_problems, verdicts_path
     from ..grading import write_summary
@@ -234,7 +237,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 def model_label(model: str) -> str:
     """A model's name for tables: the last part of its path or Hugging Face id."""
-    return Path(model.rstrip("/")).name or model
+    return os.path.basename(model.rstrip("/")) or model
 
 
 class _LazySampler:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import InvalidArgumentError
@@ -184,6 +183,8 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> ExitStatus:
     """Runs `mathb generate` on parsed arguments."""
+    from pathlib import Path  # imported here: other commands start without it
+
     from ..generate import generate, load_problems
 
     sampling = sampling_of(args)

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 from typing import IO, Any
 
 from ..argtypes import non_negative_int, positive_int
@@ -130,13 +129,13 @@ def _fallback_installed() -> bool:
 
 def run(args: argparse.Namespace) -> ExitStatus:
     to_stdout = args.output == "-"
-    output: Path | None = None if to_stdout else Path(args.output or default_output_path(args.file))
+    output = None if to_stdout else os.fspath(args.output or default_output_path(args.file))
     if output is not None and args.file != "-":
-        check_output(Path(args.file), output)
+        check_output(args.file, output)
     elif output is not None:
-        check_output(Path(os.devnull), output)
+        check_output(os.devnull, output)
     if args.summary is not None:
-        check_output(Path(args.file), Path(args.summary))
+        check_output(args.file, args.summary)
     report = sys.stderr if to_stdout else sys.stdout
     progress = _Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     started = time.perf_counter()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .command import Command, ExitStatus, UsageError
 
@@ -21,6 +20,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
+    from pathlib import Path  # imported here: other commands start without it
+
     from ..report import write_report
 
     out = Path(args.output_dir)
