@@ -139,16 +139,19 @@ impl<'a> Scan<'a> {
         while *bytes.get(end)? == b'\\' {
             // The common escapes by table lookup rather than a branch per kind, which
             // mispredicts on text that alternates `\\` and `\n`.
-            let simple = SIMPLE_ESCAPES[usize::from(*bytes.get(end + 1)?)];
+            let kind = *bytes.get(end + 1)?;
+            let simple = SIMPLE_ESCAPES[usize::from(kind)];
             if simple != 0 {
                 out.push(simple);
                 controls |= simple.wrapping_sub(7) < 7 && simple != b'\n';
                 self.pos = end + 2;
-            } else {
+            } else if kind == b'u' {
                 self.pos = end + 1;
-                let c = self.escape()?;
+                let c = self.unicode_escape()?;
                 controls |= matches!(c, '\u{7}'..='\u{d}') && c != '\n';
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            } else {
+                return None;
             }
             // The run up to the next special byte, a whole block at a time: each block is
             // appended, then the part past the special byte is cut off again.
@@ -184,41 +187,25 @@ impl<'a> Scan<'a> {
         Some(Unescaped { text, controls })
     }
 
-    /// The character an escape stands for; `pos` is just after the backslash.
-    #[inline]
-    fn escape(&mut self) -> Option<char> {
-        let c = match self.peek()? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let unit = self.hex4(self.pos + 1)?;
-                self.pos += 4;
-                match unit {
-                    0xD800..=0xDBFF => {
-                        let low = self.pos + 1;
-                        if self.bytes().get(low..low + 2)? != b"\\u" {
-                            return None;
-                        }
-                        let low = self
-                            .hex4(low + 2)
-                            .filter(|l| (0xDC00..=0xDFFF).contains(l))?;
-                        self.pos += 6;
-                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
-                    }
-                    0xDC00..=0xDFFF => return None,
-                    _ => char::from_u32(unit)?,
+    /// The character a `\\uXXXX` escape (or a surrogate pair of them) stands for; `pos` is
+    /// on the `u`. None for a lone surrogate, which the general reader refuses to build.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let unit = self.hex4(self.pos + 1)?;
+        self.pos += 5;
+        match unit {
+            0xD800..=0xDBFF => {
+                if self.bytes().get(self.pos..self.pos + 2)? != b"\\u" {
+                    return None;
                 }
+                let low = self
+                    .hex4(self.pos + 2)
+                    .filter(|l| (0xDC00..=0xDFFF).contains(l))?;
+                self.pos += 6;
+                char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
             }
-            _ => return None,
-        };
-        self.pos += 1;
-        Some(c)
+            0xDC00..=0xDFFF => None,
+            _ => char::from_u32(unit),
+        }
     }
 
     fn hex4(&self, at: usize) -> Option<u32> {
