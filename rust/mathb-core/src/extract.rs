@@ -105,17 +105,25 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether `s` holds one of the bytes 7, 8, 9, 11, 12, 13. Blocks are reduced without an
-/// early exit inside them, so the compiler vectorizes the scan of long completions.
+/// Whether `b` is one of the control characters 7, 8, 9, 11, 12, 13 that a LaTeX command's
+/// backslash may have become (without branches, so that scans of it vectorize).
+pub(crate) fn is_repairable_control(b: u8) -> bool {
+    (b.wrapping_sub(7) < 7) & (b != b'\n')
+}
+
+/// Whether `s` holds a byte [`is_repairable_control`] accepts. Blocks are reduced without
+/// an early exit inside them, so the compiler vectorizes the scan of long completions.
 fn has_control_byte(s: &[u8]) -> bool {
-    let control = |b: u8| (b.wrapping_sub(7) < 7) & (b != 10);
     let mut blocks = s.chunks_exact(64);
     for block in &mut blocks {
-        if block.iter().fold(false, |seen, &b| seen | control(b)) {
+        if block
+            .iter()
+            .fold(false, |seen, &b| seen | is_repairable_control(b))
+        {
             return true;
         }
     }
-    blocks.remainder().iter().any(|&b| control(b))
+    blocks.remainder().iter().any(|&b| is_repairable_control(b))
 }
 
 /// Searchers for the fixed strings extraction looks for, built once. Searches for a last

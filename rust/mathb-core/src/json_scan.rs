@@ -9,6 +9,8 @@
 //! Where it is stricter than the general reader (a key holding an escape, values nested
 //! deeper than [`MAX_DEPTH`]) the general reader decides; it is never more lenient.
 
+use crate::extract::is_repairable_control;
+
 /// Nesting deeper than this inside a skipped value is left to the general reader.
 const MAX_DEPTH: usize = 64;
 
@@ -143,12 +145,12 @@ impl<'a> Scan<'a> {
             let simple = SIMPLE_ESCAPES[usize::from(kind)];
             if simple != 0 {
                 out.push(simple);
-                controls |= simple.wrapping_sub(7) < 7 && simple != b'\n';
+                controls |= is_repairable_control(simple);
                 self.pos = end + 2;
             } else if kind == b'u' {
                 self.pos = end + 1;
                 let c = self.unicode_escape()?;
-                controls |= matches!(c, '\u{7}'..='\u{d}') && c != '\n';
+                controls |= u8::try_from(c).is_ok_and(is_repairable_control);
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
             } else {
                 return None;
@@ -250,11 +252,11 @@ impl<'a> Scan<'a> {
                 b'\\' => {
                     self.pos = end + 1;
                     match self.peek()? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 1,
                         b'u' => {
                             self.hex4(self.pos + 1)?;
                             self.pos += 5;
                         }
+                        kind if SIMPLE_ESCAPES[usize::from(kind)] != 0 => self.pos += 1,
                         _ => return None,
                     }
                 }
