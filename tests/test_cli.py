@@ -590,7 +590,11 @@ def test_grading_options_reach_the_core(run_mathb, tmp_path: Path) -> None:
     src = tmp_path / "opts.jsonl"
     rows = [
         {"problem_id": "a", "answer": "f(x)", "completion": "\\boxed{f(y)}"},
-        {"problem_id": "b", "answer": "12", "completion": "so there are 12 of them."},
+        {
+            "problem_id": "b",
+            "answer": "12",
+            "completion": "We count the red ones and the blue ones.\nso there are 12 of them.",
+        },
         {"problem_id": "c", "answer": "(2, \\infty)", "completion": "\\boxed{x > 2}"},
     ]
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))

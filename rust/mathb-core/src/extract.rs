@@ -194,11 +194,22 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     // Text after a chat-template end marker is the model talking past its turn.
     let chat_end = angled.then(|| first_chat_end_marker(region));
     let region = chat_end.flatten().map_or(region, |i| &region[..i]);
-    let found = |text: String, method: Method| Some(Extraction { text, method });
+    let region = statements::before_invented_question(region);
+    let found = |text: String, method: Method| {
+        Some(Extraction {
+            text: without_sentence_end(&text).to_string(),
+            method,
+        })
+    };
     let boxed = last_boxed(region);
     // With a box, only an anchor after it can matter: search just that tail.
     let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
-    let anchored = last_anchored(&region[anchor_from..]).map(|a| Anchored {
+    let tail = &region[anchor_from..];
+    let anchored = match (last_anchored(tail), statements::last_phrase(tail)) {
+        (Some(a), Some(p)) => Some(if p.pos > a.pos { p } else { a }),
+        (a, p) => a.or(p),
+    }
+    .map(|a| Anchored {
         pos: a.pos + anchor_from,
         ..a
     });
@@ -217,8 +228,17 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             if mode == ExtractMode::Strict {
                 return None;
             }
+            if let Some(whole) = statements::whole_answer(region) {
+                return found(whole.text, whole.method);
+            }
             let paragraph = final_paragraph(region);
             let math = last_math_segment(paragraph);
+            // A bold value that closes the text and comes after the last math states it.
+            if let Some((start, text)) = statements::closing_bold(paragraph) {
+                if math.as_ref().is_none_or(|(_, end, _)| start >= *end) {
+                    return found(text, Method::LastMath);
+                }
+            }
             // Lenient: a plain number after the last math segment is the later statement.
             if mode == ExtractMode::Lenient {
                 let after_math = math.as_ref().map_or(0, |(_, end, _)| *end);
@@ -232,6 +252,44 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
                 .and_then(|(_, _, text)| found(text, Method::LastMath))
         }
     }
+}
+
+/// Text with at least two plain words of three or more letters ("Jane started growing …"),
+/// as opposed to math, where letters are variables and words are `\commands`.
+pub fn looks_like_prose(text: &str) -> bool {
+    let mut words = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_alphabetic() {
+            if c == '\\' {
+                // A command name is not a word.
+                while chars.next_if(|n| n.is_ascii_alphabetic()).is_some() {}
+            }
+            continue;
+        }
+        let mut len = 1;
+        while chars.next_if(|n| n.is_alphabetic()).is_some() {
+            len += 1;
+        }
+        if len >= 3 {
+            words += 1;
+        }
+    }
+    words >= 2
+}
+
+/// An answer without the full stop of the sentence it closes (`60.`, `130^\circ.`); an
+/// ellipsis stays.
+pub fn without_sentence_end(text: &str) -> &str {
+    let t = text.trim();
+    for end in [".", "。", "\\text{.}", ",", ";"] {
+        if let Some(rest) = t.strip_suffix(end) {
+            if !rest.ends_with('.') && !rest.trim().is_empty() {
+                return rest.trim_end();
+            }
+        }
+    }
+    t
 }
 
 /// The last number stated in plain text, as a lenient extraction.
@@ -533,6 +591,9 @@ pub fn strip_math_delimiters(s: &str) -> &str {
         }
     }
 }
+
+#[path = "extract_statements.rs"]
+mod statements;
 
 #[path = "extract_boxes.rs"]
 mod boxes;

@@ -182,7 +182,13 @@ fn self_correction_and_fallbacks() {
     assert_eq!(with_decimal_point("0,111").as_deref(), Some("0.111"));
     assert_eq!(with_decimal_point("1,000"), None);
     assert_eq!(with_decimal_point("1, 2"), None);
-    assert_eq!(ex("the number is 10"), None);
+    // A completion that is one short statement is its own answer; a longer text without an
+    // answer statement is not.
+    assert_eq!(ex("the number is 10").as_deref(), Some("10"));
+    assert_eq!(
+        ex("First we count the apples in the basket, there are 10 of them and then 3 more"),
+        None
+    );
     assert_eq!(extract_final_answer_with("$5$", ExtractMode::Strict), None);
 }
 
@@ -236,4 +242,63 @@ fn last_occurrences_match_a_reverse_search() {
             assert_eq!(find_last(&GSM_FINDER, hay.as_bytes()), expected, "{hay}");
         }
     }
+}
+
+#[test]
+fn answer_statements_models_write() {
+    for (completion, answer) in [
+        // Few-shot GSM8K.
+        ("Jan has 20 apples. 20 + 6 = 26.\nA: 26", "26"),
+        (
+            "Q: How many?\nA: She has 3 + 4 = 7. The answer is 7.\n\nQ: How many more?\nA: 9",
+            "7",
+        ),
+        ("We add them.\n#### 18", "18"),
+        // Minerva's closing sentence; "the answer is" with and without math.
+        (
+            "Final Answer: The final answer is $12$. I hope it is correct.",
+            "12",
+        ),
+        ("So the answer is 12.", "12"),
+        ("So the answer is $12$.", "12"),
+        ("Adding up, the result is 42.", "42"),
+        // Sentence-final punctuation inside a box.
+        ("so \\boxed{60.}", "60"),
+        ("so \\boxed{130^\\circ.}", "130^\\circ"),
+        // Bold value closing the text.
+        ("Let me compute.\n\n**73**", "73"),
+        (
+            "Adding the parts gives the total.\n\n**Total: 73**",
+            "Total: 73",
+        ),
+        // The completion is the answer.
+        ("42", "42"),
+        ("-15", "-15"),
+        ("x = 3", "x = 3"),
+        ("[90]", "90"),
+        ("33 eggs.", "33"),
+        ("The speed is 50 km/h", "50"),
+        // Other languages.
+        ("答案：3", "3"),
+        ("所以总共是5只。答案是 13", "13"),
+        ("la réponse est C", "C"),
+        ("Por lo tanto, la respuesta es 8.", "8"),
+        ("Die Antwort ist 14.", "14"),
+        ("Ответ: 25", "25"),
+        ("उत्तर है 11", "11"),
+        ("答えは 6 です", "6 です"),
+    ] {
+        assert_eq!(ex(completion).as_deref(), Some(answer), "{completion}");
+    }
+    // An option list is not an answer line; a completion cut off, or one asking for a
+    // missing figure, states no answer.
+    assert_eq!(ex("The options are\nA: 12\nB: 15\nC: 20"), None);
+    assert_eq!(
+        ex("Let x be the number. Then 2x = 10 so x = 5, and then we multiply by"),
+        None
+    );
+    assert_eq!(
+        ex("The figure is missing, so I cannot tell the area. Could you provide it?"),
+        None
+    );
 }

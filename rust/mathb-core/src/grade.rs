@@ -4,8 +4,8 @@ use crate::clock::compare_times;
 use crate::equiv::compare;
 use crate::expr::Expr;
 use crate::extract::{
-    extract_answer_string, extract_final_answer_with, number_in, repair_control_escapes,
-    with_decimal_point, ExtractMode, Extraction, Method,
+    extract_answer_string, extract_final_answer_with, looks_like_prose, number_in,
+    repair_control_escapes, with_decimal_point, ExtractMode, Extraction, Method,
 };
 use crate::latex::parse_answer;
 use crate::options::Options;
@@ -70,11 +70,11 @@ fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) 
             None,
         );
     };
-    // Lenient reading: an anchored sentence ("Jane started growing Sphere 3 hours ago") that
-    // is not math yields the number it states.
-    let lenient = opts.extract == ExtractMode::Lenient;
+    // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
+    // "共有13只") states the number it holds; a choice letter with its option stays whole.
     let prose = |t: &str| looks_like_prose(t) || parse_answer(t).is_err();
-    if lenient && extraction.method == Method::Anchor && prose(&extraction.text) {
+    let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
+    if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
         if let Some(number) = number_in(&extraction.text) {
             extraction = number;
         }
@@ -175,10 +175,11 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
                 format!("choice {given} given, {letter} expected"),
                 extracted,
             ),
-            // It may be the option's value; without the options that cannot be checked.
+            // A value where a letter is expected: without the options it cannot be the
+            // choice the question asks for.
             None => Verdict::new(
-                Status::Undecided,
-                "answer names no choice letter",
+                Status::Incorrect,
+                format!("answer names no choice letter; {letter} expected"),
                 extracted,
             ),
         };
@@ -189,6 +190,10 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     };
     let answer_expr = match parse_answer(&read_number(&extraction, opts)) {
         Ok(e) => e,
+        // `?`, `...`: punctuation states no value at all.
+        Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
+            return Verdict::new(Status::Incorrect, "the answer states no value", extracted)
+        }
         Err(msg) => {
             return Verdict::new(
                 Status::Undecided,
@@ -226,51 +231,61 @@ fn quick_verdict(gold: &str, answer: &str) -> Option<(Status, &'static str)> {
     }
 }
 
-/// Text with at least two plain words of three or more letters ("Jane started growing …"),
-/// as opposed to math, where letters are variables and words are `\commands`.
-fn looks_like_prose(text: &str) -> bool {
-    let mut words = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if !c.is_alphabetic() {
-            if c == '\\' {
-                // A command name is not a word.
-                while chars.next_if(|n| n.is_ascii_alphabetic()).is_some() {}
-            }
-            continue;
-        }
-        let mut len = 1;
-        while chars.next_if(|n| n.is_alphabetic()).is_some() {
-            len += 1;
-        }
-        if len >= 3 {
-            words += 1;
-        }
-    }
-    words >= 2
-}
-
-/// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, and — when
-/// `whole` is false — also a letter that leads a longer answer, `C) 1000` or `(C) 1000`.
+/// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, `(c)`; and a
+/// letter in parentheses that leads its option's text (`(C) 98`, `\text{(C) } 98`). When
+/// `whole` is false (an answer, not a gold) also `C) 1000`, `C. 1000`, `C: 1000`.
 fn choice_letter(text: &str, whole: bool) -> Option<char> {
-    let mut t = trim_spacing(text);
-    for wrapper in ["\\textbf{", "\\text{", "\\mathrm{"] {
-        if let Some(inner) = t.strip_prefix(wrapper).and_then(|r| r.strip_suffix('}')) {
-            t = trim_spacing(inner);
-        }
-    }
+    let unwrapped = without_text_commands(trim_spacing(text));
+    let t = trim_spacing(&unwrapped);
+    let parenthesized = t.starts_with('(');
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
     let mut chars = t.chars();
-    let letter = chars.next().filter(|c| ('A'..='J').contains(c))?;
-    let rest = chars.as_str().trim_start();
+    let first = chars.next()?;
+    let after = chars.as_str();
+    // A lower-case letter is a variable unless it is written as an option label: `(b)`.
+    let letter = match first {
+        'A'..='J' => first,
+        'a'..='j' if parenthesized && after.starts_with(')') => first.to_ascii_uppercase(),
+        _ => return None,
+    };
+    let rest = after.trim_start();
     let rest = rest.strip_prefix(')').unwrap_or(rest).trim();
     if rest.is_empty() {
         return Some(letter);
     }
+    // "(C) 98": the label in parentheses, then its option.
+    if parenthesized && after.starts_with(')') {
+        return Some(letter);
+    }
     // "C) 1000", "C. 1000", "C: 1000": a letter followed by its option text.
-    let after = &t[1..];
     let delimited = after.starts_with(')') || after.starts_with('.') || after.starts_with(':');
     (!whole && delimited).then_some(letter)
+}
+
+/// `text` with `\text{…}`, `\textbf{…}`, `\mathrm{…}` and `\mathbf{…}` replaced by their
+/// content (one level), so that `\text{(C) } 98` reads `(C)  98`.
+fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    const WRAPPERS: [&str; 4] = ["\\textbf{", "\\text{", "\\mathrm{", "\\mathbf{"];
+    if !text.contains('\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for w in WRAPPERS {
+            if let Some(inner) = rest.strip_prefix(w) {
+                if let Some(close) = inner.find('}') {
+                    out.push_str(&inner[..close]);
+                    rest = &inner[close + 1..];
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `text` without the white space and LaTeX spacing commands (`\\quad`, `\\,`, `~`, …) at
@@ -405,7 +420,7 @@ mod tests {
         );
         assert_eq!(
             grade("C", "The answer is 1000.", &o).status,
-            Status::Undecided
+            Status::Incorrect
         );
         // A lone capital letter that is not a choice stays algebra: gold "x" is not a choice.
         assert_eq!(choice_letter("x", true), None);

@@ -5,6 +5,7 @@
 //! what the core cannot settle is `Undecided` — never a guess.
 
 mod collections;
+mod kinds;
 mod numbers;
 
 use crate::expr::{Expr, RelOp};
@@ -88,6 +89,17 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         return judged(Status::Undecided, "answer nested too deeply");
     }
     let d = depth + 1;
+    // "No solution" against ∅, "all real numbers" against (−∞, ∞).
+    if let Some(g) = kinds::named_set(gold) {
+        return compare_at(&g, answer, opts, d);
+    }
+    if let Some(a) = kinds::named_set(answer) {
+        return compare_at(gold, &a, opts, d);
+    }
+    // `41 = 42` states nothing true, whatever its last member is.
+    if kinds::is_false_chain(answer, opts) {
+        return judged(Status::Incorrect, "the answer states a false equation");
+    }
     // `x = 5` against `5`, and `x = 5` against `x = 5`: compare the values.
     match (assignment(gold), assignment(answer)) {
         (Some((gv, gval)), Some((av, aval))) => {
@@ -102,6 +114,17 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         (Some((_, gval)), None) => return compare_at(gval, answer, opts, d),
         (None, Some((_, aval))) if !matches!(gold, Expr::Rel(..)) => {
             return compare_at(gold, aval, opts, d)
+        }
+        _ => {}
+    }
+    // `f(x) = (x-4)(x-1)` against `x^2-5x+4`: compare the defined expression.
+    match (
+        kinds::defined_expression(gold),
+        kinds::defined_expression(answer),
+    ) {
+        (None, Some(a)) if !matches!(gold, Expr::Rel(..)) => return compare_at(gold, a, opts, d),
+        (Some(g), None) if !matches!(answer, Expr::Rel(..)) => {
+            return compare_at(g, answer, opts, d)
         }
         _ => {}
     }
@@ -145,6 +168,9 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
             ),
             _ => judged(Status::Undecided, "equations not decidable by the core"),
         };
+    }
+    if let Some(reason) = kinds::different_kinds(gold, answer) {
+        return judged(Status::Incorrect, reason);
     }
     if let Some(reason) = mismatched_kinds(gold, answer) {
         return judged(Status::Incorrect, reason);

@@ -131,6 +131,15 @@ pub struct Lexer<'a> {
     _src: &'a str,
 }
 
+/// Text-command content that is math, not words: digits and operators, no letters and no
+/// commands (so splicing it back into the input cannot recurse).
+fn spliceable_math(content: &str) -> bool {
+    content.chars().any(|c| c.is_ascii_digit())
+        && content
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .,+-/()^%".contains(c))
+}
+
 pub fn tokenize(src: &str) -> Result<Vec<Token>, LexError> {
     tokenize_marked(src).map(|(tokens, _)| tokens)
 }
@@ -395,6 +404,10 @@ impl<'a> Lexer<'a> {
                 if self.tokens.last() != Some(&Token::Comma) {
                     self.tokens.push(Token::Comma);
                 }
+            } else if spliceable_math(content) && self.digit_breaks.iter().all(|&b| b < self.pos) {
+                // `\text{4}`, `\mathrm{2.5}`: a value in an upright font is still that value.
+                let pos = self.pos;
+                self.chars.splice(pos..pos, content.chars());
             } else if content.chars().count() == 1 && content.chars().all(char::is_alphabetic) {
                 self.tokens.push(Token::Ident(content.to_string()));
             } else if !content.is_empty() {

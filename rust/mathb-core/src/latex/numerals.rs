@@ -7,7 +7,53 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Zero;
 
+/// Longest repeating block read (`0.\overline{142857}` has 6 digits).
+const MAX_REPEATING_DIGITS: usize = 64;
+
 impl Lexer<'_> {
+    /// A repeating block after the digits read so far: `0.\overline{4}`, `0.1\overline{6}`,
+    /// `0.\dot{3}`, `0.\bar{3}`. Consumes it and returns its digits.
+    fn repeating_digits(&mut self, after_point: bool) -> Option<String> {
+        let point = if after_point { "" } else { "." };
+        for command in ["\\overline", "\\bar", "\\dot", "\\overset{\\cdot}"] {
+            let opener = format!("{point}{command}{{");
+            if !self.at_str(&opener) {
+                continue;
+            }
+            let start = self.pos + opener.chars().count();
+            let mut end = start;
+            while self.chars.get(end).is_some_and(char::is_ascii_digit) {
+                end += 1;
+            }
+            let len = end - start;
+            if len == 0 || len > MAX_REPEATING_DIGITS || self.chars.get(end) != Some(&'}') {
+                return None;
+            }
+            let digits = self.chars[start..end].iter().collect();
+            self.pos = end + 1;
+            return Some(digits);
+        }
+        None
+    }
+
+    /// Pushes the exact value of `int.frac(repeating)…`: a rational, not a rounded decimal.
+    fn push_repeating(&mut self, int: &str, frac: &str, repeating: &str) -> Result<(), LexError> {
+        let parse = |d: &str| -> BigInt { d.parse().unwrap_or_else(|_| BigInt::zero()) };
+        let ten = BigInt::from(10u32);
+        let shift = ten.pow(frac.len() as u32);
+        let period = ten.pow(repeating.len() as u32) - BigInt::from(1u32);
+        // int + frac/10^f + rep/(10^f · (10^r − 1))
+        let fixed = parse(int) * &shift + parse(frac);
+        let numerator = fixed * &period + parse(repeating);
+        let value = BigRational::new(numerator, shift * period);
+        self.tokens.push(Token::Num(Literal {
+            value,
+            decimal_places: None,
+            significant_digits: (int.len() + frac.len() + repeating.len()) as u32,
+        }));
+        Ok(())
+    }
+
     fn digits(&mut self) -> String {
         let mut s = String::new();
         while let Some(d) = self.peek(0) {
@@ -73,6 +119,12 @@ impl Lexer<'_> {
         if !bare && self.peek(0) == Some('.') && self.peek(1).is_some_and(|d| d.is_ascii_digit()) {
             self.pos += 1;
             frac_part = Some(self.digits());
+        }
+        if !bare {
+            if let Some(repeating) = self.repeating_digits(frac_part.is_some()) {
+                let frac = frac_part.unwrap_or_default();
+                return self.push_repeating(&int_part, &frac, &repeating);
+            }
         }
         // Scientific notation written as 1.5e-7 (directly adjacent, digits after).
         let mut exp10: i64 = 0;

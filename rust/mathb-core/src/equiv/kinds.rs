@@ -1,0 +1,147 @@
+//! What an answer is before how much it is worth: false equations, function definitions,
+//! sets named in words, and answers of different kinds (a number against a text, an
+//! interval, a matrix), which are different answers rather than undecided ones.
+
+use super::{has_variables, is_constant, is_name, is_scalar};
+use crate::expr::{Constant, Expr, RelOp};
+use crate::normalize::is_numeric;
+use crate::options::Options;
+use crate::verdict::Status;
+
+/// An equation between numbers with two adjacent members that differ (`41 = 42`,
+/// `1 = 2 = 3 = 42`): the answer states something false, whatever its last member. A chain
+/// that opens with a name (`x = 5+5+1 = 11`) is a worked computation whose last member is
+/// the value given, as graders read it.
+pub(super) fn is_false_chain(e: &Expr, opts: &Options) -> bool {
+    let Expr::Rel(members, ops) = e else {
+        return false;
+    };
+    if !ops.iter().all(|op| *op == RelOp::Eq) || !members.first().is_some_and(is_numeric) {
+        return false;
+    }
+    members.windows(2).any(|pair| {
+        let numeric = |x: &Expr| is_numeric(x) && !matches!(x, Expr::Percent(_));
+        numeric(&pair[0])
+            && numeric(&pair[1])
+            && super::numbers::compare_numbers(&pair[0], &pair[1], opts).0 == Status::Incorrect
+    })
+}
+
+/// The expression of a function or quantity defined by the answer: `f(x) = (x-4)(x-1)`,
+/// `y = x^2 + 1` (a name on the left that is not among the variables on the right).
+pub(super) fn defined_expression(e: &Expr) -> Option<&Expr> {
+    let Expr::Rel(members, ops) = e else {
+        return None;
+    };
+    let ([lhs, rhs], [RelOp::Eq]) = (members.as_slice(), ops.as_slice()) else {
+        return None;
+    };
+    if !is_name(lhs) || !is_scalar(rhs) || !has_variables(rhs) {
+        return None;
+    }
+    let mut left = std::collections::BTreeSet::new();
+    let mut right = std::collections::BTreeSet::new();
+    crate::solve::free_symbols(lhs, &mut left);
+    crate::solve::free_symbols(rhs, &mut right);
+    // `f(x) = …`: the name applied to the variables; `y = …`: a new name.
+    let function_of_rhs = matches!(lhs, Expr::Mul(v) if v.len() >= 2) && left.len() > 1;
+    let new_name = matches!(lhs, Expr::Sym(_)) && left.is_disjoint(&right);
+    (function_of_rhs || new_name).then_some(rhs)
+}
+
+/// Sets written in words, as the sets they name: "no solution", "none", "empty set" → ∅;
+/// "all real numbers", `\mathbb{R}` → (−∞, ∞).
+pub(super) fn named_set(e: &Expr) -> Option<Expr> {
+    let reals = || Expr::Interval {
+        lo: Box::new(Expr::Neg(Box::new(Expr::Const(Constant::Infinity)))),
+        hi: Box::new(Expr::Const(Constant::Infinity)),
+        lo_closed: false,
+        hi_closed: false,
+    };
+    match e {
+        Expr::Sym(s) if s == "mathbb{R}" => Some(reals()),
+        Expr::Text(t) => {
+            let t = t.trim().trim_end_matches('.').to_lowercase();
+            let t = t.strip_prefix("there is ").unwrap_or(&t);
+            let t = t.strip_prefix("there are ").unwrap_or(t);
+            const EMPTY: [&str; 8] = [
+                "no solution",
+                "no solutions",
+                "no real solution",
+                "no real solutions",
+                "no real roots",
+                "none",
+                "empty set",
+                "the empty set",
+            ];
+            const REALS: [&str; 4] = [
+                "all real numbers",
+                "all reals",
+                "all real x",
+                "the set of all real numbers",
+            ];
+            if EMPTY.contains(&t) {
+                Some(Expr::Set(vec![]))
+            } else if REALS.contains(&t) {
+                Some(reals())
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The kind of an answer, for telling answers that cannot be equal whatever their values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Text,
+    Interval,
+    Collection,
+    Matrix,
+    /// Anything else (expressions in variables, relations): no claim is made.
+    Other,
+}
+
+impl Kind {
+    fn of(e: &Expr) -> Kind {
+        match e {
+            Expr::Text(_) => Kind::Text,
+            Expr::Interval { .. } => Kind::Interval,
+            Expr::Matrix(_) => Kind::Matrix,
+            Expr::Tuple(v) | Expr::Set(v) | Expr::List(v) if v.len() != 1 => Kind::Collection,
+            Expr::Union(_) => Kind::Collection,
+            _ if is_constant(e) && is_scalar(e) => Kind::Number,
+            _ => Kind::Other,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Number => "a number",
+            Kind::Text => "a text",
+            Kind::Interval => "an interval",
+            Kind::Collection => "a collection of values",
+            Kind::Matrix => "a matrix",
+            Kind::Other => "an expression",
+        }
+    }
+}
+
+/// Why two answers of different kinds are different answers, or `None` when their kinds
+/// do not settle it. A text against anything that is not text differs (sets named in words
+/// were read as sets before); a number differs from an interval, a collection or a matrix.
+pub(super) fn different_kinds(gold: &Expr, answer: &Expr) -> Option<String> {
+    let (g, a) = (Kind::of(gold), Kind::of(answer));
+    if g == a {
+        return None;
+    }
+    let text_against_value = (g == Kind::Text) != (a == Kind::Text);
+    let number_against_structure = (g == Kind::Number || a == Kind::Number)
+        && [g, a]
+            .iter()
+            .any(|k| matches!(k, Kind::Interval | Kind::Collection | Kind::Matrix));
+    (text_against_value || number_against_structure)
+        .then(|| format!("{} and {} are different answers", g.noun(), a.noun()))
+}

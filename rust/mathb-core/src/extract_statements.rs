@@ -1,0 +1,246 @@
+//! Answer statements beyond the English anchors: few-shot `A:` lines, final-answer phrases of
+//! the languages of multilingual benchmarks, "the result is …", a bold value that closes the
+//! text, and a completion that is nothing but its answer.
+
+use super::{stated_value, Anchored, Extraction, Method};
+
+/// Where a phrase counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Anywhere in the text.
+    Anywhere,
+    /// Only at the start of a line (after white space or markdown emphasis): few-shot `A:`.
+    LineStart,
+}
+
+/// Final-answer phrases, lower case where the script has case. The text after the last one
+/// (up to the end of its line) states the answer. English phrases without "answer" need a
+/// value right after them ("the result is 42"), so prose ("the result is negative") is not
+/// taken for an answer.
+const PHRASES: [(&str, Place, bool); 45] = [
+    // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
+    ("a:", Place::LineStart, false),
+    ("the result is", Place::Anywhere, true),
+    ("final result is", Place::Anywhere, true),
+    ("the solution is", Place::Anywhere, true),
+    // Chinese, Japanese.
+    ("答案是", Place::Anywhere, false),
+    ("答案为", Place::Anywhere, false),
+    ("答案：", Place::Anywhere, false),
+    ("答案:", Place::Anywhere, false),
+    ("最终答案", Place::Anywhere, false),
+    ("答案", Place::LineStart, false),
+    ("因此", Place::Anywhere, true),
+    ("所以", Place::Anywhere, true),
+    ("答えは", Place::Anywhere, false),
+    ("答え：", Place::Anywhere, false),
+    ("答え:", Place::Anywhere, false),
+    ("解答：", Place::Anywhere, false),
+    ("したがって", Place::Anywhere, true),
+    // French.
+    ("la réponse est", Place::Anywhere, false),
+    ("réponse finale", Place::Anywhere, false),
+    ("réponse :", Place::Anywhere, false),
+    ("réponse:", Place::Anywhere, false),
+    // Spanish.
+    ("la respuesta es", Place::Anywhere, false),
+    ("respuesta final", Place::Anywhere, false),
+    ("respuesta:", Place::Anywhere, false),
+    // German.
+    ("die antwort ist", Place::Anywhere, false),
+    ("die antwort lautet", Place::Anywhere, false),
+    ("antwort:", Place::Anywhere, false),
+    // Russian.
+    ("ответ:", Place::Anywhere, false),
+    ("Ответ:", Place::Anywhere, false),
+    ("ответ —", Place::Anywhere, false),
+    ("ответ равен", Place::Anywhere, false),
+    ("ответ будет", Place::Anywhere, false),
+    // Arabic.
+    ("الإجابة هي", Place::Anywhere, false),
+    ("الإجابة:", Place::Anywhere, false),
+    ("الجواب هو", Place::Anywhere, false),
+    ("الجواب:", Place::Anywhere, false),
+    ("النتيجة", Place::Anywhere, true),
+    // Hindi, Bengali, Telugu, Thai, Swahili (the other languages of MGSM).
+    ("उत्तर है", Place::Anywhere, false),
+    ("उत्तर:", Place::Anywhere, false),
+    ("अंतिम उत्तर", Place::Anywhere, false),
+    ("উত্তর", Place::Anywhere, false),
+    ("సమాధానం", Place::Anywhere, false),
+    ("คำตอบคือ", Place::Anywhere, false),
+    ("คำตอบ:", Place::Anywhere, false),
+    ("jibu ni", Place::Anywhere, false),
+];
+
+/// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
+pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
+    // ASCII lower-casing keeps byte offsets aligned with `s`.
+    let lower = s.to_ascii_lowercase();
+    let ascii = s.is_ascii();
+    let mut best: Option<Anchored> = None;
+    for (phrase, place, needs_value) in PHRASES {
+        if ascii && !phrase.is_ascii() {
+            continue;
+        }
+        let mut from = lower.len();
+        // Occurrences from the last one back, until one states an answer.
+        while let Some(pos) = lower[..from].rfind(phrase) {
+            from = pos;
+            if best.as_ref().is_some_and(|b| b.pos >= pos) {
+                break;
+            }
+            if place == Place::LineStart && !at_line_start(s, pos) {
+                continue;
+            }
+            // "A:" is case-sensitive ("Let a: …" is prose), and "A: 12" followed by "B: …" is
+            // the first of a list of options, not an answer.
+            if phrase == "a:" && (!s[pos..].starts_with('A') || opens_option_list(&s[pos..])) {
+                continue;
+            }
+            let rest = s[pos + phrase.len()..].trim_start_matches(|c: char| {
+                matches!(
+                    c,
+                    ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—' | '-'
+                ) || c.is_whitespace()
+            });
+            let line = rest.lines().next().unwrap_or("");
+            let direct = line.starts_with(|c: char| {
+                c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
+            });
+            if needs_value && phrase.is_ascii() && !direct {
+                continue;
+            }
+            let text = answer_on_line(line);
+            if needs_value && !text.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if !text.is_empty() {
+                best = Some(Anchored { pos, text, direct });
+            }
+            break;
+        }
+    }
+    best
+}
+
+/// Whether the line after `s`'s first one starts a "B" option (`B:`, `B)`, `B.`).
+fn opens_option_list(s: &str) -> bool {
+    let next = s.lines().nth(1).unwrap_or("").trim_start();
+    next.starts_with("B:") || next.starts_with("B)") || next.starts_with("B.")
+}
+
+/// The answer a phrase's line states: its math, else its first sentence (cut at a full stop
+/// of any script), without emphasis.
+fn answer_on_line(line: &str) -> String {
+    let line = line.split(['。', '।', '؟']).next().unwrap_or("");
+    let value = stated_value(line);
+    let value = value.trim().trim_matches('*').trim();
+    super::strip_math_delimiters(value).to_string()
+}
+
+/// Whether byte `pos` of `s` starts a line, allowing white space and markdown emphasis
+/// before it.
+fn at_line_start(s: &str, pos: usize) -> bool {
+    let line_start = s[..pos].rfind('\n').map_or(0, |i| i + 1);
+    s[line_start..pos]
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '*' | '_' | '#' | '>'))
+}
+
+/// The few-shot continuation of a completion: a model prompted with "Q: … A: …" examples
+/// often goes on to invent the next question. Everything from a line that opens a new
+/// question, after the answer was given, is cut.
+pub(super) fn before_invented_question(s: &str) -> &str {
+    let mut line_start = 0;
+    for line in s.split_inclusive('\n') {
+        let t = line.trim_start();
+        let opens = t.starts_with("Q:") || t.starts_with("Question:");
+        if opens && !s[..line_start].trim().is_empty() {
+            return &s[..line_start];
+        }
+        line_start += line.len();
+    }
+    s
+}
+
+/// Longest completion (in characters) read whole as its own answer.
+const MAX_WHOLE_CHARS: usize = 80;
+/// Most words in such a completion: "The speed is 50 km/h" is an answer, a paragraph is not.
+const MAX_WHOLE_WORDS: usize = 8;
+
+/// A completion that is only its answer (`42`, `x = 3`, `[90]`, `33 eggs.`, `The speed is 50
+/// km/h`): one short line holding a digit, that is math as a whole or plain words around
+/// exactly one number. Prose with math in it (`So $x - 2 \ge 0$, t`) is a fragment of
+/// reasoning, not an answer.
+pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
+    let t = s.trim();
+    if t.is_empty()
+        || t.contains('\n')
+        || t.chars().count() > MAX_WHOLE_CHARS
+        || t.split_whitespace().count() > MAX_WHOLE_WORDS
+        || !t.chars().any(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let t = t.trim_matches('*').trim();
+    let t = t.strip_suffix('.').unwrap_or(t).trim();
+    // `[90]`: one bracketed value.
+    let t = match t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        Some(inner) if !inner.contains([',', ';', '[', ']']) => inner.trim(),
+        _ => t,
+    };
+    let t = super::strip_math_delimiters(t);
+    if t.contains('$') || t.contains("\\(") {
+        return None;
+    }
+    if !has_words(t) && crate::latex::parse_answer(t).is_ok() {
+        return Some(Extraction {
+            text: t.to_string(),
+            method: Method::Whole,
+        });
+    }
+    (number_count(t) == 1)
+        .then(|| super::number_in(t))
+        .flatten()
+}
+
+/// Whether `t` holds a word (two or more letters) that is not a LaTeX command's name: then
+/// it is prose around a value, not math (`it grows by 100%`, `33 eggs`).
+fn has_words(t: &str) -> bool {
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            while chars.next_if(char::is_ascii_alphabetic).is_some() {}
+        } else if c.is_alphabetic() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// How many numbers plain text holds (`1,000.5` and `2/3` are one each).
+fn number_count(t: &str) -> usize {
+    let b = t.as_bytes();
+    (0..b.len())
+        .filter(|&i| {
+            let joins = matches!(b[i.saturating_sub(1)], b',' | b'.' | b'/');
+            let joined = i >= 2 && joins && b[i - 2].is_ascii_digit();
+            b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) && !joined
+        })
+        .count()
+}
+
+/// The value of a bold span (`**73**`) that closes the text, the way chat models state a
+/// result.
+pub(super) fn closing_bold(s: &str) -> Option<(usize, String)> {
+    let t = s.trim_end();
+    let t = t.strip_suffix('.').unwrap_or(t).trim_end();
+    let inner_end = t.strip_suffix("**")?.len();
+    let start = t[..inner_end].rfind("**")?;
+    let inner = t[start + 2..inner_end].trim();
+    let inner = inner.strip_suffix('.').unwrap_or(inner).trim();
+    let value = super::strip_math_delimiters(inner);
+    let short = value.chars().count() <= 40;
+    (short && value.chars().any(|c| c.is_ascii_digit())).then(|| (start, value.to_string()))
+}

@@ -1,0 +1,115 @@
+"""Answers as models write them, graded with no options: each pair must get its verdict.
+
+The pairs come from real evaluation dumps (few-shot GSM8K, minerva-style closings, chat models,
+multilingual benchmarks); a wrong verdict here is a wrong verdict on users' dumps.
+"""
+
+from __future__ import annotations
+
+import mathb
+import pytest
+
+COMPLETIONS_READ = [
+    # Few-shot GSM8K: the answer line.
+    ("26", "Jan has 20 apples. 20 + 6 = 26.\nA: 26"),
+    ("26", "Q: How many?\nA: There are 20 + 6 = 26 apples. The answer is 26.\n\nQ: Next?\nA: 3"),
+    ("18", "She makes 9 * 2 = $18 every day at the farmer's market.\n#### 18"),
+    ("12", "Final Answer: The final answer is $12$. I hope it is correct."),
+    ("12", "The answer is 12."),
+    ("42", "Adding both parts, the result is 42."),
+    # Sentence-final punctuation and upright fonts.
+    ("60", "\\boxed{60.}"),
+    ("60", "The answer is $60.$"),
+    ("130^\\circ", "\\boxed{130^\\circ.}"),
+    ("4", "\\boxed{\\text{4}}"),
+    # A bold value closing the text.
+    ("73", "Let me compute the total.\n\n**73**"),
+    # The completion is the answer.
+    ("42", "42"),
+    ("-15", "-15"),
+    ("3", "x = 3"),
+    ("90", "[90]"),
+    ("33", "33 eggs."),
+    ("50", "The speed is 50 km/h"),
+    # Other languages.
+    ("3", "答案：3"),
+    ("13", "因此……共有13只"),
+    ("C", "la réponse est C"),
+    ("92", "النتيجة … هو **92**"),
+    ("8", "Por lo tanto, la respuesta es 8."),
+    ("14", "Zusammen sind es 14 Äpfel. Die Antwort ist 14."),
+    ("25", "Ответ: 25"),
+]
+
+
+@pytest.mark.parametrize("gold, completion", COMPLETIONS_READ)
+def test_answer_styles_are_read(gold: str, completion: str) -> None:
+    v = mathb.grade(gold, completion)
+    assert v.status == "correct", v
+
+
+DIFFERENT_KINDS = [
+    ("3", "\\boxed{\\text{No solution}}"),
+    ("\\text{No solution}", "\\boxed{3}"),
+    ("3", "\\boxed{?}"),
+    ("3", "\\boxed{[1.5, 1.75]}"),
+    ("[1.5, 1.75]", "\\boxed{3}"),
+    ("3", "\\boxed{1, 2, 3}"),
+    ("1, 2, 3", "\\boxed{3}"),
+    ("(c) \\{0, 1\\}", "\\boxed{(b)}"),
+    ("(b)", "\\boxed{(c) \\{0,1\\}}"),
+    ("C", "The answer is 1000."),
+]
+
+
+@pytest.mark.parametrize("gold, completion", DIFFERENT_KINDS)
+def test_different_kinds_are_incorrect_not_undecided(gold: str, completion: str) -> None:
+    v = mathb.grade(gold, completion)
+    assert v.status == "incorrect", v
+
+
+@pytest.mark.parametrize(
+    "gold, completion, status",
+    [
+        ("\\frac49", "\\boxed{0.\\overline{4}}", "correct"),
+        ("\\frac{1}{7}", "\\boxed{0.\\overline{142857}}", "correct"),
+        ("\\frac{1}{6}", "\\boxed{0.1\\overline{6}}", "correct"),
+        ("\\frac{1}{3}", "\\boxed{0.\\overline{4}}", "incorrect"),
+        ("(C)", "\\boxed{\\text{(C) } 98}", "correct"),
+        ("(C)", "\\boxed{\\text{(D) } 98}", "incorrect"),
+        ("x^2-5x+4", "\\boxed{f(x) = (x-4)(x-1)}", "correct"),
+        ("x^2-5x+4", "\\boxed{f(x) = (x-4)(x+1)}", "incorrect"),
+        ("x^2+1", "\\boxed{y = x^2 + 1}", "correct"),
+        ("\\emptyset", "\\boxed{\\text{no solution}}", "correct"),
+        ("(-\\infty, \\infty)", "\\boxed{\\text{all real numbers}}", "correct"),
+    ],
+)
+def test_written_forms(gold: str, completion: str, status: str) -> None:
+    v = mathb.grade(gold, completion)
+    assert v.status == status, v
+
+
+@pytest.mark.parametrize(
+    "completion, status",
+    [
+        ("\\boxed{41 = 42}", "incorrect"),
+        ("\\boxed{1 = 2 = 3 = 42}", "incorrect"),
+        ("\\boxed{40 + 2 = 42}", "correct"),
+        ("\\boxed{x = 40 + 2 = 42}", "correct"),
+    ],
+)
+def test_equations_between_numbers_are_true_or_false(completion: str, status: str) -> None:
+    assert mathb.grade("42", completion).status == status
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        "Let x be the number. Then 2x = 10 so x = 5, and then we multiply by",
+        "We need the area, but the figure is missing. Could you provide the figure?",
+        "I have no idea.",
+        "The options are\nA: 12\nB: 15\nC: 20",
+    ],
+)
+def test_uncommitted_completions_have_no_answer(completion: str) -> None:
+    assert mathb.grade("5", completion).status == "no_answer"
