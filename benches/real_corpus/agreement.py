@@ -32,7 +32,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -204,10 +204,10 @@ def markdown(stats: dict[str, SourceStats], mv_ran: bool) -> str:
         total.samples += s.samples
         total.labelled += s.labelled
         total.mathb_vs_mv += s.mathb_vs_mv
-        for name in ("core", "final", "mv"):
-            a, b = getattr(total, name), getattr(s, name)
-            for f in Tally.__dataclass_fields__:
-                setattr(a, f, getattr(a, f) + getattr(b, f))
+        for grader in ("core", "final", "mv"):
+            a, b = getattr(total, grader), getattr(s, grader)
+            for attr in Tally.__dataclass_fields__:
+                setattr(a, attr, getattr(a, attr) + getattr(b, attr))
     rows = [*sorted(stats.items()), ("**all**", total)]
     out = [
         "| source | samples | labelled | core agree % | core acc.-wrong | core rej.-right "
@@ -280,7 +280,7 @@ def write_results(table: str, command: str, timings: str) -> None:
     if path.exists():
         text = path.read_text(encoding="utf-8")
         head = text.split(marker, 1)[0] if marker in text else text.rstrip() + "\n\n"
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = (
         f"{marker}\n\n"
         f"- date: {now}\n- machine: {machine()}\n- versions: {versions()}\n"
