@@ -593,7 +593,7 @@ def test_grading_options_reach_the_core(run_mathb, tmp_path: Path) -> None:
         {
             "problem_id": "b",
             "answer": "12",
-            "completion": "We count the red ones and the blue ones.\nso there are 12 of them.",
+            "completion": "We count the red ones and the blue ones.\nthe red ones make 12 of them",
         },
         {"problem_id": "c", "answer": "(2, \\infty)", "completion": "\\boxed{x > 2}"},
     ]

@@ -39,6 +39,11 @@ COMPLETIONS_READ = [
     ("8", "Por lo tanto, la respuesta es 8."),
     ("14", "Zusammen sind es 14 Äpfel. Die Antwort ist 14."),
     ("25", "Ответ: 25"),
+    # A concluding sentence after the reasoning.
+    ("2/3", "Then P(A) = (1/2) * (4/3).\nTherefore, the probability that Alice wins is 2/3."),
+    ("12", "We list the divisors.\nThus there are 12 such sequences. I hope it is correct."),
+    # A decimal comma against a single number.
+    ("1000.99", "\\boxed{1000,99}"),
 ]
 
 
@@ -109,7 +114,25 @@ def test_equations_between_numbers_are_true_or_false(completion: str, status: st
         "We need the area, but the figure is missing. Could you provide the figure?",
         "I have no idea.",
         "The options are\nA: 12\nB: 15\nC: 20",
+        "We list the cases.\nTherefore, the area is at least 12.",
+        "We list the cases.\nSo the count is not 12.",
     ],
 )
 def test_uncommitted_completions_have_no_answer(completion: str) -> None:
     assert mathb.grade("5", completion).status == "no_answer"
+
+
+@pytest.mark.parametrize(
+    "gold, answer, expected",
+    [
+        ("2.74", "Soucis : 2,74 $ a..", True),
+        ("1,22", "1.22", True),
+        ("1, 22", "1, 22", True),
+        ("5", "The answer is 5", True),
+        ("5", "The answer is 6", False),
+    ],
+)
+def test_verify_reads_an_answer_written_as_a_sentence(
+    gold: str, answer: str, expected: bool
+) -> None:
+    assert mathb.verify(gold, answer) is expected

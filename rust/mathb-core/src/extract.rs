@@ -233,10 +233,17 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             }
             let paragraph = final_paragraph(region);
             let math = last_math_segment(paragraph);
-            // A bold value that closes the text and comes after the last math states it.
+            // A bold value that closes the text, or a concluding sentence, after the last
+            // math states the answer.
+            let after_math = |start: usize| math.as_ref().is_none_or(|(_, end, _)| start >= *end);
             if let Some((start, text)) = statements::closing_bold(paragraph) {
-                if math.as_ref().is_none_or(|(_, end, _)| start >= *end) {
+                if after_math(start) {
                     return found(text, Method::LastMath);
+                }
+            }
+            if let Some((start, value)) = statements::concluding_value(paragraph) {
+                if after_math(start) {
+                    return found(value.text, value.method);
                 }
             }
             // Lenient: a plain number after the last math segment is the later statement.
@@ -594,6 +601,7 @@ pub fn strip_math_delimiters(s: &str) -> &str {
 
 #[path = "extract_statements.rs"]
 mod statements;
+pub use statements::has_words;
 
 #[path = "extract_boxes.rs"]
 mod boxes;

@@ -191,7 +191,9 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
         _ => t,
     };
     let t = super::strip_math_delimiters(t);
-    if t.contains('$') || t.contains("\\(") {
+    // Math inside prose (`So $x - 2 \ge 0$, t`) is a fragment of reasoning; a lone `$` is
+    // a currency sign.
+    if super::next_math_segment(t, 0).is_some() {
         return None;
     }
     if !has_words(t) && crate::latex::parse_answer(t).is_ok() {
@@ -200,18 +202,133 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
             method: Method::Whole,
         });
     }
-    (number_count(t) == 1)
-        .then(|| super::number_in(t))
-        .flatten()
+    // A short line of words: its (last) number, as it ends the statement.
+    super::number_in(t)
+}
+
+/// Words that open a concluding sentence.
+const CONCLUDERS: [&str; 6] = [
+    "therefore",
+    "thus",
+    "hence",
+    "so",
+    "in conclusion",
+    "in total",
+];
+/// Words before a number that make it a bound or a denial, not the value.
+const HEDGES: [&str; 8] = [
+    "at least",
+    "at most",
+    "greater than",
+    "less than",
+    "more than",
+    "fewer than",
+    "between",
+    " not ",
+];
+
+/// The value a closing sentence states ("Therefore, the probability that Alice wins is 2/3.",
+/// "Thus there are 12 such sequences. I hope it is correct."), with the sentence's offset.
+/// The sentence must open with a concluding word, end with a full stop, hold no math
+/// delimiter, and be followed by at most one short sentence without a digit. Its value is
+/// its one number, or the number right after its last "is" / "are" / "=".
+pub(super) fn concluding_value(s: &str) -> Option<(usize, Extraction)> {
+    let t = s.trim_end();
+    let sentences = sentence_spans(t);
+    let mut last = sentences.len().checked_sub(1)?;
+    let (start, end) = sentences[last];
+    let tail = &t[start..end];
+    if last > 0 && !tail.chars().any(|c| c.is_ascii_digit()) && tail.split_whitespace().count() <= 8
+    {
+        last -= 1;
+    }
+    let (start, end) = sentences[last];
+    let sentence = t[start..end].trim();
+    if !sentence.ends_with(['.', '!']) || sentence.contains('$') || sentence.contains("\\(") {
+        return None;
+    }
+    let lower = sentence.to_ascii_lowercase();
+    let opened = CONCLUDERS.iter().any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|r| r.starts_with([',', ' ']))
+    });
+    if !opened || HEDGES.iter().any(|h| lower.contains(h)) {
+        return None;
+    }
+    let value = match number_count(sentence) {
+        0 => return None,
+        1 => super::number_in(sentence)?,
+        _ => {
+            let after = [" is ", " are ", " = ", " equals "]
+                .iter()
+                .filter_map(|k| lower.rfind(k).map(|i| i + k.len()))
+                .max()?;
+            let rest = &sentence[after..];
+            if !rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                return None;
+            }
+            super::number_in(rest.split_whitespace().next().unwrap_or(""))?
+        }
+    };
+    Some((start, value))
+}
+
+/// Byte spans of the sentences of `t`: cut after ". ", "! ", "? " (also when a math
+/// delimiter closes the sentence: `… \frac{2}{1}.$$ Therefore`) and at line ends.
+fn sentence_spans(t: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let end = match b[i] {
+            b'\n' => Some(i + 1),
+            b'.' | b'!' | b'?' => {
+                let after = i + 1 + b[i + 1..].iter().take_while(|&&c| c == b'$').count();
+                b.get(after)
+                    .is_none_or(|n| n.is_ascii_whitespace())
+                    .then_some(after)
+            }
+            _ => None,
+        };
+        match end {
+            Some(end) => {
+                if !t[start..end].trim().is_empty() {
+                    spans.push((start, end));
+                }
+                start = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if !t[start..].trim().is_empty() {
+        spans.push((start, t.len()));
+    }
+    spans
+        .into_iter()
+        .map(|(a, z)| {
+            let lead = t[a..z].len() - t[a..z].trim_start().len();
+            (a + lead, z)
+        })
+        .collect()
 }
 
 /// Whether `t` holds a word (two or more letters) that is not a LaTeX command's name: then
 /// it is prose around a value, not math (`it grows by 100%`, `33 eggs`).
-fn has_words(t: &str) -> bool {
+pub fn has_words(t: &str) -> bool {
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\\' {
-            while chars.next_if(char::is_ascii_alphabetic).is_some() {}
+            let mut name = String::new();
+            while let Some(l) = chars.next_if(char::is_ascii_alphabetic) {
+                name.push(l);
+            }
+            // `\begin{pmatrix}`: an environment's name is not a word either.
+            if matches!(name.as_str(), "begin" | "end") && chars.next_if_eq(&'{').is_some() {
+                while chars.next_if(|&l| l != '}').is_some() {}
+            }
         } else if c.is_alphabetic() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
             return true;
         }

@@ -4,7 +4,7 @@ use crate::clock::compare_times;
 use crate::equiv::compare;
 use crate::expr::Expr;
 use crate::extract::{
-    extract_answer_string, extract_final_answer_with, looks_like_prose, number_in,
+    extract_answer_string, extract_final_answer_with, has_words, looks_like_prose, number_in,
     repair_control_escapes, with_decimal_point, ExtractMode, Extraction, Method,
 };
 use crate::latex::parse_answer;
@@ -86,14 +86,22 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
     let Some(mut extraction) = extract_answer_string(answer) else {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };
-    // Lenient reading: an "answer" that is really prose ("Soucis : 2,74 $ a..") is searched
-    // like a completion.
-    if opts.extract == ExtractMode::Lenient && parse_answer(&extraction.text).is_err() {
-        if let Some(found) = extract_final_answer_with(answer, ExtractMode::Lenient) {
+    // An "answer" that is really prose ("Soucis : 2,74 $ a..") is searched like a
+    // completion (in strict mode it stays as given).
+    if opts.extract != ExtractMode::Strict && is_sentence(&extraction.text) {
+        if let Some(found) = extract_final_answer_with(answer, opts.extract) {
             extraction = found;
         }
     }
     judge(gold, extraction, opts)
+}
+
+/// An answer string that is a sentence around a value ("The answer is 5", "Soucis : 2,74 $"),
+/// not math and not a choice: it is searched for its answer like a completion. Math
+/// segments joined by words (`$1$ and $2$`) are one answer, not a sentence.
+fn is_sentence(t: &str) -> bool {
+    let prose = looks_like_prose(t) && !t.contains(['$', '\\']);
+    has_words(t) && choice_letter(t, false).is_none() && (prose || parse_answer(t).is_err())
 }
 
 /// Golds parsed lately on this thread: the samples of one problem share a gold, so it is
@@ -128,6 +136,14 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
         return Err("gold answer is empty".into());
     };
     let first = parse_answer(&read_number(&gold_ans, opts));
+    // A gold written as a sentence ("The answer is 5") is read as an answer is, so that
+    // `verify` treats both sides alike.
+    if first.is_ok() && gold_ans.method == Method::Whole && is_sentence(&gold_ans.text) {
+        let found = extract_final_answer_with(gold, opts.extract);
+        if let Some(Ok(e)) = found.map(|f| parse_answer(&read_number(&f, opts))) {
+            return Ok(e);
+        }
+    }
     match first {
         Ok(e) => Ok(e),
         Err(msg) if gold_ans.method == Method::Whole => {
@@ -202,8 +218,41 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             )
         }
     };
+    let (gold_expr, answer_expr) = decimal_commas(
+        gold_text.as_deref(),
+        gold_expr,
+        &extraction.text,
+        answer_expr,
+    );
     let (status, reason) = compare(&gold_expr, &answer_expr, opts);
     Verdict::new(status, reason, extracted)
+}
+
+/// A number written with a decimal comma (`1000,99`, `0,111`) parses as a list; against a
+/// single number on the other side it is that decimal (a list of two cannot equal one
+/// number, so the reading that can is the one meant).
+fn decimal_commas(
+    gold_text: Option<&str>,
+    gold: Expr,
+    answer_text: &str,
+    answer: Expr,
+) -> (Expr, Expr) {
+    let single = |e: &Expr| match e {
+        Expr::Neg(inner) => matches!(**inner, Expr::Num(_)),
+        _ => matches!(e, Expr::Num(_)),
+    };
+    let as_decimal = |text: &str| with_decimal_point(text).and_then(|t| parse_answer(&t).ok());
+    if single(&gold) && matches!(answer, Expr::List(_)) {
+        if let Some(fixed) = as_decimal(answer_text) {
+            return (gold, fixed);
+        }
+    }
+    if single(&answer) && matches!(gold, Expr::List(_)) {
+        if let Some(fixed) = gold_text.and_then(as_decimal) {
+            return (fixed, answer);
+        }
+    }
+    (gold, answer)
 }
 
 /// The verdicts that need no parsing: the very same answer text, or two plain integers
