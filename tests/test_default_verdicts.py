@@ -42,6 +42,30 @@ COMPLETIONS_READ = [
     # A concluding sentence after the reasoning.
     ("2/3", "Then P(A) = (1/2) * (4/3).\nTherefore, the probability that Alice wins is 2/3."),
     ("12", "We list the divisors.\nThus there are 12 such sequences. I hope it is correct."),
+    # Multiple choice: a bare option, an option with its text, option phrasings.
+    ("B", "B"),
+    ("C", "(C)"),
+    ("Yes", "(A) Yes"),
+    ("Soft", "The answer is (E) Soft."),
+    ("no", "Therefore, the answer is B (no)."),
+    ("20.25", "So \\boxed{\\textbf{(A) }20.25}"),
+    ("35^\\circ", "Therefore, the correct option is B (35°)."),
+    ("C", "After checking every figure, option (C) is the correct answer."),
+    ("A", "The answer to your question is (A) Yes"),
+    # Yes/no replies, and a yes/no question answered true/false.
+    ("no", "No, Dark Orchid is not the maximum."),
+    ("True", "The answer is Yes."),
+    # Zero-shot chain of thought and tool-integrated outputs.
+    ("52", "Let's think step by step.\nTherefore, the answer (arabic numerals) is: 52"),
+    ("320", "We add them up.\nTherefore, the answer (arabic numerals) is \n\n320"),
+    ("3", "```python\nprint(ceil(250/100))\n```\n```output\n3.0\n```\nThree trucks are needed."),
+    # Dollar amounts are not math; "This answer is correct." judges an earlier answer.
+    ("1", "He spent $4 - $3 = $1"),
+    ("59", "The answer is 59.\nThis answer is correct."),
+    # A negative answer after "A:".
+    ("-3", "She loses 3 points.\nA: -3"),
+    # A degree sign before a box.
+    ("122", "x = 90° + 32° = \\boxed{122°}$."),
     # A decimal comma against a single number.
     ("1000.99", "\\boxed{1000,99}"),
 ]
@@ -64,6 +88,11 @@ DIFFERENT_KINDS = [
     ("(c) \\{0, 1\\}", "\\boxed{(b)}"),
     ("(b)", "\\boxed{(c) \\{0,1\\}}"),
     ("C", "The answer is 1000."),
+    ("A", "\\boxed{(A),(B),(C),(D),(E)}"),
+    ("A", "The answer is (A), (B), and (C)."),
+    ("10", "It drops by 10%.\nA: -10"),
+    ("a logarithmic function", "Therefore, the correct option is (A) a polynomial."),
+    ("Hard", "The answer is (E) Soft."),
 ]
 
 

@@ -58,6 +58,8 @@ const ANCHORS: [&str; 7] = [
     "answer:",
     "answer",
 ];
+/// Words that judge an answer rather than state one.
+const JUDGEMENTS: [&str; 5] = ["correct", "incorrect", "wrong", "right", "not correct"];
 const MATH_DELIMITERS: [(&str, &str); 4] =
     [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")];
 
@@ -205,10 +207,14 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     // With a box, only an anchor after it can matter: search just that tail.
     let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
     let tail = &region[anchor_from..];
-    let anchored = match (last_anchored(tail), statements::last_phrase(tail)) {
-        (Some(a), Some(p)) => Some(if p.pos > a.pos { p } else { a }),
-        (a, p) => a.or(p),
-    }
+    let anchored = [
+        last_anchored(tail),
+        statements::last_phrase(tail),
+        statements::named_correct_option(tail),
+    ]
+    .into_iter()
+    .flatten()
+    .max_by_key(|a| a.pos)
     .map(|a| Anchored {
         pos: a.pos + anchor_from,
         ..a
@@ -255,8 +261,20 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             }
             // A completion cut off mid-sentence ("So $x - 2 \ge 0$, t") has no final answer:
             // its last math is an intermediate step.
-            math.filter(|(_, end, _)| ends_a_statement(&paragraph[*end..]))
-                .and_then(|(_, _, text)| found(text, Method::LastMath))
+            // A program's printed result after the last math.
+            if let Some((start, text)) = statements::last_program_output(region) {
+                let paragraph_at = paragraph.as_ptr() as usize - region.as_ptr() as usize;
+                let math_end = math.as_ref().map(|(_, end, _)| paragraph_at + end);
+                if math_end.is_none_or(|end| start >= end) {
+                    return found(text, Method::LastMath);
+                }
+            }
+            let last_math = math
+                .filter(|(_, end, _)| ends_a_statement(&paragraph[*end..]))
+                .and_then(|(_, _, text)| found(text, Method::LastMath));
+            last_math.or_else(|| {
+                statements::opening_yes_no(region).and_then(|w| found(w, Method::Whole))
+            })
         }
     }
 }
@@ -358,7 +376,7 @@ fn last_math_segment(s: &str) -> Option<(usize, usize, String)> {
         let mut from = 0;
         while let Some(i) = find_delimiter(s, open, from) {
             let body_start = i + open.len();
-            let Some(j) = find_delimiter(s, close, body_start) else {
+            let Some(j) = find_closing(s, close, body_start) else {
                 break;
             };
             let raw = &s[body_start..j];
@@ -480,6 +498,10 @@ fn last_anchored(s: &str) -> Option<Anchored> {
             };
             let answer = answer.unwrap_or_default();
             let answer = strip_math_delimiters(answer.trim());
+            // "This answer is correct.": a judgement of an earlier answer, not an answer.
+            if JUDGEMENTS.contains(&answer.to_ascii_lowercase().as_str()) {
+                continue;
+            }
             if !answer.is_empty() {
                 let direct = rest.starts_with(|c: char| {
                     c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
@@ -510,6 +532,20 @@ fn find_delimiter(s: &str, delim: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// Byte offset of the delimiter closing math opened before `from`. A `$` followed by a
+/// digit opens an amount (`$4 - $3 = $1`) and closes nothing.
+fn find_closing(s: &str, close: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let j = find_delimiter(s, close, at)?;
+        let amount = close == "$" && s.as_bytes().get(j + 1).is_some_and(u8::is_ascii_digit);
+        if !amount {
+            return Some(j);
+        }
+        at = j + 1;
+    }
+}
+
 /// Inline math (`$…$`, `\(…\)`) stays on one line; display math (`$$…$$`, `\[…\]`) may span
 /// lines.
 fn spans_ok(open: &str, body: &str) -> bool {
@@ -523,7 +559,7 @@ fn next_math_segment(text: &str, from: usize) -> Option<(usize, usize, &str)> {
     for (open, close) in MATH_DELIMITERS {
         if let Some(i) = find_delimiter(text, open, from) {
             let body_start = i + open.len();
-            if let Some(j) = find_delimiter(text, close, body_start) {
+            if let Some(j) = find_closing(text, close, body_start) {
                 let body = &text[body_start..j];
                 if best.is_none_or(|(b, _, _)| i < b) && spans_ok(open, body) {
                     best = Some((i, j + close.len(), body));

@@ -122,9 +122,11 @@ fn label_before(s: &str, box_start: usize) -> Option<(usize, &str)> {
         i -= 2;
     }
     // The symbol: one ASCII letter, or a command such as `\alpha`.
+    // After the last character that is not a letter, whatever its width (`°`, `²`).
     let name_start = head[..i]
-        .rfind(|c: char| !c.is_ascii_alphabetic())
-        .map_or(0, |k| k + 1);
+        .char_indices()
+        .rfind(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(k, c)| k + c.len_utf8());
     let symbol = &head[name_start..i];
     let start = match head[..name_start].strip_suffix('\\') {
         Some(_) if symbol.len() > 1 => name_start - 1,

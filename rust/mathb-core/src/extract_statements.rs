@@ -17,12 +17,17 @@ enum Place {
 /// (up to the end of its line) states the answer. English phrases without "answer" need a
 /// value right after them ("the result is 42"), so prose ("the result is negative") is not
 /// taken for an answer.
-const PHRASES: [(&str, Place, bool); 45] = [
+const PHRASES: [(&str, Place, bool); 50] = [
     // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
     ("a:", Place::LineStart, false),
     ("the result is", Place::Anywhere, true),
     ("final result is", Place::Anywhere, true),
     ("the solution is", Place::Anywhere, true),
+    ("correct option is", Place::Anywhere, false),
+    ("correct choice is", Place::Anywhere, false),
+    ("answer to your question is", Place::Anywhere, false),
+    ("answer to the question is", Place::Anywhere, false),
+    ("(arabic numerals) is", Place::Anywhere, false),
     // Chinese, Japanese.
     ("答案是", Place::Anywhere, false),
     ("答案为", Place::Anywhere, false),
@@ -73,6 +78,31 @@ const PHRASES: [(&str, Place, bool); 45] = [
     ("jibu ni", Place::Anywhere, false),
 ];
 
+/// Endings that declare the option before them the answer: "option (C) is the correct
+/// answer", "B is correct".
+const NAMED_CORRECT: [&str; 4] = [
+    " is the correct answer",
+    " is the correct option",
+    " is the correct choice",
+    " is correct",
+];
+
+/// The option an ending of [`NAMED_CORRECT`] declares the answer, at its last occurrence.
+pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
+    let lower = s.to_ascii_lowercase();
+    let (pos, _) = NAMED_CORRECT
+        .iter()
+        .filter_map(|e| lower.rfind(e).map(|p| (p, e)))
+        .max_by_key(|(p, _)| *p)?;
+    let label = s[..pos].split_whitespace().next_back()?;
+    let letter = crate::choice::choice_letter(label, true)?;
+    Some(Anchored {
+        pos,
+        text: letter.to_string(),
+        direct: true,
+    })
+}
+
 /// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
 pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
@@ -99,10 +129,8 @@ pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
                 continue;
             }
             let rest = s[pos + phrase.len()..].trim_start_matches(|c: char| {
-                matches!(
-                    c,
-                    ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—' | '-'
-                ) || c.is_whitespace()
+                matches!(c, ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—')
+                    || c.is_whitespace()
             });
             let line = rest.lines().next().unwrap_or("");
             let direct = line.starts_with(|c: char| {
@@ -179,8 +207,18 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
         || t.contains('\n')
         || t.chars().count() > MAX_WHOLE_CHARS
         || t.split_whitespace().count() > MAX_WHOLE_WORDS
-        || !t.chars().any(|c| c.is_ascii_digit())
     {
+        return None;
+    }
+    // `B`, `(C)`, `(A) Yes`: an option named.
+    let bare = t.trim_matches('*').trim().trim_end_matches('.');
+    if crate::choice::choice_letter(bare, false).is_some() {
+        return Some(Extraction {
+            text: bare.to_string(),
+            method: Method::Whole,
+        });
+    }
+    if !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     let t = t.trim_matches('*').trim();
@@ -360,4 +398,35 @@ pub(super) fn closing_bold(s: &str) -> Option<(usize, String)> {
     let value = super::strip_math_delimiters(inner);
     let short = value.chars().count() <= 40;
     (short && value.chars().any(|c| c.is_ascii_digit())).then(|| (start, value.to_string()))
+}
+
+/// The result a tool-integrated completion printed last (a ```` ```output ```` block, as
+/// ToRA and PAL-style programs print), when it is one short line.
+pub(super) fn last_program_output(s: &str) -> Option<(usize, String)> {
+    const OPEN: &str = "```output";
+    let start = s.rfind(OPEN)?;
+    let body = &s[start + OPEN.len()..];
+    let body = &body[..body.find("```").unwrap_or(body.len())];
+    let value = body.trim();
+    let one_line = !value.is_empty() && !value.contains('\n') && value.chars().count() <= 60;
+    one_line.then(|| (start, value.to_string()))
+}
+
+/// Longest completion (in words) whose opening "Yes," / "No." is read as its answer.
+const MAX_YES_NO_WORDS: usize = 60;
+
+/// A short reply that opens with "Yes" or "No" ("No, Dark Orchid is not the maximum.").
+pub(super) fn opening_yes_no(s: &str) -> Option<String> {
+    let t = s.trim_start().trim_start_matches('*');
+    if t.split_whitespace().count() > MAX_YES_NO_WORDS {
+        return None;
+    }
+    ["Yes", "No"].iter().find_map(|w| {
+        let rest = t.strip_prefix(w)?;
+        rest.trim_start_matches('*')
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | '.' | '!' | ';'))
+            .then(|| w.to_string())
+    })
 }

@@ -1,5 +1,6 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
+use crate::choice::{choice_letter, labelled_option};
 use crate::clock::compare_times;
 use crate::equiv::compare;
 use crate::expr::Expr;
@@ -88,9 +89,12 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
     };
     // An "answer" that is really prose ("Soucis : 2,74 $ a..") is searched like a
     // completion (in strict mode it stays as given).
+    // As for a gold, the value found must parse, or the sentence stays as given.
     if opts.extract != ExtractMode::Strict && is_sentence(&extraction.text) {
         if let Some(found) = extract_final_answer_with(answer, opts.extract) {
-            extraction = found;
+            if parse_answer(&read_number(&found, opts)).is_ok() {
+                extraction = found;
+            }
         }
     }
     judge(gold, extraction, opts)
@@ -204,28 +208,40 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
         Ok(e) => e,
         Err(msg) => return Verdict::new(Status::Undecided, msg, extracted),
     };
-    let answer_expr = match parse_answer(&read_number(&extraction, opts)) {
+    // "(E) Soft", "\\textbf{(A) }20.25" where the gold is an option's text or value: the
+    // option's text is the answer if it matches; otherwise the answer as written decides.
+    if let Some((_, option)) = labelled_option(&extraction.text) {
+        let option = Extraction {
+            text: option,
+            method: extraction.method,
+        };
+        let (status, reason) = judge_parsed(&gold_expr, gold_text.as_deref(), &option, opts);
+        if status == Status::Correct {
+            return Verdict::new(status, reason, extracted);
+        }
+    }
+    let (status, reason) = judge_parsed(&gold_expr, gold_text.as_deref(), &extraction, opts);
+    Verdict::new(status, reason, extracted)
+}
+
+/// Parses an answer and compares it with the parsed gold.
+fn judge_parsed(
+    gold_expr: &Expr,
+    gold_text: Option<&str>,
+    extraction: &Extraction,
+    opts: &Options,
+) -> (Status, String) {
+    let answer_expr = match parse_answer(&read_number(extraction, opts)) {
         Ok(e) => e,
         // `?`, `...`: punctuation states no value at all.
         Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
-            return Verdict::new(Status::Incorrect, "the answer states no value", extracted)
+            return (Status::Incorrect, "the answer states no value".into())
         }
-        Err(msg) => {
-            return Verdict::new(
-                Status::Undecided,
-                format!("answer not parsed: {msg}"),
-                extracted,
-            )
-        }
+        Err(msg) => return (Status::Undecided, format!("answer not parsed: {msg}")),
     };
-    let (gold_expr, answer_expr) = decimal_commas(
-        gold_text.as_deref(),
-        gold_expr,
-        &extraction.text,
-        answer_expr,
-    );
-    let (status, reason) = compare(&gold_expr, &answer_expr, opts);
-    Verdict::new(status, reason, extracted)
+    let (gold_expr, answer_expr) =
+        decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
+    compare(&gold_expr, &answer_expr, opts)
 }
 
 /// A number written with a decimal comma (`1000,99`, `0,111`) parses as a list; against a
@@ -280,123 +296,9 @@ fn quick_verdict(gold: &str, answer: &str) -> Option<(Status, &'static str)> {
     }
 }
 
-/// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, `(c)`; and a
-/// letter in parentheses that leads its option's text (`(C) 98`, `\text{(C) } 98`). When
-/// `whole` is false (an answer, not a gold) also `C) 1000`, `C. 1000`, `C: 1000`.
-fn choice_letter(text: &str, whole: bool) -> Option<char> {
-    let unwrapped = without_text_commands(trim_spacing(text));
-    let t = trim_spacing(&unwrapped);
-    let parenthesized = t.starts_with('(');
-    let t = t.strip_prefix('(').unwrap_or(t).trim_start();
-    let mut chars = t.chars();
-    let first = chars.next()?;
-    let after = chars.as_str();
-    // A lower-case letter is a variable unless it is written as an option label: `(b)`.
-    let letter = match first {
-        'A'..='J' => first,
-        'a'..='j' if parenthesized && after.starts_with(')') => first.to_ascii_uppercase(),
-        _ => return None,
-    };
-    let rest = after.trim_start();
-    let rest = rest.strip_prefix(')').unwrap_or(rest).trim();
-    if rest.is_empty() {
-        return Some(letter);
-    }
-    // "(C) 98": the label in parentheses, then its option.
-    if parenthesized && after.starts_with(')') {
-        return Some(letter);
-    }
-    // "C) 1000", "C. 1000", "C: 1000": a letter followed by its option text.
-    let delimited = after.starts_with(')') || after.starts_with('.') || after.starts_with(':');
-    (!whole && delimited).then_some(letter)
-}
-
-/// `text` with `\text{…}`, `\textbf{…}`, `\mathrm{…}` and `\mathbf{…}` replaced by their
-/// content (one level), so that `\text{(C) } 98` reads `(C)  98`.
-fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
-    const WRAPPERS: [&str; 4] = ["\\textbf{", "\\text{", "\\mathrm{", "\\mathbf{"];
-    if !text.contains('\\') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'scan: while !rest.is_empty() {
-        for w in WRAPPERS {
-            if let Some(inner) = rest.strip_prefix(w) {
-                if let Some(close) = inner.find('}') {
-                    out.push_str(&inner[..close]);
-                    rest = &inner[close + 1..];
-                    continue 'scan;
-                }
-            }
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// `text` without the white space and LaTeX spacing commands (`\\quad`, `\\,`, `~`, …) at
-/// either end: `\\quad \\textbf{(D)}` names choice D.
-fn trim_spacing(text: &str) -> &str {
-    const SPACES: [&str; 9] = [
-        "\\qquad",
-        "\\quad",
-        "\\,",
-        "\\;",
-        "\\:",
-        "\\!",
-        "\\ ",
-        "~",
-        "\\enspace",
-    ];
-    let mut t = text.trim();
-    loop {
-        let before = t.len();
-        for space in SPACES {
-            // A command name ends where letters do: `\\quadrant` is no `\\quad`.
-            if let Some(rest) = t.strip_prefix(space) {
-                if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
-                    && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
-                {
-                    t = rest.trim_start();
-                }
-            }
-            if let Some(rest) = t.strip_suffix(space) {
-                t = rest.trim_end();
-            }
-        }
-        if t.len() == before {
-            return t;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn choice_letters_behind_spacing_commands() {
-        for (text, letter) in [
-            ("\\quad \\textbf{(D)}", Some('D')),
-            ("\\textbf{(B)}\\quad", Some('B')),
-            ("\\qquad(C)~", Some('C')),
-            ("\\text{ \\, A}", Some('A')),
-            ("\\quadrant A", None),
-            ("\\quad x", None),
-        ] {
-            assert_eq!(choice_letter(text, true), letter, "{text}");
-        }
-        let o = Options::default();
-        let graded = |answer: &str| grade("\\text{(B)}", answer, &o).status;
-        assert_eq!(graded("so \\boxed{\\quad \\textbf{(B)}}"), Status::Correct);
-        assert_eq!(
-            graded("so \\boxed{\\quad \\textbf{(D)}}"),
-            Status::Incorrect
-        );
-    }
 
     #[test]
     fn end_to_end() {

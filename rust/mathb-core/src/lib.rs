@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod cache;
+pub mod choice;
 mod chunk;
 pub mod clock;
 pub mod diagnostics;

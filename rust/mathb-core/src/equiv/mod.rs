@@ -97,7 +97,7 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         return compare_at(gold, &a, opts, d);
     }
     // `41 = 42` states nothing true, whatever its last member is.
-    if kinds::is_false_chain(answer, opts) {
+    if !matches!(gold, Expr::Rel(..)) && kinds::is_false_chain(answer, opts) {
         return judged(Status::Incorrect, "the answer states a false equation");
     }
     // `x = 5` against `5`, and `x = 5` against `x = 5`: compare the values.
@@ -153,6 +153,13 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         return j;
     }
     if let (Some(g), Some(a)) = (as_text(gold), as_text(answer)) {
+        // A yes/no question answered true/false, or the reverse, is the same answer.
+        let truth = |t: &str| match t {
+            "yes" | "true" => "yes".to_string(),
+            "no" | "false" => "no".to_string(),
+            other => other.to_string(),
+        };
+        let (g, a) = (truth(&g.to_lowercase()), truth(&a.to_lowercase()));
         return if g == a {
             judged(Status::Correct, "same text")
         } else {
@@ -314,21 +321,15 @@ fn expand_plus_minus(e: &Expr) -> Expr {
     }
 }
 
-/// Free text, or a bare word the parser read as a product of letters (`Monday`).
+/// Free text, or words the parser read as products of letters (`Monday`, `a polynomial`).
 fn as_text(e: &Expr) -> Option<String> {
     let t = match e {
         Expr::Text(t) => t.clone(),
-        Expr::Mul(v)
-            if v.iter()
-                .all(|x| matches!(x, Expr::Sym(s) if s.chars().count() == 1)) =>
-        {
-            v.iter()
-                .map(|x| match x {
-                    Expr::Sym(s) => s.to_lowercase(),
-                    _ => String::new(),
-                })
-                .collect()
-        }
+        Expr::Mul(v) => match word(e) {
+            Some(w) => w,
+            // Words in a row: each a product of letters.
+            None => v.iter().map(word).collect::<Option<Vec<_>>>()?.join(" "),
+        },
         _ => return None,
     };
     let cleaned: String = t
@@ -339,6 +340,18 @@ fn as_text(e: &Expr) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// One word the parser read as a product of letters, or a lone letter, in lower case.
+fn word(e: &Expr) -> Option<String> {
+    let letter = |x: &Expr| match x {
+        Expr::Sym(s) if s.chars().count() == 1 => Some(s.to_lowercase()),
+        _ => None,
+    };
+    match e {
+        Expr::Mul(v) => v.iter().map(letter).collect(),
+        other => letter(other),
+    }
 }
 
 /// `l = r` that is not a plain assignment of a value.

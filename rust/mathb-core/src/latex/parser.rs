@@ -86,16 +86,21 @@ pub(super) fn strip_trailing_units(tokens: &mut Vec<Token>) {
     let n_units = tokens.iter().rev().take_while(|t| is_unit_word(t)).count();
     if n_units > 0 && n_units < tokens.len() {
         let keep = tokens.len() - n_units;
+        // "a polynomial", "x meters": a lone letter before words is an article or a name
+        // in a phrase, not a value with its unit.
+        let lone_letter = keep == 1 && matches!(tokens[0], Token::Ident(_));
         // Only when something numeric-looking precedes, so `\text{yes}` alone stays text.
-        if matches!(
-            tokens[keep - 1],
-            Token::Num(_)
-                | Token::RParen
-                | Token::RBrace
-                | Token::Percent
-                | Token::Cmd(_)
-                | Token::Ident(_)
-        ) {
+        if !lone_letter
+            && matches!(
+                tokens[keep - 1],
+                Token::Num(_)
+                    | Token::RParen
+                    | Token::RBrace
+                    | Token::Percent
+                    | Token::Cmd(_)
+                    | Token::Ident(_)
+            )
+        {
             tokens.truncate(keep);
         }
     }

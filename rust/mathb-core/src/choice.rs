@@ -1,0 +1,196 @@
+//! Multiple-choice answers: the option letter an answer names (`C`, `(C)`, `\text{(C) } 98`),
+//! and the option text written after a label (`(E) Soft`, `B (no)`).
+
+/// The multiple-choice letter (A–J) an answer names: `C`, `(C)`, `\text{(C)}`, `(c)`; and a
+/// letter in parentheses that leads its option's text (`(C) 98`, `\text{(C) } 98`). When
+/// `whole` is false (an answer, not a gold) also `C) 1000`, `C. 1000`, `C: 1000`.
+pub fn choice_letter(text: &str, whole: bool) -> Option<char> {
+    let unwrapped = without_text_commands(trim_spacing(text));
+    let t = trim_spacing(&unwrapped);
+    let parenthesized = t.starts_with('(');
+    let t = t.strip_prefix('(').unwrap_or(t).trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    let after = chars.as_str();
+    // A lower-case letter is a variable unless it is written as an option label: `(b)`.
+    let letter = match first {
+        'A'..='J' => first,
+        'a'..='j' if parenthesized && after.starts_with(')') => first.to_ascii_uppercase(),
+        _ => return None,
+    };
+    let rest = after.trim_start();
+    let rest = rest.strip_prefix(')').unwrap_or(rest).trim();
+    if rest.is_empty() {
+        return Some(letter);
+    }
+    // "(A), (B) and (C)": several options named, not one choice.
+    if names_another_choice(rest) {
+        return None;
+    }
+    // "(C) 98": the label in parentheses, then its option.
+    if parenthesized && after.starts_with(')') {
+        return Some(letter);
+    }
+    // "C) 1000", "C. 1000", "C: 1000", "B (no)": a letter followed by its option text.
+    let delimited = after.starts_with(')')
+        || after.starts_with('.')
+        || after.starts_with(':')
+        || (after.starts_with(" (") && after.trim_end().ends_with(')'));
+    (!whole && delimited).then_some(letter)
+}
+
+/// Whether `rest` (what follows a choice label) goes on to name another option:
+/// `, (B)`, `and (C)`, `/D`.
+fn names_another_choice(rest: &str) -> bool {
+    let r = rest.trim_start_matches([',', ';', '/', '、', ' ']);
+    let r = ["and ", "or "]
+        .iter()
+        .find_map(|w| r.strip_prefix(w))
+        .unwrap_or(r)
+        .trim_start();
+    let paren = r.starts_with('(');
+    let mut chars = r.strip_prefix('(').unwrap_or(r).chars();
+    let letter = chars.next();
+    let is_letter = letter.is_some_and(|c| c.is_ascii_uppercase() && c <= 'J')
+        || (paren && letter.is_some_and(|c| ('a'..='j').contains(&c)));
+    let closes = matches!(chars.next(), None | Some(')' | ',' | ' ' | '.'));
+    r.len() < rest.len() && is_letter && closes
+}
+
+/// The option label an answer opens with and the option's text after it: `(E) Soft` →
+/// (E, `Soft`), `B (no)` → (B, `no`), `\textbf{(A) }20.25` → (A, `20.25`), `C) 1000`,
+/// `C. 1000`, `C: 1000`. `None` when the answer is a bare letter or names several options.
+pub fn labelled_option(text: &str) -> Option<(char, String)> {
+    let letter = choice_letter(text, false)?;
+    let unwrapped = without_text_commands(trim_spacing(text));
+    let t = trim_spacing(&unwrapped);
+    let t = t.strip_prefix('(').unwrap_or(t).trim_start();
+    // Past the letter and the delimiter after it.
+    let rest = t.get(1..)?.trim_start();
+    let rest = rest
+        .strip_prefix([')', '.', ':'])
+        .unwrap_or(rest)
+        .trim_start();
+    // "B (no)": the option's text in parentheses.
+    let rest = match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => inner,
+        None => rest,
+    };
+    let rest = rest.trim().trim_end_matches('.').trim();
+    (!rest.is_empty()).then(|| (letter, rest.to_string()))
+}
+
+/// `text` with `\text{…}`, `\textbf{…}`, `\mathrm{…}` and `\mathbf{…}` replaced by their
+/// content (one level), so that `\text{(C) } 98` reads `(C)  98`.
+fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    const WRAPPERS: [&str; 4] = ["\\textbf{", "\\text{", "\\mathrm{", "\\mathbf{"];
+    if !text.contains('\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for w in WRAPPERS {
+            if let Some(inner) = rest.strip_prefix(w) {
+                if let Some(close) = inner.find('}') {
+                    out.push_str(&inner[..close]);
+                    rest = &inner[close + 1..];
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` without the white space and LaTeX spacing commands (`\\quad`, `\\,`, `~`, …) at
+/// either end: `\\quad \\textbf{(D)}` names choice D.
+fn trim_spacing(text: &str) -> &str {
+    const SPACES: [&str; 9] = [
+        "\\qquad",
+        "\\quad",
+        "\\,",
+        "\\;",
+        "\\:",
+        "\\!",
+        "\\ ",
+        "~",
+        "\\enspace",
+    ];
+    let mut t = text.trim();
+    loop {
+        let before = t.len();
+        for space in SPACES {
+            // A command name ends where letters do: `\\quadrant` is no `\\quad`.
+            if let Some(rest) = t.strip_prefix(space) {
+                if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+                {
+                    t = rest.trim_start();
+                }
+            }
+            if let Some(rest) = t.strip_suffix(space) {
+                t = rest.trim_end();
+            }
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::grade;
+    use crate::options::Options;
+    use crate::verdict::Status;
+
+    #[test]
+    fn option_labels_and_their_text() {
+        for (text, option) in [
+            ("(E) Soft", Some(('E', "Soft"))),
+            ("B (no)", Some(('B', "no"))),
+            ("\\textbf{(A) }20.25", Some(('A', "20.25"))),
+            ("C) 1000.", Some(('C', "1000"))),
+            ("(b) \\{0, 1\\}", Some(('B', "\\{0, 1\\}"))),
+            ("C", None),
+            ("(A), (B), (C)", None),
+            ("x + 1", None),
+        ] {
+            let got = labelled_option(text);
+            assert_eq!(
+                got.as_ref().map(|(l, t)| (*l, t.as_str())),
+                option,
+                "{text}"
+            );
+        }
+        assert_eq!(choice_letter("(A),(B),(C),(D),(E)", false), None);
+        assert_eq!(choice_letter("(A), (B), and (C)", false), None);
+        assert_eq!(choice_letter("(A) 5, 6", false), Some('A'));
+    }
+
+    #[test]
+    fn choice_letters_behind_spacing_commands() {
+        for (text, letter) in [
+            ("\\quad \\textbf{(D)}", Some('D')),
+            ("\\textbf{(B)}\\quad", Some('B')),
+            ("\\qquad(C)~", Some('C')),
+            ("\\text{ \\, A}", Some('A')),
+            ("\\quadrant A", None),
+            ("\\quad x", None),
+        ] {
+            assert_eq!(choice_letter(text, true), letter, "{text}");
+        }
+        let o = Options::default();
+        let graded = |answer: &str| grade("\\text{(B)}", answer, &o).status;
+        assert_eq!(graded("so \\boxed{\\quad \\textbf{(B)}}"), Status::Correct);
+        assert_eq!(
+            graded("so \\boxed{\\quad \\textbf{(D)}}"),
+            Status::Incorrect
+        );
+    }
+}
