@@ -6,7 +6,7 @@
 /// `whole` is false (an answer, not a gold) also `C) 1000`, `C. 1000`, `C: 1000`.
 pub fn choice_letter(text: &str, whole: bool) -> Option<char> {
     let unwrapped = without_text_commands(trim_spacing(text));
-    let t = trim_spacing(&unwrapped);
+    let t = without_option_word(trim_spacing(&unwrapped));
     let parenthesized = t.starts_with('(');
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
     let mut chars = t.chars();
@@ -39,6 +39,16 @@ pub fn choice_letter(text: &str, whole: bool) -> Option<char> {
     (!whole && delimited).then_some(letter)
 }
 
+/// `t` without a leading "option " or "choice " (`option D: 120°`).
+fn without_option_word(t: &str) -> &str {
+    for word in ["option ", "Option ", "choice ", "Choice "] {
+        if let Some(rest) = t.strip_prefix(word) {
+            return rest.trim_start();
+        }
+    }
+    t
+}
+
 /// Whether `rest` (what follows a choice label) goes on to name another option:
 /// `, (B)`, `and (C)`, `/D`.
 fn names_another_choice(rest: &str) -> bool {
@@ -63,14 +73,14 @@ fn names_another_choice(rest: &str) -> bool {
 pub fn labelled_option(text: &str) -> Option<(char, String)> {
     let letter = choice_letter(text, false)?;
     let unwrapped = without_text_commands(trim_spacing(text));
-    let t = trim_spacing(&unwrapped);
+    let t = without_option_word(trim_spacing(&unwrapped));
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
-    // Past the letter and the delimiter after it.
+    // Past the letter, the delimiter after it, and emphasis or a comma (`(A)**, a polynomial`).
     let rest = t.get(1..)?.trim_start();
     let rest = rest
         .strip_prefix([')', '.', ':'])
         .unwrap_or(rest)
-        .trim_start();
+        .trim_start_matches(['*', ',', ':', ' ']);
     // "B (no)": the option's text in parentheses.
     let rest = match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         Some(inner) => inner,

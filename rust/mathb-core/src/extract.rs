@@ -196,6 +196,9 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     // Text after a chat-template end marker is the model talking past its turn.
     let chat_end = angled.then(|| first_chat_end_marker(region));
     let region = chat_end.flatten().map_or(region, |i| &region[..i]);
+    // An end-of-sequence token written out (`</s>`) ends the completion too.
+    let eos = angled.then(|| memchr::memmem::find(region.as_bytes(), b"</s>"));
+    let region = eos.flatten().map_or(region, |i| &region[..i]);
     let region = statements::before_invented_question(region);
     let found = |text: String, method: Method| {
         Some(Extraction {
@@ -229,7 +232,11 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             found(a.text, Method::Anchor)
         }
         (Some((_, text)), _) => found(text, Method::Boxed),
-        (None, Some(a)) => found(a.text, Method::Anchor),
+        // "the answer is no, there are not …": the reply's yes or no.
+        (None, Some(a)) => {
+            let text = statements::opening_yes_no(&a.text).unwrap_or(a.text);
+            found(text, Method::Anchor)
+        }
         (None, None) => {
             if mode == ExtractMode::Strict {
                 return None;
@@ -357,6 +364,7 @@ fn looks_like_math(text: &str) -> bool {
     text.chars()
         .any(|c| c.is_ascii_digit() || c == '\\' || c == '^' || c == '=')
         || text.chars().count() <= 2
+        || crate::choice::choice_letter(text, true).is_some()
 }
 
 /// Text after the last blank line, ignoring trailing blank lines.

@@ -230,10 +230,17 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     };
     let t = super::strip_math_delimiters(t);
     // Math inside prose (`So $x - 2 \ge 0$, t`) is a fragment of reasoning; a lone `$` is
-    // a currency sign.
-    if super::next_math_segment(t, 0).is_some() {
-        return None;
-    }
+    // a currency sign. Without words around it (`16 $\pi$`), the line is one value.
+    let joined;
+    let t = if super::next_math_segment(t, 0).is_some() {
+        if has_words(t) {
+            return None;
+        }
+        joined = t.replace('$', " ");
+        joined.trim()
+    } else {
+        t
+    };
     if !has_words(t) && crate::latex::parse_answer(t).is_ok() {
         return Some(Extraction {
             text: t.to_string(),

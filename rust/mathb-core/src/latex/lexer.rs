@@ -140,6 +140,11 @@ fn spliceable_math(content: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " .,+-/()^%".contains(c))
 }
 
+/// Greek letters are symbols (`θ`), not words of another script.
+fn is_greek_letter(c: char) -> bool {
+    ('\u{370}'..='\u{3ff}').contains(&c)
+}
+
 pub fn tokenize(src: &str) -> Result<Vec<Token>, LexError> {
     tokenize_marked(src).map(|(tokens, _)| tokens)
 }
@@ -258,6 +263,16 @@ impl<'a> Lexer<'a> {
                         '∞' => Token::Cmd("infty".into()),
                         '√' => Token::Cmd("sqrt".into()),
                         '\'' => Token::Cmd("prime".into()),
+                        // Words of other scripts (`米`, `см`): text, so a unit after a
+                        // value is dropped like `\text{ m}`.
+                        _ if c.is_alphabetic() && !c.is_ascii() && !is_greek_letter(c) => {
+                            let mut word = c.to_string();
+                            while let Some(n) = self.peek(0).filter(|n| n.is_alphabetic()) {
+                                word.push(n);
+                                self.pos += 1;
+                            }
+                            Token::Text(word)
+                        }
                         _ => return err(format!("unexpected character {c:?}")),
                     };
                     self.tokens.push(tok);
