@@ -1,0 +1,177 @@
+//! End-to-end tests: exact values decided through `verify` and `grade`.
+
+use crate::grade::{grade, verify};
+use crate::options::Options;
+use crate::verdict::Status;
+
+fn status(gold: &str, answer: &str) -> Status {
+    verify(gold, answer, &Options::default()).status
+}
+
+fn check(pairs: &[(&str, &str)], expected: Status) {
+    for (gold, answer) in pairs {
+        let v = verify(gold, answer, &Options::default());
+        assert_eq!(v.status, expected, "{gold} vs {answer}: {}", v.reason);
+        // The comparison is symmetric.
+        let v = verify(answer, gold, &Options::default());
+        assert_eq!(v.status, expected, "{answer} vs {gold}: {}", v.reason);
+    }
+}
+
+#[test]
+fn logarithms_of_exact_powers() {
+    check(
+        &[
+            ("3", "\\log_2 8"),
+            ("2", "\\ln e^2"),
+            ("3", "\\log 1000"),
+            ("2", "\\lg 100"),
+            ("-2", "\\log_3 \\frac{1}{9}"),
+            ("\\frac32", "\\log_4 8"),
+            ("4", "\\log_{\\sqrt2} 4"),
+            ("5", "e^{\\ln 5}"),
+            ("5", "\\log_2 8 + \\log_2 4"),
+            ("\\frac12", "\\ln\\sqrt{e}"),
+            ("0", "\\log_7 1"),
+        ],
+        Status::Correct,
+    );
+    check(
+        &[("4", "\\log_2 8"), ("3", "\\ln e^2"), ("2", "\\log 1000")],
+        Status::Incorrect,
+    );
+}
+
+#[test]
+fn trigonometry_at_standard_angles() {
+    check(
+        &[
+            ("\\frac12", "\\sin 30^\\circ"),
+            ("\\frac12", "\\cos\\frac{\\pi}{3}"),
+            ("1", "\\tan\\frac{\\pi}{4}"),
+            ("\\frac12", "\\sin\\frac{5\\pi}{6}"),
+            ("-\\frac{\\sqrt2}{2}", "\\cos 135^\\circ"),
+            ("2", "\\sec\\frac{\\pi}{3}"),
+            ("\\sqrt2", "\\csc 45^\\circ"),
+            ("\\sqrt3", "\\cot\\frac{\\pi}{6}"),
+            ("\\frac{\\sqrt6-\\sqrt2}{4}", "\\sin\\frac{\\pi}{12}"),
+            ("2-\\sqrt3", "\\tan 15^\\circ"),
+            ("\\frac{\\sqrt5+1}{4}", "\\cos\\frac{\\pi}{5}"),
+            ("\\frac{\\sqrt5-1}{4}", "\\sin 18^\\circ"),
+            ("\\sqrt2-1", "\\tan\\frac{\\pi}{8}"),
+            ("\\frac{\\pi}{6}", "\\arcsin\\frac12"),
+            ("\\frac\\pi4", "\\arctan 1"),
+            ("\\frac{2\\pi}{3}", "\\arccos(-\\frac12)"),
+            ("\\frac{\\pi}{3}", "\\tan^{-1}\\sqrt3"),
+            ("\\frac{\\pi}{4}", "\\arcsin\\frac{\\sqrt2}{2}"),
+            ("1", "\\sin^2 30^\\circ + \\cos^2 30^\\circ"),
+        ],
+        Status::Correct,
+    );
+    check(
+        &[
+            ("\\frac{\\sqrt3}{2}", "\\sin 30^\\circ"),
+            ("\\frac{\\sqrt2}{2}", "\\cos 135^\\circ"),
+            ("\\frac{\\pi}{3}", "\\arcsin\\frac12"),
+            ("0", "\\tan\\frac{\\pi}{4}"),
+        ],
+        Status::Incorrect,
+    );
+}
+
+#[test]
+fn complex_numbers_in_every_notation() {
+    check(
+        &[
+            ("-1", "e^{i\\pi}"),
+            ("\\frac12-\\frac i2", "\\frac{1}{1+i}"),
+            ("1+\\sqrt3 i", "2e^{i\\pi/3}"),
+            ("5", "|3+4i|"),
+            ("-i", "i^{2023}"),
+            ("2i", "(1+i)^2"),
+            ("2i", "\\sqrt{-4}"),
+            ("3i", "3(\\cos\\frac{\\pi}{2} + i\\sin\\frac{\\pi}{2})"),
+            ("i", "\\exp(i\\pi/2)"),
+            ("\\frac{1-i}{2}", "\\frac{1}{1+i}"),
+            ("-1+i", "i(1+i)"),
+            ("1+\\sqrt{2}i", "1+i\\sqrt2"),
+        ],
+        Status::Correct,
+    );
+    check(
+        &[
+            ("1", "e^{i\\pi}"),
+            ("7", "|3+4i|"),
+            ("\\frac12+\\frac i2", "\\frac{1}{1+i}"),
+            ("1-\\sqrt3 i", "2e^{i\\pi/3}"),
+            ("i", "i^{2023}"),
+            ("2", "(1+i)^2"),
+            ("3+4i", "3-4i"),
+        ],
+        Status::Incorrect,
+    );
+}
+
+#[test]
+fn denested_square_roots() {
+    check(
+        &[
+            ("1+\\sqrt2", "\\sqrt{3+2\\sqrt2}"),
+            ("\\sqrt3-\\sqrt2", "\\sqrt{5-2\\sqrt6}"),
+            ("2+\\sqrt3", "\\sqrt{7+4\\sqrt3}"),
+        ],
+        Status::Correct,
+    );
+    check(&[("1+\\sqrt3", "\\sqrt{3+2\\sqrt2}")], Status::Incorrect);
+}
+
+#[test]
+fn decimals_keep_the_decimal_policy() {
+    // Not exact: the numeric enclosure decides.
+    assert_eq!(status("\\log_2 10", "3.32"), Status::Correct);
+    assert_eq!(status("\\log_2 10", "3.33"), Status::Incorrect);
+    assert_eq!(status("\\sin 1", "0.841"), Status::Correct);
+    // Exact values against decimals: rounded at the places written.
+    assert_eq!(status("\\sin 30^\\circ", "0.5"), Status::Correct);
+    assert_eq!(status("\\cos 30^\\circ", "0.866"), Status::Correct);
+    assert_eq!(status("\\cos 30^\\circ", "0.867"), Status::Incorrect);
+    assert_eq!(status("\\log_2 8", "3.0"), Status::Correct);
+}
+
+#[test]
+fn values_without_exact_form_stay_undecided() {
+    // Identities the core cannot prove are never accepted.
+    assert_ne!(
+        status("\\sin\\frac{\\pi}{5}", "\\frac{\\sqrt{10-2\\sqrt5}}{4}"),
+        Status::Incorrect
+    );
+    assert_ne!(status("\\ln 6", "\\ln 2 + \\ln 3"), Status::Incorrect);
+    assert_eq!(status("\\sin 1", "\\frac12"), Status::Incorrect);
+}
+
+#[test]
+fn grading_completions() {
+    let o = Options::default();
+    let v = grade(
+        "\\frac12-\\frac12 i",
+        "Multiplying by the conjugate, $\\boxed{\\frac{1}{1+i}}$ simplifies.",
+        &o,
+    );
+    assert_eq!(v.status, Status::Correct, "{}", v.reason);
+    let v = grade("3", "So the value is $\\boxed{\\log_2 8}$.", &o);
+    assert_eq!(v.status, Status::Correct, "{}", v.reason);
+    let v = grade("3", "So the value is $\\boxed{\\log_2 16}$.", &o);
+    assert_eq!(v.status, Status::Incorrect, "{}", v.reason);
+}
+
+#[test]
+fn exact_values_inside_expressions_with_variables() {
+    assert_eq!(
+        status("x + \\frac12", "x + \\sin 30^\\circ"),
+        Status::Correct
+    );
+    assert_eq!(
+        status("\\frac{x}{2}", "x\\cos\\frac{\\pi}{3}"),
+        Status::Correct
+    );
+}
