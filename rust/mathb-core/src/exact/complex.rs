@@ -12,14 +12,21 @@ use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 /// Largest number of term products in one multiplication (the real arithmetic allows far
 /// more; these values come from functions and powers, where a small cap keeps every record
 /// fast).
-const MAX_PRODUCTS: usize = 1024;
+const MAX_PRODUCTS: usize = 256;
 /// Largest |n| in zⁿ for a value that is neither real nor a multiple of i.
-const MAX_COMPLEX_EXPONENT: u64 = 1024;
+const MAX_COMPLEX_EXPONENT: u64 = 4096;
+/// Work allowed for one evaluation. A product of two terms costs 16 units plus the square
+/// of its size in 64-bit limbs (rational arithmetic normalizes by gcd), more in sums of many
+/// terms, so the budget is at most four thousand products of small terms: a few milliseconds.
+const WORK_BUDGET: u64 = 1 << 16;
+/// Largest radicand, in bits, whose square root is taken (made square-free by trial division).
+const MAX_SQRT_BITS: u64 = 128;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Complex {
@@ -27,16 +34,92 @@ pub struct Complex {
     pub im: Exact,
 }
 
+thread_local! {
+    static BUDGET: Cell<u64> = const { Cell::new(WORK_BUDGET) };
+}
+
+/// Starts a new evaluation with the full work budget.
+pub fn reset_budget() {
+    BUDGET.with(|b| b.set(WORK_BUDGET));
+}
+
+/// Takes `cost` from the budget; `None` (and an empty budget) when it does not suffice.
+fn charge(cost: u64) -> Option<()> {
+    BUDGET.with(|b| {
+        let left = b.get();
+        if cost > left {
+            b.set(0);
+            None
+        } else {
+            b.set(left - cost);
+            Some(())
+        }
+    })
+}
+
 fn term_count(x: &Exact) -> usize {
     x.terms().count()
 }
 
-/// Product of two real values under the product cap.
+/// Largest coefficient size of x, in 64-bit limbs.
+fn limbs(x: &Exact) -> u64 {
+    x.terms()
+        .map(|(_, q)| q.numer().bits().max(q.denom().bits()) / 64 + 1)
+        .max()
+        .unwrap_or(1)
+}
+
+/// Product of two real values, charged to the work budget.
 pub fn mul_real(a: &Exact, b: &Exact) -> Option<Exact> {
-    if term_count(a) * term_count(b) > MAX_PRODUCTS {
+    let products = term_count(a) * term_count(b);
+    if products > MAX_PRODUCTS {
         return None;
     }
+    let size = limbs(a) + limbs(b);
+    // Sums of many terms also pay for the rational additions that collect equal radicals.
+    let spread = 1 + term_count(a).max(term_count(b)) as u64 / 4;
+    charge((products as u64).max(1) * (16 + size * size) * spread)?;
     a.mul(b)
+}
+
+/// xⁿ for a real value, by squaring under the work budget.
+pub fn pow_real(x: &Exact, n: i64) -> Option<Exact> {
+    if x.as_rational().is_some() {
+        // Sizes are checked before the power is computed.
+        let bits = x
+            .terms()
+            .map(|(_, q)| q.numer().bits().max(q.denom().bits()))
+            .max();
+        let size = bits.unwrap_or(1).saturating_mul(n.unsigned_abs()) / 64 + 1;
+        charge(16u64.saturating_add(size.saturating_mul(size)))?;
+        return x.pow_int(n);
+    }
+    if n < 0 {
+        return pow_real(&recip_real(x)?, n.checked_neg()?);
+    }
+    let mut result = Exact::integer(1);
+    let mut base = x.clone();
+    let mut e = n as u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            result = mul_real(&result, &base)?;
+        }
+        e >>= 1;
+        if e > 0 {
+            base = mul_real(&base, &base)?;
+        }
+    }
+    Some(result)
+}
+
+/// The n-th root of a single-term real value, as the exact arithmetic takes it, for
+/// radicands small enough to make square-free quickly.
+pub fn nth_root_real(x: &Exact, n: u32) -> Option<Exact> {
+    if limbs(x) * 64 > MAX_SQRT_BITS {
+        return None;
+    }
+    charge(1 << 12)?;
+    x.nth_root(n)
 }
 
 pub fn ratio(n: i64, d: i64) -> Exact {
@@ -55,6 +138,7 @@ pub fn sign(x: &Exact) -> Option<Ordering> {
     if x.is_zero() {
         return Some(Ordering::Equal);
     }
+    charge(64 * term_count(x) as u64 * (4 + limbs(x)))?;
     let (lo, hi) = x.enclose()?;
     if lo.is_positive() {
         Some(Ordering::Greater)
@@ -105,10 +189,8 @@ fn conjugate_by(x: &Exact, g: &BigUint) -> Option<Exact> {
     for (b, q) in x.terms() {
         let mut t = Exact::rational(q.clone())?;
         if !b.radicand.is_one() {
-            t = t.mul(
-                &Exact::rational(BigRational::from_integer(BigInt::from(b.radicand.clone())))?
-                    .sqrt()?,
-            )?;
+            let r = Exact::rational(BigRational::from_integer(BigInt::from(b.radicand.clone())))?;
+            t = t.mul(&nth_root_real(&r, 2)?)?;
         }
         if b.pi_power != 0 {
             t = t.mul(&Exact::pi().pow_int(i64::from(b.pi_power))?)?;
@@ -158,7 +240,7 @@ pub fn sqrt_real(x: &Exact) -> Option<Exact> {
         Ordering::Greater => {}
     }
     if term_count(x) == 1 {
-        return x.sqrt();
+        return nth_root_real(x, 2);
     }
     if term_count(x) != 2 {
         return None;
@@ -175,10 +257,10 @@ pub fn sqrt_real(x: &Exact) -> Option<Exact> {
     let (a, (c, b)) = (a?, radical?);
     let c = BigRational::from_integer(BigInt::from(c));
     let disc = &a * &a - &b * &b * &c;
-    let d = Exact::rational(disc)?.sqrt()?.as_rational()?;
+    let d = nth_root_real(&Exact::rational(disc)?, 2)?.as_rational()?;
     let two = BigRational::from_integer(2.into());
-    let first = Exact::rational((&a + &d) / &two)?.sqrt()?;
-    let second = Exact::rational((&a - &d) / &two)?.sqrt()?;
+    let first = nth_root_real(&Exact::rational((&a + &d) / &two)?, 2)?;
+    let second = nth_root_real(&Exact::rational((&a - &d) / &two)?, 2)?;
     let root = if b.is_negative() {
         first.sub(&second)?
     } else {
@@ -269,11 +351,11 @@ impl Complex {
             return self.recip()?.pow_int(n.checked_neg()?);
         }
         if self.is_real() {
-            return Some(Complex::real(self.re.pow_int(n)?));
+            return Some(Complex::real(pow_real(&self.re, n)?));
         }
         if self.re.is_zero() {
             // (b·i)ⁿ = bⁿ · iⁿ, with iⁿ from n mod 4.
-            let m = self.im.pow_int(n)?;
+            let m = pow_real(&self.im, n)?;
             return Some(match n % 4 {
                 0 => Complex::real(m),
                 1 => Complex {
@@ -345,11 +427,13 @@ mod tests {
     use super::*;
 
     fn c(re: Exact, im: Exact) -> Complex {
+        reset_budget();
         Complex { re, im }
     }
 
     #[test]
     fn reciprocals_of_sums_of_radicals() {
+        reset_budget();
         // 1/(1 + √2) = √2 − 1
         let x = Exact::integer(1).add(&sqrt_int(2)).unwrap();
         let r = recip_real(&x).unwrap();
@@ -378,6 +462,7 @@ mod tests {
 
     #[test]
     fn denesting() {
+        reset_budget();
         let x = Exact::integer(3)
             .add(&sqrt_int(2).mul(&Exact::integer(2)).unwrap())
             .unwrap();

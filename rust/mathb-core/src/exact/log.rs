@@ -167,6 +167,14 @@ pub(super) fn logarithm(arg: &Expr, base: Base, depth: usize) -> Option<BigRatio
         },
         Base::Given(e) => form(e, depth)?,
     };
+    // A base must be positive and different from 1.
+    let valid_base = match &b {
+        Form::E(beta) => !beta.is_zero(),
+        Form::Pos { base, scale } => !base.is_one() && !scale.is_zero(),
+    };
+    if !valid_base {
+        return None;
+    }
     match (b, x) {
         (_, Form::Pos { base, .. }) if base.is_one() => Some(BigRational::zero()),
         (_, Form::E(q)) | (_, Form::Pos { scale: q, .. }) if q.is_zero() => {
@@ -211,6 +219,8 @@ mod tests {
         assert_eq!(rational_log(&r(2, 1), &r(10, 1)), None);
         assert_eq!(rational_log(&r(2, 1), &r(3, 1)), None);
         assert_eq!(rational_log(&r(1, 1), &r(3, 1)), None);
+        let one = crate::latex::parse_answer("1").unwrap();
+        assert_eq!(logarithm(&one, Base::Given(&one), 0), None);
         let big = BigRational::from_integer(BigInt::from(2).pow(1000));
         assert_eq!(rational_log(&r(2, 1), &big), Some(r(1000, 1)));
         // 2^1000 + 1 is not a power of 2 although its logarithm is 1000 to f64 precision.
