@@ -95,6 +95,18 @@ fn complex_numbers_in_every_notation() {
             ("\\frac{1-i}{2}", "\\frac{1}{1+i}"),
             ("-1+i", "i(1+i)"),
             ("1+\\sqrt{2}i", "1+i\\sqrt2"),
+            ("3-4i", "\\overline{3+4i}"),
+            ("3-4i", "\\bar{3+4i}"),
+            (
+                "\\frac12+\\frac{\\sqrt3}{2}i",
+                "\\operatorname{cis}\\frac{\\pi}{3}",
+            ),
+            ("2i", "2\\operatorname{cis}(90^\\circ)"),
+            ("3", "\\operatorname{Re}(3+4i)"),
+            ("4", "\\Im(3+4i)"),
+            ("\\frac{\\pi}{4}", "\\arg(1+i)"),
+            ("\\frac{3\\pi}{4}", "\\operatorname{Arg}(-1+i)"),
+            ("\\pi", "\\arg(-2)"),
         ],
         Status::Correct,
     );
@@ -107,6 +119,9 @@ fn complex_numbers_in_every_notation() {
             ("i", "i^{2023}"),
             ("2", "(1+i)^2"),
             ("3+4i", "3-4i"),
+            ("3+4i", "\\overline{3+4i}"),
+            ("4", "\\operatorname{Re}(3+4i)"),
+            ("-\\frac{\\pi}{4}", "\\arg(1+i)"),
         ],
         Status::Incorrect,
     );
@@ -147,6 +162,16 @@ fn values_without_exact_form_stay_undecided() {
     );
     assert_ne!(status("\\ln 6", "\\ln 2 + \\ln 3"), Status::Incorrect);
     assert_eq!(status("\\sin 1", "\\frac12"), Status::Incorrect);
+}
+
+#[test]
+fn bars_and_words_keep_their_other_meanings() {
+    // A bar over digits is a repeating decimal, not a conjugate: never 0.3 = 0.
+    assert_ne!(status("0.\\overline{3}", "0"), Status::Correct);
+    assert_eq!(status("\\text{cis}", "\\text{cis}"), Status::Correct);
+    assert_eq!(status("cis", "trans"), Status::Incorrect);
+    assert_eq!(status("ii", "II"), Status::Correct);
+    assert_ne!(status("iii", "-i"), Status::Correct);
 }
 
 #[test]
