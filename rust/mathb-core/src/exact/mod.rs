@@ -17,6 +17,7 @@
 mod complex;
 mod eval;
 mod log;
+mod nested;
 mod trig;
 
 pub use complex::Complex;
@@ -127,9 +128,10 @@ pub fn rewrite(e: &Expr) -> Expr {
     })
 }
 
-/// Two constant answers of which at least one is a non-real complex number: equal or
-/// different as exact complex numbers. `None` when either has no exact value, is a decimal
-/// (the decimal policy decides), or both are real (the real comparison decides).
+/// Two constant answers of which at least one is a non-real complex number, or a real value
+/// with a nested square root: equal or different as exact values. `None` when either has no
+/// exact value, is a decimal (the decimal policy decides), or both are real values the
+/// rewriting reduced (the real comparison decides).
 pub fn compare(gold: &Expr, answer: &Expr) -> Option<(Status, &'static str)> {
     if as_decimal_literal(gold).is_some() || as_decimal_literal(answer).is_some() {
         return None;
@@ -138,7 +140,17 @@ pub fn compare(gold: &Expr, answer: &Expr) -> Option<(Status, &'static str)> {
         return None;
     }
     complex::reset_budget();
-    let (g, a) = (eval::value(gold, 0)?, eval::value(answer, 0)?);
+    let (Some(g), Some(a)) = (eval::value(gold, 0), eval::value(answer, 0)) else {
+        // Real values with a nested root (sin π/5 = √(10 − 2√5)/4) or sums the rewriting
+        // could not reduce (sin²36° + cos²36°).
+        return nested::equal(gold, answer).map(|equal| {
+            if equal {
+                (Status::Correct, "equal as exact radicals")
+            } else {
+                (Status::Incorrect, "different exact radicals")
+            }
+        });
+    };
     if g.is_real() && a.is_real() {
         return None;
     }

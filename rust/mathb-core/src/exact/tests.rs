@@ -141,6 +141,35 @@ fn denested_square_roots() {
 }
 
 #[test]
+fn nested_radicals_at_standard_angles() {
+    check(
+        &[
+            ("\\frac{\\sqrt{10-2\\sqrt5}}{4}", "\\sin\\frac{\\pi}{5}"),
+            ("\\sqrt{\\frac{5-\\sqrt5}{8}}", "\\sin 36^\\circ"),
+            ("\\frac{\\sqrt{10+2\\sqrt5}}{4}", "\\cos\\frac{\\pi}{10}"),
+            ("\\frac{\\sqrt{2+\\sqrt2}}{2}", "\\cos\\frac{\\pi}{8}"),
+            ("-\\frac{\\sqrt{2-\\sqrt2}}{2}", "\\sin\\frac{9\\pi}{8}"),
+            ("\\sqrt{5-2\\sqrt5}", "\\tan 36^\\circ"),
+            ("1", "\\sin^2 36^\\circ + \\cos^2 36^\\circ"),
+            ("\\frac{\\sqrt{10-2\\sqrt5}}{2}", "2\\sin\\frac{\\pi}{5}"),
+        ],
+        Status::Correct,
+    );
+    check(
+        &[
+            ("\\frac{\\sqrt{10+2\\sqrt5}}{4}", "\\sin\\frac{\\pi}{5}"),
+            ("\\frac{\\sqrt{2-\\sqrt2}}{2}", "\\cos\\frac{\\pi}{8}"),
+            ("-\\frac{\\sqrt{2+\\sqrt2}}{2}", "\\cos\\frac{\\pi}{8}"),
+            ("\\frac12", "\\sin 36^\\circ"),
+        ],
+        Status::Incorrect,
+    );
+    // A decimal against a nested radical follows the decimal policy.
+    assert_eq!(status("\\sin 36^\\circ", "0.588"), Status::Correct);
+    assert_eq!(status("\\sin 36^\\circ", "0.589"), Status::Incorrect);
+}
+
+#[test]
 fn decimals_keep_the_decimal_policy() {
     // Not exact: the numeric enclosure decides.
     assert_eq!(status("\\log_2 10", "3.32"), Status::Correct);
@@ -156,10 +185,6 @@ fn decimals_keep_the_decimal_policy() {
 #[test]
 fn values_without_exact_form_stay_undecided() {
     // Identities the core cannot prove are never accepted.
-    assert_ne!(
-        status("\\sin\\frac{\\pi}{5}", "\\frac{\\sqrt{10-2\\sqrt5}}{4}"),
-        Status::Incorrect
-    );
     assert_ne!(status("\\ln 6", "\\ln 2 + \\ln 3"), Status::Incorrect);
     assert_eq!(status("\\sin 1", "\\frac12"), Status::Incorrect);
 }
