@@ -129,7 +129,8 @@ fn power(base: &Expr, exp: &Expr, depth: usize) -> Option<Complex> {
     if q == 2 {
         return b.sqrt()?.pow_int(p);
     }
-    if !b.is_real() {
+    // Odd roots of negative numbers: real to some readers, principal (non-real) to others.
+    if !b.is_real() || sign(&b.re)? == Ordering::Less {
         return None;
     }
     Some(Complex::real(pow_real(&nth_root_real(&b.re, q)?, p)?))
@@ -221,7 +222,7 @@ pub fn value(e: &Expr, depth: usize) -> Option<Complex> {
         Expr::Root(a, 2) => value(a, d)?.sqrt(),
         Expr::Root(a, n) => {
             let v = value(a, d)?;
-            if !v.is_real() {
+            if !v.is_real() || sign(&v.re)? == Ordering::Less {
                 return None;
             }
             Some(Complex::real(nth_root_real(&v.re, *n)?))
@@ -312,6 +313,9 @@ mod tests {
         assert!(!same("2e^{i\\pi/3}", "1-\\sqrt3 i"));
         assert!(v("e^{i}").is_none());
         assert!(v("e^2").is_none());
+        // Real or principal cube root: not decided here.
+        assert!(v("(-1)^{1/3}").is_none());
+        assert!(v("\\sqrt[3]{-8}").is_none());
     }
 
     #[test]

@@ -73,7 +73,11 @@ pub fn real_to_expr(x: &Exact) -> Expr {
     let mut terms: Vec<Expr> = x
         .terms()
         .map(|(b, q)| {
-            let mut factors = vec![literal(q.clone())];
+            let one = BigRational::from_integer(1.into());
+            let mut factors = Vec::new();
+            if *q != one || b.radicand == 1u32.into() && b.pi_power == 0 {
+                factors.push(literal(q.clone()));
+            }
             if b.radicand != 1u32.into() {
                 let r = BigRational::from_integer(BigInt::from(b.radicand.clone()));
                 factors.push(Expr::Root(Box::new(literal(r)), 2));
@@ -85,7 +89,7 @@ pub fn real_to_expr(x: &Exact) -> Expr {
                 ));
             }
             if factors.len() == 1 {
-                factors.pop().expect("one factor")
+                factors.pop().expect("a factor")
             } else {
                 Expr::Mul(factors)
             }

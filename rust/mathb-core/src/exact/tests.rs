@@ -225,3 +225,55 @@ fn exact_values_inside_expressions_with_variables() {
         Status::Correct
     );
 }
+
+#[test]
+fn more_standard_pairs() {
+    check(
+        &[
+            ("\\log_3 27", "\\log_2 8"),
+            ("-\\frac{\\pi}{4}", "\\arctan(-1)"),
+            ("\\frac\\pi2", "\\arccos 0"),
+            ("\\frac{\\sqrt2}{2}(1+i)", "e^{i\\pi/4}"),
+            ("\\frac{\\sqrt2}{2}+\\frac{\\sqrt2}{2}i", "\\sqrt{i}"),
+            ("2^{1011}(1-i)", "(1+i)^{2023}"),
+            ("\\frac{\\sqrt3}{2}", "\\sin 120^\\circ"),
+            ("-\\sqrt3", "\\tan\\frac{2\\pi}{3}"),
+            ("\\frac{\\sqrt3}{3}", "\\tan 30^\\circ"),
+            ("\\frac{2\\sqrt3}{3}", "\\sec 30^\\circ"),
+            ("0", "\\cos 90^\\circ"),
+            ("-1", "\\cos\\pi"),
+            ("\\frac{5\\pi}{6}", "\\arccos(-\\frac{\\sqrt3}{2})"),
+            ("3+5i", "(2+i)^2+i"),
+        ],
+        Status::Correct,
+    );
+    check(
+        &[
+            ("\\frac{\\sqrt3}{2}", "\\sin\\frac{\\pi}{6}"),
+            ("\\frac{3\\pi}{4}", "\\arctan(-1)"),
+            ("\\frac{\\sqrt2}{2}(1-i)", "e^{i\\pi/4}"),
+            ("-\\frac{\\sqrt2}{2}-\\frac{\\sqrt2}{2}i", "\\sqrt{i}"),
+            ("2i", "\\sqrt{4}"),
+            ("-2i", "\\sqrt{-4}"),
+        ],
+        Status::Incorrect,
+    );
+}
+
+#[test]
+fn written_values_evaluate_back() {
+    for s in [
+        "\\sqrt2",
+        "-\\sqrt3",
+        "\\frac{1+\\sqrt5}{4}",
+        "\\pi",
+        "\\frac{\\pi}{6}",
+        "0",
+        "-\\frac72",
+        "2\\sqrt6\\pi^2",
+    ] {
+        let x = crate::normalize::evaluate(&crate::latex::parse_answer(s).unwrap()).unwrap();
+        let back = crate::normalize::evaluate(&super::real_to_expr(&x)).unwrap();
+        assert_eq!(back, x, "{s}");
+    }
+}
