@@ -193,6 +193,14 @@ pub(super) fn nested(e: &Expr, depth: usize) -> Option<Nested> {
             }
             nested(base, d)?.pow(k.to_integer().to_i64()?)
         }
+        // |z| = √(re² + im²)
+        Expr::Func(name, args) if name == "abs" && args.len() == 1 => {
+            let n = value(&args[0], d)?.norm()?;
+            (sign(&n)? == Ordering::Greater).then(|| Nested {
+                c: Exact::integer(1),
+                n,
+            })
+        }
         Expr::Func(name, args) if args.len() == 1 => {
             let x = real_value(&args[0], d)?;
             let t = pi_multiple(&x)?;
@@ -257,5 +265,7 @@ mod tests {
         // A sum of different nested roots has no form here.
         assert_eq!(eq("\\sqrt{2+\\sqrt2}+\\sqrt{2-\\sqrt2}", "1"), None);
         assert_eq!(eq("\\sqrt{x}", "1"), None);
+        assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4+2\\sqrt2}"), Some(true));
+        assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4-2\\sqrt2}"), Some(false));
     }
 }
