@@ -115,10 +115,17 @@ pub fn pow_real(x: &Exact, n: i64) -> Option<Exact> {
 /// The n-th root of a single-term real value, as the exact arithmetic takes it, for
 /// radicands small enough to make square-free quickly.
 pub fn nth_root_real(x: &Exact, n: u32) -> Option<Exact> {
-    if limbs(x) * 64 > MAX_SQRT_BITS {
+    let bits = x
+        .terms()
+        .map(|(_, q)| q.numer().bits() + q.denom().bits())
+        .max()
+        .unwrap_or(0);
+    if bits > MAX_SQRT_BITS {
         return None;
     }
-    charge(1 << 12)?;
+    // Trial division runs up to the cube root of the radicand, at most 100 000 divisions:
+    // one such root takes most of the budget.
+    charge(16 + (1u64 << (bits / 3).min(20)).min(200_000) / 4)?;
     x.nth_root(n)
 }
 

@@ -8,8 +8,9 @@ use super::trig::{cos_pi, inverse_trig, sin_pi, trig_pi};
 use crate::expr::{Constant, Expr};
 use crate::normalize::evaluate;
 use crate::number::Exact;
+use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// Deepest expression evaluated.
@@ -122,7 +123,16 @@ fn power(base: &Expr, exp: &Expr, depth: usize) -> Option<Complex> {
     let r = real_value(exp, depth)?.as_rational()?;
     let b = value(base, depth)?;
     if r.is_integer() {
-        return b.pow_int(r.to_integer().to_i64()?);
+        let n = r.to_integer();
+        // Powers of 1, −1, i, −i of any size: only n mod 4 matters.
+        if matches!(b.re.as_rational(), Some(x) if x.is_zero() || x.abs().is_one())
+            && matches!(b.im.as_rational(), Some(y) if y.is_zero() || y.abs().is_one())
+            && b.norm()? == Exact::integer(1)
+        {
+            let k = n.mod_floor(&4.into()).to_i64()?;
+            return b.pow_int(k);
+        }
+        return b.pow_int(n.to_i64()?);
     }
     let p = r.numer().to_i64().filter(|p| p.abs() <= MAX_ROOT_POWER)?;
     let q = r.denom().to_u32()?;
@@ -299,6 +309,9 @@ mod tests {
         assert!(same("2e^{i\\pi/3}", "1+\\sqrt3 i"));
         assert!(same("|3+4i|", "5"));
         assert!(same("i^{2023}", "-i"));
+        assert!(same("i^{10^{100}}", "1"));
+        assert!(same("(-1)^{10^{100}+1}", "-1"));
+        assert!(same("(-i)^{-3}", "-i"));
         assert!(same("(1+i)^2", "2i"));
         assert!(same("\\sqrt{-4}", "2i"));
         assert!(same(

@@ -7,11 +7,11 @@
 
 use super::complex::{mul_real, pow_real, recip_real, sign, sqrt_real};
 use super::eval::{real_value, value};
-use super::trig::cos_pi;
+use super::trig::{cos_pi, standard_angles};
 use crate::expr::Expr;
 use crate::number::Exact;
 use num_rational::BigRational;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// c·√n; n = 1 for a value without a nested root.
@@ -201,6 +201,12 @@ pub(super) fn nested(e: &Expr, depth: usize) -> Option<Nested> {
                 n,
             })
         }
+        Expr::Func(name, args)
+            if args.len() == 1 && matches!(name.as_str(), "arcsin" | "arccos" | "arctan") =>
+        {
+            let t = inverse_nested(name, &nested(&args[0], d)?)?;
+            Some(plain(mul_real(&Exact::rational(t)?, &Exact::pi())?))
+        }
         Expr::Func(name, args) if args.len() == 1 => {
             let x = real_value(&args[0], d)?;
             let t = pi_multiple(&x)?;
@@ -208,6 +214,35 @@ pub(super) fn nested(e: &Expr, depth: usize) -> Option<Nested> {
         }
         _ => None,
     }
+}
+
+/// Whether c₁√n₁ = c₂√n₂; `None` when a sign is uncertain.
+fn same(g: &Nested, a: &Nested) -> Option<bool> {
+    if is_one(&g.n) && is_one(&a.n) {
+        return Some(g.c == a.c);
+    }
+    // Squares first: the signs need enclosures, which cost more.
+    if g.square()? != a.square()? {
+        return Some(false);
+    }
+    Some(sign(&g.c)? == sign(&a.c)?)
+}
+
+/// The inverse function at a value with a nested root, as a multiple of π, when the value is
+/// the function's value at a standard angle in its principal range.
+fn inverse_nested(name: &str, x: &Nested) -> Option<BigRational> {
+    let half = BigRational::new(1.into(), 2.into());
+    let (f, in_range): (&str, fn(&BigRational, &BigRational) -> bool) = match name {
+        "arcsin" => ("sin", |t, h| t.abs() <= *h),
+        "arccos" => ("cos", |t, h| !t.is_negative() && *t <= h + h),
+        _ => ("tan", |t, h| t.abs() < *h),
+    };
+    // A value with a nested root is not the value at a multiple of π/12 (those are plain):
+    // only multiples of π/10 and π/8 are tried.
+    standard_angles()
+        .filter(|t| [5, 8, 10].iter().any(|&k| *t.denom() == k.into()))
+        .filter(|t| in_range(t, &half))
+        .find(|t| trig_nested(f, t).and_then(|v| same(&v, x)) == Some(true))
 }
 
 fn pi_multiple(x: &Exact) -> Option<BigRational> {
@@ -222,12 +257,7 @@ fn pi_multiple(x: &Exact) -> Option<BigRational> {
 /// Whether two real values c₁√n₁ and c₂√n₂ are equal: `None` when either has no such form
 /// or a sign is uncertain.
 pub(super) fn equal(gold: &Expr, answer: &Expr) -> Option<bool> {
-    let (g, a) = (nested(gold, 0)?, nested(answer, 0)?);
-    if is_one(&g.n) && is_one(&a.n) {
-        return Some(g.c == a.c);
-    }
-    let (sg, sa) = (sign(&g.c)?, sign(&a.c)?);
-    Some(sg == sa && g.square()? == a.square()?)
+    same(&nested(gold, 0)?, &nested(answer, 0)?)
 }
 
 #[cfg(test)]
@@ -265,6 +295,25 @@ mod tests {
         // A sum of different nested roots has no form here.
         assert_eq!(eq("\\sqrt{2+\\sqrt2}+\\sqrt{2-\\sqrt2}", "1"), None);
         assert_eq!(eq("\\sqrt{x}", "1"), None);
+        assert_eq!(
+            eq("\\arcsin\\frac{\\sqrt{10-2\\sqrt5}}{4}", "\\frac{\\pi}{5}"),
+            Some(true)
+        );
+        assert_eq!(
+            eq(
+                "\\arccos(-\\frac{\\sqrt{2+\\sqrt2}}{2})",
+                "\\frac{7\\pi}{8}"
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            eq("\\arctan\\sqrt{5-2\\sqrt5}", "\\frac{\\pi}{5}"),
+            Some(true)
+        );
+        assert_eq!(
+            eq("\\arctan\\sqrt{5-2\\sqrt5}", "\\frac{\\pi}{10}"),
+            Some(false)
+        );
         assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4+2\\sqrt2}"), Some(true));
         assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4-2\\sqrt2}"), Some(false));
     }

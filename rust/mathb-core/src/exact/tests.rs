@@ -88,6 +88,7 @@ fn complex_numbers_in_every_notation() {
             ("1+\\sqrt3 i", "2e^{i\\pi/3}"),
             ("5", "|3+4i|"),
             ("-i", "i^{2023}"),
+            ("1", "i^{10^{100}}"),
             ("2i", "(1+i)^2"),
             ("2i", "\\sqrt{-4}"),
             ("3i", "3(\\cos\\frac{\\pi}{2} + i\\sin\\frac{\\pi}{2})"),
@@ -155,6 +156,8 @@ fn nested_radicals_at_standard_angles() {
             ("\\sqrt{5-2\\sqrt5}", "\\tan 36^\\circ"),
             ("1", "\\sin^2 36^\\circ + \\cos^2 36^\\circ"),
             ("\\frac{\\sqrt{10-2\\sqrt5}}{2}", "2\\sin\\frac{\\pi}{5}"),
+            ("\\frac{\\pi}{5}", "\\arcsin\\frac{\\sqrt{10-2\\sqrt5}}{4}"),
+            ("\\frac{3\\pi}{8}", "\\arctan(\\sqrt2+1)"),
         ],
         Status::Correct,
     );
@@ -279,4 +282,22 @@ fn written_values_evaluate_back() {
         let back = crate::normalize::evaluate(&super::real_to_expr(&x)).unwrap();
         assert_eq!(back, x, "{s}");
     }
+}
+
+/// Large powers of sums of many radicals give up within the work budget instead of running
+/// for minutes (the bound is generous: debug builds on a shared machine).
+#[test]
+fn expensive_values_give_up_quickly() {
+    let start = std::time::Instant::now();
+    for g in [
+        "(1+\\sqrt2+\\sqrt3+\\sqrt5+\\sqrt7+\\sqrt{11}+i)^{1000}",
+        "(\\frac{1}{3}+\\frac{\\sqrt2}{7}+\\frac{\\sqrt3}{11}+\\frac{\\sqrt5}{13}+\\frac{i}{19})^{1000}",
+        "\\frac{1}{1+\\sqrt2+\\sqrt3+\\sqrt5+\\sqrt7+\\sqrt{11}+\\sqrt{13}+\\sqrt{17}+i}",
+        "\\sqrt{340282366920938463463374607431768211297+i}",
+    ] {
+        let e = crate::latex::parse_answer(g).unwrap();
+        let _ = super::value(&e);
+        let _ = super::rewrite(&e);
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }

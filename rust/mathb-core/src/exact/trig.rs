@@ -99,7 +99,7 @@ pub fn trig_pi(name: &str, x: &BigRational) -> Option<Exact> {
 }
 
 /// Angles tried for the inverse functions, as multiples of π in [−1, 1].
-fn standard_angles() -> impl Iterator<Item = BigRational> {
+pub(super) fn standard_angles() -> impl Iterator<Item = BigRational> {
     let twelfths = (-12..=12).map(|k| q(k, 12));
     let tenths = (-10..=10).map(|k| q(k, 10));
     let eighths = (-8..=8).map(|k| q(k, 8));
