@@ -317,4 +317,30 @@ mod tests {
         assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4+2\\sqrt2}"), Some(true));
         assert_eq!(eq("|1+(1+\\sqrt2)i|", "\\sqrt{4-2\\sqrt2}"), Some(false));
     }
+
+    /// Every nested form agrees with the rigorous numeric evaluation of the expression.
+    #[test]
+    fn nested_forms_agree_with_numeric_evaluation() {
+        use crate::numeric::{compare_numeric, Numeric};
+        let mut checked = 0;
+        for f in ["sin", "cos", "tan", "cot", "sec", "csc"] {
+            for k in -45..=85 {
+                let s = format!("\\{f}\\frac{{{k}\\pi}}{{40}}");
+                let e = parse_answer(&s).unwrap();
+                super::super::complex::reset_budget();
+                let Some(v) = nested(&e, 0) else { continue };
+                let written = Expr::Mul(vec![
+                    super::super::real_to_expr(&v.c),
+                    Expr::Root(Box::new(super::super::real_to_expr(&v.n)), 2),
+                ]);
+                let verdict = compare_numeric(&e, &written);
+                assert!(
+                    !matches!(verdict, Numeric::Different(_)),
+                    "{s}: {verdict:?}"
+                );
+                checked += usize::from(verdict == Numeric::Indistinct);
+            }
+        }
+        assert!(checked > 300, "{checked}");
+    }
 }

@@ -301,3 +301,104 @@ fn expensive_values_give_up_quickly() {
     }
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }
+
+/// Every exact value agrees with the rigorous numeric evaluation of the expression.
+#[test]
+fn exact_values_agree_with_numeric_evaluation() {
+    use crate::numeric::{compare_numeric, Numeric};
+    let mut inputs: Vec<String> = Vec::new();
+    for f in ["sin", "cos", "tan", "cot", "sec", "csc"] {
+        for k in -50..=130 {
+            inputs.push(format!("\\{f}\\frac{{{k}\\pi}}{{60}}"));
+        }
+        for d in [
+            30,
+            45,
+            60,
+            150,
+            225,
+            300,
+            330,
+            15,
+            75,
+            36,
+            72,
+            18,
+            54,
+            22.5 as i64,
+        ] {
+            inputs.push(format!("\\{f} {d}^\\circ"));
+        }
+    }
+    for f in ["arcsin", "arccos", "arctan"] {
+        for x in [
+            "0",
+            "1",
+            "-1",
+            "\\frac12",
+            "-\\frac12",
+            "\\frac{\\sqrt2}{2}",
+            "-\\frac{\\sqrt3}{2}",
+            "\\sqrt3",
+            "-\\frac{\\sqrt3}{3}",
+            "2-\\sqrt3",
+            "\\frac{\\sqrt5-1}{4}",
+            "\\frac{\\sqrt6+\\sqrt2}{4}",
+            "\\sqrt2-1",
+        ] {
+            inputs.push(format!("\\{f}({x})"));
+        }
+    }
+    for b in 2..=10 {
+        for x in [
+            "8",
+            "\\frac{1}{9}",
+            "16",
+            "1000",
+            "\\sqrt{2}",
+            "32",
+            "\\frac{1}{4}",
+            "1",
+        ] {
+            inputs.push(format!("\\log_{{{b}}} {x}"));
+        }
+    }
+    for z in [
+        "e^{i\\pi/6}",
+        "e^{5i\\pi/4}",
+        "\\frac{3+i}{2-i}",
+        "(1-i)^7",
+        "\\sqrt{-3}",
+        "\\sqrt{3+4i}",
+        "\\sqrt{-5-12i}",
+        "|2-\\sqrt5 i|",
+        "i^{-7}",
+        "\\frac{1}{\\sqrt2+i}",
+        "\\operatorname{cis}\\frac{7\\pi}{6}",
+        "\\arg(-1-i)",
+        "\\overline{2-3i}",
+        "(\\frac{\\sqrt3}{2}+\\frac i2)^5",
+        "\\sqrt{2i}",
+        "(-4)^{3/2}",
+        "e^{\\ln 7}",
+        "e^{2\\ln 3}",
+        "\\ln e^{5}",
+        "\\sqrt{11-6\\sqrt2}",
+        "\\sqrt{12+2\\sqrt{35}}",
+    ] {
+        inputs.push(z.to_string());
+    }
+    let mut checked = 0;
+    for s in &inputs {
+        let e = crate::latex::parse_answer(s).unwrap();
+        let Some(v) = super::value(&e) else { continue };
+        let written = super::to_expr(&v);
+        let verdict = compare_numeric(&e, &written);
+        assert!(
+            !matches!(verdict, Numeric::Different(_)),
+            "{s} = {written:?}: {verdict:?}"
+        );
+        checked += usize::from(verdict == Numeric::Indistinct);
+    }
+    assert!(checked > 350, "{checked}");
+}
