@@ -62,7 +62,7 @@ pub(super) fn real_value(e: &Expr, depth: usize) -> Option<Exact> {
 }
 
 /// q when x = q·π (q rational; 0 for x = 0).
-fn pi_multiple(x: &Exact) -> Option<BigRational> {
+pub(super) fn pi_multiple(x: &Exact) -> Option<BigRational> {
     if x.is_zero() {
         return Some(BigRational::zero());
     }

@@ -6,12 +6,12 @@
 //! equal and different are both proofs.
 
 use super::complex::{mul_real, pow_real, recip_real, sign, sqrt_real};
-use super::eval::{real_value, value};
+use super::eval::{pi_multiple, real_value, value};
 use super::trig::{cos_pi, standard_angles};
 use crate::expr::Expr;
 use crate::number::Exact;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive};
 use std::cmp::Ordering;
 
 /// c·√n; n = 1 for a value without a nested root.
@@ -243,15 +243,6 @@ fn inverse_nested(name: &str, x: &Nested) -> Option<BigRational> {
         .filter(|t| [5, 8, 10].iter().any(|&k| *t.denom() == k.into()))
         .filter(|t| in_range(t, &half))
         .find(|t| trig_nested(f, t).and_then(|v| same(&v, x)) == Some(true))
-}
-
-fn pi_multiple(x: &Exact) -> Option<BigRational> {
-    if x.is_zero() {
-        return Some(BigRational::zero());
-    }
-    let mut terms = x.terms();
-    let (b, q) = terms.next()?;
-    (terms.next().is_none() && b.radicand == 1u32.into() && b.pi_power == 1).then(|| q.clone())
 }
 
 /// Whether two real values c₁√n₁ and c₂√n₂ are equal: `None` when either has no such form
