@@ -26,7 +26,7 @@ pub(super) enum Base<'a> {
 
 /// A positive value written as a power: e^q, or base^scale with base a positive rational.
 #[derive(Clone, Debug)]
-enum Form {
+pub(super) enum Form {
     E(BigRational),
     Pos {
         base: BigRational,
@@ -55,7 +55,7 @@ fn rational_exponent(e: &Expr, depth: usize) -> Option<BigRational> {
     real_value(e, depth)?.as_rational()
 }
 
-fn form(e: &Expr, depth: usize) -> Option<Form> {
+pub(super) fn form(e: &Expr, depth: usize) -> Option<Form> {
     if depth > 64 {
         return None;
     }
@@ -104,7 +104,7 @@ fn ln_f64(q: &BigRational) -> Option<f64> {
 }
 
 /// qᵏ for an integer k, when its size stays under [`MAX_POWER_BITS`].
-fn power(q: &BigRational, k: i64) -> Option<BigRational> {
+pub(super) fn power(q: &BigRational, k: i64) -> Option<BigRational> {
     let bits = q.numer().bits().max(q.denom().bits());
     if bits.saturating_mul(k.unsigned_abs()) > MAX_POWER_BITS {
         return None;

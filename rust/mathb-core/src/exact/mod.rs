@@ -17,6 +17,7 @@
 mod complex;
 mod eval;
 mod log;
+mod loglinear;
 mod nested;
 mod trig;
 
@@ -145,6 +146,14 @@ pub fn compare(gold: &Expr, answer: &Expr) -> Option<(Status, &'static str)> {
     }
     complex::reset_budget();
     let (Some(g), Some(a)) = (eval::value(gold, 0), eval::value(answer, 0)) else {
+        // Sums of logarithms in one base (ln 6 = ln 2 + ln 3).
+        if let Some(equal) = loglinear::equal(gold, answer) {
+            return Some(if equal {
+                (Status::Correct, "equal as sums of logarithms")
+            } else {
+                (Status::Incorrect, "different sums of logarithms")
+            });
+        }
         // Real values with a nested root (sin π/5 = √(10 − 2√5)/4) or sums the rewriting
         // could not reduce (sin²36° + cos²36°).
         return nested::equal(gold, answer).map(|equal| {
