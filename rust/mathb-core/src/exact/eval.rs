@@ -101,10 +101,10 @@ fn exp_value(z: &Expr, depth: usize) -> Option<Complex> {
                 }
             }
             let x = value(&log_arg(&factors[*k])?, depth)?;
-            if !n.is_integer() || x.is_zero() || !x.is_real() || sign(&x.re)? != Ordering::Greater {
+            if x.is_zero() || !x.is_real() || sign(&x.re)? != Ordering::Greater {
                 return None;
             }
-            return x.pow_int(n.to_integer().to_i64()?);
+            return rational_power(x, &n);
         }
     }
     let v = value(z, depth)?;
@@ -114,14 +114,33 @@ fn exp_value(z: &Expr, depth: usize) -> Option<Complex> {
     cis_pi(&pi_multiple(&v.im)?)
 }
 
-/// base^exp for a rational exponent: integer powers of any value, principal square roots
-/// for halves, and real roots as the exact arithmetic takes them.
+/// base^exp: e^z, b^{log_b x}, and rational exponents.
 fn power(base: &Expr, exp: &Expr, depth: usize) -> Option<Complex> {
     if is_e(base) {
         return exp_value(exp, depth);
     }
+    // b^{log_b x} = x for a positive base b ≠ 1 and x > 0.
+    if let Expr::Func(name, args) = exp {
+        let log_base = match (name.as_str(), args.as_slice()) {
+            ("log", [_, b]) => real_value(b, depth),
+            ("log" | "lg", [_]) => Some(Exact::integer(10)),
+            _ => None,
+        };
+        if let Some(lb) = log_base {
+            let (b, x) = (real_value(base, depth)?, real_value(&args[0], depth)?);
+            let positive = |v: &Exact| sign(v) == Some(Ordering::Greater);
+            if b == lb && positive(&b) && b != Exact::integer(1) && positive(&x) {
+                return Some(Complex::real(x));
+            }
+        }
+    }
     let r = real_value(exp, depth)?.as_rational()?;
-    let b = value(base, depth)?;
+    rational_power(value(base, depth)?, &r)
+}
+
+/// b^r for a rational r: integer powers of any value, principal square roots for halves,
+/// and roots of positive reals.
+fn rational_power(b: Complex, r: &BigRational) -> Option<Complex> {
     if r.is_integer() {
         let n = r.to_integer();
         // Powers of 1, −1, i, −i of any size: only n mod 4 matters.
@@ -270,6 +289,10 @@ mod tests {
         assert!(same("\\log_{\\sqrt2} 4", "4"));
         assert!(same("e^{\\ln 5}", "5"));
         assert!(same("e^{2\\ln 3}", "9"));
+        assert!(same("e^{\\frac12\\ln 4}", "2"));
+        assert!(same("2^{\\log_2 5}", "5"));
+        assert!(same("10^{\\log 7}", "7"));
+        assert!(v("3^{\\log_2 5}").is_none());
         assert!(same("\\log_2 8 + \\log_2 4", "5"));
         assert!(same("\\log_e e^3", "3"));
         assert!(!same("\\log_2 8", "4"));

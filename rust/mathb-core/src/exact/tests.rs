@@ -411,6 +411,10 @@ fn exact_values_agree_with_numeric_evaluation() {
         "e^{2\\ln 3}",
         "\\ln e^{5}",
         "\\sqrt{11-6\\sqrt2}",
+        "e^{\\frac12\\ln 4}",
+        "2^{\\log_2 5}",
+        "(\\sqrt2)^{\\log_{\\sqrt2} 3}",
+        "e^{-3\\ln 2}",
         "\\sqrt{12+2\\sqrt{35}}",
     ] {
         inputs.push(z.to_string());
