@@ -209,6 +209,9 @@ fn sums_of_logarithms() {
         ],
         Status::Incorrect,
     );
+    // Without a base, a difference in base 10 alone is not a difference: log 8 is 3 in base 2.
+    assert_eq!(status("3", "\\log 8"), Status::Undecided);
+    assert_eq!(status("4", "\\log 8"), Status::Incorrect);
     // A decimal against a logarithm keeps the decimal policy.
     assert_eq!(status("\\ln 2", "0.693"), Status::Correct);
     // Logarithms in different bases are not compared.
