@@ -12,6 +12,7 @@ pub mod clock;
 pub mod diagnostics;
 pub mod dump;
 pub mod equiv;
+pub mod exact;
 pub mod expr;
 pub mod extract;
 pub mod formats;

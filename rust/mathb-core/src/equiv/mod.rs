@@ -132,6 +132,11 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         return j;
     }
     let (gold, answer) = (&expand_plus_minus(gold), &expand_plus_minus(answer));
+    // Exact values of functions, complex numbers and nested roots (`\log_2 8` → 3).
+    let (gold, answer) = (&crate::exact::rewrite(gold), &crate::exact::rewrite(answer));
+    if let Some((status, reason)) = crate::exact::compare(gold, answer) {
+        return judged(status, reason);
+    }
     if is_numeric(gold) && is_numeric(answer) {
         let j = compare_numbers(gold, answer, opts);
         if j.0 != Status::Undecided {

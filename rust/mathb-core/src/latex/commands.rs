@@ -130,6 +130,12 @@ impl Parser {
                 Ok(Expr::Root(Box::new(arg), 2))
             }
             f if FUNCTIONS.contains(&f) => self.function(f),
+            // `\operatorname{cis}\frac{\pi}{3}`, `\operatorname{Re}(z)`: complex-number
+            // functions, only where an argument follows (a bare `cis` stays a word).
+            "cis" if self.opens_argument(true) => self.function(w),
+            "Re" | "Im" | "Arg" | "arg" | "conj" if self.opens_argument(false) => {
+                self.function(complex_function_name(w))
+            }
             // Letters written together in math are a product of symbols (`xy`).
             _ => Ok(collapse_product(
                 w.chars().map(|c| Expr::Sym(c.to_string())).collect(),
@@ -191,7 +197,10 @@ impl Parser {
         let start = self.pos;
         let mut arg = self.function_argument()?;
         let end = self.pos;
-        let is_trig = matches!(name.as_str(), "sin" | "cos" | "tan" | "cot" | "sec" | "csc");
+        let is_trig = matches!(
+            name.as_str(),
+            "sin" | "cos" | "tan" | "cot" | "sec" | "csc" | "cis"
+        );
         if is_trig && self.degree_marks.iter().any(|&k| start < k && k <= end) {
             // An angle in degrees: sin 30° is sin(30 · π/180).
             arg = Expr::Mul(vec![
@@ -256,6 +265,18 @@ impl Parser {
                 Ok(Expr::Sym(format!("{c}{{{}}}", symbol_key(&inner))))
             }
             f if FUNCTIONS.contains(&f) => self.function(f),
+            "Re" | "Im" | "arg" if self.opens_argument(c == "arg") => {
+                self.function(complex_function_name(c))
+            }
+            // `\overline{3+4i}`: the conjugate, only of a value written with i (a bar over
+            // digits is a repeating decimal, over letters a segment or a mean).
+            "overline" | "bar" if self.peek() == Some(&Token::LBrace) => {
+                let arg = self.braced()?;
+                if !mentions_imaginary_unit(&arg) {
+                    return fail(format!("unsupported command \\{c}"));
+                }
+                Ok(Expr::Func("conj".into(), vec![arg]))
+            }
             // Greek letters and other named symbols.
             name if name.chars().all(|ch| ch.is_ascii_alphabetic()) && is_greek(name) => {
                 Ok(Expr::Sym(name.to_string()))
@@ -265,6 +286,30 @@ impl Parser {
             // with an argument may change its meaning, so it stays unsupported.
             other if self.peek() != Some(&Token::LBrace) => Ok(Expr::Sym(other.to_string())),
             other => fail(format!("unsupported command \\{other}")),
+        }
+    }
+}
+
+/// The canonical name of a complex-number function (`Arg` is the principal argument).
+fn complex_function_name(w: &str) -> &str {
+    match w {
+        "Arg" => "arg",
+        other => other,
+    }
+}
+
+fn mentions_imaginary_unit(e: &Expr) -> bool {
+    matches!(e, Expr::Sym(s) if s == "i") || e.children().into_iter().any(mentions_imaginary_unit)
+}
+
+impl Parser {
+    /// Whether an argument follows: a bracket or brace, or with `loose` also a command or
+    /// number (`\operatorname{cis}\frac{\pi}{3}`, `\arg 1`).
+    fn opens_argument(&self, loose: bool) -> bool {
+        match self.peek() {
+            Some(Token::LParen) | Some(Token::LBrace) => true,
+            Some(Token::Cmd(_)) | Some(Token::Num(_)) => loose,
+            _ => false,
         }
     }
 }

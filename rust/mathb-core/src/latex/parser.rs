@@ -396,6 +396,13 @@ impl Parser {
         match tok {
             Token::Num(l) => self.number(l),
             Token::Ident(s) => Ok(self.symbol(s)),
+            // `\text{Re}(z)`, `\mathrm{cis}(\theta)`: a function named in upright text.
+            Token::Text(t)
+                if matches!(t.trim(), "Re" | "Im" | "cis" | "arg" | "Arg")
+                    && self.peek() == Some(&Token::LParen) =>
+            {
+                self.word(t.trim())
+            }
             Token::Text(t) => Ok(Expr::Text(normalize_text(&t))),
             Token::LParen | Token::LBracket => self.bracketed(tok == Token::LBracket),
             Token::LBrace => self.group(&Token::RBrace),
