@@ -165,3 +165,29 @@ def test_verify_reads_an_answer_written_as_a_sentence(
     gold: str, answer: str, expected: bool
 ) -> None:
     assert mathb.verify(gold, answer) is expected
+
+
+@pytest.mark.parametrize(
+    "gold, answer, expected",
+    [
+        ("3", "\\log_2 8", True),
+        ("4", "\\log_2 8", False),
+        ("2", "\\ln e^2", True),
+        ("3", "\\log 1000", True),
+        ("-1", "e^{i\\pi}", True),
+        ("1", "e^{i\\pi}", False),
+        ("\\frac12-\\frac i2", "\\frac{1}{1+i}", True),
+        ("\\frac12+\\frac i2", "\\frac{1}{1+i}", False),
+        ("1+\\sqrt3 i", "2e^{i\\pi/3}", True),
+        ("1-\\sqrt3 i", "2e^{i\\pi/3}", False),
+        ("5", "|3+4i|", True),
+        ("7", "|3+4i|", False),
+        ("1+\\sqrt2", "\\sqrt{3+2\\sqrt2}", True),
+        ("1+\\sqrt3", "\\sqrt{3+2\\sqrt2}", False),
+        ("\\frac{\\sqrt3}{2}", "\\sin 30^\\circ", False),
+        ("\\frac{\\pi}{6}", "\\arcsin\\frac12", True),
+    ],
+)
+def test_exact_values_are_decided(gold: str, answer: str, expected: bool) -> None:
+    v = mathb.grade(gold, f"\\boxed{{{answer}}}")
+    assert v.status == ("correct" if expected else "incorrect"), v

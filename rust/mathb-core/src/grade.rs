@@ -88,10 +88,10 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };
     // An "answer" that is really prose ("Soucis : 2,74 $ a..") is searched like a
-    // completion (in strict mode it stays as given).
-    // As for a gold, the value found must parse, or the sentence stays as given.
+    // completion (in strict mode it stays as given); as for a gold, the value found must
+    // parse, or the sentence stays as given.
     if opts.extract != ExtractMode::Strict && is_sentence(&extraction.text) {
-        if let Some(found) = extract_final_answer_with(answer, opts.extract) {
+        if let Some(found) = extract_final_answer_with(&extraction.text, opts.extract) {
             if parse_answer(&read_number(&found, opts)).is_ok() {
                 extraction = found;
             }
@@ -142,8 +142,8 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
     let first = parse_answer(&read_number(&gold_ans, opts));
     // A gold written as a sentence ("The answer is 5") is read as an answer is, so that
     // `verify` treats both sides alike.
-    if first.is_ok() && gold_ans.method == Method::Whole && is_sentence(&gold_ans.text) {
-        let found = extract_final_answer_with(gold, opts.extract);
+    if first.is_ok() && is_sentence(&gold_ans.text) {
+        let found = extract_final_answer_with(&gold_ans.text, opts.extract);
         if let Some(Ok(e)) = found.map(|f| parse_answer(&read_number(&f, opts))) {
             return Ok(e);
         }
