@@ -210,18 +210,21 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     };
     // "(E) Soft", "\\textbf{(A) }20.25" where the gold is an option's text or value: the
     // option's text is the answer if it matches; otherwise the answer as written decides.
+    let whole = judge_parsed(&gold_expr, gold_text.as_deref(), &extraction, opts);
     if let Some((_, option)) = labelled_option(&extraction.text) {
         let option = Extraction {
             text: option,
             method: extraction.method,
         };
-        let (status, reason) = judge_parsed(&gold_expr, gold_text.as_deref(), &option, opts);
-        if status == Status::Correct {
-            return Verdict::new(status, reason, extracted);
+        let by_option = judge_parsed(&gold_expr, gold_text.as_deref(), &option, opts);
+        // The option's text decides unless the answer as written matches.
+        if by_option.0 == Status::Correct
+            || (whole.0 != Status::Correct && by_option.0 == Status::Incorrect)
+        {
+            return Verdict::new(by_option.0, by_option.1, extracted);
         }
     }
-    let (status, reason) = judge_parsed(&gold_expr, gold_text.as_deref(), &extraction, opts);
-    Verdict::new(status, reason, extracted)
+    Verdict::new(whole.0, whole.1, extracted)
 }
 
 /// Parses an answer and compares it with the parsed gold.
@@ -237,11 +240,38 @@ fn judge_parsed(
         Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
             return (Status::Incorrect, "the answer states no value".into())
         }
+        // Plain words the parser cannot read ("can't predict"): a text answer.
+        Err(_) if is_plain_prose(&extraction.text) => {
+            let same = gold_text
+                .is_some_and(|g| normalized_words(g) == normalized_words(&extraction.text));
+            return if same {
+                (Status::Correct, "same text".into())
+            } else {
+                (
+                    Status::Incorrect,
+                    "a text answer that is not the gold".into(),
+                )
+            };
+        }
         Err(msg) => return (Status::Undecided, format!("answer not parsed: {msg}")),
     };
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// Words without math notation: no command, script, brace or math delimiter.
+fn is_plain_prose(t: &str) -> bool {
+    has_words(t) && !t.contains(['\\', '^', '_', '{', '$', '=', '<', '>'])
+}
+
+/// Text compared as words: lower case, letters and digits, single spaces.
+fn normalized_words(t: &str) -> String {
+    t.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A number written with a decimal comma (`1000,99`, `0,111`) parses as a list; against a

@@ -145,3 +145,14 @@ pub(super) fn different_kinds(gold: &Expr, answer: &Expr) -> Option<String> {
     (text_against_value || number_against_structure)
         .then(|| format!("{} and {} are different answers", g.noun(), a.noun()))
 }
+
+/// The value of a two-term ratio `a:b` as the quotient a/b, for comparing it with a number.
+pub(super) fn ratio_value(e: &Expr) -> Option<Expr> {
+    match e {
+        Expr::Func(name, parts) if name == "ratio" && parts.len() == 2 => Some(Expr::Div(
+            Box::new(parts[0].clone()),
+            Box::new(parts[1].clone()),
+        )),
+        _ => None,
+    }
+}

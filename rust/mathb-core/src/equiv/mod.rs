@@ -96,6 +96,12 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
     if let Some(a) = kinds::named_set(answer) {
         return compare_at(gold, &a, opts, d);
     }
+    // `1:3` against a number is the number 1/3.
+    match (kinds::ratio_value(gold), kinds::ratio_value(answer)) {
+        (Some(g), None) if is_numeric(answer) => return compare_at(&g, answer, opts, d),
+        (None, Some(a)) if is_numeric(gold) => return compare_at(gold, &a, opts, d),
+        _ => {}
+    }
     // `41 = 42` states nothing true, whatever its last member is.
     if !matches!(gold, Expr::Rel(..)) && kinds::is_false_chain(answer, opts) {
         return judged(Status::Incorrect, "the answer states a false equation");

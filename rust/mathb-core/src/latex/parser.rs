@@ -83,6 +83,17 @@ pub(super) fn strip_trailing_units(tokens: &mut Vec<Token>) {
     {
         tokens.truncate(n - 2);
     }
+    // The same with a braced power: `\mathrm{~cm}^{2}`.
+    let n = tokens.len();
+    if n >= 6
+        && matches!(
+            tokens[n - 4..],
+            [Token::Caret, Token::LBrace, Token::Num(_), Token::RBrace]
+        )
+        && is_unit_word(&tokens[n - 5])
+    {
+        tokens.truncate(n - 4);
+    }
     let n_units = tokens.iter().rev().take_while(|t| is_unit_word(t)).count();
     if n_units > 0 && n_units < tokens.len() {
         let keep = tokens.len() - n_units;
