@@ -77,7 +77,7 @@ def grade(
     Options (keywords): ``decimal`` ("rounded" | "exact"), ``min_significant_digits``,
     ``decimal_places``, ``relation_as_set``, ``strict_variables``, ``extract`` ("strict" |
     "standard" | "lenient"). ``fallback=True`` (or a ``SympyFallback``) sends an undecided
-    verdict to sympy; needs ``pip install 'mathb[fallback]'``.
+    verdict to sympy (installed with mathb).
     """
     verdict = _core.grade(gold, completion, **options)
     if fallback is False or verdict.status != "undecided":
@@ -106,27 +106,19 @@ def grade_batch(
 
 
 def verify(
-    gold: str,
-    answer: str,
-    *,
-    decimal: DecimalPolicy = "rounded",
-    min_significant_digits: int = 3,
-    decimal_places: int | None = None,
-    relation_as_set: bool = True,
-    strict_variables: bool = True,
-    extract: ExtractMode = "standard",
+    gold: str, answer: str, *, fallback: bool | SympyFallback = False, **options: Any
 ) -> bool:
-    """True when `answer` (an already-extracted final answer) equals `gold`."""
-    return _core.verify_answer(
-        gold,
-        answer,
-        decimal=decimal,
-        min_significant_digits=min_significant_digits,
-        decimal_places=decimal_places,
-        relation_as_set=relation_as_set,
-        strict_variables=strict_variables,
-        extract=extract,
-    ).correct
+    """True when `answer` (an already-extracted final answer) equals `gold`.
+
+    Options as for `grade`. ``fallback=True`` (or a ``SympyFallback``) sends a pair the core
+    leaves undecided to sympy, as `grade` does; without it an undecided pair is False.
+    """
+    verdict = _core.verify_answer(gold, answer, **options)
+    if fallback is False or verdict.status != "undecided":
+        return verdict.correct
+    from .fallback import settle_undecided
+
+    return settle_undecided([gold], [verdict], fallback)[0].correct
 
 
 __all__ = [

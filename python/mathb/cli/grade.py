@@ -97,7 +97,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         dest="fallback",
         action="store_false",
         help="leave undecided verdicts undecided (default: settle them with the sympy "
-        "fallback when mathb[fallback] is installed)",
+        "fallback, installed with mathb)",
     )
     grading.add_argument(
         "--loose-variables",
