@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
 
+from . import _core
 from ._core import MathbError, Verdict
 from .sympy_judge import (
     FallbackStatus,
@@ -361,15 +362,24 @@ def settle_undecided(
     golds: Sequence[str], verdicts: Sequence[Verdict], fallback: bool | SympyFallback
 ) -> list[Verdict]:
     """Sends the undecided verdicts that have an extracted answer to the fallback, and returns
-    the verdicts with those it settled replaced (marked ``decided_by == "fallback"``)."""
+    the verdicts with those it settled replaced (marked ``decided_by == "fallback"``).
+
+    A gold of several answers (as `mathb.grade` encodes a list or a multiple-choice gold)
+    is judged one plain pair per answer (and per other option), then combined by the core."""
     out = list(verdicts)
     if fallback is False:
         return out
     todo = [i for i, v in enumerate(out) if v.status == "undecided" and v.extracted is not None]
     if not todo:
         return out
-    results = fallback_engine(fallback).resolve((golds[i], out[i].extracted or "") for i in todo)
-    for i, result in zip(todo, results):
-        if result.status != "undecided":
-            out[i] = out[i].settled_by_fallback(result.status, result.reason)
+    plans = {i: _core.fallback_plan(golds[i]) for i in todo}
+    pairs = [(g, out[i].extracted or "") for i in todo for g, _ in plans[i]]
+    results = iter(fallback_engine(fallback).resolve(pairs))
+    for i in todo:
+        mine = [next(results) for _ in plans[i]]
+        outcome = _core.combine_fallback(
+            golds[i], [(r.status, r.reason) if r.status != "undecided" else None for r in mine]
+        )
+        if outcome is not None:
+            out[i] = out[i].settled_by_fallback(*outcome)
     return out

@@ -294,6 +294,7 @@ pub fn grade_stream<'py>(
     d.set_item("fallback_sent", summary.fallback_sent)?;
     d.set_item("fallback_settled", summary.fallback_settled)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
+    fields.set_item("choices", &summary.fields.choices)?;
     d.set_item("fields", fields)?;
     let counts = PyDict::new(py);
     for (status, count) in mathb_core::Status::ALL.iter().zip(summary.tally.counts) {
