@@ -193,3 +193,18 @@ def test_lighteval_multiple_choice_details(tmp_path: Path) -> None:
     summary = grade_file(src, out)
     assert [v["status"] for v in read_jsonl(out)] == ["correct", "correct", "incorrect"]
     assert summary["fields"]["choices"] == "choices"
+
+
+def test_cli_choices_field(
+    run_mathb: Callable[..., object], write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = write_jsonl(
+        "mc.jsonl",
+        [{"answer": "B", "opts": ["3", "4"], "completion": [r"\boxed{4}", r"\boxed{3}"]}],
+    )
+    result = run_mathb("grade", src, "-o", "v.jsonl", "--choices-field", "opts")
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert [v["status"] for v in read_jsonl(tmp_path / "v.jsonl")] == ["correct", "incorrect"]
+    # Without it, "opts" is not a known name: the gold B is a bare letter.
+    result = run_mathb("grade", src, "-o", "v.jsonl")
+    assert [v["status"] for v in read_jsonl(tmp_path / "v.jsonl")] != ["correct", "incorrect"]

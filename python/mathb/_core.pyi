@@ -114,6 +114,7 @@ def grade_stream(
     gold_field: str | None = None,
     completion_field: str | None = None,
     id_field: str | None = None,
+    choices_field: str | None = None,
     answers: dict[str, str] | None = None,
     threads: int | None = None,
     chunk_lines: int = 16384,

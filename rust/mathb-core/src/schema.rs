@@ -218,6 +218,8 @@ pub struct FieldOverrides {
     pub gold: Option<String>,
     pub completion: Option<String>,
     pub problem_id: Option<String>,
+    /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
+    pub choices: Option<String>,
     /// Gold answers come from a table keyed by problem id, not from the records.
     pub answers_by_id: bool,
 }
@@ -273,6 +275,7 @@ impl Fields {
             ("gold", &given.gold, "--gold-field"),
             ("completion", &given.completion, "--completion-field"),
             ("problem id", &given.problem_id, "--id-field"),
+            ("choices", &given.choices, "--choices-field"),
         ] {
             if let Some(name) = field {
                 if !record.present(name) {
@@ -296,7 +299,7 @@ impl Fields {
                 problem_text: None,
                 lm_eval_filter: lm.filter,
                 answers_by_id: given.answers_by_id,
-                choices: lm.choices.map(str::to_string),
+                choices: given.choices.clone().or(lm.choices.map(str::to_string)),
             });
         }
         let pick = |candidates: &[&str], accept| first_field(record, candidates, accept);
@@ -348,7 +351,10 @@ impl Fields {
             Some(_) => None,
             None => pick(&PROBLEM_TEXT_FIELDS, Value::is_string),
         };
-        let choices = first_field(record, &CHOICE_FIELDS, is_choice_list);
+        let choices = given
+            .choices
+            .clone()
+            .or_else(|| first_field(record, &CHOICE_FIELDS, is_choice_list));
         Ok(Fields {
             gold,
             completion,

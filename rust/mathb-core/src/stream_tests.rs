@@ -160,6 +160,7 @@ fn parquet_rows_are_records() {
             gold: Some("reward_model.ground_truth".into()),
             completion: None,
             problem_id: Some("extra_info.index".into()),
+            choices: None,
             answers_by_id: false,
         },
         ..Default::default()
@@ -309,4 +310,18 @@ fn multiple_choice_records_with_their_options() {
     let (summary, _) = run(generic.to_str().unwrap(), &StreamOptions::default()).unwrap();
     assert_eq!(summary.fields.choices.as_deref(), Some("options"));
     assert_eq!(summary.tally.counts, [3, 2, 0, 0]);
+
+    // A named choices field; one that is missing is an error naming the flag.
+    let named = dir.join("named.jsonl");
+    let row = r#"{"answer": 0, "opts": ["3", "4"], "completion": ["\boxed{3}", "\boxed{B}"]}"#;
+    std::fs::write(&named, format!("{row}\n")).unwrap();
+    let mut opts = StreamOptions::default();
+    opts.fields.choices = Some("opts".into());
+    let (summary, _) = run(named.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
+    opts.fields.choices = Some("nope".into());
+    let Err(StreamError::Input(e, _)) = run(named.to_str().unwrap(), &opts) else {
+        panic!("a missing choices field is an error")
+    };
+    assert!(e.to_string().contains("--choices-field"), "{e}");
 }
