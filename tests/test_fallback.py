@@ -257,6 +257,21 @@ def test_fallback_in_a_script_without_a_main_guard(tmp_path: os.PathLike[str]) -
     with open(script, "w") as f:
         f.write(f"import mathb\nprint({_SETTLED}.status)\n")
     assert _run_python(script, cwd=tmp_path).split() == ["correct"]
+    # Every run of the script as __main__ leaves a mark: the workers make none.
+    marks = os.path.join(tmp_path, "marks")
+    with open(script, "w") as f:
+        f.write(f"import os\nopen({marks!r}, 'a').write(f'{{os.getpid()}}\\n')\n")
+        f.write(f"import mathb\nprint({_SETTLED}.status)\n")
+    assert _run_python(script, cwd=tmp_path).split() == ["correct"]
+    with open(marks) as f:
+        assert len(f.read().split()) == 1
+
+
+def test_workers_print_nothing_to_stdout(fallback: SympyFallback) -> None:
+    assert fallback.resolve([("x", "x")])[0].correct
+    for w in fallback._pool:
+        assert w.process.stdout is None  # DEVNULL: the caller's stdout stays its own
+        assert w.process.args[1:3] == ["-m", "mathb._fallback_worker"]
 
 
 def test_fallback_in_python_c() -> None:
@@ -309,3 +324,16 @@ def test_the_fallback_is_a_default_dependency() -> None:
     names = {d.split(">")[0].split("=")[0].strip() for d in project["dependencies"]}
     assert {"sympy", "latex2sympy2_extended"} <= names
     assert "fallback" in project["optional-dependencies"]
+
+
+def test_workers_get_this_process_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from mathb import fallback as fb
+
+    monkeypatch.setattr(sys, "path", [*sys.path, "/somewhere/else"])
+    env = fb._worker_env()
+    assert "/somewhere/else" in json.loads(env[fb.SYS_PATH_VARIABLE])
+    root = os.path.dirname(os.path.dirname(os.path.abspath(mathb.__file__)))
+    # A source tree or editable install goes on PYTHONPATH; a site directory need not.
+    assert (root in env.get("PYTHONPATH", "").split(os.pathsep)) != ("-packages" in root)

@@ -123,23 +123,30 @@ class Channel:
 
 
 def _worker_command(to_child: int, from_child: int, memory_limit: int | None) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "mathb._fallback_worker",
-        str(to_child),
-        str(from_child),
-        str(memory_limit or 0),
-    ]
+    jobs = [str(to_child), str(from_child), str(memory_limit or 0)]
+    return [sys.executable, "-m", "mathb._fallback_worker", *jobs]
 
 
 def _worker_env() -> dict[str, str]:
     """The environment of a worker: this one, with the directory this `mathb` was imported
-    from first on PYTHONPATH, so that the worker runs the same mathb."""
+    from on PYTHONPATH unless it is a site directory (on the worker's path anyway; put on
+    PYTHONPATH it would come before the standard library), so that the worker runs this
+    mathb; and this process's sys.path, which the worker appends to its own (as a
+    multiprocessing "spawn" child would use it) to find what this process finds."""
+    import json
+    import site
+
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    sites = [*site.getsitepackages(), site.getusersitepackages()]
+    if not any(os.path.realpath(root) == os.path.realpath(d) for d in sites):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env[SYS_PATH_VARIABLE] = json.dumps([os.path.abspath(p) for p in sys.path])
     return env
+
+
+#: The environment variable that hands a worker its parent's sys.path (JSON).
+SYS_PATH_VARIABLE = "MATHB_FALLBACK_SYS_PATH"
 
 
 class _Worker:
@@ -157,6 +164,9 @@ class _Worker:
             self.process = subprocess.Popen(
                 _worker_command(to_child_r, from_child_w, memory_limit),
                 stdin=subprocess.DEVNULL,
+                # Nothing a worker prints may mix with the caller's output (`mathb grade -o -`);
+                # its stderr (tracebacks, warnings) is the caller's.
+                stdout=subprocess.DEVNULL,
                 pass_fds=(to_child_r, from_child_w),
                 env=_worker_env(),
             )
