@@ -208,3 +208,16 @@ def test_cli_choices_field(
     # Without it, "opts" is not a known name: the gold B is a bare letter.
     result = run_mathb("grade", src, "-o", "v.jsonl")
     assert [v["status"] for v in read_jsonl(tmp_path / "v.jsonl")] != ["correct", "incorrect"]
+
+
+@pytest.mark.parametrize("completion", [r"\boxed{0.5}", "The answer is 3.", "no answer", ""])
+def test_a_one_element_list_is_the_plain_gold(completion: str) -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text(max_size=12))
+    def check(gold: str) -> None:
+        assert mathb.grade([gold], completion) == mathb.grade(gold, completion)
+        assert mathb.grade([gold, gold], completion).status == mathb.grade(gold, completion).status
+
+    check()
