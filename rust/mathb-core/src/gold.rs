@@ -99,19 +99,25 @@ impl Gold {
     /// A multiple-choice gold from a gold value and the options of its question, or None
     /// when there are fewer than two options or the gold names none of them. The gold is an
     /// index (a JSON integer), a list of them, or a string: a label from `labels` (when the
-    /// options come with their own), a letter (`C`, `(C)`), the text of an option, or an
-    /// index in digits — tried in that order. Options that are only their own letters
+    /// options come with their own), a letter (`C`, `(C)`), the text of an option, or — only
+    /// when `digits_are_index` (lm-eval's `target`, which is `str()` of the index) — an index
+    /// in digits, tried in that order. Options that are only their own letters
     /// (`["A", "B", "C", "D"]`) carry no values: the gold is then the right letter.
-    pub fn choice(gold: &Value, choices: &[String], labels: Option<&[String]>) -> Option<Gold> {
+    pub fn choice(
+        gold: &Value,
+        choices: &[String],
+        labels: Option<&[String]>,
+        digits_are_index: bool,
+    ) -> Option<Gold> {
         if choices.len() < 2 {
             return None;
         }
         let mut correct: Vec<usize> = match gold {
             Value::Array(items) if !items.is_empty() => items
                 .iter()
-                .map(|v| choice_index(v, choices, labels))
+                .map(|v| choice_index(v, choices, labels, digits_are_index))
                 .collect::<Option<_>>()?,
-            v => vec![choice_index(v, choices, labels)?],
+            v => vec![choice_index(v, choices, labels, digits_are_index)?],
         };
         correct.sort_unstable();
         correct.dedup();
@@ -190,7 +196,12 @@ fn letter(i: usize) -> char {
 }
 
 /// The option a gold value names (see [`Gold::choice`]).
-fn choice_index(v: &Value, choices: &[String], labels: Option<&[String]>) -> Option<usize> {
+fn choice_index(
+    v: &Value,
+    choices: &[String],
+    labels: Option<&[String]>,
+    digits_are_index: bool,
+) -> Option<usize> {
     let n = choices.len();
     match v {
         Value::Number(num) => num.as_u64().map(|i| i as usize).filter(|&i| i < n),
@@ -210,7 +221,9 @@ fn choice_index(v: &Value, choices: &[String], labels: Option<&[String]>) -> Opt
                 return Some(i);
             }
             match t.parse::<usize>() {
-                Ok(i) if i < n && t.bytes().all(|b| b.is_ascii_digit()) => Some(i),
+                Ok(i) if digits_are_index && i < n && t.bytes().all(|b| b.is_ascii_digit()) => {
+                    Some(i)
+                }
                 _ => None,
             }
         }

@@ -10,7 +10,9 @@ fn any_of(items: &[&str]) -> String {
 }
 
 fn choice(gold: Value, choices: &[&str]) -> String {
-    Gold::choice(&gold, &s(choices), None).unwrap().encode()
+    Gold::choice(&gold, &s(choices), None, false)
+        .unwrap()
+        .encode()
 }
 
 #[test]
@@ -94,7 +96,7 @@ fn plain_golds_grade_as_before() {
 #[test]
 fn a_gold_names_its_option_by_index_letter_or_text() {
     let choices = s(&["27", "28", "\\frac{1}{2}", "30"]);
-    let correct = |g: Value| match Gold::choice(&g, &choices, None) {
+    let correct = |g: Value| match Gold::choice(&g, &choices, None, true) {
         Some(Gold::Choice { correct, .. }) => Some(correct),
         _ => None,
     };
@@ -108,16 +110,18 @@ fn a_gold_names_its_option_by_index_letter_or_text() {
     assert_eq!(correct(json!(4)), None);
     assert_eq!(correct(json!("F")), None);
     assert_eq!(correct(json!("nothing")), None);
-    assert_eq!(Gold::choice(&json!(0), &s(&["x"]), None), None);
+    assert_eq!(Gold::choice(&json!(0), &s(&["x"]), None, true), None);
+    // Digits name an index only where the gold is known to be one (lm-eval's target).
+    assert_eq!(Gold::choice(&json!("3"), &choices, None, false), None);
     let labels = s(&["1", "2", "3", "4"]);
     assert!(matches!(
-        Gold::choice(&json!("2"), &choices, Some(&labels)),
+        Gold::choice(&json!("2"), &choices, Some(&labels), false),
         Some(Gold::Choice { correct, .. }) if correct == vec![1]
     ));
     // Options that are only their letters carry no value: the gold is the letter.
     let letters = s(&[" A", " B", " C", " D"]);
     assert_eq!(
-        Gold::choice(&json!(2), &letters, None),
+        Gold::choice(&json!(2), &letters, None, false),
         Some(Gold::One("C".into()))
     );
 }

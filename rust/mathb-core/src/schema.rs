@@ -351,10 +351,10 @@ impl Fields {
             Some(_) => None,
             None => pick(&PROBLEM_TEXT_FIELDS, Value::is_string),
         };
-        let choices = given
-            .choices
-            .clone()
-            .or_else(|| first_field(record, &CHOICE_FIELDS, is_choice_list));
+        // Options are never the completions themselves (`--completion-field choices`).
+        let choices = given.choices.clone().or_else(|| {
+            first_field(record, &CHOICE_FIELDS, is_choice_list).filter(|c| *c != completion)
+        });
         Ok(Fields {
             gold,
             completion,
@@ -496,7 +496,10 @@ pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, Input
     let value = required(record, &fields.gold, "gold", "--gold-field")?;
     let choices = fields.choices.as_deref().and_then(|f| record.resolve(f));
     if let Some((options, labels)) = choices.as_ref().and_then(choice_list) {
-        if let Some(gold) = crate::gold::Gold::choice(&value, &options, labels.as_deref()) {
+        // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
+        let digits_are_index = fields.gold == "target";
+        let gold = crate::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
+        if let Some(gold) = gold {
             return Ok(gold.encode());
         }
     }

@@ -311,6 +311,24 @@ fn multiple_choice_records_with_their_options() {
     assert_eq!(summary.fields.choices.as_deref(), Some("options"));
     assert_eq!(summary.tally.counts, [3, 2, 0, 0]);
 
+    // lm-eval's target is str() of the index: digits there name an option by position.
+    let target = dir.join("samples_hellaswag.jsonl");
+    let row = r#"{"doc_id": 0, "doc": {"ctx": "Q", "choices": ["10", "20", "30"], "label": "2"}, "target": "2", "resps": [["\boxed{30}", "\boxed{C}", "\boxed{2}"]], "filter": "none"}"#;
+    std::fs::write(&target, format!("{row}\n")).unwrap();
+    let (summary, _) = run(target.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    assert_eq!(summary.fields.gold, "target");
+    assert_eq!(summary.tally.counts, [2, 1, 0, 0]);
+
+    // Completions named `choices` are not options.
+    let samples = dir.join("samples.jsonl");
+    let row = r#"{"answer": "1", "choices": ["\boxed{1}", "\boxed{2}"]}"#;
+    std::fs::write(&samples, format!("{row}\n")).unwrap();
+    let mut opts = StreamOptions::default();
+    opts.fields.completion = Some("choices".into());
+    let (summary, _) = run(samples.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.fields.choices, None);
+    assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
+
     // A named choices field; one that is missing is an error naming the flag.
     let named = dir.join("named.jsonl");
     let row = r#"{"answer": 0, "opts": ["3", "4"], "completion": ["\boxed{3}", "\boxed{B}"]}"#;

@@ -70,7 +70,7 @@ pub fn encode_gold(
         if options.len() < 2 {
             return Err(invalid("choices must hold at least two options".into()));
         }
-        return Gold::choice(&value, &options, None)
+        return Gold::choice(&value, &options, None, false)
             .map(|g| g.encode())
             .ok_or_else(|| {
                 invalid(format!(
