@@ -337,3 +337,16 @@ def test_workers_get_this_process_path(monkeypatch: pytest.MonkeyPatch) -> None:
     root = os.path.dirname(os.path.dirname(os.path.abspath(mathb.__file__)))
     # A source tree or editable install goes on PYTHONPATH; a site directory need not.
     assert (root in env.get("PYTHONPATH", "").split(os.pathsep)) != ("-packages" in root)
+
+
+def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mathb import fallback as fb
+
+    monkeypatch.setattr(fb, "_worker_command", lambda *_: [sys.executable, "-c", "exit(3)"])
+    with SympyFallback(1, timeout=5) as broken:
+        with pytest.raises(fb.FallbackWorkerError, match="code 3 before it was ready"):
+            broken.resolve([("1", "2")])
+    monkeypatch.setattr(fb, "_worker_command", lambda *_: ["/nonexistent/python"])
+    with SympyFallback(1, timeout=5) as broken:
+        with pytest.raises(fb.FallbackWorkerError, match="cannot start"):
+            broken.resolve([("1", "2")])

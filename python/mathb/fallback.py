@@ -170,7 +170,7 @@ class _Worker:
                 pass_fds=(to_child_r, from_child_w),
                 env=_worker_env(),
             )
-        except OSError as e:
+        except (OSError, ValueError) as e:  # ValueError: no pass_fds (Windows)
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
                 os.close(fd)
             raise FallbackWorkerError(f"cannot start a sympy fallback worker: {e}") from None
