@@ -124,7 +124,7 @@ impl Gold {
         let own_letters = choices
             .iter()
             .enumerate()
-            .all(|(i, c)| choice_letter(c, true) == Some(letter(i)));
+            .all(|(i, c)| bare_letter(c) == Some(letter(i)));
         if own_letters {
             let mut letters: Vec<String> = correct.iter().map(|&i| letter(i).to_string()).collect();
             return Some(match letters.len() {
@@ -187,6 +187,17 @@ fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(crate::python_text::python_number_text(n.as_str())),
+        _ => None,
+    }
+}
+
+/// The letter an option is made of and nothing else: `A`, ` B`, `(C)`, `D.`.
+fn bare_letter(option: &str) -> Option<char> {
+    let mut rest = option
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"().:".contains(*c));
+    match (rest.next(), rest.next()) {
+        (Some(c), None) if ('A'..='J').contains(&c) => Some(c),
         _ => None,
     }
 }
