@@ -296,11 +296,11 @@ def test_fallback_in_exec_and_threads(tmp_path: os.PathLike[str]) -> None:
     assert _run_python(script, cwd=tmp_path).split() == ["correct"] * 4
 
 
-def test_the_brief_two_line_script_runs(tmp_path: os.PathLike[str]) -> None:
+def test_a_two_line_script_settles_with_sympy(tmp_path: os.PathLike[str]) -> None:
     script = os.path.join(tmp_path, "s.py")
     with open(script, "w") as f:
         f.write("import mathb\n")
-        f.write('print(mathb.grade("\\\\sin^2 x+\\\\cos^2 x", "$1$", fallback=True))\n')
+        f.write('print(mathb.grade("\\\\sin^2 x+\\\\cos^2 x", "1", fallback=True))\n')
     out = _run_python(script, cwd=tmp_path)
     assert "status='correct'" in out and "sympy" in out
 
