@@ -81,6 +81,7 @@ def test_summary_json(run_mathb, data_dir: Path, tmp_path: Path) -> None:
         "problem_text": None,
         "grouping": "id",
         "lm_eval_filter": None,
+        "choices": None,
     }
     assert summary["options"] == {
         "decimal": "rounded",

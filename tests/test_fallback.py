@@ -238,3 +238,115 @@ def test_grade_batch_only_sends_undecided_to_fallback(fallback: SympyFallback) -
     assert [v.status for v in verdicts] == ["correct", "correct", "no_answer"]
     assert [v.decided_by for v in verdicts] == ["fallback", "core", "core"]
     assert fallback.stats.computed - computed <= 1  # only the undecided pair went to sympy
+
+
+# The fallback from wherever grade() is called: the workers never import the caller's __main__.
+_SETTLED = 'mathb.grade("1", "so $\\\\boxed{\\\\sin^2 x+\\\\cos^2 x}$", fallback=True)'
+
+
+def _run_python(*args: str, cwd: str | os.PathLike[str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_fallback_in_a_script_without_a_main_guard(tmp_path: os.PathLike[str]) -> None:
+    script = os.path.join(tmp_path, "two_lines.py")
+    with open(script, "w") as f:
+        f.write(f"import mathb\nprint({_SETTLED}.status)\n")
+    assert _run_python(script, cwd=tmp_path).split() == ["correct"]
+    # Every run of the script as __main__ leaves a mark: the workers make none.
+    marks = os.path.join(tmp_path, "marks")
+    with open(script, "w") as f:
+        f.write(f"import os\nopen({marks!r}, 'a').write(f'{{os.getpid()}}\\n')\n")
+        f.write(f"import mathb\nprint({_SETTLED}.status)\n")
+    assert _run_python(script, cwd=tmp_path).split() == ["correct"]
+    with open(marks) as f:
+        assert len(f.read().split()) == 1
+
+
+def test_workers_print_nothing_to_stdout(fallback: SympyFallback) -> None:
+    assert fallback.resolve([("x", "x")])[0].correct
+    for w in fallback._pool:
+        assert w.process.stdout is None  # DEVNULL: the caller's stdout stays its own
+        assert w.process.args[1:3] == ["-m", "mathb._fallback_worker"]
+
+
+def test_fallback_in_python_c() -> None:
+    assert _run_python("-c", f"import mathb; print({_SETTLED}.decided_by)").split() == ["fallback"]
+
+
+def test_fallback_in_exec_and_threads(tmp_path: os.PathLike[str]) -> None:
+    # A notebook runs cells with exec() in a __main__ that has no file; threads share the pool.
+    cell = f"import mathb\nverdict = {_SETTLED}\n"
+    code = (
+        "import threading\nimport mathb\n"
+        f"namespace = {{}}\nexec({cell!r}, namespace)\n"
+        "print(namespace['verdict'].status)\n"
+        "out = []\n"
+        f"ts = [threading.Thread(target=lambda: out.append({_SETTLED}.status)) for _ in range(3)]\n"
+        "[t.start() for t in ts]\n[t.join() for t in ts]\n"
+        "print(*out)\n"
+    )
+    script = os.path.join(tmp_path, "cells.py")
+    with open(script, "w") as f:
+        f.write(code)
+    assert _run_python(script, cwd=tmp_path).split() == ["correct"] * 4
+
+
+def test_a_two_line_script_settles_with_sympy(tmp_path: os.PathLike[str]) -> None:
+    script = os.path.join(tmp_path, "s.py")
+    with open(script, "w") as f:
+        f.write("import mathb\n")
+        f.write('print(mathb.grade("\\\\sin^2 x+\\\\cos^2 x", "1", fallback=True))\n')
+    out = _run_python(script, cwd=tmp_path)
+    assert "status='correct'" in out and "sympy" in out
+
+
+def test_verify_takes_fallback(fallback: SympyFallback) -> None:
+    answer = r"\sin^2 x+\cos^2 x"
+    assert mathb.verify("1", answer) is False  # undecided by the core
+    assert mathb.verify("1", answer, fallback=fallback) is True
+    assert mathb.verify("2", answer, fallback=fallback) is False
+    assert mathb.verify("1", "1", fallback=fallback) is True
+    with pytest.raises(mathb.InvalidArgumentError):
+        mathb.verify("1", "1", fallback=fallback, nonsense=True)
+
+
+def test_the_fallback_is_a_default_dependency() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "pyproject.toml"), "rb") as f:
+        project = tomllib.load(f)["project"]
+    names = {d.split(">")[0].split("=")[0].strip() for d in project["dependencies"]}
+    assert {"sympy", "latex2sympy2_extended"} <= names
+    assert "fallback" in project["optional-dependencies"]
+
+
+def test_workers_get_this_process_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from mathb import fallback as fb
+
+    monkeypatch.setattr(sys, "path", [*sys.path, "/somewhere/else"])
+    env = fb._worker_env()
+    assert "/somewhere/else" in json.loads(env[fb.SYS_PATH_VARIABLE])
+    root = os.path.dirname(os.path.dirname(os.path.abspath(mathb.__file__)))
+    # A source tree or editable install goes on PYTHONPATH; a site directory need not.
+    assert (root in env.get("PYTHONPATH", "").split(os.pathsep)) != ("-packages" in root)
+
+
+def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mathb import fallback as fb
+
+    monkeypatch.setattr(fb, "_worker_command", lambda *_: [sys.executable, "-c", "exit(3)"])
+    with SympyFallback(1, timeout=5) as broken:
+        with pytest.raises(fb.FallbackWorkerError, match="code 3 before it was ready"):
+            broken.resolve([("1", "2")])
+    monkeypatch.setattr(fb, "_worker_command", lambda *_: ["/nonexistent/python"])
+    with SympyFallback(1, timeout=5) as broken:
+        with pytest.raises(fb.FallbackWorkerError, match="cannot start"):
+            broken.resolve([("1", "2")])

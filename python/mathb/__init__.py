@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os as _os
 import sys as _sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _core
@@ -68,68 +69,99 @@ if _installed != __version__:
 if TYPE_CHECKING:
     from .fallback import SympyFallback
 
+#: A gold answer: a string, or a list of accepted answers (any match is correct). With
+#: ``choices``, also the index of the right option.
+Gold = str | int | Sequence[str | int | float]
+
+
+def _gold(gold: Gold, choices: Sequence[str | int | float] | None = None) -> str:
+    """The string the core grades for `gold` (see `mathb_core::gold`)."""
+    if choices is None and type(gold) is str and not gold.startswith(_core.GOLD_PREFIX):
+        return gold
+    return _core.encode_gold(gold, choices)
+
 
 def grade(
-    gold: str, completion: str, *, fallback: bool | SympyFallback = False, **options: Any
+    gold: Gold,
+    completion: str,
+    *,
+    choices: Sequence[str | int | float] | None = None,
+    fallback: bool | SympyFallback = False,
+    **options: Any,
 ) -> Verdict:
     """Grades a model completion against a gold answer.
+
+    `gold` may be a list of accepted answers: the completion is correct if it matches any,
+    incorrect only if it is decided different from all, else undecided; the reason names
+    the gold that matched. ``choices`` (the options of a multiple-choice question) makes
+    `gold` name the right option by index, letter or text: an answer naming the right
+    letter or stating the right option's value is correct, one naming another option (by
+    letter or value) is incorrect.
 
     Options (keywords): ``decimal`` ("rounded" | "exact"), ``min_significant_digits``,
     ``decimal_places``, ``relation_as_set``, ``strict_variables``, ``extract`` ("strict" |
     "standard" | "lenient"). ``fallback=True`` (or a ``SympyFallback``) sends an undecided
-    verdict to sympy; needs ``pip install 'mathb[fallback]'``.
+    verdict to sympy (installed with mathb).
     """
-    verdict = _core.grade(gold, completion, **options)
+    encoded = _gold(gold, choices)
+    verdict = _core.grade(encoded, completion, **options)
     if fallback is False or verdict.status != "undecided":
         return verdict
     from .fallback import settle_undecided
 
-    return settle_undecided([gold], [verdict], fallback)[0]
+    return settle_undecided([encoded], [verdict], fallback)[0]
 
 
 def grade_batch(
-    golds: list[str],
+    golds: Sequence[Gold],
     completions: list[str],
     *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = None,
     threads: int | None = None,
     fallback: bool | SympyFallback = False,
     **options: Any,
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same results for any thread
-    count. Options and ``fallback`` as for `grade`."""
-    verdicts = _core.grade_batch(golds, completions, threads=threads, **options)
+    count. A gold may be a list of accepted answers; ``choices`` (one list of options or
+    None per pair) as for `grade`. Options and ``fallback`` as for `grade`."""
+    if choices is not None and len(choices) != len(golds):
+        raise InvalidArgumentError(
+            f"golds and choices differ in length ({len(golds)} vs {len(choices)})"
+        )
+    encoded = [_gold(g, None if choices is None else choices[i]) for i, g in enumerate(golds)]
+    verdicts = _core.grade_batch(encoded, completions, threads=threads, **options)
     if fallback is False:
         return verdicts
     from .fallback import settle_undecided
 
-    return settle_undecided(golds, verdicts, fallback)
+    return settle_undecided(encoded, verdicts, fallback)
 
 
 def verify(
-    gold: str,
+    gold: Gold,
     answer: str,
     *,
-    decimal: DecimalPolicy = "rounded",
-    min_significant_digits: int = 3,
-    decimal_places: int | None = None,
-    relation_as_set: bool = True,
-    strict_variables: bool = True,
-    extract: ExtractMode = "standard",
+    choices: Sequence[str | int | float] | None = None,
+    fallback: bool | SympyFallback = False,
+    **options: Any,
 ) -> bool:
-    """True when `answer` (an already-extracted final answer) equals `gold`."""
-    return _core.verify_answer(
-        gold,
-        answer,
-        decimal=decimal,
-        min_significant_digits=min_significant_digits,
-        decimal_places=decimal_places,
-        relation_as_set=relation_as_set,
-        strict_variables=strict_variables,
-        extract=extract,
-    ).correct
+    """True when `answer` (an already-extracted final answer) equals `gold`.
+
+    `gold`, ``choices`` and the options as for `grade`. ``fallback=True`` (or a
+    ``SympyFallback``) sends a pair the core leaves undecided to sympy, as `grade` does;
+    without it an undecided pair is False.
+    """
+    encoded = _gold(gold, choices)
+    verdict = _core.verify_answer(encoded, answer, **options)
+    if fallback is False or verdict.status != "undecided":
+        return verdict.correct
+    from .fallback import settle_undecided
+
+    return settle_undecided([encoded], [verdict], fallback)[0].correct
 
 
 __all__ = [
+    "Gold",
     "InputFileError",
     "InvalidArgumentError",
     "MathbError",

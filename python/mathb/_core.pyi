@@ -83,6 +83,20 @@ def grade_batch(
 ) -> list[Verdict]:
     """Grades many pairs in parallel with the GIL released; same result for any thread count."""
 
+def encode_gold(gold: Any, choices: Any = None) -> str:
+    """The string the core grades for `gold` (a string, a number, or a list of accepted
+    answers), with the options of its multiple-choice question when `choices` is given."""
+
+def fallback_plan(gold: str) -> list[tuple[str, bool]]:
+    """The (gold, accepted) pairs the fallback judges for an undecided verdict on `gold`."""
+
+def combine_fallback(
+    gold: str, results: list[tuple[str, str] | None]
+) -> tuple[_Status, str] | None:
+    """The fallback's verdict on `gold` from its verdicts on the pairs of `fallback_plan`."""
+
+GOLD_PREFIX: str
+CHOICE_FIELDS: list[str]
 GOLD_FIELDS: list[str]
 COMPLETION_FIELDS: list[str]
 ID_FIELDS: list[str]
@@ -100,6 +114,7 @@ def grade_stream(
     gold_field: str | None = None,
     completion_field: str | None = None,
     id_field: str | None = None,
+    choices_field: str | None = None,
     answers: dict[str, str] | None = None,
     threads: int | None = None,
     chunk_lines: int = 16384,

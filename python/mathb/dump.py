@@ -290,18 +290,28 @@ def _required(
 
 
 def gold_text(path: str, line: int, record: dict[str, Any], field: str) -> str:
-    """The gold answer of a record as a string (numbers are written with str())."""
+    """The gold answer of a record as a string (numbers are written with str()); a list of
+    accepted answers as their texts joined by newlines (the core encodes it instead)."""
     value = _required(path, line, record, field, "gold", "--gold-field")
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
+    scalar = (str, int, float)
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, scalar) and not isinstance(v, bool) for v in value)
+    ):
+        return "\n".join(str(v) for v in value)
     raise diagnostic(
         path,
         line,
         ErrorCode.WRONG_TYPE,
-        f"gold field '{field}' holds {_type_name(value)}, expected a string or a number",
-        f"point --gold-field at a string, e.g. --gold-field {field}.0 for a list's first element",
+        f"gold field '{field}' holds {_type_name(value)}, "
+        "expected a string, a number or a list of them",
+        "a list of golds means any of them is correct; point --gold-field at a string, "
+        f"e.g. --gold-field {field}.0 for a list's first element",
     )
 
 

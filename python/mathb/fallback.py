@@ -1,13 +1,14 @@
 """Sympy equivalence for the pairs the Rust core leaves undecided, in killable worker processes.
 
-Needs the extra: ``pip install 'mathb[fallback]'`` (sympy and latex2sympy2_extended).
+Needs sympy and latex2sympy2_extended, which are installed with mathb.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
 
+from . import _core
 from ._core import MathbError, Verdict
 from .sympy_judge import (
     FallbackStatus,
@@ -68,7 +70,9 @@ class FallbackStats:
     workers_started: int = 0
 
 
-def _worker_main(conn: Connection, memory_limit: int | None) -> None:
+def _worker_main(conn: Any, memory_limit: int | None) -> None:
+    """The loop of one worker process (see `mathb._fallback_worker`): `conn` sends and
+    receives pickled messages."""
     judge("x+1", "1+x")  # imports and warm-up before "ready", so they never eat an item's time
     if memory_limit:
         try:
@@ -94,22 +98,105 @@ def _worker_main(conn: Connection, memory_limit: int | None) -> None:
             return
 
 
+class Channel:
+    """Two one-way pipes used as one connection: pickled messages out on `out`, in on `inp`
+    (`multiprocessing.connection.Connection` framing)."""
+
+    def __init__(self, inp: Connection, out: Connection) -> None:
+        self.inp, self.out = inp, out
+
+    def send(self, message: Any) -> None:
+        self.out.send(message)
+
+    def recv(self) -> Any:
+        return self.inp.recv()
+
+    def poll(self) -> bool:
+        return self.inp.poll()
+
+    def close(self) -> None:
+        self.inp.close()
+        self.out.close()
+
+
 # ---------------------------------------------------------------- the pool (in the parent)
 
 
+def _worker_command(to_child: int, from_child: int, memory_limit: int | None) -> list[str]:
+    jobs = [str(to_child), str(from_child), str(memory_limit or 0)]
+    return [sys.executable, "-m", "mathb._fallback_worker", *jobs]
+
+
+def _worker_env() -> dict[str, str]:
+    """The environment of a worker: this one, with the directory this `mathb` was imported
+    from on PYTHONPATH unless it is a site directory (on the worker's path anyway; put on
+    PYTHONPATH it would come before the standard library), so that the worker runs this
+    mathb; and this process's sys.path, which the worker appends to its own (as a
+    multiprocessing "spawn" child would use it) to find what this process finds."""
+    import json
+    import site
+
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sites = [*site.getsitepackages(), site.getusersitepackages()]
+    if not any(os.path.realpath(root) == os.path.realpath(d) for d in sites):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env[SYS_PATH_VARIABLE] = json.dumps([os.path.abspath(p) for p in sys.path])
+    return env
+
+
+#: The environment variable that hands a worker its parent's sys.path (JSON).
+SYS_PATH_VARIABLE = "MATHB_FALLBACK_SYS_PATH"
+
+
 class _Worker:
-    def __init__(self, ctx: Any, memory_limit: int | None) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit), daemon=True)
-        self.process.start()
-        child.close()
+    """A worker process: a fresh interpreter running ``python -m mathb._fallback_worker``
+    that talks over two pipes. It never imports the caller's ``__main__`` (unlike a
+    multiprocessing "spawn" child), so scripts, ``python -c``, notebooks and threads can all
+    use the fallback."""
+
+    def __init__(self, memory_limit: int | None) -> None:
+        if not sys.executable:
+            raise FallbackWorkerError("no Python executable to start a fallback worker with")
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                _worker_command(to_child_r, from_child_w, memory_limit),
+                stdin=subprocess.DEVNULL,
+                # Nothing a worker prints may mix with the caller's output (`mathb grade -o -`);
+                # its stderr (tracebacks, warnings) is the caller's.
+                stdout=subprocess.DEVNULL,
+                pass_fds=(to_child_r, from_child_w),
+                env=_worker_env(),
+            )
+        except (OSError, ValueError) as e:  # ValueError: no pass_fds (Windows)
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            raise FallbackWorkerError(f"cannot start a sympy fallback worker: {e}") from None
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.conn = Channel(
+            Connection(from_child_r, writable=False), Connection(to_child_w, readable=False)
+        )
         self.ready = False
         self.job: int | None = None
         self.deadline = float("inf")
 
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.returncode
+
     def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
         self.conn.close()
 
 
@@ -122,8 +209,11 @@ def _stop_all(workers: list[_Worker]) -> None:
 class SympyFallback:
     """A pool of sympy worker processes with a hard per-item timeout and a result cache.
 
-    Usable from any thread; calls on one instance run one at a time. With the "spawn" start
-    method a script that uses it needs the usual ``if __name__ == "__main__":`` guard.
+    Usable from any thread; calls on one instance run one at a time. The workers are fresh
+    interpreters (``python -m mathb._fallback_worker``) that never import the caller's
+    ``__main__``: a script needs no ``if __name__ == "__main__":`` guard, and ``python -c``,
+    notebooks and threads work alike. `start_method` is accepted for compatibility and has
+    no effect.
     """
 
     def __init__(
@@ -141,7 +231,6 @@ class SympyFallback:
         self.memory_limit = memory_limit
         self.cache_size = cache_size
         self.stats = FallbackStats()
-        self._ctx = multiprocessing.get_context(start_method)  # never fork: callers have threads
         self._cache: OrderedDict[Pair, FallbackResult] = OrderedDict()
         self._pool: list[_Worker] = []
         self._lock = threading.Lock()
@@ -185,7 +274,7 @@ class SympyFallback:
 
     def _spawn(self) -> _Worker:
         self.stats.workers_started += 1
-        return _Worker(self._ctx, self.memory_limit)
+        return _Worker(self.memory_limit)
 
     def _run(self, keys: list[Pair]) -> list[FallbackResult]:
         results: list[FallbackResult | None] = [None] * len(keys)
@@ -204,8 +293,9 @@ class SympyFallback:
                     w.job, w.deadline = job, time.monotonic() + self.timeout
                     self.stats.computed += 1
             deadlines = [w.deadline for w in self._pool if w.job is not None]
+            # A worker that exits closes its pipe: its end of file wakes this wait too.
             wait(
-                [h for w in self._pool for h in (w.conn, w.process.sentinel)],
+                [w.conn.inp for w in self._pool],
                 timeout=max(0.0, min(deadlines) - time.monotonic()) if deadlines else None,
             )
             for i, w in enumerate(self._pool):
@@ -236,14 +326,18 @@ class SympyFallback:
                     return True
         except (EOFError, OSError):  # the worker is gone; its exit code tells the rest
             pass
-        if w.process.is_alive():
-            return False
+        else:
+            return False  # nothing more to read, and the pipe is open: the worker lives
+        try:  # the pipe is closed: the worker has exited or is about to
+            w.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
         if not w.ready:
             raise FallbackWorkerError(
-                f"a sympy fallback worker exited with code {w.process.exitcode} before it was ready"
+                f"a sympy fallback worker exited with code {w.exitcode} before it was ready"
             )
         if w.job is not None:
-            died = f"sympy: worker died (exit code {w.process.exitcode})"
+            died = f"sympy: worker died (exit code {w.exitcode})"
             results[w.job], w.job = FallbackResult("undecided", died), None
         return True
 
@@ -278,15 +372,24 @@ def settle_undecided(
     golds: Sequence[str], verdicts: Sequence[Verdict], fallback: bool | SympyFallback
 ) -> list[Verdict]:
     """Sends the undecided verdicts that have an extracted answer to the fallback, and returns
-    the verdicts with those it settled replaced (marked ``decided_by == "fallback"``)."""
+    the verdicts with those it settled replaced (marked ``decided_by == "fallback"``).
+
+    A gold of several answers (as `mathb.grade` encodes a list or a multiple-choice gold)
+    is judged one plain pair per answer (and per other option), then combined by the core."""
     out = list(verdicts)
     if fallback is False:
         return out
     todo = [i for i, v in enumerate(out) if v.status == "undecided" and v.extracted is not None]
     if not todo:
         return out
-    results = fallback_engine(fallback).resolve((golds[i], out[i].extracted or "") for i in todo)
-    for i, result in zip(todo, results):
-        if result.status != "undecided":
-            out[i] = out[i].settled_by_fallback(result.status, result.reason)
+    plans = {i: _core.fallback_plan(golds[i]) for i in todo}
+    pairs = [(g, out[i].extracted or "") for i in todo for g, _ in plans[i]]
+    results = iter(fallback_engine(fallback).resolve(pairs))
+    for i in todo:
+        mine = [next(results) for _ in plans[i]]
+        outcome = _core.combine_fallback(
+            golds[i], [(r.status, r.reason) if r.status != "undecided" else None for r in mine]
+        )
+        if outcome is not None:
+            out[i] = out[i].settled_by_fallback(*outcome)
     return out

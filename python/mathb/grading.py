@@ -114,6 +114,7 @@ def grade_file(
     gold_field: str | None = None,
     completion_field: str | None = None,
     id_field: str | None = None,
+    choices_field: str | None = None,
     answers: str | os.PathLike[str] | Mapping[Any, Any] | None = None,
     threads: int | None = None,
     decimal: Literal["rounded", "exact"] = "rounded",
@@ -143,6 +144,8 @@ def grade_file(
     (files and streams), counts, pass@k and maj@k all carry the settled verdicts. `answers` (a
     mapping, or a JSONL / CSV / Parquet table of id and answer) supplies the gold of dumps
     that hold none, such as vLLM / OpenAI batch results, by problem id (`custom_id`).
+    `choices_field` names the options of multiple-choice questions (detected among
+    `choices` / `options` otherwise; see `mathb.grade`'s ``choices``).
     `progress(samples_done)` and `progress_detail` are called at most every
     `progress_interval` seconds and once at the end.
     """
@@ -181,6 +184,7 @@ def grade_file(
             gold_field=gold_field,
             completion_field=completion_field,
             id_field=id_field,
+            choices_field=choices_field,
             answers=answers,
             threads=threads,
             **options,

@@ -1,6 +1,6 @@
 """Sympy equivalence of two answer strings: the judgement the fallback workers run.
 
-Needs the extra: ``pip install 'mathb[fallback]'`` (sympy and latex2sympy2_extended).
+Needs sympy and latex2sympy2_extended, which are installed with mathb.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def require_sympy() -> None:
     except ImportError as e:
         raise FallbackUnavailableError(
             f"the sympy fallback needs sympy and latex2sympy2_extended ({e}); "
-            "install them with `pip install 'mathb[fallback]'`"
+            "they are dependencies of mathb: `pip install 'mathb[fallback]'` reinstalls them"
         ) from None
 
 

@@ -46,6 +46,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     fields.add_argument("--id-field", metavar="F", help="problem id field")
     fields.add_argument(
+        "--choices-field",
+        metavar="F",
+        help="options of a multiple-choice question (a list); the gold then names the right "
+        "one by index, letter or text (default: choices / options when present)",
+    )
+    fields.add_argument(
         "--answers",
         metavar="FILE",
         help="gold answers by problem id (JSONL, CSV or Parquet with custom_id / problem_id / "
@@ -97,7 +103,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         dest="fallback",
         action="store_false",
         help="leave undecided verdicts undecided (default: settle them with the sympy "
-        "fallback when mathb[fallback] is installed)",
+        "fallback, installed with mathb)",
     )
     grading.add_argument(
         "--loose-variables",
@@ -146,6 +152,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             gold_field=args.gold_field,
             completion_field=args.completion_field,
             id_field=args.id_field,
+            choices_field=args.choices_field,
             answers=args.answers,
             threads=args.threads,
             decimal=args.decimal,

@@ -1,6 +1,6 @@
 //! Parallel grading of batches with rayon; results are independent of the thread count.
 
-use crate::grade::grade;
+use crate::gold::grade;
 use crate::options::Options;
 use crate::verdict::Verdict;
 use rayon::prelude::*;

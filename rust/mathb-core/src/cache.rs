@@ -8,7 +8,7 @@
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
 use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
-use crate::grade::{grade, grade_extracted};
+use crate::gold::{grade, grade_extracted};
 use crate::options::Options;
 use crate::verdict::Verdict;
 use memchr::memmem::Finder;

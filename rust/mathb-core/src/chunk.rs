@@ -10,7 +10,7 @@ use crate::dump::LineChunk;
 use crate::options::Options;
 use crate::sample_fields::OnePass;
 use crate::schema::{
-    completion_texts, gold_text, parse_record, problem_key, ErrorCode, Fields, InputError,
+    completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
     ProblemKey, Record as JsonRecord,
 };
 use crate::stream::FallbackFn;
@@ -116,7 +116,7 @@ fn parse(
             (answer_of(answers, &key)?, key)
         }
         _ => {
-            let gold = gold_text(&record, &fields.gold)?;
+            let gold = record_gold(&record, fields)?;
             let key = problem_key(&record, fields, &gold)?;
             (gold, key)
         }
@@ -393,11 +393,33 @@ impl Run {
         if todo.is_empty() {
             return settled;
         }
-        let pairs: Vec<(&str, &str)> = todo
+        // A gold of several answers asks about each of them (see `gold::fallback_plan`).
+        let plans: Vec<Option<Vec<(String, bool)>>> = todo
             .iter()
-            .map(|&(j, gold)| (gold, verdicts[j].extracted.as_deref().unwrap_or("")))
+            .map(|&(_, gold)| {
+                crate::gold::is_encoded(gold).then(|| crate::gold::fallback_plan(gold))
+            })
             .collect();
-        let outcomes = fallback(&pairs);
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(todo.len());
+        for (&(j, gold), plan) in todo.iter().zip(&plans) {
+            let answer = verdicts[j].extracted.as_deref().unwrap_or("");
+            match plan {
+                None => pairs.push((gold, answer)),
+                Some(plan) => pairs.extend(plan.iter().map(|(g, _)| (g.as_str(), answer))),
+            }
+        }
+        let mut results = fallback(&pairs).into_iter();
+        let outcomes: Vec<Option<(Status, String)>> = todo
+            .iter()
+            .zip(&plans)
+            .map(|(&(_, gold), plan)| match plan {
+                None => results.next().flatten(),
+                Some(plan) => {
+                    let mine: Vec<_> = results.by_ref().take(plan.len()).collect();
+                    crate::gold::combine_fallback(gold, &mine)
+                }
+            })
+            .collect();
         for (&(j, _), outcome) in todo.iter().zip(outcomes) {
             if let Some((status, reason)) = outcome.filter(|(s, _)| *s != Status::Undecided) {
                 verdicts[j].status = status;
@@ -441,8 +463,9 @@ fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> 
         extracted
     );
     if let Some(gold) = gold {
+        // A gold of several answers is written as JSON: a list, or its choices.
         tail.push_str(",\"gold\":");
-        tail.push_str(&json_string(gold));
+        tail.push_str(&crate::gold::gold_json(gold));
     }
     if by_fallback {
         tail.push_str(",\"decided_by\":\"fallback\"");

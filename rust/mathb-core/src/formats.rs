@@ -200,7 +200,9 @@ pub fn adapt_row(row: Value) -> Value {
         && fields.get("gold").is_some_and(Value::is_array);
     if legacy {
         let gold = fields["gold"].get(0).cloned().map(strip_answer_prefix);
-        fields.insert("answer".into(), gold.unwrap_or(Value::Null));
+        // Multiple choice (two options or more): the gold is the index of the right one.
+        let choice = multiple_choice(fields.get("choices"), fields.get("gold_index"));
+        fields.insert("answer".into(), choice.or(gold).unwrap_or(Value::Null));
         let predictions = fields["predictions"].clone();
         fields.insert("completion".into(), predictions);
         if let Some(query) = fields.get("example").cloned() {
@@ -219,10 +221,16 @@ pub fn adapt_row(row: Value) -> Value {
             None => None,
         };
         let gold = index.and_then(|i| doc.get("choices")?.get(i as usize).cloned());
-        fields.insert(
-            "answer".into(),
-            gold.map_or(Value::Null, strip_answer_prefix),
-        );
+        match multiple_choice(doc.get("choices"), doc.get("gold_index")) {
+            Some(index) => {
+                fields.insert("answer".into(), index);
+                fields.insert("choices".into(), doc["choices"].clone());
+            }
+            None => {
+                let gold = gold.map_or(Value::Null, strip_answer_prefix);
+                fields.insert("answer".into(), gold);
+            }
+        }
         fields.insert("completion".into(), responses);
         if let Some(id) = doc.get("id").filter(|v| !v.is_null()) {
             fields.insert("problem_id".into(), id.clone());
@@ -232,6 +240,23 @@ pub fn adapt_row(row: Value) -> Value {
         }
     }
     Value::Object(fields)
+}
+
+/// The gold index (or indices) of a lighteval row whose `choices` are the options of a
+/// multiple-choice question (two or more); None for a row whose single choice is the gold.
+fn multiple_choice(choices: Option<&Value>, gold_index: Option<&Value>) -> Option<Value> {
+    let options = choices?.as_array()?;
+    if options.len() < 2 || !options.iter().all(Value::is_string) {
+        return None;
+    }
+    let in_range = |v: &Value| v.as_u64().is_some_and(|i| (i as usize) < options.len());
+    match gold_index? {
+        Value::Array(items) if !items.is_empty() && items.iter().all(in_range) => {
+            Some(Value::Array(items.clone()))
+        }
+        v if in_range(v) => Some(v.clone()),
+        _ => None,
+    }
 }
 
 /// lighteval's math_500 gold is `"ANSWER: " + solution`.
@@ -263,7 +288,30 @@ pub fn lm_eval_fields(record: &Record<'_>) -> Option<LmEvalFields> {
         record.resolve("doc.solution"),
         Some(Value::String(s)) if s.contains("\\boxed") || s.contains("\\fbox")
     );
-    let gold = if boxed_solution {
+    // Multiple choice: the options in `doc.choices` / `doc.options`, and the gold as an
+    // index (`doc.answer`, `doc.gold`, `doc.label`, `doc.gold_index`) or a letter or option
+    // text (`doc.answerKey`, `doc.answer`, else `target`).
+    let choices = ["doc.choices", "doc.options"].into_iter().find(|path| {
+        record
+            .resolve(path)
+            .is_some_and(|v| crate::schema::is_choice_list(&v))
+    });
+    let is_index =
+        |path: &str| matches!(record.resolve(path), Some(Value::Number(n)) if n.as_u64().is_some());
+    let choice_gold = choices.and_then(|_| {
+        ["doc.answer", "doc.gold", "doc.label", "doc.gold_index"]
+            .into_iter()
+            .find(|p| is_index(p))
+            .or_else(|| {
+                ["doc.answerKey", "doc.answer"]
+                    .into_iter()
+                    .find(|p| is_text(p))
+            })
+            .or(Some("target"))
+    });
+    let gold = if let Some(gold) = choice_gold {
+        gold
+    } else if boxed_solution {
         "doc.solution"
     } else if is_text("doc.answer") {
         "doc.answer"
@@ -289,6 +337,7 @@ pub fn lm_eval_fields(record: &Record<'_>) -> Option<LmEvalFields> {
         completion,
         problem_id,
         filter,
+        choices,
     })
 }
 
@@ -317,6 +366,8 @@ pub struct LmEvalFields {
     pub completion: &'static str,
     pub problem_id: &'static str,
     pub filter: Option<String>,
+    /// The options of a multiple-choice question, when the document has them.
+    pub choices: Option<&'static str>,
 }
 
 #[cfg(test)]

@@ -85,9 +85,21 @@ fn lighteval_rows_are_made_generic() {
         "doc": {"choices": ["a", "7"], "gold_index": [1], "id": "d1", "query": "Q"},
         "model_response": {"text": ["t"]},
     }));
-    assert_eq!(new["answer"], "7");
+    // Two options or more: a multiple-choice question, the gold its index.
+    assert_eq!(new["answer"], json!([1]));
+    assert_eq!(new["choices"], json!(["a", "7"]));
     assert_eq!(new["completion"], json!(["t"]));
     assert_eq!(new["problem_id"], "d1");
+    let single = adapt_row(json!({
+        "doc": {"choices": ["ANSWER: 7"], "gold_index": 0, "id": "d2", "query": "Q"},
+        "model_response": {"text": ["t"]},
+    }));
+    assert_eq!(single["answer"], "7");
+    assert!(single.get("choices").is_none());
+    let legacy_mc = adapt_row(json!({
+        "gold": ["B"], "gold_index": [1], "choices": [" A", " B"], "predictions": ["p"],
+    }));
+    assert_eq!(legacy_mc["answer"], json!([1]));
     // Anything else passes through untouched.
     let plain = json!({"answer": "1", "completion": "1"});
     assert_eq!(adapt_row(plain.clone()), plain);

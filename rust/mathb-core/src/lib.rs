@@ -16,6 +16,7 @@ pub mod exact;
 pub mod expr;
 pub mod extract;
 pub mod formats;
+pub mod gold;
 pub mod grade;
 mod json_scan;
 pub mod latex;
@@ -38,7 +39,8 @@ pub use batch::{grade_batch, BatchError};
 pub use extract::{
     extract_final_answer, extract_final_answer_with, ExtractMode, Extraction, Method,
 };
-pub use grade::{grade, verify};
+// Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
+pub use gold::{grade, verify};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};

@@ -30,8 +30,8 @@ pub struct OnePass {
 
 impl OnePass {
     pub fn new(fields: &Fields) -> Option<OnePass> {
-        // lm-eval filters and answers tables need the general reader.
-        if fields.lm_eval_filter.is_some() || fields.answers_by_id {
+        // lm-eval filters, answers tables and multiple-choice options need the general reader.
+        if fields.lm_eval_filter.is_some() || fields.answers_by_id || fields.choices.is_some() {
             return None;
         }
         let names: Vec<&str> = [
@@ -82,7 +82,7 @@ impl OnePass {
                 });
             } else if is(key, &self.gold) {
                 gold = Some(match string {
-                    true => Gold::Text(scan.string()?.text),
+                    true => Gold::Text(crate::gold::plain(scan.string()?.text)),
                     false => Gold::Raw(scan.raw_value()?),
                 });
             } else if self.problem_id.as_deref().is_some_and(|f| is(key, f)) {
@@ -321,6 +321,7 @@ mod tests {
             problem_text: None,
             lm_eval_filter: None,
             answers_by_id: false,
+            choices: None,
         };
         assert!(OnePass::new(&fields("doc.answer", "completion")).is_none());
         assert!(OnePass::new(&fields("x", "x")).is_none());

@@ -39,6 +39,9 @@ pub const COMPLETION_FIELDS: [&str; 12] = [
     "samples",
 ];
 pub const ID_FIELDS: [&str; 4] = ["problem_id", "id", "idx", "unique_id"];
+/// The options of a multiple-choice question, when a record carries them (a list of at least
+/// two strings or numbers); the gold then names the right one (see `gold::Gold::choice`).
+pub const CHOICE_FIELDS: [&str; 2] = ["choices", "options"];
 /// Without an id field, records sharing gold and problem text form one problem.
 pub const PROBLEM_TEXT_FIELDS: [&str; 3] = ["problem", "question", "input"];
 
@@ -215,6 +218,8 @@ pub struct FieldOverrides {
     pub gold: Option<String>,
     pub completion: Option<String>,
     pub problem_id: Option<String>,
+    /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
+    pub choices: Option<String>,
     /// Gold answers come from a table keyed by problem id, not from the records.
     pub answers_by_id: bool,
 }
@@ -249,6 +254,8 @@ pub struct Fields {
     pub lm_eval_filter: Option<String>,
     /// The gold of a record is looked up by its problem id in an answers table.
     pub answers_by_id: bool,
+    /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
+    pub choices: Option<String>,
 }
 
 impl Fields {
@@ -268,6 +275,7 @@ impl Fields {
             ("gold", &given.gold, "--gold-field"),
             ("completion", &given.completion, "--completion-field"),
             ("problem id", &given.problem_id, "--id-field"),
+            ("choices", &given.choices, "--choices-field"),
         ] {
             if let Some(name) = field {
                 if !record.present(name) {
@@ -291,6 +299,7 @@ impl Fields {
                 problem_text: None,
                 lm_eval_filter: lm.filter,
                 answers_by_id: given.answers_by_id,
+                choices: given.choices.clone().or(lm.choices.map(str::to_string)),
             });
         }
         let pick = |candidates: &[&str], accept| first_field(record, candidates, accept);
@@ -342,6 +351,10 @@ impl Fields {
             Some(_) => None,
             None => pick(&PROBLEM_TEXT_FIELDS, Value::is_string),
         };
+        // Options are never the completions themselves (`--completion-field choices`).
+        let choices = given.choices.clone().or_else(|| {
+            first_field(record, &CHOICE_FIELDS, is_choice_list).filter(|c| *c != completion)
+        });
         Ok(Fields {
             gold,
             completion,
@@ -349,6 +362,7 @@ impl Fields {
             problem_text,
             lm_eval_filter: None,
             answers_by_id: false,
+            choices,
         })
     }
 }
@@ -400,7 +414,40 @@ fn from_answers_table(record: &Record<'_>, given: &FieldOverrides) -> Result<Fie
         problem_text: None,
         lm_eval_filter: None,
         answers_by_id: true,
+        choices: None,
     })
+}
+
+/// Options of a multiple-choice question: a list of at least two strings or numbers, or
+/// `{"text": [...], "label": [...]}` (ARC, CommonsenseQA).
+pub fn is_choice_list(v: &Value) -> bool {
+    choice_list(v).is_some()
+}
+
+/// The option texts and labels (when given) of a choices value.
+fn choice_list(v: &Value) -> Option<(Vec<String>, Option<Vec<String>>)> {
+    let texts = |v: &Value| -> Option<Vec<String>> {
+        let items = v.as_array()?;
+        let texts: Option<Vec<String>> = items
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(python_number_text(n.as_str())),
+                _ => None,
+            })
+            .collect();
+        texts.filter(|t| t.len() >= 2)
+    };
+    match v {
+        Value::Array(_) => Some((texts(v)?, None)),
+        Value::Object(map) => {
+            let options = texts(map.get("text")?)?;
+            let labels = map.get("label").and_then(texts);
+            let labels = labels.filter(|l| l.len() == options.len());
+            Some((options, labels))
+        }
+        _ => None,
+    }
 }
 
 fn is_int(v: &Value) -> bool {
@@ -437,24 +484,47 @@ fn required(record: &Record<'_>, field: &str, role: &str, flag: &str) -> Result<
     }
 }
 
-/// The gold answer of a record as a string; numbers are written as Python's `str()` would.
+/// The gold answer of a record as a string; numbers are written as Python's `str()` would,
+/// and a list of answers (any of which is correct) as its encoding (see `gold`).
 pub fn gold_text(record: &Record<'_>, field: &str) -> Result<String, InputError> {
     gold_from_value(required(record, field, "gold", "--gold-field")?, field)
+}
+
+/// [`gold_text`], and when the record carries the options of a multiple-choice question
+/// (`fields.choices`) and the gold names one of them, the encoded multiple-choice gold.
+pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, InputError> {
+    let value = required(record, &fields.gold, "gold", "--gold-field")?;
+    let choices = fields.choices.as_deref().and_then(|f| record.resolve(f));
+    if let Some((options, labels)) = choices.as_ref().and_then(choice_list) {
+        // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
+        let digits_are_index = fields.gold == "target";
+        let gold = crate::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
+        if let Some(gold) = gold {
+            return Ok(gold.encode());
+        }
+    }
+    gold_from_value(value, &fields.gold)
 }
 
 /// [`gold_text`] of a value that is present and not null.
 pub(crate) fn gold_from_value(value: Value, field: &str) -> Result<String, InputError> {
     match value {
-        Value::String(s) => Ok(s),
+        Value::String(s) => Ok(crate::gold::plain(s)),
         Value::Number(n) => Ok(python_number_text(n.as_str())),
+        Value::Array(items) if crate::gold::Gold::any_of(&items).is_some() => {
+            Ok(crate::gold::Gold::any_of(&items)
+                .map(|g| g.encode())
+                .unwrap_or_default())
+        }
         other => Err(InputError::new(
             ErrorCode::WrongType,
             format!(
-                "gold field '{field}' holds {}, expected a string or a number",
+                "gold field '{field}' holds {}, expected a string, a number or a list of them",
                 type_name(&other)
             ),
             format!(
-                "point --gold-field at a string, e.g. --gold-field {field}.0 for a list's first element"
+                "a list of golds means any of them is correct; point --gold-field at a string, \
+                 e.g. --gold-field {field}.0 for a list's first element"
             ),
         )),
     }

@@ -160,6 +160,7 @@ fn parquet_rows_are_records() {
             gold: Some("reward_model.ground_truth".into()),
             completion: None,
             problem_id: Some("extra_info.index".into()),
+            choices: None,
             answers_by_id: false,
         },
         ..Default::default()
@@ -205,4 +206,140 @@ fn settled_verdicts_are_written_and_counted() {
     assert!(lines[2].contains(r#""status":"incorrect""#) && !lines[2].contains("decided_by"));
     assert_eq!(summary.tally.counts, [2, 1, 0, 0]);
     assert_eq!((summary.fallback_sent, summary.fallback_settled), (2, 2));
+}
+
+#[test]
+fn a_list_gold_accepts_any_of_its_answers() {
+    let dir = tempdir("golds");
+    let path = dir.join("rows.jsonl");
+    let rows = [
+        r#"{"id": "a", "answer": ["\\frac12", 0.5, "x=3"], "completion": ["\\boxed{0.5}", "\\boxed{3}", "\\boxed{7}", "none"]}"#,
+        r#"{"id": "b", "answer": "4", "completion": "\\boxed{4}"}"#,
+        r#"{"id": "c", "answer": ["1", "\\sin^2 x + \\cos^2 x"], "completion": "\\boxed{1}"}"#,
+        r#"{"id": "d", "answer": ["2", "\\sin^2 x + \\cos^2 x"], "completion": "\\boxed{1}"}"#,
+    ];
+    std::fs::write(&path, rows.join("\n") + "\n").unwrap();
+    let (summary, out) = run(path.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains(r#""status":"correct","reason":"gold 1 of 3 (\\frac12) matches"#));
+    assert!(lines[1].contains(r#""status":"correct","reason":"gold 3 of 3 (x=3) matches"#));
+    assert!(lines[2].contains(r#""status":"incorrect","reason":"none of the 3 golds"#));
+    assert!(lines[3].contains(r#""status":"no_answer""#));
+    assert!(lines[5].contains(r#""status":"correct""#));
+    // Undecided: the verdict line carries the golds as a JSON list.
+    assert!(lines[6].contains(r#""status":"undecided""#), "{}", lines[6]);
+    assert!(
+        lines[6].ends_with(r#""gold":["2","\\sin^2 x + \\cos^2 x"]}"#),
+        "{}",
+        lines[6]
+    );
+    assert_eq!(summary.tally.counts, [4, 1, 1, 1]);
+
+    // The fallback sees each gold of the list as a plain pair, and settles the sample.
+    let mut asked: Vec<(String, String)> = Vec::new();
+    let mut settle = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
+        asked.extend(pairs.iter().map(|(g, a)| (g.to_string(), a.to_string())));
+        pairs
+            .iter()
+            .map(|(g, _)| match g.starts_with("\\sin") {
+                true => Some((Status::Correct, "sympy: equal".to_string())),
+                false => Some((Status::Incorrect, "sympy: differ".to_string())),
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let summary = grade_stream_with_fallback(
+        path.to_str().unwrap(),
+        Some(&mut out),
+        &StreamOptions::default(),
+        &mut |_| true,
+        Some(&mut settle),
+    )
+    .unwrap();
+    assert_eq!(
+        asked,
+        vec![
+            ("2".to_string(), "1".to_string()),
+            ("\\sin^2 x + \\cos^2 x".to_string(), "1".to_string())
+        ]
+    );
+    let out = String::from_utf8(out).unwrap();
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.contains(r#""status":"correct","reason":"gold 2 of 2 (\\sin^2 x + \\cos^2 x) matches: sympy: equal""#),
+        "{last}"
+    );
+    assert!(last.ends_with(r#""decided_by":"fallback"}"#));
+    assert_eq!(summary.tally.counts, [5, 1, 1, 0]);
+}
+
+#[test]
+fn multiple_choice_records_with_their_options() {
+    let dir = tempdir("choices");
+    // lm-eval: the options in doc.choices, the gold an index in doc.answer.
+    let lm_eval = dir.join("samples_mmlu.jsonl");
+    let row = r#"{"doc_id": 0, "doc": {"question": "Q", "choices": ["27", "\\frac{1}{2}", "30", "12"], "answer": 1}, "target": "1", "resps": [["The answer is (B).", "so \\boxed{0.5}", "\\boxed{C}", "\\boxed{30}", "\\boxed{7}"]], "filtered_resps": ["B"], "filter": "none"}"#;
+    std::fs::write(&lm_eval, format!("{row}\n")).unwrap();
+    let (summary, out) = run(lm_eval.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    assert_eq!(summary.fields.choices.as_deref(), Some("doc.choices"));
+    assert_eq!(summary.fields.gold, "doc.answer");
+    let statuses: Vec<&str> = out
+        .lines()
+        .map(|l| {
+            l.split(r#""status":""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        ["correct", "correct", "incorrect", "incorrect", "incorrect"]
+    );
+    assert!(out.contains("states the value of option C, B expected"));
+
+    // A generic record: `options` and a letter gold; a record without options is plain.
+    let generic = dir.join("generic.jsonl");
+    let rows = [
+        r#"{"id": 1, "answer": "C", "options": ["(A) 1", "(B) 2", "(C) 3", "(D) 4"], "completion": ["\\boxed{3}", "\\boxed{C}", "\\boxed{2}", "\\boxed{B}"]}"#,
+        r#"{"id": 2, "answer": "A", "options": ["Paris", "Lyon"], "completion": "The answer is: Paris"}"#,
+    ];
+    std::fs::write(&generic, rows.join("\n") + "\n").unwrap();
+    let (summary, _) = run(generic.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    assert_eq!(summary.fields.choices.as_deref(), Some("options"));
+    assert_eq!(summary.tally.counts, [3, 2, 0, 0]);
+
+    // lm-eval's target is str() of the index: digits there name an option by position.
+    let target = dir.join("samples_hellaswag.jsonl");
+    let row = r#"{"doc_id": 0, "doc": {"ctx": "Q", "choices": ["10", "20", "30"], "label": "2"}, "target": "2", "resps": [["\boxed{30}", "\boxed{C}", "\boxed{2}"]], "filter": "none"}"#;
+    std::fs::write(&target, format!("{row}\n")).unwrap();
+    let (summary, _) = run(target.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    assert_eq!(summary.fields.gold, "target");
+    assert_eq!(summary.tally.counts, [2, 1, 0, 0]);
+
+    // Completions named `choices` are not options.
+    let samples = dir.join("samples.jsonl");
+    let row = r#"{"answer": "1", "choices": ["\boxed{1}", "\boxed{2}"]}"#;
+    std::fs::write(&samples, format!("{row}\n")).unwrap();
+    let mut opts = StreamOptions::default();
+    opts.fields.completion = Some("choices".into());
+    let (summary, _) = run(samples.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.fields.choices, None);
+    assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
+
+    // A named choices field; one that is missing is an error naming the flag.
+    let named = dir.join("named.jsonl");
+    let row = r#"{"answer": 0, "opts": ["3", "4"], "completion": ["\boxed{3}", "\boxed{B}"]}"#;
+    std::fs::write(&named, format!("{row}\n")).unwrap();
+    let mut opts = StreamOptions::default();
+    opts.fields.choices = Some("opts".into());
+    let (summary, _) = run(named.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
+    opts.fields.choices = Some("nope".into());
+    let Err(StreamError::Input(e, _)) = run(named.to_str().unwrap(), &opts) else {
+        panic!("a missing choices field is an error")
+    };
+    assert!(e.to_string().contains("--choices-field"), "{e}");
 }

@@ -2,6 +2,7 @@
 //! only; the grading logic lives in mathb-core.
 
 mod errors;
+mod golds;
 mod majority;
 mod options;
 mod parallelism;
@@ -261,6 +262,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grade, m)?)?;
     m.add_function(wrap_pyfunction!(verify_answer, m)?)?;
     m.add_function(wrap_pyfunction!(grade_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(golds::encode_gold, m)?)?;
+    m.add_function(wrap_pyfunction!(golds::fallback_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(golds::combine_fallback, m)?)?;
+    m.add("GOLD_PREFIX", mathb_core::gold::PREFIX)?;
+    m.add("CHOICE_FIELDS", mathb_core::schema::CHOICE_FIELDS.to_vec())?;
     m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
     m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;
     m.add(

@@ -136,7 +136,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: &str,
@@ -144,6 +144,7 @@ pub fn grade_stream<'py>(
     gold_field: Option<String>,
     completion_field: Option<String>,
     id_field: Option<String>,
+    choices_field: Option<String>,
     answers: Option<HashMap<String, String>>,
     threads: Option<i64>,
     chunk_lines: i64,
@@ -171,6 +172,7 @@ pub fn grade_stream<'py>(
             gold: gold_field,
             completion: completion_field,
             problem_id: id_field,
+            choices: choices_field,
             answers_by_id: answers.is_some(),
         },
         answers: answers.map(Arc::new),
@@ -294,6 +296,7 @@ pub fn grade_stream<'py>(
     d.set_item("fallback_sent", summary.fallback_sent)?;
     d.set_item("fallback_settled", summary.fallback_settled)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
+    fields.set_item("choices", &summary.fields.choices)?;
     d.set_item("fields", fields)?;
     let counts = PyDict::new(py);
     for (status, count) in mathb_core::Status::ALL.iter().zip(summary.tally.counts) {
