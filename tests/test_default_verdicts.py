@@ -191,3 +191,22 @@ def test_verify_reads_an_answer_written_as_a_sentence(
 def test_exact_values_are_decided(gold: str, answer: str, expected: bool) -> None:
     v = mathb.grade(gold, f"\\boxed{{{answer}}}")
     assert v.status == ("correct" if expected else "incorrect"), v
+
+
+@pytest.mark.parametrize(
+    "completion, status",
+    [
+        ("The answer is (D) 2cm.", "correct"),
+        ("The answer is (D) 3cm.", "incorrect"),
+        ("The answer is (D), the frontal lobe.", "correct"),
+        ("The answer is 2cm.", "correct"),
+        ("The answer is 5cm.", "incorrect"),
+    ],
+)
+def test_a_letter_and_a_value_must_agree(completion: str, status: str) -> None:
+    choices = (
+        ["6cm", "5cm", "4cm", "2cm"]
+        if "lobe" not in completion
+        else ["motor cortex", "occipital lobe", "temporal lobe", "frontal lobe"]
+    )
+    assert mathb.grade("D", completion, choices=choices).status == status

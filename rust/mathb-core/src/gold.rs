@@ -369,7 +369,21 @@ fn judge_choice(
     let extracted = Some(text.clone());
     if let Some(given) = choice_letter(&text, false) {
         let i = (given as u8 - b'A') as usize;
-        let (status, reason) = if correct.contains(&i) {
+        // "(D) 140°" where option D reads 20°: the letter and the value contradict each other.
+        // Only values with digits are compared: an option's wording restated in other words
+        // ("(C), the lizard", "octopuses") is no contradiction.
+        let has_digit = |t: &str| t.chars().any(|c| c.is_ascii_digit());
+        let contradicted = || {
+            let stated = crate::choice::labelled_option(&text);
+            let option = option_text(choices, i);
+            stated.is_some_and(|(_, v)| has_digit(&v))
+                && has_digit(option)
+                && against(option).status == Status::Incorrect
+        };
+        let (status, reason) = if correct.contains(&i) && contradicted() {
+            let reason = format!("names option {given} but states a value that is not its");
+            (Status::Incorrect, reason)
+        } else if correct.contains(&i) {
             (Status::Correct, format!("choice {given}, the right option"))
         } else if i < n {
             let reason = format!("choice {given} given, {expected} expected");
