@@ -148,6 +148,9 @@ def test_reference_dumps_of_common_tools(
     assert summary["problems"] == problems
     assert len([v for v in lines if v["status"] != "skipped"]) == samples
     assert summary["counts"]["correct"] > 0
+    # With no flag, every sample of these dumps states an answer that the core decides.
+    assert summary["counts"]["undecided"] == 0
+    assert summary["counts"]["no_answer"] == 0
 
 
 def batch_line(custom_id: str, texts: list[str], *, old_shape: bool = False) -> dict[str, Any]:

@@ -6,7 +6,8 @@ Usage::
                                             [--workers 2] [--limit N] [--write]
 
 CORPUS.jsonl is what ``build_corpus.py`` writes. mathb runs with its default settings
-(``mathb.grade_batch(golds, completions, fallback=True)``, and once more with
+(``mathb.grade_batch(golds, completions, choices=..., fallback=True)``, the options of
+multiple-choice items passed as a dump reader passes them, and once more with
 ``fallback=False`` for the core-only numbers); Math-Verify runs with its defaults
 (``verify(parse(gold), parse(completion))``) in a small pool of worker processes, each item
 under a hard timeout, since Math-Verify can hang on some inputs. Both run in the same
@@ -313,10 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     comps = [r["completion"] for r in records]
     print(f"{len(records)} samples", file=sys.stderr)
 
+    # The options of multiple-choice items go with them, as dump readers pass them.
+    choices = [r.get("choices") for r in records]
     t0 = time.perf_counter()
-    core = mathb.grade_batch(golds, comps, fallback=False)
+    core = mathb.grade_batch(golds, comps, choices=choices, fallback=False)
     t1 = time.perf_counter()
-    final = mathb.grade_batch(golds, comps, fallback=True)
+    final = mathb.grade_batch(golds, comps, choices=choices, fallback=True)
     t2 = time.perf_counter()
     print(f"mathb core {t1 - t0:.1f} s, with fallback {t2 - t1:.1f} s", file=sys.stderr)
 
