@@ -196,19 +196,7 @@ impl Exact {
             }
             return Exact::rational(num_traits::pow(q, exp as usize));
         }
-        let mut result = Exact::integer(1);
-        let mut base = self.clone();
-        let mut e = exp as u64;
-        while e > 0 {
-            if e & 1 == 1 {
-                result = result.mul(&base)?;
-            }
-            e >>= 1;
-            if e > 0 {
-                base = base.mul(&base)?;
-            }
-        }
-        Some(result)
+        power_by_squaring(self, exp as u64, Exact::integer(1), Exact::mul)
     }
 
     /// Square root, exact where it stays inside the representation.
@@ -397,6 +385,28 @@ pub fn split_square(n: &BigUint) -> Option<(BigUint, BigUint)> {
         free *= m;
     }
     Some((s, free))
+}
+
+/// `base^exp` by repeated squaring, with a multiplication that may refuse (a size bound).
+pub(crate) fn power_by_squaring<T: Clone>(
+    base: &T,
+    exp: u64,
+    one: T,
+    mul: impl Fn(&T, &T) -> Option<T>,
+) -> Option<T> {
+    let mut result = one;
+    let mut base = base.clone();
+    let mut e = exp;
+    while e > 0 {
+        if e & 1 == 1 {
+            result = mul(&result, &base)?;
+        }
+        e >>= 1;
+        if e > 0 {
+            base = mul(&base, &base)?;
+        }
+    }
+    Some(result)
 }
 
 #[cfg(test)]

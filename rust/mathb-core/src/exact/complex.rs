@@ -379,19 +379,8 @@ impl Complex {
         if n.unsigned_abs() > MAX_COMPLEX_EXPONENT {
             return None;
         }
-        let mut result = Complex::real(Exact::integer(1));
-        let mut base = self.clone();
-        let mut e = n as u64;
-        while e > 0 {
-            if e & 1 == 1 {
-                result = result.mul(&base)?;
-            }
-            e >>= 1;
-            if e > 0 {
-                base = base.mul(&base)?;
-            }
-        }
-        Some(result)
+        let one = Complex::real(Exact::integer(1));
+        crate::number::power_by_squaring(self, n as u64, one, Complex::mul)
     }
 
     /// |z|.
