@@ -66,6 +66,13 @@ COMPLETIONS_READ = [
     ("-3", "She loses 3 points.\nA: -3"),
     # A degree sign before a box.
     ("122", "x = 90° + 32° = \\boxed{122°}$."),
+    # A short reply's closing sentence; phrases naming the option or the value.
+    ("135", "The measure of angle A of the quadrilateral ABCD is 135 degrees."),
+    ("3", "The model has 9 dots divided into 3 equal groups. There are 3 dots in each group."),
+    ("22", "Both pizzas cost $8 and $14.\n\nThe amount Dan's made from pizza sales is $22."),
+    ("B", "The question is unclear, but the correct option letter is (B) No."),
+    ("A", "It grows fast.\n\nTherefore, the most likely option is (A) a polynomial function."),
+    ("13", "Adding up the items gives $13.00. The final value is 13."),
     # A decimal comma against a single number.
     ("1000.99", "\\boxed{1000,99}"),
 ]
@@ -145,6 +152,10 @@ def test_equations_between_numbers_are_true_or_false(completion: str, status: st
         "The options are\nA: 12\nB: 15\nC: 20",
         "We list the cases.\nTherefore, the area is at least 12.",
         "We list the cases.\nSo the count is not 12.",
+        "There are two bars with values smaller than 5.",
+        "The range of the numbers is 5 to 20.",
+        "The ratio of the procedures in 2004 to that in 2007 is 5:1.",
+        "The model has ___ dots divided into 5 equal groups.",
     ],
 )
 def test_uncommitted_completions_have_no_answer(completion: str) -> None:

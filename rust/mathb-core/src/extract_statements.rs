@@ -17,13 +17,16 @@ enum Place {
 /// (up to the end of its line) states the answer. English phrases without "answer" need a
 /// value right after them ("the result is 42"), so prose ("the result is negative") is not
 /// taken for an answer.
-const PHRASES: [(&str, Place, bool); 50] = [
+const PHRASES: [(&str, Place, bool); 53] = [
     // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
     ("a:", Place::LineStart, false),
     ("the result is", Place::Anywhere, true),
     ("final result is", Place::Anywhere, true),
     ("the solution is", Place::Anywhere, true),
     ("correct option is", Place::Anywhere, false),
+    ("option letter is", Place::Anywhere, false),
+    ("option is", Place::Anywhere, true),
+    ("final value is", Place::Anywhere, true),
     ("correct choice is", Place::Anywhere, false),
     ("answer to your question is", Place::Anywhere, false),
     ("answer to the question is", Place::Anywhere, false),
@@ -140,7 +143,9 @@ pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
                 continue;
             }
             let text = answer_on_line(line);
-            if needs_value && !text.chars().any(|c| c.is_ascii_digit()) {
+            let value = text.chars().any(|c| c.is_ascii_digit())
+                || crate::choice::choice_letter(&text, false).is_some();
+            if needs_value && !value {
                 continue;
             }
             if !text.is_empty() {
@@ -261,15 +266,27 @@ const CONCLUDERS: [&str; 6] = [
     "in total",
 ];
 /// Words before a number that make it a bound or a denial, not the value.
-const HEDGES: [&str; 8] = [
+const HEDGES: [&str; 15] = [
     "at least",
     "at most",
     "greater than",
     "less than",
     "more than",
     "fewer than",
+    "smaller than",
+    "larger than",
+    "bigger than",
+    "higher than",
+    "lower than",
+    "up to",
     "between",
     " not ",
+    "__",
+];
+/// Numbers written as words: a sentence holding one beside digits ("There are two bars
+/// smaller than 0") states its count in words, not in the digits.
+const NUMBER_WORDS: [&str; 12] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
 ];
 
 /// The value a closing sentence states ("Therefore, the probability that Alice wins is 2/3.",
@@ -278,6 +295,29 @@ const HEDGES: [&str; 8] = [
 /// delimiter, and be followed by at most one short sentence without a digit. Its value is
 /// its one number, or the number right after its last "is" / "are" / "=".
 pub(super) fn concluding_value(s: &str) -> Option<(usize, Extraction)> {
+    closing_sentence_value(s, true)
+}
+
+/// Longest reply (in words and sentences) whose last sentence states its answer without a
+/// concluding word: "The measure of angle A is 135 degrees.", "There are 3 dots in each
+/// group." Longer texts need "Therefore" (see [`concluding_value`]).
+const MAX_SHORT_REPLY_WORDS: usize = 60;
+const MAX_SHORT_REPLY_SENTENCES: usize = 4;
+
+/// The value the last sentence of a short reply without math states.
+pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
+    let t = s.trim_end();
+    let short = t.split_whitespace().count() <= MAX_SHORT_REPLY_WORDS
+        && sentence_spans(t).len() <= MAX_SHORT_REPLY_SENTENCES;
+    if !short || super::next_math_segment(t, 0).is_some() {
+        return None;
+    }
+    closing_sentence_value(t, false)
+}
+
+/// The value the closing sentence of `s` states, when it opens with a concluding word or
+/// `needs_concluder` is false; see [`concluding_value`].
+fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
     let sentences = sentence_spans(t);
     let mut last = sentences.len().checked_sub(1)?;
@@ -289,7 +329,9 @@ pub(super) fn concluding_value(s: &str) -> Option<(usize, Extraction)> {
     }
     let (start, end) = sentences[last];
     let sentence = t[start..end].trim();
-    if !sentence.ends_with(['.', '!']) || sentence.contains('$') || sentence.contains("\\(") {
+    // Math in the sentence is read as math elsewhere; a dollar amount (`$22.`) is a value.
+    let has_math = super::next_math_segment(sentence, 0).is_some() || sentence.contains("\\(");
+    if !sentence.ends_with(['.', '!']) || has_math {
         return None;
     }
     let lower = sentence.to_ascii_lowercase();
@@ -298,25 +340,45 @@ pub(super) fn concluding_value(s: &str) -> Option<(usize, Extraction)> {
             .strip_prefix(w)
             .is_some_and(|r| r.starts_with([',', ' ']))
     });
-    if !opened || HEDGES.iter().any(|h| lower.contains(h)) {
+    if (needs_concluder && !opened) || HEDGES.iter().any(|h| lower.contains(h)) {
+        return None;
+    }
+    let words_number = lower
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| NUMBER_WORDS.contains(&w));
+    if words_number {
         return None;
     }
     let value = match number_count(sentence) {
         0 => return None,
-        1 => super::number_in(sentence)?,
+        1 if !has_ratio(sentence) => super::number_in(sentence)?,
+        1 => return None,
         _ => {
             let after = [" is ", " are ", " = ", " equals "]
                 .iter()
                 .filter_map(|k| lower.rfind(k).map(|i| i + k.len()))
                 .max()?;
+            // The one number after the verb: "13 to 20" and "3:1" are not one value.
             let rest = &sentence[after..];
-            if !rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            let value_first = rest.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+            if !value_first || number_count(rest) != 1 || has_ratio(rest) {
                 return None;
             }
             super::number_in(rest.split_whitespace().next().unwrap_or(""))?
         }
     };
     Some((start, value))
+}
+
+/// Whether `t` writes a ratio (`3:1`, `3 : 1`): digits on both sides of a colon.
+fn has_ratio(t: &str) -> bool {
+    t.match_indices(':').any(|(i, _)| {
+        let before = t[..i].trim_end().ends_with(|c: char| c.is_ascii_digit());
+        let after = t[i + 1..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit());
+        before && after
+    })
 }
 
 /// Byte spans of the sentences of `t`: cut after ". ", "! ", "? " (also when a math
