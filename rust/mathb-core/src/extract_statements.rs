@@ -283,8 +283,8 @@ const HEDGES: [&str; 15] = [
     " not ",
     "__",
 ];
-/// Numbers written as words: a sentence holding one beside digits ("There are two bars
-/// smaller than 0") states its count in words, not in the digits.
+/// Numbers written as words: a sentence holding one before its digits ("There are two bars
+/// with value 0") states its count in words, not in the digits.
 const NUMBER_WORDS: [&str; 12] = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
 ];
@@ -343,7 +343,9 @@ fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extr
     if (needs_concluder && !opened) || HEDGES.iter().any(|h| lower.contains(h)) {
         return None;
     }
-    let words_number = lower
+    // A count in words before the digits ("two bars with values 0") is the count stated.
+    let first_digit = lower.find(|c: char| c.is_ascii_digit()).unwrap_or(lower.len());
+    let words_number = lower[..first_digit]
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| NUMBER_WORDS.contains(&w));
     if words_number {

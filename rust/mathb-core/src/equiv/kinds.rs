@@ -156,3 +156,28 @@ pub(super) fn ratio_value(e: &Expr) -> Option<Expr> {
         _ => None,
     }
 }
+
+/// A bracketed list read as the list it is: `[1, 2, 2]` (three or more elements) is an
+/// ordered tuple; `[3, 5]` against a bare list or a set of two (`3, 5`, `\{1, -1\}`) is
+/// that list, not the closed interval; `[[1, 2], [3, 4]]` is a list of rows.
+pub(super) fn bracket_list(e: &Expr, other: &Expr) -> Option<Expr> {
+    match e {
+        Expr::Func(name, items) if name == "[]" => Some(Expr::Tuple(items.clone())),
+        Expr::Interval {
+            lo,
+            hi,
+            lo_closed: true,
+            hi_closed: true,
+        } => {
+            let pair = vec![(**lo).clone(), (**hi).clone()];
+            let rows = !is_scalar(lo) || !is_scalar(hi);
+            match other {
+                _ if rows => Some(Expr::Tuple(pair)),
+                Expr::List(v) if v.len() == 2 => Some(Expr::List(pair)),
+                Expr::Set(v) if v.len() == 2 => Some(Expr::Set(pair)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

@@ -96,6 +96,12 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
     if let Some(a) = kinds::named_set(answer) {
         return compare_at(gold, &a, opts, d);
     }
+    if let Some(g) = kinds::bracket_list(gold, answer) {
+        return compare_at(&g, answer, opts, d);
+    }
+    if let Some(a) = kinds::bracket_list(answer, gold) {
+        return compare_at(gold, &a, opts, d);
+    }
     // `1:3` against a number is the number 1/3.
     match (kinds::ratio_value(gold), kinds::ratio_value(answer)) {
         (Some(g), None) if is_numeric(answer) => return compare_at(&g, answer, opts, d),
