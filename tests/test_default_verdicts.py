@@ -128,6 +128,12 @@ def test_different_kinds_are_incorrect_not_undecided(gold: str, completion: str)
         ("[3, 5]", "The answer is 3, 5.", "correct"),
         ("[1, -1]", "\\boxed{\\{1, -1\\}}", "correct"),
         ("[3, 5]", "\\boxed{(3, 5)}", "incorrect"),
+        ("495", "\\boxed{\\binom{12}{4}}", "correct"),
+        ("12", "\\boxed{\\binom{12}{4}}", "incorrect"),
+        ("1:2", "\\boxed{2:4}", "correct"),
+        ("\\frac13", "\\boxed{1:3}", "correct"),
+        ("\\pi", "\\boxed{= \\pi}", "correct"),
+        ("\\sqrt{50}", "\\boxed{\\approx 7.07}", "correct"),
         ("(-\\infty, \\infty)", "\\boxed{\\text{all real numbers}}", "correct"),
     ],
 )

@@ -344,7 +344,9 @@ fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extr
         return None;
     }
     // A count in words before the digits ("two bars with values 0") is the count stated.
-    let first_digit = lower.find(|c: char| c.is_ascii_digit()).unwrap_or(lower.len());
+    let first_digit = lower
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(lower.len());
     let words_number = lower[..first_digit]
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| NUMBER_WORDS.contains(&w));

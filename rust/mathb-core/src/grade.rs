@@ -234,7 +234,8 @@ fn judge_parsed(
     extraction: &Extraction,
     opts: &Options,
 ) -> (Status, String) {
-    let answer_expr = match parse_answer(&read_number(extraction, opts)) {
+    let text = read_number(extraction, opts);
+    let answer_expr = match parse_answer(without_leading_relation(&text)) {
         Ok(e) => e,
         // `?`, `...`: punctuation states no value at all.
         Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
@@ -258,6 +259,16 @@ fn judge_parsed(
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// An answer without the relation that opened it (`= \pi`, `\approx 7.07`): the value is
+/// what follows.
+fn without_leading_relation(t: &str) -> &str {
+    let t = t.trim_start();
+    ["=", "\\approx", "≈"]
+        .iter()
+        .find_map(|r| t.strip_prefix(r))
+        .map_or(t, str::trim_start)
 }
 
 /// Words without math notation: no command, script, brace or math delimiter.

@@ -78,6 +78,30 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
             let product = (2..=n).fold(num_bigint::BigInt::from(1u8), |acc, k| acc * k);
             Exact::rational(num_rational::BigRational::from_integer(product)).ok_or(OutOfRange)
         }
+        Expr::Func(name, args) if name == "binom" && args.len() == 2 => {
+            let integer = |e: &Expr| -> Result<u64, NotExact> {
+                let q = evaluate(e)?.as_rational().ok_or(OutOfRange)?;
+                if !q.is_integer() || q.is_negative() {
+                    return Err(OutOfRange);
+                }
+                q.to_integer().to_u64().ok_or(OutOfRange)
+            };
+            let (n, k) = (integer(&args[0])?, integer(&args[1])?);
+            if n > MAX_EXACT_FACTORIAL {
+                return Err(OutOfRange);
+            }
+            // C(n, k) = ∏ (n − k + i) / i, exact at every step; 0 when k > n.
+            let k = if k > n {
+                return Exact::rational(num_rational::BigRational::from_integer(0.into()))
+                    .ok_or(OutOfRange);
+            } else {
+                k.min(n - k)
+            };
+            let value = (1..=k).fold(num_bigint::BigInt::from(1u8), |acc, i| {
+                acc * (n - k + i) / i
+            });
+            Exact::rational(num_rational::BigRational::from_integer(value)).ok_or(OutOfRange)
+        }
         Expr::Func(name, args) if name == "mod" && args.len() == 2 => {
             let (a, m) = (evaluate(&args[0])?, evaluate(&args[1])?);
             let (a, m) = (

@@ -173,6 +173,7 @@ pub(super) fn bracket_list(e: &Expr, other: &Expr) -> Option<Expr> {
             let rows = !is_scalar(lo) || !is_scalar(hi);
             match other {
                 _ if rows => Some(Expr::Tuple(pair)),
+                Expr::Func(name, _) if name == "[]" => Some(Expr::Tuple(pair)),
                 Expr::List(v) if v.len() == 2 => Some(Expr::List(pair)),
                 Expr::Set(v) if v.len() == 2 => Some(Expr::Set(pair)),
                 _ => None,

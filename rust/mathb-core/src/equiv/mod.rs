@@ -104,6 +104,8 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
     }
     // `1:3` against a number is the number 1/3.
     match (kinds::ratio_value(gold), kinds::ratio_value(answer)) {
+        // `1:2` and `2:4` are the same ratio.
+        (Some(g), Some(a)) => return compare_at(&g, &a, opts, d),
         (Some(g), None) if is_numeric(answer) => return compare_at(&g, answer, opts, d),
         (None, Some(a)) if is_numeric(gold) => return compare_at(gold, &a, opts, d),
         _ => {}
