@@ -210,10 +210,19 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     // With a box, only an anchor after it can matter: search just that tail.
     let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
     let tail = &region[anchor_from..];
+    // The other statements count only after the last English anchor: search just that part.
+    let english = last_anchored(tail);
+    let from = english.as_ref().map_or(0, |a| a.pos);
+    let later = |found: Option<Anchored>| {
+        found.map(|a| Anchored {
+            pos: a.pos + from,
+            ..a
+        })
+    };
     let anchored = [
-        last_anchored(tail),
-        statements::last_phrase(tail),
-        statements::named_correct_option(tail),
+        english,
+        later(statements::last_phrase(&tail[from..])),
+        later(statements::named_correct_option(&tail[from..])),
     ]
     .into_iter()
     .flatten()

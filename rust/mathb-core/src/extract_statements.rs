@@ -90,13 +90,18 @@ const NAMED_CORRECT: [&str; 4] = [
     " is correct",
 ];
 
+static NAMED_CORRECT_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(NAMED_CORRECT)
+            .expect("the endings form a valid searcher")
+    });
+
 /// The option an ending of [`NAMED_CORRECT`] declares the answer, at its last occurrence.
 pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
-    let lower = s.to_ascii_lowercase();
-    let (pos, _) = NAMED_CORRECT
-        .iter()
-        .filter_map(|e| lower.rfind(e).map(|p| (p, e)))
-        .max_by_key(|(p, _)| *p)?;
+    let pos = NAMED_CORRECT_FINDER.find_iter(s).map(|m| m.start()).max()?;
     let label = s[..pos].split_whitespace().next_back()?;
     let letter = crate::choice::choice_letter(label, true)?;
     Some(Anchored {
@@ -108,53 +113,69 @@ pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
 
 /// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
 pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
-    // ASCII lower-casing keeps byte offsets aligned with `s`.
-    let lower = s.to_ascii_lowercase();
-    let ascii = s.is_ascii();
-    let mut best: Option<Anchored> = None;
-    for (phrase, place, needs_value) in PHRASES {
-        if ascii && !phrase.is_ascii() {
-            continue;
-        }
-        let mut from = lower.len();
-        // Occurrences from the last one back, until one states an answer.
-        while let Some(pos) = lower[..from].rfind(phrase) {
-            from = pos;
-            if best.as_ref().is_some_and(|b| b.pos >= pos) {
-                break;
-            }
-            if place == Place::LineStart && !at_line_start(s, pos) {
-                continue;
-            }
-            // "A:" is case-sensitive ("Let a: …" is prose), and "A: 12" followed by "B: …" is
-            // the first of a list of options, not an answer.
-            if phrase == "a:" && (!s[pos..].starts_with('A') || opens_option_list(&s[pos..])) {
-                continue;
-            }
-            let rest = s[pos + phrase.len()..].trim_start_matches(|c: char| {
-                matches!(c, ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—')
-                    || c.is_whitespace()
-            });
-            let line = rest.lines().next().unwrap_or("");
-            let direct = line.starts_with(|c: char| {
-                c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
-            });
-            if needs_value && phrase.is_ascii() && !direct {
-                continue;
-            }
-            let text = answer_on_line(line);
-            let value = text.chars().any(|c| c.is_ascii_digit())
-                || crate::choice::choice_letter(&text, false).is_some();
-            if needs_value && !value {
-                continue;
-            }
-            if !text.is_empty() {
-                best = Some(Anchored { pos, text, direct });
-            }
-            break;
-        }
+    // Every occurrence of every phrase in one pass (the longest where two start together),
+    // then the last one that states an answer.
+    let mut found: Vec<(usize, usize)> = PHRASE_FINDER
+        .find_iter(s)
+        .map(|m| (m.start(), m.pattern().as_usize() + 1))
+        .collect();
+    // "A:" (PHRASES[0]) on its own: a letter this common would defeat the phrase searcher's
+    // prefilter, and the case-sensitive pair is found with memchr.
+    found.extend(FEW_SHOT_ANSWER.find_iter(s.as_bytes()).map(|p| (p, 0)));
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found
+        .into_iter()
+        .take(MAX_PHRASES_TRIED)
+        .find_map(|(pos, k)| phrase_at(s, pos, PHRASES[k]))
+}
+
+/// Occurrences tried, last first: each reads the rest of its line, so a text made of
+/// thousands of phrases on one line costs a bounded amount of work.
+const MAX_PHRASES_TRIED: usize = 64;
+
+static FEW_SHOT_ANSWER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"A:"));
+
+/// Searcher for [`PHRASES`] but the first, ASCII case folded, built once.
+static PHRASE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(PHRASES[1..].iter().map(|(p, _, _)| p))
+            .expect("the phrases form a valid searcher")
+    });
+
+/// The answer stated after `phrase` at byte `pos` of `s`, if this occurrence states one.
+fn phrase_at(
+    s: &str,
+    pos: usize,
+    (phrase, place, needs_value): (&str, Place, bool),
+) -> Option<Anchored> {
+    if place == Place::LineStart && !at_line_start(s, pos) {
+        return None;
     }
-    best
+    // "A:" is case-sensitive ("Let a: …" is prose), and "A: 12" followed by "B: …" is the
+    // first of a list of options, not an answer.
+    if phrase == "a:" && (!s[pos..].starts_with('A') || opens_option_list(&s[pos..])) {
+        return None;
+    }
+    let rest = s[pos + phrase.len()..].trim_start_matches(|c: char| {
+        matches!(c, ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—') || c.is_whitespace()
+    });
+    let line = rest.lines().next().unwrap_or("");
+    let direct =
+        line.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{'));
+    if needs_value && phrase.is_ascii() && !direct {
+        return None;
+    }
+    let text = answer_on_line(line);
+    let value = text.chars().any(|c| c.is_ascii_digit())
+        || crate::choice::choice_letter(&text, false).is_some();
+    if (needs_value && !value) || text.is_empty() {
+        return None;
+    }
+    Some(Anchored { pos, text, direct })
 }
 
 /// Whether the line after `s`'s first one starts a "B" option (`B:`, `B)`, `B.`).
@@ -211,7 +232,7 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     if t.is_empty()
         || t.contains('\n')
         || t.chars().count() > MAX_WHOLE_CHARS
-        || t.split_whitespace().count() > MAX_WHOLE_WORDS
+        || t.split_whitespace().nth(MAX_WHOLE_WORDS).is_some()
     {
         return None;
     }
@@ -307,7 +328,7 @@ const MAX_SHORT_REPLY_SENTENCES: usize = 4;
 /// The value the last sentence of a short reply without math states.
 pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
-    let short = t.split_whitespace().count() <= MAX_SHORT_REPLY_WORDS
+    let short = t.split_whitespace().nth(MAX_SHORT_REPLY_WORDS).is_none()
         && sentence_spans(t).len() <= MAX_SHORT_REPLY_SENTENCES;
     if !short || super::next_math_segment(t, 0).is_some() {
         return None;
@@ -318,6 +339,21 @@ pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
 /// The value the closing sentence of `s` states, when it opens with a concluding word or
 /// `needs_concluder` is false; see [`concluding_value`].
 fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extraction)> {
+    // Only the last two sentences matter: cut long texts to their end first (at a character
+    // boundary), keeping offsets relative to `s`.
+    let t = s.trim_end();
+    let mut cut = t.len().saturating_sub(CLOSING_WINDOW);
+    while !t.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let (start, value) = closing_sentence_in(&t[cut..], needs_concluder)?;
+    Some((start + cut, value))
+}
+
+/// Bytes at the end of a text searched for its closing sentences.
+const CLOSING_WINDOW: usize = 2048;
+
+fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
     let sentences = sentence_spans(t);
     let mut last = sentences.len().checked_sub(1)?;
@@ -491,7 +527,7 @@ const MAX_YES_NO_WORDS: usize = 60;
 /// A short reply that opens with "Yes" or "No" ("No, Dark Orchid is not the maximum.").
 pub(super) fn opening_yes_no(s: &str) -> Option<String> {
     let t = s.trim_start().trim_start_matches('*');
-    if t.split_whitespace().count() > MAX_YES_NO_WORDS {
+    if t.split_whitespace().nth(MAX_YES_NO_WORDS).is_some() {
         return None;
     }
     ["Yes", "No"].iter().find_map(|w| {
