@@ -73,6 +73,13 @@ COMPLETIONS_READ = [
     ("B", "The question is unclear, but the correct option letter is (B) No."),
     ("A", "It grows fast.\n\nTherefore, the most likely option is (A) a polynomial function."),
     ("13", "Adding up the items gives $13.00. The final value is 13."),
+    # An option named at the end of a sentence, or labelling math; Chinese option phrases.
+    ("C", "Looking at the figure, the area of the parallelogram ABCD is (C)."),
+    ("B", "The answer is (b) $\\theta^2$"),
+    ("D", "因此选项为(D) 24。"),
+    # Units in plain letters; a last "The answer is" cut off.
+    ("1.4", "The answer is 1.4 m/s"),
+    ("True", "The answer is True.\nThe answer is True.\nThe answer is"),
     # A decimal comma against a single number.
     ("1000.99", "\\boxed{1000,99}"),
 ]
@@ -97,6 +104,7 @@ DIFFERENT_KINDS = [
     ("(c) \\{0, 1\\}", "\\boxed{(b)}"),
     ("(b)", "\\boxed{(c) \\{0,1\\}}"),
     ("C", "The answer is 1000."),
+    ("5", "\\boxed{5 x}"),
     ("A", "\\boxed{(A),(B),(C),(D),(E)}"),
     ("A", "The answer is (A), (B), and (C)."),
     ("10", "It drops by 10%.\nA: -10"),

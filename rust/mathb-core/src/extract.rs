@@ -522,16 +522,18 @@ fn last_anchored(s: &str) -> Option<Anchored> {
             if JUDGEMENTS.contains(&answer.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            if !answer.is_empty() {
-                let direct = rest.starts_with(|c: char| {
-                    c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
-                });
-                best = Some(Anchored {
-                    pos,
-                    text: answer.to_string(),
-                    direct,
-                });
+            // "The answer is" cut off at the end: an earlier statement stands.
+            if answer.is_empty() {
+                continue;
             }
+            let direct = rest.starts_with(|c: char| {
+                c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{')
+            });
+            best = Some(Anchored {
+                pos,
+                text: answer.to_string(),
+                direct,
+            });
             break;
         }
     }
@@ -598,6 +600,11 @@ fn first_math_segment(line: &str) -> Option<&str> {
 /// right after it (`$12$ and $13$`) — or the value after "is" when the math only names the
 /// quantity ("The largest $n$ is 34."), or the plain sentence.
 fn stated_value(line: &str) -> String {
+    // "(b) $\theta^2$": the option label stays with the value it labels.
+    if let Some(after) = option_label_end(line) {
+        let value = stated_value(&line[after..]);
+        return format!("{} {value}", line[..after].trim());
+    }
     let Some((_, mut end, first)) = next_math_segment(line, 0) else {
         return sentence(line).to_string();
     };
@@ -621,6 +628,18 @@ fn stated_value(line: &str) -> String {
         end = next_end;
     }
     parts.join(", ")
+}
+
+/// Where a leading option label `(b)` / `(B)` followed by math ends, or `None`.
+fn option_label_end(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let labelled = b.len() > 4
+        && b[0] == b'('
+        && b[1].is_ascii_alphabetic()
+        && b[2] == b')'
+        && crate::choice::choice_letter(&line[..3], true).is_some();
+    let math_follows = labelled && line[3..].trim_start().starts_with(['$', '\\']);
+    math_follows.then_some(3)
 }
 
 /// A line cut at its first sentence end (". " or a final "."), without markdown emphasis.

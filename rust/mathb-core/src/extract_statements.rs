@@ -17,7 +17,7 @@ enum Place {
 /// (up to the end of its line) states the answer. English phrases without "answer" need a
 /// value right after them ("the result is 42"), so prose ("the result is negative") is not
 /// taken for an answer.
-const PHRASES: [(&str, Place, bool); 53] = [
+const PHRASES: [(&str, Place, bool); 57] = [
     // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
     ("a:", Place::LineStart, false),
     ("the result is", Place::Anywhere, true),
@@ -38,6 +38,10 @@ const PHRASES: [(&str, Place, bool); 53] = [
     ("答案:", Place::Anywhere, false),
     ("最终答案", Place::Anywhere, false),
     ("答案", Place::LineStart, false),
+    ("选项为", Place::Anywhere, false),
+    ("选项是", Place::Anywhere, false),
+    ("故选", Place::Anywhere, false),
+    ("答案选", Place::Anywhere, false),
     ("因此", Place::Anywhere, true),
     ("所以", Place::Anywhere, true),
     ("答えは", Place::Anywhere, false),
@@ -389,6 +393,10 @@ fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extract
     if words_number {
         return None;
     }
+    // "The area of the parallelogram ABCD is (C).": the option named last.
+    if let Some(label) = closing_option_label(sentence) {
+        return Some((start, label));
+    }
     let value = match number_count(sentence) {
         0 => return None,
         1 if !has_ratio(sentence) => super::number_in(sentence)?,
@@ -408,6 +416,20 @@ fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extract
         }
     };
     Some((start, value))
+}
+
+/// The option label a sentence ends with (`… is (C).`, `… should be (D).`), as an answer.
+fn closing_option_label(sentence: &str) -> Option<Extraction> {
+    let t = sentence.trim_end_matches(['.', '!']).trim_end();
+    let label = t.get(t.len().checked_sub(3)?..)?;
+    let before = t[..t.len() - 3].trim_end();
+    let closes = before.ends_with(" is") || before.ends_with(" be") || before.ends_with(':');
+    (closes && label.starts_with('(') && crate::choice::choice_letter(label, true).is_some()).then(
+        || Extraction {
+            text: label.to_string(),
+            method: Method::Anchor,
+        },
+    )
 }
 
 /// Whether `t` writes a ratio (`3:1`, `3 : 1`): digits on both sides of a colon.

@@ -235,7 +235,8 @@ fn judge_parsed(
     opts: &Options,
 ) -> (Status, String) {
     let text = read_number(extraction, opts);
-    let answer_expr = match parse_answer(without_leading_relation(&text)) {
+    let text = without_plain_unit(without_leading_relation(&text));
+    let answer_expr = match parse_answer(text) {
         Ok(e) => e,
         // `?`, `...`: punctuation states no value at all.
         Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
@@ -269,6 +270,28 @@ fn without_leading_relation(t: &str) -> &str {
         .iter()
         .find_map(|r| t.strip_prefix(r))
         .map_or(t, str::trim_start)
+}
+
+/// A number with a unit written in plain letters after a space (`1.4 m/s`, `5.64 m`,
+/// `9.8 m/s^2`): the number. Letters next to a number without a space (`5x`) stay algebra.
+fn without_plain_unit(t: &str) -> &str {
+    const UNITS: [&str; 16] = [
+        "m", "s", "g", "kg", "N", "J", "W", "V", "K", "L", "h", "m/s", "m/s^2", "km/h", "cm", "mm",
+    ];
+    let Some((number, unit)) = t.trim().rsplit_once(' ') else {
+        return t;
+    };
+    let numeric = !number.is_empty()
+        && number
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && number.chars().any(|c| c.is_ascii_digit());
+    if numeric && UNITS.contains(&unit.trim_end_matches('.')) {
+        number
+    } else {
+        t
+    }
 }
 
 /// Words without math notation: no command, script, brace or math delimiter.
