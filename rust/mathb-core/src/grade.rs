@@ -161,12 +161,14 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
 }
 
 /// The text to parse; lenient reading takes a decimal comma (`2,74`) in a bare number.
+/// The same reading serves golds and answers, so that a string always equals itself.
 fn read_number(e: &Extraction, opts: &Options) -> String {
     let bare = matches!(e.method, Method::Whole | Method::LastNumber);
-    match with_decimal_point(&e.text) {
+    let text = match with_decimal_point(&e.text) {
         Some(fixed) if bare && opts.extract == ExtractMode::Lenient => fixed,
         _ => e.text.clone(),
-    }
+    };
+    without_plain_unit(without_leading_relation(&text)).to_string()
 }
 
 fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
@@ -234,9 +236,7 @@ fn judge_parsed(
     extraction: &Extraction,
     opts: &Options,
 ) -> (Status, String) {
-    let text = read_number(extraction, opts);
-    let text = without_plain_unit(without_leading_relation(&text));
-    let answer_expr = match parse_answer(text) {
+    let answer_expr = match parse_answer(&read_number(extraction, opts)) {
         Ok(e) => e,
         // `?`, `...`: punctuation states no value at all.
         Err(_) if !extraction.text.chars().any(char::is_alphanumeric) => {
