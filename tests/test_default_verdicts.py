@@ -105,6 +105,7 @@ DIFFERENT_KINDS = [
     ("(b)", "\\boxed{(c) \\{0,1\\}}"),
     ("C", "The answer is 1000."),
     ("5", "\\boxed{5 x}"),
+    ("5", "\\boxed{k > \\frac{3}{2}}"),
     ("A", "\\boxed{(A),(B),(C),(D),(E)}"),
     ("A", "The answer is (A), (B), and (C)."),
     ("10", "It drops by 10%.\nA: -10"),

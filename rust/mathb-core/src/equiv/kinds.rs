@@ -100,6 +100,8 @@ enum Kind {
     Interval,
     Collection,
     Matrix,
+    /// `k > \frac32`, `1 < x \le 2`: a solution set, not one value.
+    Inequality,
     /// Anything else (expressions in variables, relations): no claim is made.
     Other,
 }
@@ -112,6 +114,13 @@ impl Kind {
             Expr::Matrix(_) => Kind::Matrix,
             Expr::Tuple(v) | Expr::Set(v) | Expr::List(v) if v.len() != 1 => Kind::Collection,
             Expr::Union(_) => Kind::Collection,
+            Expr::Rel(_, ops)
+                if ops
+                    .iter()
+                    .all(|op| matches!(op, RelOp::Lt | RelOp::Le | RelOp::Gt | RelOp::Ge)) =>
+            {
+                Kind::Inequality
+            }
             _ if is_constant(e) && is_scalar(e) => Kind::Number,
             _ => Kind::Other,
         }
@@ -124,6 +133,7 @@ impl Kind {
             Kind::Interval => "an interval",
             Kind::Collection => "a collection of values",
             Kind::Matrix => "a matrix",
+            Kind::Inequality => "an inequality",
             Kind::Other => "an expression",
         }
     }
@@ -139,9 +149,12 @@ pub(super) fn different_kinds(gold: &Expr, answer: &Expr) -> Option<String> {
     }
     let text_against_value = (g == Kind::Text) != (a == Kind::Text);
     let number_against_structure = (g == Kind::Number || a == Kind::Number)
-        && [g, a]
-            .iter()
-            .any(|k| matches!(k, Kind::Interval | Kind::Collection | Kind::Matrix));
+        && [g, a].iter().any(|k| {
+            matches!(
+                k,
+                Kind::Interval | Kind::Collection | Kind::Matrix | Kind::Inequality
+            )
+        });
     (text_against_value || number_against_structure)
         .then(|| format!("{} and {} are different answers", g.noun(), a.noun()))
 }
