@@ -77,6 +77,9 @@ COMPLETIONS_READ = [
     ("C", "Looking at the figure, the area of the parallelogram ABCD is (C)."),
     ("B", "The answer is (b) $\\theta^2$"),
     ("D", "因此选项为(D) 24。"),
+    ("120^\\circ", "所以∠EAF = 60°。\n选项：(C) 120°"),
+    # A closing sentence that states the result after its verb, in a long text.
+    ("7", "We compare the two years. " * 20 + "The number of entries per year is 46 - 39 = 7."),
     # Units in plain letters; a last "The answer is" cut off.
     ("1.4", "The answer is 1.4 m/s"),
     ("True", "The answer is True.\nThe answer is True.\nThe answer is"),
@@ -177,6 +180,8 @@ def test_equations_between_numbers_are_true_or_false(completion: str, status: st
         "The range of the numbers is 5 to 20.",
         "The ratio of the procedures in 2004 to that in 2007 is 5:1.",
         "The model has ___ dots divided into 5 equal groups.",
+        "<image5>",
+        "We compare the two years. " * 20 + "Let me know if you need 5 more examples.",
     ],
 )
 def test_uncommitted_completions_have_no_answer(completion: str) -> None:

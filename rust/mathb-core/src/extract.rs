@@ -271,6 +271,11 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
             if let Some((_, value)) = statements::short_reply_value(region) {
                 return found(value.text, value.method);
             }
+            if let Some((start, value)) = statements::stated_closing_value(paragraph) {
+                if after_math(start) {
+                    return found(value.text, value.method);
+                }
+            }
             // Lenient: a plain number after the last math segment is the later statement.
             if mode == ExtractMode::Lenient {
                 let after_math = math.as_ref().map_or(0, |(_, end, _)| *end);

@@ -17,7 +17,7 @@ enum Place {
 /// (up to the end of its line) states the answer. English phrases without "answer" need a
 /// value right after them ("the result is 42"), so prose ("the result is negative") is not
 /// taken for an answer.
-const PHRASES: [(&str, Place, bool); 57] = [
+const PHRASES: [(&str, Place, bool); 59] = [
     // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
     ("a:", Place::LineStart, false),
     ("the result is", Place::Anywhere, true),
@@ -39,6 +39,8 @@ const PHRASES: [(&str, Place, bool); 57] = [
     ("最终答案", Place::Anywhere, false),
     ("答案", Place::LineStart, false),
     ("选项为", Place::Anywhere, false),
+    ("选项：", Place::Anywhere, false),
+    ("选项:", Place::Anywhere, false),
     ("选项是", Place::Anywhere, false),
     ("故选", Place::Anywhere, false),
     ("答案选", Place::Anywhere, false),
@@ -233,8 +235,10 @@ const MAX_WHOLE_WORDS: usize = 8;
 /// reasoning, not an answer.
 pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     let t = s.trim();
+    // `<image2>`: a markup tag, not an answer.
     if t.is_empty()
         || t.contains('\n')
+        || (t.starts_with('<') && t.ends_with('>'))
         || t.chars().count() > MAX_WHOLE_CHARS
         || t.split_whitespace().nth(MAX_WHOLE_WORDS).is_some()
     {
@@ -320,7 +324,24 @@ const NUMBER_WORDS: [&str; 12] = [
 /// delimiter, and be followed by at most one short sentence without a digit. Its value is
 /// its one number, or the number right after its last "is" / "are" / "=".
 pub(super) fn concluding_value(s: &str) -> Option<(usize, Extraction)> {
-    closing_sentence_value(s, true)
+    closing_sentence_value(s, Closing::Concluded)
+}
+
+/// How a closing sentence must state its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// Opened by a concluding word ("Therefore, …").
+    Concluded,
+    /// The last sentence of a short reply: any one number.
+    ShortReply,
+    /// Any text: the number right after "is" / "are" / "=" ("The total is 7 entries.").
+    Stated,
+}
+
+/// The value the closing sentence of any text states right after its verb: "… so the number
+/// of entries per year is 46 - 39 = 7." — a declarative statement of the result.
+pub(super) fn stated_closing_value(s: &str) -> Option<(usize, Extraction)> {
+    closing_sentence_value(s, Closing::Stated)
 }
 
 /// Longest reply (in words and sentences) whose last sentence states its answer without a
@@ -337,12 +358,11 @@ pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
     if !short || super::next_math_segment(t, 0).is_some() {
         return None;
     }
-    closing_sentence_value(t, false)
+    closing_sentence_value(t, Closing::ShortReply)
 }
 
-/// The value the closing sentence of `s` states, when it opens with a concluding word or
-/// `needs_concluder` is false; see [`concluding_value`].
-fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extraction)> {
+/// The value the closing sentence of `s` states, as `mode` asks; see [`concluding_value`].
+fn closing_sentence_value(s: &str, mode: Closing) -> Option<(usize, Extraction)> {
     // Only the last two sentences matter: cut long texts to their end first (at a character
     // boundary), keeping offsets relative to `s`.
     let t = s.trim_end();
@@ -350,14 +370,14 @@ fn closing_sentence_value(s: &str, needs_concluder: bool) -> Option<(usize, Extr
     while !t.is_char_boundary(cut) {
         cut += 1;
     }
-    let (start, value) = closing_sentence_in(&t[cut..], needs_concluder)?;
+    let (start, value) = closing_sentence_in(&t[cut..], mode)?;
     Some((start + cut, value))
 }
 
 /// Bytes at the end of a text searched for its closing sentences.
 const CLOSING_WINDOW: usize = 2048;
 
-fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extraction)> {
+fn closing_sentence_in(s: &str, mode: Closing) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
     let sentences = sentence_spans(t);
     let mut last = sentences.len().checked_sub(1)?;
@@ -380,7 +400,7 @@ fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extract
             .strip_prefix(w)
             .is_some_and(|r| r.starts_with([',', ' ']))
     });
-    if (needs_concluder && !opened) || HEDGES.iter().any(|h| lower.contains(h)) {
+    if (mode == Closing::Concluded && !opened) || HEDGES.iter().any(|h| lower.contains(h)) {
         return None;
     }
     // A count in words before the digits ("two bars with values 0") is the count stated.
@@ -399,8 +419,8 @@ fn closing_sentence_in(s: &str, needs_concluder: bool) -> Option<(usize, Extract
     }
     let value = match number_count(sentence) {
         0 => return None,
-        1 if !has_ratio(sentence) => super::number_in(sentence)?,
-        1 => return None,
+        1 if mode != Closing::Stated && !has_ratio(sentence) => super::number_in(sentence)?,
+        1 if mode != Closing::Stated => return None,
         _ => {
             let after = [" is ", " are ", " = ", " equals "]
                 .iter()
