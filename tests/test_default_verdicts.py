@@ -16,6 +16,7 @@ COMPLETIONS_READ = [
     ("18", "She makes 9 * 2 = $18 every day at the farmer's market.\n#### 18"),
     ("12", "Final Answer: The final answer is $12$. I hope it is correct."),
     ("12", "The answer is 12."),
+    ("12", "If we add 5 and 7, the answer is 12."),
     ("42", "Adding both parts, the result is 42."),
     # Sentence-final punctuation and upright fonts.
     ("60", "\\boxed{60.}"),
@@ -181,6 +182,8 @@ def test_equations_between_numbers_are_true_or_false(completion: str, status: st
         "The ratio of the procedures in 2004 to that in 2007 is 5:1.",
         "The model has ___ dots divided into 5 equal groups.",
         "<image5>",
+        "If the bar is taller, then the answer is 5. If it is shorter, then the answer is 6.",
+        "After checking, none of the options 5, A, B, C, D is correct.",
         "We compare the two years. " * 20 + "Let me know if you need 5 more examples.",
     ],
 )

@@ -493,6 +493,10 @@ fn last_anchored(s: &str) -> Option<Anchored> {
             if anchor == "answer" && !starts_math {
                 continue;
             }
+            // "If x > 2, then the answer is (B).": one case of several, not the answer.
+            if statements::in_conditional(s, pos) {
+                continue;
+            }
             // Display math may span lines; otherwise the answer ends with its line.
             // An unclosed `$` ("#### $30") is a currency sign, not math.
             let answer = match first_math_segment(rest) {

@@ -108,13 +108,37 @@ static NAMED_CORRECT_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 /// The option an ending of [`NAMED_CORRECT`] declares the answer, at its last occurrence.
 pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
     let pos = NAMED_CORRECT_FINDER.find_iter(s).map(|m| m.start()).max()?;
-    let label = s[..pos].split_whitespace().next_back()?;
+    let mut words = s[..pos].split_whitespace().rev();
+    let label = words.next()?;
     let letter = crate::choice::choice_letter(label, true)?;
+    // "none of the options A, B, C, D is correct": a list of options denied, not one named.
+    let sentence_start = s[..pos].rfind(['.', '\n', '!', '?']).map_or(0, |i| i + 1);
+    let sentence = s[sentence_start..pos].to_ascii_lowercase();
+    let listed = words.next().is_some_and(|w| w.ends_with(','));
+    if listed || sentence.contains("none") || sentence.contains("not ") || in_conditional(s, pos) {
+        return None;
+    }
     Some(Anchored {
         pos,
         text: letter.to_string(),
         direct: true,
     })
+}
+
+/// Whether byte `pos` of `s` lies in a case of a case analysis: a sentence that opens with
+/// "If" / "When" / "Suppose" and says "then" before it ("If …, then the answer is (A). If …,
+/// then the answer is (B)."). "If we add them, the answer is 12." states the answer.
+pub(super) fn in_conditional(s: &str, pos: usize) -> bool {
+    let start = s[..pos].rfind(['.', '\n', '!', '?']).map_or(0, |i| i + 1);
+    let clause = s[start..pos]
+        .trim_start()
+        .trim_start_matches(['*', '-', ' ']);
+    let first = clause.split_whitespace().next().unwrap_or("");
+    let opens = matches!(
+        first.trim_end_matches(','),
+        "If" | "if" | "When" | "when" | "Suppose"
+    );
+    opens && clause.split_whitespace().any(|w| w == "then")
 }
 
 /// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
@@ -158,7 +182,7 @@ fn phrase_at(
     pos: usize,
     (phrase, place, needs_value): (&str, Place, bool),
 ) -> Option<Anchored> {
-    if place == Place::LineStart && !at_line_start(s, pos) {
+    if (place == Place::LineStart && !at_line_start(s, pos)) || in_conditional(s, pos) {
         return None;
     }
     // "A:" is case-sensitive ("Let a: …" is prose), and "A: 12" followed by "B: …" is the
@@ -295,7 +319,7 @@ const CONCLUDERS: [&str; 6] = [
     "in total",
 ];
 /// Words before a number that make it a bound or a denial, not the value.
-const HEDGES: [&str; 15] = [
+const HEDGES: [&str; 16] = [
     "at least",
     "at most",
     "greater than",
@@ -310,6 +334,7 @@ const HEDGES: [&str; 15] = [
     "up to",
     "between",
     " not ",
+    "none of",
     "__",
 ];
 /// Numbers written as words: a sentence holding one before its digits ("There are two bars
@@ -400,7 +425,14 @@ fn closing_sentence_in(s: &str, mode: Closing) -> Option<(usize, Extraction)> {
             .strip_prefix(w)
             .is_some_and(|r| r.starts_with([',', ' ']))
     });
-    if (mode == Closing::Concluded && !opened) || HEDGES.iter().any(|h| lower.contains(h)) {
+    // A case of a case analysis ("If it is shorter, then …") states no answer either.
+    let conditional = ["if ", "when ", "suppose "]
+        .iter()
+        .any(|w| lower.starts_with(w));
+    if (mode == Closing::Concluded && !opened)
+        || conditional
+        || HEDGES.iter().any(|h| lower.contains(h))
+    {
         return None;
     }
     // A count in words before the digits ("two bars with values 0") is the count stated.
