@@ -78,6 +78,8 @@ COMPLETIONS_READ = [
     ("C", "Looking at the figure, the area of the parallelogram ABCD is (C)."),
     ("B", "The answer is (b) $\\theta^2$"),
     ("D", "因此选项为(D) 24。"),
+    ("D", "因此答案是（D）"),
+    ("B", "\\boxed{\\text { (B) } 40 \\mathrm{~m}^{2}}"),
     ("120^\\circ", "所以∠EAF = 60°。\n选项：(C) 120°"),
     # A closing sentence that states the result after its verb, in a long text.
     ("7", "We compare the two years. " * 20 + "The number of entries per year is 46 - 39 = 7."),

@@ -91,17 +91,22 @@ pub fn labelled_option(text: &str) -> Option<(char, String)> {
 }
 
 /// `text` with `\text{…}`, `\textbf{…}`, `\mathrm{…}` and `\mathbf{…}` replaced by their
-/// content (one level), so that `\text{(C) } 98` reads `(C)  98`.
+/// content (one level), so that `\text{(C) } 98` reads `(C)  98`, and full-width
+/// parentheses made plain (`（D）`).
 fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
-    const WRAPPERS: [&str; 4] = ["\\textbf{", "\\text{", "\\mathrm{", "\\mathbf{"];
-    if !text.contains('\\') {
+    const WRAPPERS: [&str; 4] = ["\\textbf", "\\text", "\\mathrm", "\\mathbf"];
+    if !text.contains(['\\', '（', '）']) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     'scan: while !rest.is_empty() {
         for w in WRAPPERS {
-            if let Some(inner) = rest.strip_prefix(w) {
+            // `\text{…}` and `\text {…}`; `\textit` is another command.
+            let Some(after) = rest.strip_prefix(w) else {
+                continue;
+            };
+            if let Some(inner) = after.trim_start_matches(' ').strip_prefix('{') {
                 if let Some(close) = inner.find('}') {
                     out.push_str(&inner[..close]);
                     rest = &inner[close + 1..];
@@ -110,7 +115,12 @@ fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
             }
         }
         let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
+        // Full-width parentheses, as Chinese text writes an option: `（D）`.
+        out.push(match c {
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        });
         rest = &rest[c.len_utf8()..];
     }
     std::borrow::Cow::Owned(out)
