@@ -56,6 +56,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "examples"))
 import long_reasoning  # noqa: E402
 import make_samples  # noqa: E402  (examples/ is not a package)
+from machine import cpu_name  # noqa: E402  (benches/ is not a package either)
 
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
 
@@ -243,14 +244,7 @@ def mv_pool(
 
 
 def machine_info() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     ram = "?"
     try:
         m = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())

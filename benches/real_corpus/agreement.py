@@ -41,6 +41,9 @@ from typing import Any
 import mathb
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from machine import cpu_name  # noqa: E402  (benches/ is not a package)
+
 TAIL_CHARS = 400
 
 # --- Math-Verify in killable worker processes ------------------------------------------------
@@ -243,15 +246,7 @@ def markdown(stats: dict[str, SourceStats], mv_ran: bool) -> str:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    return f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def versions() -> str:
