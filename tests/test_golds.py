@@ -117,6 +117,23 @@ def test_choice_reasons_and_verify() -> None:
         mathb.grade(0, "A", choices=["only"])
 
 
+def test_an_unreadable_answer_names_no_option() -> None:
+    # Neither a letter, nor an option's text, nor a value that can be read: the question is
+    # missed, not undecided.
+    words = ["(A) a circle", "(B) a square", "(C) a cube", "(D) a cone"]
+    for completion in [r"\boxed{\vec{g}}", r"The answer is $\frac{17}{2} |AD| + 2$."]:
+        v = mathb.grade("B", completion, choices=words, fallback=False)
+        assert v.status == "incorrect", v
+        assert v.reason.startswith("names no option's letter, text or value; B expected")
+    # Plain words that repeat no option's text.
+    v = mathb.grade(
+        "A", "The answer is: they are inverses of each other.", choices=["f = g^{-1}", "f = g"]
+    )
+    assert v.status == "incorrect", v
+    # A readable value that may equal the option stays for the comparison to decide.
+    assert mathb.grade("B", r"\boxed{\frac{2}{4}}", choices=OPTIONS).status == "correct"
+
+
 def test_grade_batch_with_choices() -> None:
     verdicts = mathb.grade_batch(
         ["B", "2"], [r"\boxed{0.5}", r"\boxed{2}"], choices=[OPTIONS, None]

@@ -424,6 +424,12 @@ fn judge_choice(
         );
         return Verdict::new(Status::Incorrect, reason, extracted);
     }
+    // Plain words that repeat no option's text ("They are inverses of each other"): a text
+    // answer, not letters multiplied together.
+    if crate::grade::is_plain_prose(&text) {
+        let reason = format!("a text answer that is none of the options; {expected} expected");
+        return Verdict::new(Status::Incorrect, reason, extracted);
+    }
     if correct
         .iter()
         .all(|&i| verdicts[i].status == Status::Incorrect)
@@ -438,6 +444,23 @@ fn judge_choice(
         .iter()
         .find(|&&i| verdicts[i].status == Status::Undecided)
         .unwrap_or(&correct[0]);
+    // An answer that names no letter, repeats no option's text and cannot be read as a value
+    // (or is compared with an option that is not one) identifies no option: that is the
+    // question's answer missed, not a hard equivalence.
+    let unreadable = |v: &Verdict| {
+        v.reason.starts_with(crate::grade::ANSWER_NOT_PARSED)
+            || v.reason.starts_with(crate::grade::GOLD_NOT_PARSED)
+    };
+    if correct
+        .iter()
+        .all(|&i| verdicts[i].status == Status::Incorrect || unreadable(&verdicts[i]))
+    {
+        let reason = format!(
+            "names no option's letter, text or value; {expected} expected ({})",
+            verdicts[i].reason
+        );
+        return Verdict::new(Status::Incorrect, reason, extracted);
+    }
     let reason = format!(
         "names no choice letter; against option {}: {}",
         letter(i),

@@ -16,6 +16,10 @@ use std::collections::HashMap;
 
 /// Reason given when grading hit a bug; tests look for it.
 pub const INTERNAL_ERROR: &str = "internal error";
+/// Opens the reason of a verdict left undecided because the answer could not be read.
+pub const ANSWER_NOT_PARSED: &str = "answer not parsed";
+/// Opens the reason of a verdict left undecided because the gold could not be read.
+pub const GOLD_NOT_PARSED: &str = "gold not parsed";
 
 /// Runs one grading step, turning a bug (a panic) into an undecided verdict so that one bad
 /// input never takes down a batch.
@@ -73,7 +77,10 @@ fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) 
     };
     // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
-    let prose = |t: &str| looks_like_prose(t) || parse_answer(t).is_err();
+    // Math the parser cannot read (`\frac{17}{2} |AD| + 2`) is not prose: its last number is
+    // not its value.
+    let notation = |t: &str| t.contains(['\\', '^', '_', '{', '|']);
+    let prose = |t: &str| looks_like_prose(t) || (!notation(t) && parse_answer(t).is_err());
     let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
     if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
         if let Some(number) = number_in(&extraction.text) {
@@ -152,11 +159,11 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
         Ok(e) => Ok(e),
         Err(msg) if gold_ans.method == Method::Whole => {
             let Some(found) = extract_final_answer_with(gold, opts.extract) else {
-                return Err(format!("gold not parsed: {msg}"));
+                return Err(format!("{GOLD_NOT_PARSED}: {msg}"));
             };
-            parse_answer(&read_number(&found, opts)).map_err(|m| format!("gold not parsed: {m}"))
+            parse_answer(&read_number(&found, opts)).map_err(|m| format!("{GOLD_NOT_PARSED}: {m}"))
         }
-        Err(msg) => Err(format!("gold not parsed: {msg}")),
+        Err(msg) => Err(format!("{GOLD_NOT_PARSED}: {msg}")),
     }
 }
 
@@ -255,11 +262,53 @@ fn judge_parsed(
                 )
             };
         }
-        Err(msg) => return (Status::Undecided, format!("answer not parsed: {msg}")),
+        // `-\frac{1`, `\frac{3\`: an answer cut off inside a group states no value.
+        Err(_) if is_cut_off(&extraction.text) => {
+            return (Status::Incorrect, "the answer is cut off".into())
+        }
+        Err(msg) => match last_side_value(&extraction.text, opts) {
+            Some(e) => e,
+            None => return (Status::Undecided, format!("{ANSWER_NOT_PARSED}: {msg}")),
+        },
     };
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// Math that stops inside a group: more `{` than `}`, or a lone backslash at the end.
+fn is_cut_off(text: &str) -> bool {
+    let t = text.trim_end();
+    let opened = t.matches('{').count() - t.matches("\\{").count();
+    let closed = t.matches('}').count() - t.matches("\\}").count();
+    opened > closed || (t.ends_with('\\') && !t.ends_with("\\\\"))
+}
+
+/// The value a chain of equalities arrives at (`W = mg\,\Delta h = 500\,\mathrm{kg} \times
+/// 9.8 = 4900`), when the chain as a whole cannot be read: its last side, if that is a number
+/// or constant expression. A side that still holds variables states no value.
+fn last_side_value(text: &str, opts: &Options) -> Option<Expr> {
+    let mut depth = 0i32;
+    let mut cut = None;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth -= 1,
+            b'=' if depth == 0 && (i == 0 || !matches!(bytes[i - 1], b'<' | b'>' | b'!')) => {
+                cut = Some(i)
+            }
+            _ => {}
+        }
+    }
+    let side = text[cut? + 1..].trim();
+    let e = Extraction {
+        text: side.to_string(),
+        method: Method::Whole,
+    };
+    parse_answer(&read_number(&e, opts))
+        .ok()
+        .filter(crate::equiv::is_constant)
 }
 
 /// An answer without the relation that opened it (`= \pi`, `\approx 7.07`): the value is
@@ -295,7 +344,7 @@ fn without_plain_unit(t: &str) -> &str {
 }
 
 /// Words without math notation: no command, script, brace or math delimiter.
-fn is_plain_prose(t: &str) -> bool {
+pub(crate) fn is_plain_prose(t: &str) -> bool {
     has_words(t) && !t.contains(['\\', '^', '_', '{', '$', '=', '<', '>'])
 }
 

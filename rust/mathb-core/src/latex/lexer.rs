@@ -80,6 +80,8 @@ const IGNORED_COMMANDS: &[&str] = &[
     "biggr",
     "displaystyle",
     "textstyle",
+    "nonumber",
+    "notag",
     "quad",
     "qquad",
     "circ",
@@ -402,6 +404,11 @@ impl<'a> Lexer<'a> {
             self.degree_marks.push(self.tokens.len());
         }
         if IGNORED_COMMANDS.contains(&name.as_str()) {
+            return Ok(());
+        }
+        // An equation's number or label (`\tag{8}`) is not part of its value.
+        if matches!(name.as_str(), "tag" | "label") {
+            self.braced_raw()?;
             return Ok(());
         }
         if TEXT_COMMANDS.contains(&name.as_str()) {

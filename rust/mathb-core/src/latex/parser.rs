@@ -72,8 +72,58 @@ pub(super) fn is_known_word(w: &str) -> bool {
     FUNCTIONS.contains(&w) || matches!(w, "pi" | "sqrt" | "infty" | "inf" | "infinity")
 }
 
+/// Where a compound unit written in text (`\mathrm{~cm} / \mathrm{s}^2`,
+/// `\text{kg}\cdot\text{m}^{2}`) that ends the tokens starts, if one does. Units of one
+/// word are left to [`strip_trailing_units`]; only the last few tokens are looked at, so the
+/// search is bounded whatever the answer's length.
+fn compound_unit_start(tokens: &[Token]) -> Option<usize> {
+    const LONGEST: usize = 16;
+    let unit = |t: &Token| matches!(t, Token::Text(_) | Token::Word(_)) && is_unit_word(t);
+    // unit (^ exponent)? ((/ | ·)? unit (^ exponent)?)*
+    let is_unit_expression = |ts: &[Token]| {
+        let mut i = 0;
+        let mut units = 0;
+        let mut joined = false;
+        while i < ts.len() {
+            if units > 0 && matches!(ts[i], Token::Divide | Token::Times) {
+                i += 1;
+                joined = true;
+            }
+            // `\mathrm{s}` lexes as a letter; after a unit word it is a unit too.
+            let letter = units > 0 && matches!(ts.get(i), Some(Token::Ident(_)));
+            if !(letter || ts.get(i).is_some_and(unit)) {
+                return false;
+            }
+            i += 1;
+            units += 1;
+            if matches!(ts.get(i), Some(Token::Caret)) {
+                i += match &ts[i + 1..] {
+                    [Token::Num(_), ..] => 2,
+                    [Token::LBrace, Token::Num(_), Token::RBrace, ..] => 4,
+                    [Token::LBrace, Token::Minus, Token::Num(_), Token::RBrace, ..] => 5,
+                    _ => return false,
+                };
+            }
+        }
+        units >= 2 && joined
+    };
+    let first = tokens.len().saturating_sub(LONGEST).max(1);
+    (first..tokens.len()).find(|&k| {
+        unit(&tokens[k])
+            && matches!(
+                tokens[k - 1],
+                Token::Num(_) | Token::RParen | Token::RBrace | Token::Cmd(_) | Token::Ident(_)
+            )
+            && is_unit_expression(&tokens[k..])
+    })
+}
+
 /// Drops trailing text (units, "dollars", "degrees") that follows a value.
 pub(super) fn strip_trailing_units(tokens: &mut Vec<Token>) {
+    if let Some(k) = compound_unit_start(tokens) {
+        tokens.truncate(k);
+        return;
+    }
     // A squared or cubed unit (`\mbox{ cm}^2`) is still a unit.
     let n = tokens.len();
     if n >= 4
