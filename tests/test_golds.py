@@ -134,6 +134,25 @@ def test_an_unreadable_answer_names_no_option() -> None:
     assert mathb.grade("B", r"\boxed{\frac{2}{4}}", choices=OPTIONS).status == "correct"
 
 
+def test_a_letter_contradicted_in_words_or_a_value_every_option_shares() -> None:
+    clock = ["half past", "quarter", "o'clock", "quarter to", "quarter past"]
+    v = mathb.grade("quarter", "B. The time shown is quarter past.", choices=clock)
+    assert (v.status, v.reason) == ("incorrect", "names option B but states option E")
+    assert mathb.grade("quarter", "B. The time shown is quarter.", choices=clock).correct
+    yes_no = ["yes", "no"]
+    assert mathb.grade("yes", "The answer is (A) no.", choices=yes_no).status == "incorrect"
+    # A sentence that states the named option and ends on another's word is no contradiction.
+    trend = ["decrease", "stay the same", "increase"]
+    completion = "The answer is (A), the fish population will decrease if pelicans increase."
+    assert mathb.grade("decrease", completion, choices=trend).correct
+    months = ["Jul '21", "Jun '21", "Apr '21", "May '21"]
+    v = mathb.grade("May '21", "The maximum is in 21.", choices=months)
+    assert v.status == "incorrect" and v.reason.startswith("the value matches options"), v
+    # Math without words that cannot be read is not its last number.
+    math = r"$\left(\frac{1}{2}\right)(3)(1)\left(=\dfrac{3}{2}\right)$"
+    assert mathb.grade("E", math, choices=["1", "3/2", "3", "4", "2"]).status == "incorrect"
+
+
 def test_grade_batch_with_choices() -> None:
     verdicts = mathb.grade_batch(
         ["B", "2"], [r"\boxed{0.5}", r"\boxed{2}"], choices=[OPTIONS, None]

@@ -299,7 +299,10 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     } else {
         t
     };
-    if !has_words(t) && crate::latex::parse_answer(t).is_ok() {
+    // Math without words is the answer as written, even where the parser cannot read it
+    // (`\left(=\dfrac{3}{2}\right)`): its last number is not its value.
+    let notation = t.contains(['\\', '^', '_', '{']);
+    if !has_words(t) && (notation || crate::latex::parse_answer(t).is_ok()) {
         return Some(Extraction {
             text: t.to_string(),
             method: Method::Whole,

@@ -350,6 +350,30 @@ fn any_of(golds: &[String], verdicts: Vec<Verdict>) -> Verdict {
     Verdict::new(Status::Undecided, reason, extracted)
 }
 
+/// Lower-case words of letters and digits.
+fn words(t: &str) -> Vec<String> {
+    t.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The option whose words a stated text ends with, the longest when several do ("The time
+/// shown is quarter past" → "quarter past", not "quarter"). Options without words (values)
+/// are left to the comparison of values.
+fn option_in_words(choices: &[String], stated: &str) -> Option<usize> {
+    let stated = words(stated);
+    (0..choices.len())
+        .filter_map(|k| {
+            let option = words(option_text(choices, k));
+            let worded = option.iter().any(|w| w.chars().any(char::is_alphabetic));
+            (worded && !option.is_empty() && stated.ends_with(&option)).then_some((option.len(), k))
+        })
+        .max()
+        .map(|(_, k)| k)
+}
+
 fn letters_of(correct: &[usize]) -> String {
     let letters: Vec<String> = correct.iter().map(|&i| letter(i).to_string()).collect();
     letters.join(" or ")
@@ -380,8 +404,27 @@ fn judge_choice(
                 && has_digit(option)
                 && against(option).status == Status::Incorrect
         };
+        let worded_as = || {
+            let stated = crate::choice::labelled_option(&text)?.1;
+            let k = option_in_words(choices, &stated).filter(|&k| k != i)?;
+            // The stated words must leave the named option out ("(A) no" where A is "yes"),
+            // or be a longer option that holds it ("quarter past" for "quarter"); a sentence
+            // that states the named option and ends on another's word does not contradict.
+            let (named, other) = (
+                words(option_text(choices, i)),
+                words(option_text(choices, k)),
+            );
+            let stated = words(&stated);
+            let holds = |hay: &[String], needle: &[String]| {
+                !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+            };
+            (!holds(&stated, &named) || holds(&other, &named)).then_some(k)
+        };
         let (status, reason) = if correct.contains(&i) && contradicted() {
             let reason = format!("names option {given} but states a value that is not its");
+            (Status::Incorrect, reason)
+        } else if let Some(k) = correct.contains(&i).then(worded_as).flatten() {
+            let reason = format!("names option {given} but states option {}", letter(k));
             (Status::Incorrect, reason)
         } else if correct.contains(&i) {
             (Status::Correct, format!("choice {given}, the right option"))
@@ -409,6 +452,16 @@ fn judge_choice(
             }
         })
         .collect();
+    // `21` where every option reads `… '21`: a value several options share names none.
+    let by_value: Vec<usize> = (0..n).filter(|&i| verdicts[i].is_correct()).collect();
+    let same_text = by_value.iter().any(|&i| verdicts[i].reason == "same text");
+    if by_value.len() > 1 && !same_text {
+        let reason = format!(
+            "the value matches options {}; {expected} expected",
+            letters_of(&by_value)
+        );
+        return Verdict::new(Status::Incorrect, reason, extracted);
+    }
     if let Some(&i) = correct.iter().find(|&&i| verdicts[i].is_correct()) {
         let reason = format!(
             "states the value of option {}: {}",
