@@ -125,6 +125,9 @@ DIFFERENT_KINDS = [
     # A unit without its value; a cut-off fraction.
     ("24", "\\boxed{\\mathrm{cm}^2}"),
     ("1.4", "So the answer is $-\\frac{1$"),
+    # A truth value against math; an empty box.
+    ("True", "\\boxed{\\chi^2=\\sum_c\\frac{(P(x)-Q(x))^2}{Q(x)}}"),
+    ("9", "\\boxed{\\boxed{}}"),
 ]
 
 
@@ -164,6 +167,9 @@ def test_different_kinds_are_incorrect_not_undecided(gold: str, completion: str)
         ("4900", "$W = mg h = 500 \\mathrm{~kg} \\times 9.8 \\times 1 = 4900$", "correct"),
         ("4900", "$W = mg h = 500 \\mathrm{~kg} \\times 9.8 \\times 1 = 4800$", "incorrect"),
         ("5", "$$x = 5 \\tag{8}$$", "correct"),
+        ("816", "\\boxed{{18 \\choose 3}}", "correct"),
+        ("816", "\\boxed{{}18 \\choose 3}", "correct"),
+        ("816", "\\boxed{{18 \\choose 4}}", "incorrect"),
         ("5", "$$x = 8 \\tag{5}$$", "incorrect"),
     ],
 )

@@ -79,7 +79,7 @@ fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) 
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
     // Math the parser cannot read (`\frac{17}{2} |AD| + 2`) is not prose: its last number is
     // not its value.
-    let notation = |t: &str| t.contains(['\\', '^', '_', '{', '|']);
+    let notation = |t: &str| is_math_notation(t) || t.contains('|');
     let prose = |t: &str| looks_like_prose(t) || (!notation(t) && parse_answer(t).is_err());
     let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
     if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
@@ -262,6 +262,17 @@ fn judge_parsed(
                 )
             };
         }
+        // `\boxed{}`: nothing inside.
+        Err(msg) if msg == crate::latex::parser::EMPTY_ANSWER => {
+            return (Status::Incorrect, "the answer states no value".into())
+        }
+        // A truth value or another text for gold, math the parser cannot read for answer.
+        Err(_) if is_text_gold(gold_expr, gold_text) && is_math_notation(&extraction.text) => {
+            return (
+                Status::Incorrect,
+                "a text gold and a math answer differ".into(),
+            )
+        }
         // `-\frac{1`, `\frac{3\`: an answer cut off inside a group states no value.
         Err(_) if is_cut_off(&extraction.text) => {
             return (Status::Incorrect, "the answer is cut off".into())
@@ -274,6 +285,21 @@ fn judge_parsed(
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// A gold that is words, not math: a text, or a truth value (`True`, `no`), which the
+/// parser reads as letters.
+fn is_text_gold(gold: &Expr, gold_text: Option<&str>) -> bool {
+    let truth = gold_text.is_some_and(|t| {
+        let t = t.trim().trim_end_matches('.').to_ascii_lowercase();
+        matches!(t.as_str(), "true" | "false" | "yes" | "no")
+    });
+    truth || matches!(gold, Expr::Text(_))
+}
+
+/// Text written in math notation: a command, a script or a brace.
+fn is_math_notation(t: &str) -> bool {
+    t.contains(['\\', '^', '_', '{'])
 }
 
 /// Math that stops inside a group: more `{` than `}`, or a lone backslash at the end.

@@ -202,6 +202,16 @@ impl<'a> Lexer<'a> {
                                 self.pos += 2;
                                 continue;
                             }
+                            // An empty group (`{}18`, an empty `\boxed{}`) typesets nothing;
+                            // after a script or a command it is an argument, kept for them.
+                            let argument = matches!(
+                                self.tokens.last(),
+                                Some(Token::Caret | Token::Underscore | Token::Cmd(_))
+                            );
+                            if self.at_str("}") && !argument {
+                                self.pos += 1;
+                                continue;
+                            }
                             Token::LBrace
                         }
                         '}' => Token::RBrace,

@@ -10,6 +10,9 @@ use crate::expr::{Expr, Literal, RelOp};
 /// Deepest nesting accepted; deeper input is reported as unparseable, never overflows.
 pub const MAX_DEPTH: usize = 64;
 
+/// The error of an answer with nothing to parse once formatting is dropped (`\boxed{}`).
+pub const EMPTY_ANSWER: &str = "empty answer";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub message: String,
@@ -45,7 +48,7 @@ pub fn parse_tokens(tokens: Vec<Token>) -> PResult<Expr> {
 pub fn parse_tokens_marked(mut tokens: Vec<Token>, degree_marks: Vec<usize>) -> PResult<Expr> {
     strip_trailing_units(&mut tokens);
     if tokens.is_empty() {
-        return fail("empty answer");
+        return fail(EMPTY_ANSWER);
     }
     let mut p = Parser {
         tokens,
@@ -54,6 +57,7 @@ pub fn parse_tokens_marked(mut tokens: Vec<Token>, degree_marks: Vec<usize>) -> 
         degree_marks,
     };
     let e = p.list()?;
+    let e = p.choose_tail(e)?;
     if p.pos != p.tokens.len() {
         return fail(format!("unexpected {:?}", p.tokens[p.pos]));
     }
@@ -332,7 +336,7 @@ impl Parser {
             | Some(Token::LBrace)
             | Some(Token::Word(_))
             | Some(Token::Begin(_)) => true,
-            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup"),
+            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup" | "choose"),
             _ => false,
         }
     }
@@ -436,9 +440,20 @@ impl Parser {
     pub(super) fn group(&mut self, close: &Token) -> PResult<Expr> {
         self.enter()?;
         let inner = self.list()?;
+        let inner = self.choose_tail(inner)?;
         self.expect(close)?;
         self.depth -= 1;
         Ok(inner)
+    }
+
+    /// `{n \choose k}`: TeX's infix binomial, whose operands are the whole group's sides.
+    pub(super) fn choose_tail(&mut self, left: Expr) -> PResult<Expr> {
+        if self.peek() != Some(&Token::Cmd("choose".into())) {
+            return Ok(left);
+        }
+        self.pos += 1;
+        let right = self.list()?;
+        Ok(Expr::Func("binom".into(), vec![left, right]))
     }
 
     pub(super) fn braced(&mut self) -> PResult<Expr> {
