@@ -153,6 +153,22 @@ def test_a_letter_contradicted_in_words_or_a_value_every_option_shares() -> None
     assert mathb.grade("E", math, choices=["1", "3/2", "3", "4", "2"]).status == "incorrect"
 
 
+@pytest.mark.parametrize(
+    "completion, status",
+    [
+        ("The answer is therefore (B).", "correct"),
+        ("The answer is B, no.", "correct"),
+        ("The answer is B - No.", "correct"),
+        ("The answer is definitely **(A) Yes**.", "incorrect"),
+        ("The answer is B, yes.", "incorrect"),  # the letter and its words disagree
+    ],
+)
+def test_a_letter_with_words_around_it(completion: str, status: str) -> None:
+    assert mathb.grade("No", completion, choices=["Yes", "No"]).status == status
+    # A list of names that opens with a capital is not choice A.
+    assert not mathb.grade("Yes", "The answer is A, b, c.", choices=["Yes", "No"]).correct
+
+
 def test_grade_batch_with_choices() -> None:
     verdicts = mathb.grade_batch(
         ["B", "2"], [r"\boxed{0.5}", r"\boxed{2}"], choices=[OPTIONS, None]
