@@ -47,6 +47,7 @@ class ErrorCode:
     EMPTY_SAMPLES = "E007"
     NO_RECORDS = "E008"
     UNREADABLE = "E009"
+    RESUME_MISMATCH = "E010"
 
 
 def diagnostic(path: str, line: int | None, code: str, message: str, help: str) -> InputFileError:

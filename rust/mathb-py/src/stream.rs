@@ -345,7 +345,7 @@ pub fn grade_stream<'py>(
         f.log = log;
     }
     let stopped = matches!(result, Err(StreamError::Stopped));
-    if result.is_err() || settle_error.is_some() {
+    if (result.is_err() || settle_error.is_some()) && matches!(sink, Sink::File(_)) {
         if let Sink::File(f) = std::mem::replace(&mut sink, Sink::None) {
             f.abandon(stopped);
         }
