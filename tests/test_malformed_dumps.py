@@ -26,8 +26,10 @@ class Case:
     """A dump, the (file, line, code) of each malformed record in it, and the number of
     non-blank lines (records) it has."""
 
-    def __init__(self, path: Path, bad: list[tuple[Path, int | None, str]], records: int) -> None:
-        self.path, self.bad, self.records = path, bad, records
+    def __init__(
+        self, path: Path, bad: list[tuple[Path, int | None, str]], records: int, words: str = ""
+    ) -> None:
+        self.path, self.bad, self.records, self.words = path, bad, records, words
 
 
 def _lines(tmp: Path, name: str, lines: list[str], end: str = "\n") -> Path:
@@ -62,7 +64,7 @@ def blank_lines(tmp: Path) -> Case:
 def cut_mid_record(tmp: Path) -> Case:
     # The last line cut short by an interrupted write: no newline, half a record.
     p = _lines(tmp, "cut.jsonl", [good(1), good(2), '{"answer": "3", "compl'], end="")
-    return Case(p, [(p, 3, "E002")], 3)
+    return Case(p, [(p, 3, "E002")], 3, words="the record is cut short")
 
 
 def last_line_without_newline(tmp: Path) -> Case:
@@ -169,7 +171,7 @@ def test_default_stops_at_the_first_malformed_record(case: Case, run_mathb, tmp_
     path, line, code = case.bad[0]
     assert result.returncode == 2, result.stderr
     assert f"  Cause: {_where(path, line)} error[{code}] " in result.stderr, result.stderr
-    assert "help: " in result.stderr
+    assert "help: " in result.stderr and case.words in result.stderr
     assert len(result.stderr) < 2000  # a 100 MB line is not echoed
     assert not (tmp_path / "v.jsonl").exists()
     assert not (tmp_path / "v.jsonl.partial").exists()
@@ -206,6 +208,7 @@ def test_record_writes_one_line_per_input_line(case: Case, run_mathb, tmp_path: 
     assert [(Path(v["file"]), v["line"]) for v in errors] == [(p, n) for p, n, _ in case.bad]
     for v, (_, _, code) in zip(errors, case.bad):
         assert v["reason"].startswith(f"error[{code}] ")
+        assert len(v["reason"]) < 300  # a 100 MB line is not copied into its verdict
         assert set(v) == {"line", "file", "status", "reason"}
     # Good records keep their line numbers, in input order.
     if case.path.is_file():
