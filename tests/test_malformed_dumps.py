@@ -82,6 +82,16 @@ def huge_line(tmp: Path) -> Case:
     return Case(p, [(p, 2, "E002")], 3)
 
 
+def huge_valid_line(tmp: Path) -> Case:
+    # A well-formed 100 MB record is no error: it is read and graded like any other.
+    p = tmp / "huge_valid.jsonl"
+    with p.open("w", encoding="utf-8") as f:
+        f.write(good(1) + "\n")
+        f.write(json.dumps({"answer": "2", "completion": "word " * (20 << 20) + "\\boxed{2}"}))
+        f.write("\n" + good(3) + "\n")
+    return Case(p, [], 3)
+
+
 def _compressed_cut(tmp: Path, name: str, compress: Callable[[bytes], bytes]) -> Case:
     text = "".join(good(i) + "\n" for i in range(40_000)).encode()
     data = compress(text)
@@ -134,6 +144,7 @@ CASES = [
     cut_mid_record,
     last_line_without_newline,
     huge_line,
+    huge_valid_line,
     gzip_cut,
     zstd_cut,
     parquet_missing_column,
@@ -166,7 +177,8 @@ def test_default_stops_at_the_first_malformed_record(case: Case, run_mathb, tmp_
     result = run_mathb("grade", case.path, "-o", tmp_path / "v.jsonl", "--no-fallback")
     if not case.bad:
         assert result.returncode == 0, result.stderr
-        assert len(read_jsonl(tmp_path / "v.jsonl")) == case.records
+        verdicts = read_jsonl(tmp_path / "v.jsonl")
+        assert [v["status"] for v in verdicts] == ["correct"] * case.records
         return
     path, line, code = case.bad[0]
     assert result.returncode == 2, result.stderr

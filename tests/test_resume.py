@@ -175,3 +175,23 @@ def test_a_plain_rerun_starts_over(dump: Path, tmp_path: Path, write_jsonl) -> N
     assert len(out.read_text().splitlines()) == 3
     assert not (tmp_path / "v.jsonl.partial").exists()
     assert os.listdir(tmp_path).count("v.jsonl") == 1
+
+
+def test_ctrl_c_keeps_the_partial_file_for_resume(
+    dump: Path, reference: tuple[bytes, str], tmp_path: Path
+) -> None:
+    expected, expected_summary = reference
+    out, partial = tmp_path / "v.jsonl", tmp_path / "v.jsonl.partial"
+    proc = subprocess.Popen(
+        _argv(dump, out), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    while proc.poll() is None and not (partial.exists() and partial.stat().st_size > 0):
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert b"with --resume continues it" in err
+    assert partial.exists() and not out.exists()
+    _run(_argv(dump, out, "--resume"), tmp_path)
+    assert out.read_bytes() == expected
+    assert out.with_suffix(".summary.json").read_text() == expected_summary

@@ -188,6 +188,13 @@ def run(args: argparse.Namespace) -> ExitStatus:
         )
         if to_stdout:
             sys.stdout.flush()
+    except KeyboardInterrupt:
+        if output is not None and os.path.exists(f"{output}.partial"):
+            sys.stderr.write(
+                f"\ninterrupted: {output}.partial holds the verdicts so far; "
+                "the same command with --resume continues it\n"
+            )
+        raise
     finally:
         if progress is not None:
             progress.close()
