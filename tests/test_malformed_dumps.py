@@ -8,7 +8,7 @@ import gzip
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,14 +163,30 @@ def _cut_line(case: Case, run_mathb) -> int:
     return int(cause.split(f"{case.path}:")[1].split(":")[0])
 
 
+#: Each dump is written once for the three policies (two of them are 100 MB).
+_MADE: dict[str, Case] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_made_dumps() -> Iterator[None]:
+    yield
+    for made in _MADE.values():
+        if made.path.is_file():
+            made.path.unlink()
+    _MADE.clear()
+
+
 @pytest.fixture(params=CASES, ids=lambda f: f.__name__)
-def case(request, tmp_path: Path, run_mathb) -> Case:
-    made: Case = request.param(tmp_path)
-    if made.bad and made.bad[0][1] is None:  # the cut of a compressed file
-        line = _cut_line(made, run_mathb)
-        made.bad = [(made.path, line, made.bad[0][2])]
-        made.records = line  # the lines before the cut, and the cut
-    return made
+def case(request, tmp_path_factory: pytest.TempPathFactory, run_mathb) -> Case:
+    name = request.param.__name__
+    if name not in _MADE:
+        made: Case = request.param(tmp_path_factory.mktemp(name))
+        if made.bad and made.bad[0][1] is None:  # the cut of a compressed file
+            line = _cut_line(made, run_mathb)
+            made.bad = [(made.path, line, made.bad[0][2])]
+            made.records = line  # the lines before the cut, and the cut
+        _MADE[name] = made
+    return _MADE[name]
 
 
 def test_default_stops_at_the_first_malformed_record(case: Case, run_mathb, tmp_path) -> None:
