@@ -97,8 +97,9 @@ def _compressed_cut(tmp: Path, name: str, compress: Callable[[bytes], bytes]) ->
     data = compress(text)
     p = tmp / name
     p.write_bytes(data[: len(data) * 3 // 4])
-    # The line the reader fails on is found by reading: every line before it is kept.
-    return Case(p, [(p, None, "E009")], 0)
+    # The line the reader fails on is found by reading (-1 until then): every line before
+    # it is kept.
+    return Case(p, [(p, -1, "E009")], 0)
 
 
 def gzip_cut(tmp: Path) -> Case:
@@ -128,6 +129,22 @@ def parquet_missing_column(tmp: Path) -> Case:
     return Case(d, bad, 5)
 
 
+def parquet_cut_short(tmp: Path) -> Case:
+    # A Parquet file without its footer cannot be opened: the whole file is the error
+    # ("line": null), and the next shard is read.
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    d = tmp / "pq"
+    d.mkdir()
+    table = pa.table({"answer": ["1", "2"], "completion": ["\\boxed{1}", "2"]})
+    pq.write_table(table, d / "a.parquet")
+    pq.write_table(table, d / "b.parquet")
+    data = (d / "b.parquet").read_bytes()
+    (d / "b.parquet").write_bytes(data[: len(data) // 2])
+    pq.write_table(table, d / "c.parquet")
+    return Case(d, [(d / "b.parquet", None, "E009")], 5)
+
+
 def bad_shard(tmp: Path) -> Case:
     d = tmp / "shards"
     d.mkdir()
@@ -148,6 +165,7 @@ CASES = [
     gzip_cut,
     zstd_cut,
     parquet_missing_column,
+    parquet_cut_short,
     bad_shard,
 ]
 
@@ -181,7 +199,7 @@ def case(request, tmp_path_factory: pytest.TempPathFactory, run_mathb) -> Case:
     name = request.param.__name__
     if name not in _MADE:
         made: Case = request.param(tmp_path_factory.mktemp(name))
-        if made.bad and made.bad[0][1] is None:  # the cut of a compressed file
+        if made.bad and made.bad[0][1] == -1:  # the cut of a compressed file
             line = _cut_line(made, run_mathb)
             made.bad = [(made.path, line, made.bad[0][2])]
             made.records = line  # the lines before the cut, and the cut
