@@ -195,3 +195,17 @@ def test_ctrl_c_keeps_the_partial_file_for_resume(
     _run(_argv(dump, out, "--resume"), tmp_path)
     assert out.read_bytes() == expected
     assert out.with_suffix(".summary.json").read_text() == expected_summary
+
+
+def test_resume_refuses_other_settings(dump: Path, tmp_path: Path) -> None:
+    out, partial = tmp_path / "v.jsonl", tmp_path / "v.jsonl.partial"
+    _kill_when(_argv(dump, out), tmp_path, partial, 1)
+    assert (tmp_path / "v.jsonl.partial.json").exists()
+    before = partial.read_bytes()
+    argv = _argv(dump, out, "--resume", "--decimal", "exact")
+    result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "written with other settings (options differ)" in result.stderr
+    assert partial.read_bytes() == before
+    _run(_argv(dump, out, "--resume"), tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["v.jsonl", "v.summary.json"]

@@ -190,6 +190,19 @@ def grade_file(
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
     settle = None if fallback is False else _Settle(fallback)
+    if isinstance(target, str):
+        from . import partial
+
+        table = os.fspath(answers) if isinstance(answers, (str, os.PathLike)) else None
+        settings: dict[str, Any] = {
+            "input": spec,
+            "fields": [gold_field, completion_field, id_field, choices_field],
+            "answers": table if table is not None else answers is not None,
+            "options": options,
+            "on_error": on_error,
+            "fallback": settle is not None,
+        }
+        partial.begin(target, settings, resume)
     if answers is not None:
         from .answers import load_answers  # reads tables: imported only when needed
 
@@ -216,6 +229,9 @@ def grade_file(
         from .dump import explain_line  # only to explain a bad line
 
         raise explain_line(e, overrides, id_field) from None
+    finally:
+        if isinstance(target, str):
+            partial.end(target)
     summary = summarize(spec, result, options)
     summary["on_error"] = on_error
     summary["resumed_lines"] = result["resumed_lines"]
