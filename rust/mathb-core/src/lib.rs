@@ -39,6 +39,7 @@ mod settle;
 pub mod solve;
 pub mod stream;
 pub mod verdict;
+pub mod verdict_file;
 
 pub use batch::{grade_batch, BatchError};
 pub use extract::{
@@ -56,3 +57,4 @@ pub use stream::{
     Progress, StreamError, StreamOptions, Summary,
 };
 pub use verdict::{Status, Verdict};
+pub use verdict_file::VerdictFile;
