@@ -194,7 +194,9 @@ pub fn grade_stream_resuming(
             return Ok(());
         }
         // A chunk read before the fields are known picks them; one with no record to pick
-        // them from (all malformed, when the run goes on past them) is prepared as errors.
+        // them from (all malformed, when the run goes on past them) is prepared as errors
+        // and settled in this same round. (No chunk is ahead then: only a chunk prepared
+        // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
             match detect_fields(chunk, &opts.fields, stop_at_error).map_err(malformed)? {
                 Ok(detected) => {
