@@ -153,6 +153,29 @@ fn a_run_of_only_malformed_records_completes() {
     assert_eq!((summary.records, summary.errors.count), (2, 2));
     assert_eq!(out.lines().count(), 2);
     assert!(out.contains("error[E004]"));
+    // Whole chunks of them before the first good record: the fields come from that one.
+    let good = "{\"answer\": \"1\", \"completion\": \"\\\\boxed{1}\"}\n";
+    std::fs::write(&path, format!("not json\n{{\"x\": 1}}\n{good}{good}")).unwrap();
+    for chunk_lines in [1, 2, 100] {
+        let (summary, out) = run(&path, &opts(OnError::Record, chunk_lines)).unwrap();
+        let statuses: Vec<&str> = out
+            .lines()
+            .map(|l| {
+                l.split("\"status\":\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            ["error", "error", "correct", "correct"],
+            "{chunk_lines}"
+        );
+        assert_eq!(summary.fields.gold, "answer");
+    }
 }
 
 /// A dump with problems of several samples (maj@k, pass@k), list rows, a malformed record
