@@ -121,6 +121,8 @@ def grade_stream(
     progress: _ProgressCallback | None = None,
     settle: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
     progress_interval: float = 0.5,
+    on_error: Literal["stop", "skip", "record"] = "stop",
+    resume: bool = False,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     decimal_places: int | None = None,
