@@ -2,6 +2,7 @@
 //! only; the grading logic lives in mathb-core.
 
 mod errors;
+mod explain;
 mod golds;
 mod majority;
 mod options;
@@ -279,6 +280,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
     )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::explain, m)?)?;
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
     m.add_function(wrap_pyfunction!(majority::maj_at_k_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(majority::vote_keys, m)?)?;
