@@ -4,6 +4,7 @@ are explicit keywords, and `grade_file` gives `mathb grade`'s summary."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import re
@@ -195,8 +196,12 @@ def test_mismatched_lengths_name_both_lengths() -> None:
         mathb.grade_batch(["1", "2"], ["1", "2"], choices=[["a", "b"]])
 
 
-def test_batches_may_be_tuples_and_other_sequences() -> None:
-    verdicts = mathb.grade_batch(("1", "2"), (r"\boxed{1}", r"\boxed{3}"))
+def test_batches_may_be_tuples_and_numpy_arrays() -> None:
+    completions = (r"\boxed{1}", r"\boxed{3}")
+    for golds in [("1", "2"), np.array(["1", "2"]), np.array([1, 2]), [np.str_("1"), "2"]]:
+        verdicts = mathb.grade_batch(golds, completions)  # type: ignore[arg-type]
+        assert [v.status for v in verdicts] == ["correct", "incorrect"], golds
+    verdicts = mathb.grade_batch(["1", "2"], np.array(completions))  # type: ignore[arg-type]
     assert [v.status for v in verdicts] == ["correct", "incorrect"]
 
 
@@ -259,3 +264,35 @@ def test_grade_file_writes_verdicts_when_asked(data_dir: Path, tmp_path: Path) -
     lines = out.read_text().splitlines()
     assert len(lines) == summary["samples"] == 12
     assert summary["options"]["decimal"] == "exact"
+
+
+# --------------------------------------------------------------------------- README
+
+
+def _readme_python_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_the_readme_examples_give_the_results_their_comments_state() -> None:
+    """Each README line `expression  # result` gives that result: a Python literal, a
+    literal followed by ':' and a remark, or a string ending in '…' (a prefix)."""
+    namespace: dict[str, object] = {"golds": ["1", "2"], "completions": ["1", r"\boxed{3}"]}
+    checked = 0
+    for block in _readme_python_blocks():
+        for line in block.splitlines():
+            code, _, comment = line.partition("  # ")
+            if not code.strip() or not comment or "=" in code.split("(")[0] or "import" in code:
+                exec(line, namespace)
+                continue
+            value = eval(code, namespace)
+            stated = re.match(r"(\(.*\)|'.*'|True|False|None)(?::|$)", comment.strip())
+            if stated is None:
+                continue
+            literal = stated.group(1)
+            if literal.endswith("…'"):
+                assert str(value).startswith(ast.literal_eval(literal[:-2] + "'")), line
+            else:
+                assert value == ast.literal_eval(literal), line
+            checked += 1
+    assert checked >= 6
