@@ -143,3 +143,20 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     result = check(*args)
     assert result.returncode == 2
     assert "usage: mathb check" in result.stderr
+
+
+def test_every_option_with_a_default_shows_it_in_its_help() -> None:
+    import argparse
+
+    from mathb import cli
+
+    for command in cli.COMMANDS:
+        parser = argparse.ArgumentParser()
+        command.configure(parser)
+        for action in parser._actions:
+            flags = (argparse._StoreTrueAction, argparse._StoreFalseAction, argparse._HelpAction)
+            if isinstance(action, flags) or action.help in (None, argparse.SUPPRESS):
+                continue
+            if action.default in (None, []):  # an input that is simply not given
+                continue
+            assert "default" in action.help, (command.name, action.option_strings)
