@@ -296,3 +296,33 @@ def test_the_readme_examples_give_the_results_their_comments_state() -> None:
                 assert value == ast.literal_eval(literal), line
             checked += 1
     assert checked >= 6
+
+
+# --------------------------------------------------------------------------- Verdict
+
+
+def test_verdicts_pickle_copy_and_hash() -> None:
+    import copy
+    import pickle
+
+    verdicts = [
+        mathb.grade("1", r"\boxed{1}"),
+        mathb.grade("1", "no answer"),
+        mathb.grade("1", r"\boxed{2}").settled_by_fallback("correct", "sympy says so"),
+    ]
+    for v in verdicts:
+        for clone in (pickle.loads(pickle.dumps(v)), copy.copy(v), copy.deepcopy(v)):
+            assert clone == v and clone.to_dict() == v.to_dict()
+            assert hash(clone) == hash(v)
+    assert len(set(verdicts)) == 3
+    assert mathb.Verdict(**verdicts[2].to_dict()) == verdicts[2]
+    with pytest.raises(mathb.InvalidArgumentError, match="unknown status"):
+        mathb.Verdict("right", "because")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("function", [mathb.grade, mathb.verify])
+def test_fallback_is_true_false_or_an_engine(function: object) -> None:
+    with pytest.raises(mathb.ArgumentTypeError, match="fallback must be True, False or a"):
+        function("1", "1", fallback="no")  # type: ignore[operator]
+    with pytest.raises(mathb.ArgumentTypeError, match="fallback must be"):
+        mathb.grade_batch(["1"], ["1"], fallback=1)  # type: ignore[arg-type]

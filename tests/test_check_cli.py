@@ -145,6 +145,12 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "usage: mathb check" in result.stderr
 
 
+def test_help_states_the_exit_statuses() -> None:
+    result = check("--help")
+    assert result.returncode == 0
+    assert "exit status: 0 when the verdict is correct, 1 when it is not" in result.stdout
+
+
 def test_every_option_with_a_default_shows_it_in_its_help() -> None:
     import argparse
 

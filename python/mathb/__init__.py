@@ -141,6 +141,7 @@ def grade(
     letter or text: an answer naming the right letter or stating the right option's value is
     correct, one naming another option (by letter or value) is incorrect.
     """
+    _arguments.check_fallback(fallback)
     encoded = _arguments.gold_text(gold, choices, "gold")
     options = _options(
         decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
@@ -175,6 +176,7 @@ def grade_batch(
     worker threads. A bad row raises `InvalidArgumentError` naming it (``golds[53218] is
     None``; `ArgumentTypeError`, also a TypeError, for a wrong type).
     """
+    _arguments.check_fallback(fallback)
     golds = _arguments.as_list(golds, "golds")
     completions = _arguments.as_list(completions, "completions")
     if len(golds) != len(completions):
@@ -231,6 +233,7 @@ def verify(
     """
     if not (undecided is False or undecided is None or undecided == "raise"):
         raise InvalidArgumentError(f"undecided must be False, None or 'raise', not {undecided!r}")
+    _arguments.check_fallback(fallback)
     encoded = _arguments.gold_text(gold, choices, "gold")
     options = _options(
         decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract

@@ -114,6 +114,18 @@ def first_non_string(values: list[Any], name: str) -> ArgumentTypeError | None:
     return None
 
 
+def check_fallback(fallback: Any) -> None:
+    """``fallback=`` is True, False or a SympyFallback: a truthy string would start workers."""
+    if fallback is True or fallback is False:
+        return
+    from .fallback import SympyFallback  # imported only for a fallback of one's own
+
+    if not isinstance(fallback, SympyFallback):
+        raise ArgumentTypeError(
+            f"fallback must be True, False or a SympyFallback, not {type(fallback).__name__}"
+        )
+
+
 def batch_golds(golds: list[Any], choices: list[Any] | None) -> list[str]:
     """The core's string of every gold of a batch; errors name the row."""
     if choices is None:
@@ -125,4 +137,12 @@ def batch_golds(golds: list[Any], choices: list[Any] | None) -> list[str]:
     return [gold_text(g, choices[i], f"golds[{i}]", f"choices[{i}]") for i, g in enumerate(golds)]
 
 
-__all__ = ["as_list", "batch_golds", "first_non_string", "gold_text", "option_list", "text"]
+__all__ = [
+    "as_list",
+    "batch_golds",
+    "check_fallback",
+    "first_non_string",
+    "gold_text",
+    "option_list",
+    "text",
+]

@@ -25,6 +25,15 @@ class InputFileError(MathbError):
 class Verdict:
     """The verdict on one answer."""
 
+    def __new__(
+        cls,
+        status: _Status,
+        reason: str,
+        extracted: str | None = None,
+        decided_by: Literal["core", "fallback"] = "core",
+    ) -> Verdict: ...
+    def __reduce__(self) -> tuple[type[Verdict], tuple[str, str, str | None, str]]: ...
+    def __hash__(self) -> int: ...
     @property
     def status(self) -> _Status: ...
     @property

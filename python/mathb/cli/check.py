@@ -15,6 +15,7 @@ from .command import Command, ExitStatus
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    p.epilog = "exit status: 0 when the verdict is correct, 1 when it is not, 2 for a usage error"
     p.add_argument("gold", metavar="GOLD", help="the gold answer ('-' reads it from stdin)")
     p.add_argument(
         "answer",
