@@ -88,9 +88,7 @@ impl PyVerdict {
         })
     }
 
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, String, Option<String>, String))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, VerdictFields)> {
         let v = slf.get();
         let args = (
             v.status().to_string(),
@@ -154,6 +152,9 @@ impl PyVerdict {
         ))
     }
 }
+
+/// (status, reason, extracted, decided_by): the arguments that rebuild a verdict.
+type VerdictFields = (String, String, Option<String>, String);
 
 fn parse_status(status: &str) -> PyResult<Status> {
     Status::ALL
