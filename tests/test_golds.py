@@ -60,7 +60,7 @@ def test_bad_golds_are_argument_errors() -> None:
     for gold in ([], [["1"]]):
         with pytest.raises(mathb.InvalidArgumentError):
             mathb.grade(gold, "1")  # type: ignore[arg-type]
-    for gold in (1, [True], None, {"a": 1}):  # a bare number only with choices, as an index
+    for gold in ([True], None, {"a": 1}):  # a number is a gold, a boolean is not
         with pytest.raises(TypeError):
             mathb.grade(gold, "1")  # type: ignore[arg-type]
 

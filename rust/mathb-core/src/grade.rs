@@ -68,13 +68,18 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
 }
 
 fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) -> Verdict {
-    let Some(mut extraction) = extraction else {
+    let Some(extraction) = extraction else {
         return Verdict::new(
             Status::NoAnswer,
             "no final answer found in the completion",
             None,
         );
     };
+    judge(gold, answer_of_extraction(extraction), opts)
+}
+
+/// The answer judged for what extraction found in a completion.
+pub(crate) fn answer_of_extraction(mut extraction: Extraction) -> Extraction {
     // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
     // Math the parser cannot read (`\frac{17}{2} |AD| + 2`) is not prose: its last number is
@@ -87,13 +92,20 @@ fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) 
             extraction = number;
         }
     }
-    judge(gold, extraction, opts)
+    extraction
 }
 
 fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
-    let Some(mut extraction) = extract_answer_string(answer) else {
+    let Some(extraction) = verified_answer(answer, opts) else {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };
+    judge(gold, extraction, opts)
+}
+
+/// The answer `verify` judges for an answer string: the string itself, or the value a
+/// sentence states.
+pub(crate) fn verified_answer(answer: &str, opts: &Options) -> Option<Extraction> {
+    let mut extraction = extract_answer_string(answer)?;
     // An "answer" that is really prose ("Soucis : 2,74 $ a..") is searched like a
     // completion (in strict mode it stays as given); as for a gold, the value found must
     // parse, or the sentence stays as given.
@@ -104,7 +116,7 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
             }
         }
     }
-    judge(gold, extraction, opts)
+    Some(extraction)
 }
 
 /// An answer string that is a sentence around a value ("The answer is 5", "Soucis : 2,74 $"),
@@ -142,7 +154,7 @@ fn parsed_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
 
 /// Parses a gold answer; a gold that is a whole worked solution without a box is searched for
 /// its final answer like a completion.
-fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
+pub(crate) fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
     let Some(gold_ans) = extract_answer_string(gold) else {
         return Err("gold answer is empty".into());
     };
@@ -169,7 +181,7 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
 
 /// The text to parse; lenient reading takes a decimal comma (`2,74`) in a bare number.
 /// The same reading serves golds and answers, so that a string always equals itself.
-fn read_number(e: &Extraction, opts: &Options) -> String {
+pub(crate) fn read_number(e: &Extraction, opts: &Options) -> String {
     let bare = matches!(e.method, Method::Whole | Method::LastNumber);
     let text = match with_decimal_point(&e.text) {
         Some(fixed) if bare && opts.extract == ExtractMode::Lenient => fixed,

@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod dump;
 pub mod equiv;
 pub mod exact;
+pub mod explain;
 pub mod expr;
 pub mod extract;
 mod fallback_round;
@@ -32,6 +33,7 @@ pub mod options;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
 pub mod python_text;
+pub mod render;
 pub mod resume;
 pub mod sample_fields;
 pub mod schema;
