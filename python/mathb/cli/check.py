@@ -10,8 +10,8 @@ import json
 import sys
 from typing import Any
 
-from ..argtypes import non_negative_int
 from .command import Command, ExitStatus
+from .grading_options import add_grading_options
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -42,50 +42,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "names the right one by letter or text",
     )
     grading = p.add_argument_group("grading (as in mathb grade)")
-    grading.add_argument(
-        "--decimal",
-        choices=("rounded", "exact"),
-        default="rounded",
-        help="'rounded' accepts a decimal that is the exact value rounded to its places "
-        "(0.333 for 1/3); 'exact' wants equal values (default: rounded)",
-    )
-    grading.add_argument(
-        "--min-significant-digits",
-        type=non_negative_int,
-        default=3,
-        metavar="N",
-        help="significant digits such a rounded decimal needs (default: 3)",
-    )
-    grading.add_argument(
-        "--decimal-places",
-        type=non_negative_int,
-        metavar="M",
-        help="compare decimals at no more than M places (default: no limit)",
-    )
-    grading.add_argument(
-        "--extract",
-        choices=("strict", "standard", "lenient"),
-        default="standard",
-        help="where answers are looked for without a box or anchor (default: standard)",
-    )
-    grading.add_argument(
-        "--no-relation-as-set",
-        dest="relation_as_set",
-        action="store_false",
-        help="do not read one-variable inequalities as their solution sets",
-    )
-    grading.add_argument(
-        "--loose-variables",
-        dest="strict_variables",
-        action="store_false",
-        help="accept answers equal up to a renaming of their variables",
-    )
-    grading.add_argument(
-        "--no-fallback",
-        dest="fallback",
-        action="store_false",
-        help="leave an undecided verdict undecided (default: settle it with sympy)",
-    )
+    add_grading_options(grading)
 
 
 def _read(value: str, stdin_used: list[bool]) -> str:

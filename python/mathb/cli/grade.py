@@ -8,7 +8,7 @@ import sys
 import time
 from typing import IO, Any
 
-from ..argtypes import non_negative_int, positive_int
+from ..argtypes import positive_int
 from ..grading import (
     DEFAULT_BATCH_SIZE,
     STATUSES,
@@ -18,6 +18,7 @@ from ..grading import (
     write_summary,
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
+from .grading_options import add_grading_options
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -80,53 +81,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker threads (default: all cores; MATHB_PARALLELISM=0 forces one)",
     )
-    grading.add_argument(
-        "--decimal",
-        choices=("rounded", "exact"),
-        default="rounded",
-        help="'rounded' accepts a decimal that is the exact value rounded to its places "
-        "(0.333 for 1/3); 'exact' wants equal values (default: rounded)",
-    )
-    grading.add_argument(
-        "--min-significant-digits",
-        type=non_negative_int,
-        default=3,
-        metavar="N",
-        help="significant digits such a rounded decimal needs (default: 3)",
-    )
-    grading.add_argument(
-        "--decimal-places",
-        type=non_negative_int,
-        metavar="M",
-        help="compare decimals at no more than M places (Math-Verify's precision)",
-    )
-    grading.add_argument(
-        "--extract",
-        choices=("strict", "standard", "lenient"),
-        default="standard",
-        help="where answers are looked for without a box or anchor: 'strict' nowhere, "
-        "'standard' the last math of the final paragraph, 'lenient' also a plain number "
-        "(default: standard)",
-    )
-    grading.add_argument(
-        "--no-relation-as-set",
-        dest="relation_as_set",
-        action="store_false",
-        help="do not read one-variable inequalities as their solution sets",
-    )
-    grading.add_argument(
-        "--no-fallback",
-        dest="fallback",
-        action="store_false",
-        help="leave undecided verdicts undecided (default: settle them with the sympy "
-        "fallback, installed with mathb)",
-    )
-    grading.add_argument(
-        "--loose-variables",
-        dest="strict_variables",
-        action="store_false",
-        help="accept answers equal up to a renaming of their variables",
-    )
+    add_grading_options(grading)
     grading.add_argument(
         "--batch-size",
         type=positive_int,
