@@ -125,6 +125,7 @@ DIFFERENT_KINDS = [
     # A unit without its value; a cut-off fraction.
     ("24", "\\boxed{\\mathrm{cm}^2}"),
     ("1.4", "So the answer is $-\\frac{1$"),
+    ("32", "\\boxed{2021 +}"),
     # A truth value against math; an empty box.
     ("True", "\\boxed{\\chi^2=\\sum_c\\frac{(P(x)-Q(x))^2}{Q(x)}}"),
     ("9", "\\boxed{\\boxed{}}"),

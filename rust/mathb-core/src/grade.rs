@@ -314,9 +314,14 @@ fn is_math_notation(t: &str) -> bool {
     t.contains(['\\', '^', '_', '{'])
 }
 
-/// Math that stops inside a group: more `{` than `}`, or a lone backslash at the end.
+/// Math that stops inside a group (more `{` than `}`), on a lone backslash, or on an
+/// operator or relation still waiting for its right side (`2021 +`, `a =`).
 fn is_cut_off(text: &str) -> bool {
     let t = text.trim_end();
+    let dangling = ["+", "=", "*", "/", "\\times", "\\cdot", "\\div"];
+    if dangling.iter().any(|op| t.ends_with(op)) && !t.ends_with("\\=") {
+        return true;
+    }
     let opened = t.matches('{').count() - t.matches("\\{").count();
     let closed = t.matches('}').count() - t.matches("\\}").count();
     opened > closed || (t.ends_with('\\') && !t.ends_with("\\\\"))
