@@ -18,6 +18,10 @@ pub mod extract;
 pub mod formats;
 pub mod gold;
 pub mod grade;
+// Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
+#[cfg(fuzzing)]
+pub mod json_scan;
+#[cfg(not(fuzzing))]
 mod json_scan;
 pub mod latex;
 pub mod metrics;
