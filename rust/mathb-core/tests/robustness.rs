@@ -165,3 +165,26 @@ fn pathological_sizes_are_bounded() {
         Status::Undecided
     );
 }
+
+/// Found by the `compare` fuzz target (timeout): products and quotients of factorials near
+/// the size bound were reduced with num-bigint's binary gcd, quadratic in the larger operand
+/// even against 1, so this pair took 65 ms in a release build and seconds under the fuzzer.
+/// A generous wall-clock bound: the unoptimized test build took 5 s before the fix, 0.2 s after.
+#[test]
+fn factorial_quotients_are_reduced_in_linear_steps() {
+    let o = Options::default();
+    let start = std::time::Instant::now();
+    for (gold, answer) in [
+        ("2012!", "2/2006!1/2012/2006!1/2012!"),
+        ("1", "1/2012!/2012!/2012!"),
+        ("1", "2006!2006!"),
+    ] {
+        assert_eq!(
+            verify(gold, answer, &o).status,
+            Status::Incorrect,
+            "{answer}"
+        );
+    }
+    let spent = start.elapsed();
+    assert!(spent.as_millis() < 1000, "{spent:?}");
+}
