@@ -320,6 +320,21 @@ fn product(q1: &BigRational, q2: &BigRational) -> BigRational {
     )
 }
 
+/// q1 + q2 by Henrici's formula: the only gcds are of the two denominators and of the
+/// numerator with theirs, which [`gcd`] finds in a remainder step when one side is small;
+/// num-rational's sum reduces with the slow gcd (sums of decimals scaled by 10^-7185 took
+/// 0.8 s).
+fn sum(q1: &BigRational, q2: &BigRational) -> BigRational {
+    let (a, b, c, d) = (q1.numer(), q1.denom(), q2.numer(), q2.denom());
+    let g = gcd(b, d);
+    let t = a * (d / &g) + c * (b / &g);
+    if t.is_zero() {
+        return BigRational::zero();
+    }
+    let g2 = gcd(&t, &g);
+    BigRational::new_raw(&t / &g2, (b / &g) * (d / &g2))
+}
+
 fn add_term(terms: &mut BTreeMap<Basis, BigRational>, b: Basis, q: BigRational) {
     if q.is_zero() {
         return;
@@ -329,7 +344,7 @@ fn add_term(terms: &mut BTreeMap<Basis, BigRational>, b: Basis, q: BigRational) 
             v.insert(q);
         }
         Entry::Occupied(mut o) => {
-            *o.get_mut() += q;
+            *o.get_mut() = sum(o.get(), &q);
             if o.get().is_zero() {
                 o.remove();
             }
@@ -504,10 +519,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The cancelling product is num-rational's reduced product, large or small, signed
-        /// or zero.
+        /// The cancelling product and the sum are num-rational's reduced ones, large or
+        /// small, signed or zero.
         #[test]
-        fn product_agrees_with_num_rational(
+        fn product_and_sum_agree_with_num_rational(
             a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, d in 1i64..1000,
             shift in 0u32..200, big in proptest::bool::ANY,
         ) {
@@ -515,10 +530,10 @@ mod tests {
             let (num, den) = if big { (scale.clone(), BigInt::one()) } else { (BigInt::one(), scale) };
             let q1 = BigRational::new(BigInt::from(a) * num, BigInt::from(b));
             let q2 = BigRational::new(BigInt::from(c), BigInt::from(d) * den);
-            let expected = &q1 * &q2;
-            let got = product(&q1, &q2);
-            proptest::prop_assert_eq!(got.numer(), expected.numer());
-            proptest::prop_assert_eq!(got.denom(), expected.denom());
+            for (got, expected) in [(product(&q1, &q2), &q1 * &q2), (sum(&q1, &q2), &q1 + &q2)] {
+                proptest::prop_assert_eq!(got.numer(), expected.numer());
+                proptest::prop_assert_eq!(got.denom(), expected.denom());
+            }
         }
     }
 }

@@ -188,3 +188,27 @@ fn factorial_quotients_are_reduced_in_linear_steps() {
     let spent = start.elapsed();
     assert!(spent.as_millis() < 1000, "{spent:?}");
 }
+
+/// Found by the `latex` fuzz target (timeout): sums of decimals scaled by 10^-7185 were
+/// reduced with num-bigint's binary gcd through num-rational's sum (0.5 s in a release
+/// build, 12 s unoptimized); they now add by Henrici's formula (65 ms, 0.9 s unoptimized).
+#[test]
+fn sums_of_finely_scaled_decimals_are_reduced_in_few_steps() {
+    let answer = concat!(
+        ".712-185+1+11e-7185+1.702.11^201-02226+12-185+1+11e-7712-185+1901.702.112-185+1+11e-7185",
+        "+1.702/112-226+12-185+1901.702.112+11e-7185+1.702.1121002^-226+12-18-185+1+11e-7185+1.70",
+        "2.11^201-02226+12-185+1+11e-7712-185+1901.702.112-185+1+11e-7185+1.702/112-226+12-185+19",
+        "01.702.112+11e-7185+1.702.112102^0-226+12-185+1+11e-7185+1.702.112-2267185+1.11e-7185+1.",
+        "7032.112-185+1+7712-185+1901.710.212-185+1+11e-7185+1.702.1121002^-226+12-185+1+11e-7185",
+        "+1.702.112-2267185+1.11e-7185+1.7032.112-185+02+19011905+1+11e-7185+1.702.112-2267185+1.",
+        "11e-7185+1.7032.112-185+1+7712-185+1901.710.212-185+1+11e-7185+1.702.1121002^-226+12-185",
+        "+1+11e-7185+1.702.112-2267185+1.11e-7185+1.7032.112-185+02+19011903",
+    );
+    let start = std::time::Instant::now();
+    assert_eq!(
+        verify("1", answer, &Options::default()).status,
+        Status::Incorrect
+    );
+    let spent = start.elapsed();
+    assert!(spent.as_millis() < 4000, "{spent:?}");
+}
