@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: help dev test test-rust test-python lint check bench clean
+.PHONY: help dev test test-rust test-python lint check bench fuzz fuzz-seeds clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -33,6 +33,34 @@ bench: ## criterion benches of the core, then the end-to-end comparison
 	$(PIP) install -q -e '.[bench]'
 	$(PYTHON) benches/bench_grade.py
 
+# Fuzzing (docs/fuzzing.md): not part of `make test`. cargo-fuzz needs nightly-only rustc
+# flags (sanitizers, coverage instrumentation); RUSTC_BOOTSTRAP=1 allows them on stable.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?= extract latex compare json_scan dump
+FUZZ_TIMEOUT ?= 2
+FUZZ_RSS_MB ?= 2048
+# none: the core is safe Rust but for a few audited blocks, and without ASan the targets
+# run about ten times as many inputs; FUZZ_SANITIZER=address checks those blocks too.
+FUZZ_SANITIZER ?= none
+FUZZ_ARGS ?=
+FUZZ_CARGO = RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz
+FUZZ_BUILD = --fuzz-dir fuzz -s $(FUZZ_SANITIZER) --target-dir fuzz/target/$(FUZZ_SANITIZER)
+
+fuzz-seeds: ## write the fuzz targets' seed corpora (fuzz/seeds/) from the test cases
+	$(PYTHON) fuzz/seeds.py
+
+fuzz: fuzz-seeds ## run every fuzz target for FUZZ_SECONDS each (default 30)
+	command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+	$(FUZZ_CARGO) build $(FUZZ_BUILD)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz target $$t ($(FUZZ_SECONDS) s)"; \
+		mkdir -p fuzz/corpus/$$t; \
+		$(FUZZ_CARGO) run $(FUZZ_BUILD) $$t $(CURDIR)/fuzz/corpus/$$t $(CURDIR)/fuzz/seeds/$$t -- \
+			-dict=$(CURDIR)/fuzz/$$(case $$t in json_scan|dump) echo json;; *) echo latex;; esac).dict \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) \
+			-print_final_stats=1 $(FUZZ_ARGS) || exit 1; \
+	done
+
 clean:
 	cargo clean
-	rm -rf .pytest_cache .hypothesis
+	rm -rf .pytest_cache .hypothesis fuzz/target

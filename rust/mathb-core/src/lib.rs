@@ -20,6 +20,10 @@ mod fallback_round;
 pub mod formats;
 pub mod gold;
 pub mod grade;
+// Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
+#[cfg(fuzzing)]
+pub mod json_scan;
+#[cfg(not(fuzzing))]
 mod json_scan;
 pub mod latex;
 pub mod line_reader;

@@ -165,3 +165,50 @@ fn pathological_sizes_are_bounded() {
         Status::Undecided
     );
 }
+
+/// Found by the `compare` fuzz target (timeout): products and quotients of factorials near
+/// the size bound were reduced with num-bigint's binary gcd, quadratic in the larger operand
+/// even against 1, so this pair took 65 ms in a release build and seconds under the fuzzer.
+/// A generous wall-clock bound: the unoptimized test build took 5 s before the fix, 0.2 s after.
+#[test]
+fn factorial_quotients_are_reduced_in_linear_steps() {
+    let o = Options::default();
+    let start = std::time::Instant::now();
+    for (gold, answer) in [
+        ("2012!", "2/2006!1/2012/2006!1/2012!"),
+        ("1", "1/2012!/2012!/2012!"),
+        ("1", "2006!2006!"),
+    ] {
+        assert_eq!(
+            verify(gold, answer, &o).status,
+            Status::Incorrect,
+            "{answer}"
+        );
+    }
+    let spent = start.elapsed();
+    assert!(spent.as_millis() < 1000, "{spent:?}");
+}
+
+/// Found by the `latex` fuzz target (timeout): sums of decimals scaled by 10^-7185 were
+/// reduced with num-bigint's binary gcd through num-rational's sum (0.5 s in a release
+/// build, 12 s unoptimized); they now add by Henrici's formula (65 ms, 0.9 s unoptimized).
+#[test]
+fn sums_of_finely_scaled_decimals_are_reduced_in_few_steps() {
+    let answer = concat!(
+        ".712-185+1+11e-7185+1.702.11^201-02226+12-185+1+11e-7712-185+1901.702.112-185+1+11e-7185",
+        "+1.702/112-226+12-185+1901.702.112+11e-7185+1.702.1121002^-226+12-18-185+1+11e-7185+1.70",
+        "2.11^201-02226+12-185+1+11e-7712-185+1901.702.112-185+1+11e-7185+1.702/112-226+12-185+19",
+        "01.702.112+11e-7185+1.702.112102^0-226+12-185+1+11e-7185+1.702.112-2267185+1.11e-7185+1.",
+        "7032.112-185+1+7712-185+1901.710.212-185+1+11e-7185+1.702.1121002^-226+12-185+1+11e-7185",
+        "+1.702.112-2267185+1.11e-7185+1.7032.112-185+02+19011905+1+11e-7185+1.702.112-2267185+1.",
+        "11e-7185+1.7032.112-185+1+7712-185+1901.710.212-185+1+11e-7185+1.702.1121002^-226+12-185",
+        "+1+11e-7185+1.702.112-2267185+1.11e-7185+1.7032.112-185+02+19011903",
+    );
+    let start = std::time::Instant::now();
+    assert_eq!(
+        verify("1", answer, &Options::default()).status,
+        Status::Incorrect
+    );
+    let spent = start.elapsed();
+    assert!(spent.as_millis() < 4000, "{spent:?}");
+}

@@ -54,6 +54,20 @@ fn decimals_and_scientific() {
     assert_eq!(num(&tokenize(".5").unwrap()), vec!["1/2"]);
 }
 
+/// Found by the `latex` fuzz target: the literal was scaled by 10^73457 (10^999999 for six
+/// exponent digits) and reduced before any bound applied, taking seconds per answer.
+#[test]
+fn decimal_scale_is_bounded_before_it_is_built() {
+    for s in ["1,2e-73457", "1e-999999", "9e999999", "0.5e-9864"] {
+        let e = tokenize(s).unwrap_err();
+        assert_eq!(e.message, "exponent too large", "{s}");
+    }
+    // The largest scale exact arithmetic can hold is still read exactly.
+    let tokens = tokenize("1e-9864").unwrap();
+    assert!(matches!(&tokens[0], Token::Num(l) if l.decimal_places == Some(9864)));
+    assert_eq!(num(&tokenize("1.5e9863").unwrap()).len(), 1);
+}
+
 #[test]
 fn bare_frac_arguments_split_digits() {
     assert_eq!(num(&tokenize("\\frac12").unwrap()), vec!["1", "2"]);

@@ -10,6 +10,11 @@ use num_traits::Zero;
 /// Longest repeating block read (`0.\overline{142857}` has 6 digits).
 const MAX_REPEATING_DIGITS: usize = 64;
 
+/// Largest power of ten a decimal literal is scaled by: 10^9864 < 2^`MAX_BITS`, the largest
+/// number exact arithmetic keeps. A larger scale is refused before it is built, since
+/// building and reducing `1e-999999` alone takes seconds.
+const MAX_DECIMAL_SCALE: u64 = (crate::number::MAX_BITS as f64 * std::f64::consts::LOG10_2) as u64;
+
 impl Lexer<'_> {
     /// A repeating block after the digits read so far: `0.\overline{4}`, `0.1\overline{6}`,
     /// `0.\dot{3}`, `0.\bar{3}`. Consumes it and returns its digits.
@@ -159,6 +164,9 @@ impl Lexer<'_> {
             })?
         };
         let places = frac_digits.len() as i64 - exp10;
+        if places.unsigned_abs() > MAX_DECIMAL_SCALE {
+            return err("exponent too large");
+        }
         let ten = BigInt::from(10u32);
         let value = if places >= 0 {
             BigRational::new(mantissa, ten.pow(places as u32))
