@@ -318,6 +318,10 @@ fn is_math_notation(t: &str) -> bool {
 /// operator or relation still waiting for its right side (`2021 +`, `a =`).
 fn is_cut_off(text: &str) -> bool {
     let t = text.trim_end();
+    // Past the parser's length bound nothing is claimed about the answer.
+    if t.len() > crate::latex::MAX_ANSWER_CHARS {
+        return false;
+    }
     let dangling = ["+", "=", "*", "/", "\\times", "\\cdot", "\\div"];
     if dangling.iter().any(|op| t.ends_with(op)) && !t.ends_with("\\=") {
         return true;
