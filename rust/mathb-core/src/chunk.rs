@@ -7,6 +7,7 @@
 use crate::aggregate::Tally;
 use crate::cache::{extract_answer_of, grade_distinct, Answer, Extracted};
 use crate::dump::LineChunk;
+use crate::lossy_json::lossy_line;
 use crate::options::Options;
 use crate::sample_fields::OnePass;
 use crate::schema::{
@@ -87,6 +88,7 @@ fn parse(
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
 ) -> Result<Parsed, InputError> {
+    let line = &*lossy_line(line);
     if let Some(f) = one_pass.and_then(|p| p.read(line)) {
         return Ok(Parsed {
             gold: f.gold,
@@ -298,8 +300,9 @@ impl Run {
             None => Vec::new(),
         };
         for (s, &(problem, _)) in where_.iter().enumerate() {
-            let status = verdicts[of[s] as usize].status;
-            self.tally.add(problem, status, extracted.votes[s]);
+            let verdict = &verdicts[of[s] as usize];
+            self.tally.add(problem, verdict.status, extracted.votes[s]);
+            self.tally.internal_errors += u64::from(verdict.is_internal_error());
         }
         for p in line_problems {
             self.tally.close(p);
@@ -384,7 +387,7 @@ impl Run {
         for (s, &j) in of.iter().enumerate() {
             let j = j as usize;
             let v = &verdicts[j];
-            if v.status == Status::Undecided && v.extracted.is_some() && !asked[j] {
+            if v.status == Status::Undecided && v.extracted_is_whole() && !asked[j] {
                 asked[j] = true;
                 todo.push((j, golds[s]));
             }

@@ -1,6 +1,9 @@
 //! Boxed answers: the box commands of a text, the boxes written together as one answer
 //! (`\boxed{1}, \boxed{2}`; labelled `y_1 = \boxed{…} and y_2 = \boxed{…}`), and a gold
 //! answer's boxes.
+//!
+//! Work is linear in the text: the box commands and where their braces close are found in
+//! one pass ([`BoxCommands`]), and each later step looks at a box or the gap between two.
 
 use super::{strip_math_delimiters, BOX_COMMANDS, BOX_FINDER};
 
@@ -12,44 +15,154 @@ struct BoxSpan<'a> {
     content: &'a str,
 }
 
-/// The last non-empty box command starting before byte `before`.
-/// `boxes` are the offsets of every "box" in `s`, in order (the scan is shared by both
-/// commands and by every call on `s`).
-fn box_before<'a>(s: &'a str, before: usize, boxes: &[usize]) -> Option<BoxSpan<'a>> {
-    let mut end = before;
-    loop {
-        let candidates = boxes.iter().rev().filter(|&&i| i + 3 <= end);
-        let (start, cmd) = candidates.copied().find_map(|i| {
-            BOX_COMMANDS.iter().find_map(|cmd| {
+/// A box command's argument.
+#[derive(Clone, Copy)]
+enum Argument {
+    /// A `{…}` group: the byte range of its body, or None while its brace is unclosed.
+    Braced(usize, Option<usize>),
+    /// A bare token (`\boxed 5`) or nothing usable.
+    Bare,
+}
+
+/// A box command of the text (a text may hold millions: it is kept small).
+struct BoxCommand {
+    start: usize,
+    /// `\fbox` rather than `\boxed`.
+    fbox: bool,
+    argument: Argument,
+}
+
+impl BoxCommand {
+    /// Offset of its "box", which orders the commands as the search for them does.
+    fn box_at(&self) -> usize {
+        self.start + if self.fbox { 2 } else { 1 }
+    }
+
+    fn name_end(&self) -> usize {
+        self.start + if self.fbox { 5 } else { 6 }
+    }
+}
+
+/// Every `\boxed` / `\fbox` command of a text with where its argument ends.
+struct BoxCommands<'a> {
+    s: &'a str,
+    commands: Vec<BoxCommand>,
+}
+
+impl<'a> BoxCommands<'a> {
+    fn new(s: &'a str) -> Self {
+        let bytes = s.as_bytes();
+        let mut commands = Vec::new();
+        // "box" cannot overlap itself: the forward matches are all of them.
+        for i in BOX_FINDER.find_iter(bytes) {
+            let found = BOX_COMMANDS.iter().find_map(|cmd| {
                 let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
                 let at = i.checked_sub(box_at)?;
-                s.as_bytes()[at..]
+                bytes[at..]
                     .starts_with(cmd.as_bytes())
-                    .then_some((at, *cmd))
-            })
-        })?;
-        let after = &s[start + cmd.len()..];
-        // `\boxedfoo` is another command, not a box.
-        let is_command_end = !after.starts_with(|c: char| c.is_ascii_alphabetic());
-        if is_command_end {
-            if let Some(content) = box_content(after) {
-                let content_end = content.as_ptr() as usize - s.as_ptr() as usize + content.len();
-                let close = if s[content_end..].starts_with('}') {
-                    1
-                } else {
-                    0
-                };
-                let content = strip_math_delimiters(content.trim());
-                if !content.is_empty() {
-                    return Some(BoxSpan {
-                        start,
-                        end: content_end + close,
-                        content,
-                    });
+                    .then_some((at, at + cmd.len()))
+            });
+            let Some((start, name_end)) = found else {
+                continue;
+            };
+            // `\boxedfoo` is another command, not a box.
+            if s[name_end..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            let after = &s[name_end..];
+            let trimmed = after.trim_start();
+            let argument = match trimmed.strip_prefix('{') {
+                Some(_) => Argument::Braced(name_end + (after.len() - trimmed.len()) + 1, None),
+                None => Argument::Bare,
+            };
+            commands.push(BoxCommand {
+                start,
+                fbox: name_end - start == "\\fbox".len(),
+                argument,
+            });
+        }
+        close_braces(bytes, &mut commands);
+        BoxCommands { s, commands }
+    }
+
+    /// The last non-empty box whose "box" ends at or before byte `before`.
+    fn box_before(&self, before: usize) -> Option<(usize, BoxSpan<'a>)> {
+        let below = self.commands.partition_point(|c| c.box_at() + 3 <= before);
+        (0..below).rev().find_map(|k| self.span(k).map(|b| (k, b)))
+    }
+
+    /// The box of command `k`, when its argument is usable and not empty.
+    fn span(&self, k: usize) -> Option<BoxSpan<'a>> {
+        let c = &self.commands[k];
+        let (body_start, body_end, close) = match c.argument {
+            Argument::Braced(start, Some(end)) => (start, end, 1),
+            // Unbalanced: not a usable box.
+            Argument::Braced(_, None) => return None,
+            Argument::Bare => {
+                let token = bare_token(&self.s[c.name_end()..])?;
+                let start = token.as_ptr() as usize - self.s.as_ptr() as usize;
+                let end = start + token.len();
+                (start, end, usize::from(self.s[end..].starts_with('}')))
+            }
+        };
+        let content = strip_math_delimiters(self.s[body_start..body_end].trim());
+        (!content.is_empty()).then_some(BoxSpan {
+            start: c.start,
+            end: body_end + close,
+            content,
+        })
+    }
+}
+
+/// Sets the end of every braced argument that closes: one pass from the first brace, with
+/// a stack of the open arguments only. After a box's opening brace the scan is in the state
+/// a scan starting there would be in (that brace is never escaped), so an argument closes
+/// where a depth count from its brace would close it: at its matching `}`, with `\`
+/// escaping the next character.
+fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
+    let body_of = |c: &BoxCommand| match c.argument {
+        Argument::Braced(body, _) => Some(body),
+        Argument::Bare => None,
+    };
+    let Some(first) = commands.iter().find_map(body_of) else {
+        return;
+    };
+    // The next command whose brace is still ahead of the scan.
+    let mut next = 0;
+    // (command, depth outside its brace) of the arguments still open.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (at, &b) in bytes.iter().enumerate().skip(first - 1) {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match b {
+            b'\\' => escaped = true,
+            b'{' => {
+                // An argument whose brace was passed over (none, by the argument above)
+                // stays unclosed rather than misplace the others.
+                while next < commands.len() && body_of(&commands[next]).is_none_or(|b| b <= at) {
+                    next += 1;
+                }
+                if next < commands.len() && body_of(&commands[next]) == Some(at + 1) {
+                    stack.push((next, depth));
+                    next += 1;
+                }
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if stack.last().is_some_and(|&(_, outside)| outside == depth) {
+                    let (k, _) = stack.pop().expect("checked");
+                    if let Argument::Braced(_, end) = &mut commands[k].argument {
+                        *end = Some(at);
+                    }
                 }
             }
+            _ => {}
         }
-        end = start;
     }
 }
 
@@ -100,7 +213,24 @@ pub(super) fn joins_boxes(between: &str) -> bool {
 /// where it starts. A label is one letter or Greek command with an optional subscript and an
 /// optional argument list.
 fn label_before(s: &str, box_start: usize) -> Option<(usize, &str)> {
-    let head = s[..box_start].trim_end().strip_suffix('=')?.trim_end();
+    // A label is short: only the text just before the box is looked at, so that a text of
+    // many boxes is read in linear time.
+    let before = s[..box_start].trim_end();
+    let mut window = before.len().saturating_sub(LABEL_WINDOW);
+    while !before.is_char_boundary(window) {
+        window += 1;
+    }
+    let (start, label) = label_at_end(&before[window..])?;
+    Some((window + start, label))
+}
+
+/// Bytes before a box searched for its label.
+const LABEL_WINDOW: usize = 256;
+
+/// The label of [`label_before`] at the end of `before` (the text before the box), with its
+/// offset in `before`.
+fn label_at_end(before: &str) -> Option<(usize, &str)> {
+    let head = before.strip_suffix('=')?.trim_end();
     let bytes = head.as_bytes();
     let mut i = bytes.len();
     // Optional argument list `(x)` / `(x, y)`.
@@ -151,13 +281,12 @@ pub(super) fn last_boxed(s: &str) -> Option<(usize, String)> {
 
 /// The last box and the boxes before it that `joins` links to it (see [`last_boxed`]).
 pub(super) fn boxed_group(s: &str, joins: fn(&str) -> bool) -> Option<(usize, String)> {
-    // "box" cannot overlap itself: the forward matches are all of them.
-    let boxes: Vec<usize> = BOX_FINDER.find_iter(s.as_bytes()).collect();
-    let last = box_before(s, s.len(), &boxes)?;
+    let commands = BoxCommands::new(s);
+    let (_, last) = commands.box_before(s.len())?;
     let end = last.end;
     let mut group = vec![last];
     let mut labels = vec![label_before(s, group[0].start)];
-    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start), &boxes) {
+    while let Some((_, prev)) = commands.box_before(group.last().map_or(0, |b| b.start)) {
         let next_start = group.last().map_or(0, |b| b.start);
         // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
         if prev.end > next_start {
@@ -209,32 +338,11 @@ pub(super) fn joins_gold_boxes(between: &str) -> bool {
     }
 }
 
-/// The argument of a box command: a balanced `{…}` group, or a bare token (`\boxed 5`).
-fn box_content(after: &str) -> Option<&str> {
+/// The argument of a box command written without braces (`\boxed 5`): a bare token after
+/// white space.
+fn bare_token(after: &str) -> Option<&str> {
     let trimmed = after.trim_start();
-    if let Some(body) = trimmed.strip_prefix('{') {
-        let mut depth = 1usize;
-        let mut escaped = false;
-        for (i, c) in body.char_indices() {
-            if escaped {
-                escaped = false;
-                continue;
-            }
-            match c {
-                '\\' => escaped = true,
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(&body[..i]);
-                    }
-                }
-                _ => {}
-            }
-        }
-        return None; // unbalanced: not a usable box
-    }
-    if trimmed.len() == after.len() {
+    if trimmed.len() == after.len() || trimmed.starts_with('{') {
         return None; // `\boxed5` without a space is not standard; `\boxed 5` is
     }
     let end = trimmed

@@ -1,5 +1,6 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
+use crate::budget::{self, Outcome};
 use crate::choice::{choice_letter, labelled_option};
 use crate::clock::compare_times;
 use crate::equiv::compare;
@@ -8,7 +9,7 @@ use crate::extract::{
     extract_answer_string, extract_final_answer_with, has_words, looks_like_prose, number_in,
     repair_control_escapes, with_decimal_point, ExtractMode, Extraction, Method,
 };
-use crate::latex::parse_answer;
+use crate::latex::{is_bound_error, parse_answer, MAX_ANSWER_CHARS};
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 use std::cell::RefCell;
@@ -17,16 +18,21 @@ use std::collections::HashMap;
 /// Reason given when grading hit a bug; tests look for it.
 pub const INTERNAL_ERROR: &str = "internal error";
 
-/// Runs one grading step, turning a bug (a panic) into an undecided verdict so that one bad
-/// input never takes down a batch.
+/// Reason given when grading spent its work budget ([`crate::budget`]); tests look for it.
+pub const BUDGET_EXCEEDED: &str = "work budget exceeded";
+
+/// Runs one grading step within its work budget, turning a bug (a panic) or a spent budget
+/// into an undecided verdict so that one bad input never takes down a batch.
 fn guarded(f: impl FnOnce() -> Verdict) -> Verdict {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Verdict::new(
+    match budget::run(f) {
+        Outcome::Done(v) => v,
+        Outcome::Exceeded => Verdict::new(Status::Undecided, BUDGET_EXCEEDED, None),
+        Outcome::Panicked => Verdict::new(
             Status::Undecided,
             format!("{INTERNAL_ERROR} while grading"),
             None,
-        )
-    })
+        ),
+    }
 }
 
 /// Grades a raw model completion against a gold answer.
@@ -73,7 +79,10 @@ fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) 
     };
     // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
-    let prose = |t: &str| looks_like_prose(t) || parse_answer(t).is_err();
+    // Math past the parser's bounds (`2^{2^{…{1}}}` nested too deep) is no sentence: its
+    // last number is not its value.
+    let prose =
+        |t: &str| looks_like_prose(t) || parse_answer(t).is_err_and(|m| !is_bound_error(&m));
     let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
     if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
         if let Some(number) = number_in(&extraction.text) {
@@ -105,7 +114,8 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
 /// segments joined by words (`$1$ and $2$`) are one answer, not a sentence.
 fn is_sentence(t: &str) -> bool {
     let prose = looks_like_prose(t) && !t.contains(['$', '\\']);
-    has_words(t) && choice_letter(t, false).is_none() && (prose || parse_answer(t).is_err())
+    let unreadable = parse_answer(t).is_err_and(|m| !is_bound_error(&m));
+    has_words(t) && choice_letter(t, false).is_none() && (prose || unreadable)
 }
 
 /// Golds parsed lately on this thread: the samples of one problem share a gold, so it is
@@ -205,6 +215,15 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
                 extracted,
             ),
         };
+    }
+    // An answer longer than the parser reads is undecided before anything else looks at it
+    // (past this many bytes it has more than that many characters).
+    if extraction.text.len() > 4 * MAX_ANSWER_CHARS {
+        return Verdict::new(
+            Status::Undecided,
+            format!("answer not parsed: answer longer than {MAX_ANSWER_CHARS} characters"),
+            extracted,
+        );
     }
     let gold_expr = match parsed_gold(gold, opts) {
         Ok(e) => e,

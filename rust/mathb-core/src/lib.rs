@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod batch;
+pub mod budget;
 pub mod cache;
 pub mod choice;
 mod chunk;
@@ -20,6 +21,7 @@ pub mod gold;
 pub mod grade;
 mod json_scan;
 pub mod latex;
+pub mod lossy_json;
 pub mod metrics;
 pub mod modular;
 pub mod normalize;

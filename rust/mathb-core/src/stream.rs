@@ -6,6 +6,7 @@
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared, Run};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
+use crate::lossy_json::lossy_line;
 use crate::options::Options;
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
@@ -267,7 +268,8 @@ fn write_blocks(w: &mut dyn Write, blocks: &[Vec<u8>]) -> Result<(), StreamError
 /// The fields of the run, chosen from the first record of its first chunk.
 fn detect_fields(chunk: &LineChunk, given: &FieldOverrides) -> Result<Fields, Box<Malformed>> {
     let fail = |error| Malformed::new(chunk, 0, error);
-    let record = parse_record(chunk.line(0)).map_err(fail)?;
+    let line = lossy_line(chunk.line(0));
+    let record = parse_record(&line).map_err(fail)?;
     Fields::detect(&record, given).map_err(fail)
 }
 
