@@ -137,7 +137,8 @@ _ANSWERS: list[tuple[str, str, str | None]] = [
     ("5", "\\{" + ",".join(["5"] * 600) + "\\}", None),
     (
         "\\begin{pmatrix}" + "\\\\".join(["&".join(["1"] * 40)] * 40) + "\\end{pmatrix}",
-        "\\begin{pmatrix}" + "\\\\".join(["&".join(["1"] * 40)] * 39 + ["&".join(["1"] * 39 + ["2"])])
+        "\\begin{pmatrix}"
+        + "\\\\".join(["&".join(["1"] * 40)] * 39 + ["&".join(["1"] * 39 + ["2"])])
         + "\\end{pmatrix}",
         NOT_CORRECT,
     ),
@@ -390,7 +391,10 @@ _FOUND: list[tuple[str, Callable[[], str]]] = [
     ("after-surrogates", lambda: "\ud800" * 10_000 + "\n\n$\\boxed{42}$"),
     ("after-box-opens", lambda: "\\boxed{" * 100_000 + "\n\nThe final answer is $\\boxed{42}$."),
     ("rtl-around", lambda: "\u202eThe final answer is $\\boxed{42}$.\u202c"),
-    ("long-reasoning", lambda: "We compute 1 + 1 = 2. " * 50_000 + "The final answer is $\\boxed{42}$."),
+    (
+        "long-reasoning",
+        lambda: "We compute 1 + 1 = 2. " * 50_000 + "The final answer is $\\boxed{42}$.",
+    ),
 ]
 
 

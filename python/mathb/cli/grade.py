@@ -249,7 +249,9 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
     if summary.get("internal_errors"):
-        rows.append(("internal errors", f"{summary['internal_errors']:,}  (undecided; please report)"))
+        rows.append(
+            ("internal errors", f"{summary['internal_errors']:,}  (undecided; please report)")
+        )
     settled = summary.get("fallback", {})
     if settled.get("sent"):
         rows.append(

@@ -114,8 +114,7 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
 /// segments joined by words (`$1$ and $2$`) are one answer, not a sentence.
 fn is_sentence(t: &str) -> bool {
     let prose = looks_like_prose(t) && !t.contains(['$', '\\']);
-    let unreadable = parse_answer(t).is_err_and(|m| !is_bound_error(&m));
-    has_words(t) && choice_letter(t, false).is_none() && (prose || unreadable)
+    has_words(t) && choice_letter(t, false).is_none() && (prose || parse_answer(t).is_err())
 }
 
 /// Golds parsed lately on this thread: the samples of one problem share a gold, so it is
