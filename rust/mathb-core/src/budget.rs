@@ -107,6 +107,17 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_is_reported_as_such() {
+        assert!(!in_run());
+        let panicked = run(|| {
+            assert!(in_run());
+            panic!("a bug")
+        });
+        assert!(matches!(panicked, Outcome::<()>::Panicked));
+        assert!(!in_run());
+    }
+
+    #[test]
     fn an_inner_run_keeps_the_outer_bound() {
         let outer = run(|| {
             charge(STEPS - 10);

@@ -351,3 +351,67 @@ fn bare_token(after: &str) -> Option<&str> {
     let token = trimmed[..end].trim_end_matches(['.', ',']);
     (!token.is_empty()).then_some(token)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The argument of a box as a scan from its own brace finds it (the definition the
+    /// one-pass [`close_braces`] must agree with).
+    fn scanned_close(s: &str, body: usize) -> Option<usize> {
+        let (mut depth, mut escaped) = (1usize, false);
+        for (i, c) in s[body..].char_indices() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match c {
+                '\\' => escaped = true,
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(body + i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    const PIECES: &[&str] = &[
+        "\\boxed{", "\\fbox{", "\\boxed ", "\\boxedx", "{", "}", "\\", "\\{", "\\}", "x", " ", "é",
+        "²", "答", "\u{200b}", "$", "box", "\\\\",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn one_pass_closes_every_box_where_its_own_scan_does(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40)
+        ) {
+            let s = pieces.concat();
+            let commands = BoxCommands::new(&s);
+            for c in &commands.commands {
+                if let Argument::Braced(body, end) = c.argument {
+                    prop_assert_eq!(end, scanned_close(&s, body), "{:?} at {}", s, c.start);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nested_unclosed_boxes_leave_the_closed_one() {
+        let s = format!("{}\\boxed{{41}}", "\\boxed{".repeat(1000));
+        // The inner box closes; every outer one stays open.
+        assert_eq!(last_boxed(&s).map(|(_, t)| t), Some("41".to_string()));
+        let labels = "f(x) = \\boxed{1} and ".repeat(3);
+        assert_eq!(
+            last_boxed(labels.trim_end_matches(" and ")).map(|(_, t)| t),
+            Some("f(x) = 1, f(x) = 1, f(x) = 1".to_string())
+        );
+    }
+}
