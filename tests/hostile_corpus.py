@@ -342,16 +342,21 @@ def _repeated_cases(sizes: tuple[int, ...]) -> Iterator[Case]:
                 yield Case(f"repeat-{name}-{size}-{ending}", gold, body + tail, expect)
 
 
-def ten_mb_cases() -> list[Case]:
-    """Completions of 10 MB: the size the issue's memory and time bounds are stated for."""
-    size = 10 * MB
-    return [
-        Case("10mb-box-open", "42", "$" + _repeat("\\boxed{", size) + "41$", NOT_CORRECT),
-        Case("10mb-left-paren", "42", _repeat("\\left(", size) + "\\boxed{41}", NOT_CORRECT),
-        Case("10mb-dollars", "42", _repeat("$", size) + "\\boxed{41}", NOT_CORRECT),
-        Case("10mb-backslashes", "42", _repeat("\\", size) + " \\boxed{41}", NOT_CORRECT),
-        Case("10mb-answer-is", "42", _repeat("The answer is 1. ", size), NOT_CORRECT),
-    ]
+#: The 10 MB completions (see `ten_mb_case`): the size the issue's memory and time bounds
+#: are stated for.
+TEN_MB: list[tuple[str, str, str]] = [
+    ("10mb-box-open", "$\\boxed{", "41$"),
+    ("10mb-left-paren", "\\left(", "\\boxed{41}"),
+    ("10mb-dollars", "$", "\\boxed{41}"),
+    ("10mb-backslashes", "\\", " \\boxed{41}"),
+    ("10mb-answer-is", "The answer is 1. ", ""),
+]
+
+
+def ten_mb_case(k: int) -> Case:
+    """The k-th 10 MB completion of `TEN_MB` (built on demand: each is 10 MB), gold 42."""
+    name, piece, tail = TEN_MB[k]
+    return Case(name, "42", _repeat(piece, 10 * MB) + tail, NOT_CORRECT)
 
 
 # Whole completions that try to talk the grader into a verdict.
@@ -404,7 +409,7 @@ def _found_cases() -> Iterator[Case]:
 
 
 def cases(sizes: tuple[int, ...] = SIZES) -> list[Case]:
-    """Every case of the corpus (10 MB completions apart: see `ten_mb_cases`)."""
+    """Every case of the corpus (the 10 MB completions apart: see `ten_mb_case`)."""
     return [
         *_answer_cases(),
         *_repeated_cases(sizes),

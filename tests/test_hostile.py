@@ -12,7 +12,7 @@ from pathlib import Path
 
 import mathb
 import pytest
-from hostile_corpus import Case, cases
+from hostile_corpus import TEN_MB, Case, cases, ten_mb_case
 
 CORPUS = cases()
 
@@ -38,6 +38,14 @@ def test_no_wrong_answer_is_accepted_through_the_api() -> None:
     assert [v.to_dict() for v in one] == [v.to_dict() for v in two]
     # A verdict carries a bounded part of what was extracted.
     assert max(len(v.extracted or "") for v in one) <= mathb._core.MAX_ANSWER_CHARS + 1
+
+
+@pytest.mark.parametrize("k", range(len(TEN_MB)))
+def test_ten_megabyte_completions_are_graded(k: int) -> None:
+    case = ten_mb_case(k)
+    verdict = mathb.grade(case.gold, case.completion)
+    assert case.allows(verdict.status), (case.id, verdict)
+    assert len(verdict.extracted or "") <= mathb._core.MAX_ANSWER_CHARS + 1
 
 
 def test_single_calls_agree_with_the_batch() -> None:
@@ -97,19 +105,31 @@ def test_a_lone_surrogate_becomes_a_replacement_character() -> None:
     assert verdict.status != "correct"
 
 
-def test_lone_surrogates_and_invalid_utf8_in_a_dump_are_graded(tmp_path: Path) -> None:
-    dump = tmp_path / "dirty.jsonl"
-    lines = [
-        json.dumps({"answer": "42", "completion": "$\\boxed{42\ud800}$"}).encode(),
-        json.dumps({"answer": "42", "completion": "$\\boxed{42}$"}).encode(),
-        b'{"answer": "42", "completion": "$\\\\boxed{4\xff2}$"}',
-        json.dumps({"answer": "42\udfff", "completion": "\\boxed{41}"}).encode(),
+def test_lone_surrogates_in_a_dump_are_graded(tmp_path: Path) -> None:
+    dump = tmp_path / "surrogates.jsonl"
+    records = [
+        {"answer": "42", "completion": "$\\boxed{42\ud800}$"},
+        {"answer": "42", "completion": "$\\boxed{42}$"},
+        {"answer": "42\udfff", "completion": "\\boxed{41}"},
+        {"answer": "42", "completion": "\udc00 The answer is 41."},
     ]
-    dump.write_bytes(b"\n".join(lines) + b"\n")
-    out = tmp_path / "out.jsonl"
-    verdicts = _grade(dump, out, 1)
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    verdicts = _grade(dump, tmp_path / "out.jsonl", 1)
     assert [v["status"] for v in verdicts][1] == "correct"
     assert len(verdicts) == 4
     assert verdicts[0]["extracted"] == "42\ufffd"
-    assert verdicts[2]["extracted"] == "4\ufffd2"
     assert all(v["status"] != "correct" for i, v in enumerate(verdicts) if i != 1)
+
+
+def test_invalid_utf8_in_a_dump_is_reported_with_its_line(tmp_path: Path) -> None:
+    dump = tmp_path / "latin1.jsonl"
+    dump.write_bytes(
+        b'{"answer": "42", "completion": "42"}\n{"answer": "4\xe92", "completion": "x"}\n'
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "mathb", "grade", str(dump), "-o", "-", "--no-fallback"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert f"{dump}:2:" in run.stderr and "UTF-8" in run.stderr

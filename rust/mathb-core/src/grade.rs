@@ -189,6 +189,16 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
     {
         return Verdict::new(status, reason, extracted);
     }
+    // An answer longer than the parser reads is undecided before anything else looks at it
+    // (past this many bytes it has more than that many characters): the readings of times
+    // and choices below copy and rescan the text.
+    if extraction.text.len() > 4 * MAX_ANSWER_CHARS {
+        return Verdict::new(
+            Status::Undecided,
+            format!("answer not parsed: answer longer than {MAX_ANSWER_CHARS} characters"),
+            extracted,
+        );
+    }
     if let Some((status, reason)) = gold_text
         .as_deref()
         .and_then(|g| compare_times(g, &extraction.text))
@@ -214,15 +224,6 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
                 extracted,
             ),
         };
-    }
-    // An answer longer than the parser reads is undecided before anything else looks at it
-    // (past this many bytes it has more than that many characters).
-    if extraction.text.len() > 4 * MAX_ANSWER_CHARS {
-        return Verdict::new(
-            Status::Undecided,
-            format!("answer not parsed: answer longer than {MAX_ANSWER_CHARS} characters"),
-            extracted,
-        );
     }
     let gold_expr = match parsed_gold(gold, opts) {
         Ok(e) => e,

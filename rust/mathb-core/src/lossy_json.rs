@@ -1,6 +1,8 @@
 //! Records that JSON readers refuse although a Python writer produced them: a lone UTF-16
-//! surrogate escape (`"\ud800"`, which `json.dumps` writes for such a string) and bytes that
-//! are not UTF-8. Both are read lossy, as U+FFFD, so that the record is graded.
+//! surrogate escape (`"\ud800"`, which `json.dumps` writes for such a string) is valid JSON
+//! text that stands for no character; it is read as U+FFFD, so that the record is graded.
+//! (Bytes that are not UTF-8 are a file in another encoding: the readers report them, with
+//! the line, rather than guess.)
 
 use memchr::memmem::Finder;
 use std::borrow::Cow;
@@ -9,20 +11,15 @@ use std::sync::LazyLock;
 static UNICODE_ESCAPE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\\u"));
 
 /// `line` with every lone surrogate escape written as `\ufffd` (the same length, so columns
-/// in diagnostics stay right) and every invalid UTF-8 sequence as U+FFFD.
+/// in diagnostics stay right).
 pub fn lossy_line(line: &[u8]) -> Cow<'_, [u8]> {
-    let mut out = Cow::Borrowed(line);
     if may_hold_surrogate_escape(line) {
         let mut fixed = line.to_vec();
         if replace_lone_surrogate_escapes(&mut fixed) {
-            out = Cow::Owned(fixed);
+            return Cow::Owned(fixed);
         }
     }
-    if simdutf8::basic::from_utf8(&out).is_err() {
-        let text = String::from_utf8_lossy(&out).into_owned();
-        out = Cow::Owned(text.into_bytes());
-    }
-    out
+    Cow::Borrowed(line)
 }
 
 /// Whether `line` holds `\u` followed by `d` or `D` (a surrogate's first hex digit): a
@@ -98,8 +95,12 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_read_lossy() {
-        assert_eq!(lossy(b"{\"c\": \"4\xff2\"}"), "{\"c\": \"4\u{FFFD}2\"}");
-        assert!(matches!(lossy_line(b"{\"c\": \"42\"}"), Cow::Borrowed(_)));
+    fn lines_without_surrogate_escapes_are_not_copied() {
+        assert!(matches!(
+            lossy_line(br#"{"c": "42\u00e9"}"#),
+            Cow::Borrowed(_)
+        ));
+        // Bytes that are not UTF-8 are left for the reader to report.
+        assert_eq!(&*lossy_line(b"{\"c\": \"4\xff2\"}"), b"{\"c\": \"4\xff2\"}");
     }
 }
