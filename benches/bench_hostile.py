@@ -10,8 +10,8 @@ Math-Verify on the same inputs in the same run.
   so that the load of a shared machine counts as little as it can. The worst record and
   the slowest ten are printed.
 - Memory and time of 10 MB completions (`hostile_corpus.ten_mb_case`): each is built and
-  graded in a fresh interpreter, which reports its peak RSS (`ru_maxrss`), its RSS just
-  before grading and the core's CPU time.
+  graded in a fresh interpreter, which reports its peak RSS (`VmHWM`) before grading (the
+  interpreter, mathb and the completion) and after, and the core's CPU time (one cold run).
 - Math-Verify (`verify(parse(gold), parse(completion))`, its defaults) runs in worker
   processes, each record killed after `--mv-timeout` seconds, as
   `benches/real_corpus/agreement.py` runs it; its wrong "correct" verdicts, timeouts and
@@ -46,17 +46,24 @@ MB = 1 << 20
 
 # Grades one 10 MB case in a fresh interpreter and prints its RSS before and at the peak.
 _RSS_PROBE = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 import mathb
 from hostile_corpus import ten_mb_case
+
+def peak_kb():
+    # VmHWM starts afresh at exec (ru_maxrss would count the forking parent's pages).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 case = ten_mb_case(int(sys.argv[2]))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 start = time.thread_time()
 verdict = mathb._core.grade(case.gold, case.completion)
 cpu = time.thread_time() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"before_kb": before, "peak_kb": peak, "cpu_s": cpu, "status": verdict.status}))
+row = {"before_kb": before, "peak_kb": peak_kb(), "cpu_s": cpu, "status": verdict.status}
+print(json.dumps(row))
 """
 
 
@@ -157,7 +164,8 @@ def main() -> None:
         f"- all records: {sum(t for t, _ in times):.2f} s CPU in total",
         *mv_lines,
         "",
-        "| 10 MB completion | core CPU time (s) | RSS before (MB) | peak RSS (MB) | status |",
+        "| 10 MB completion | core CPU time (s) | peak RSS before grading (MB) | peak RSS (MB) "
+        "| status |",
         "| --- | ---: | ---: | ---: | --- |",
         *(
             f"| `{r['id']}` | {r['cpu_s']:.3f} | {r['before_kb'] / 1024:.0f} | "

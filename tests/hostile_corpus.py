@@ -344,19 +344,21 @@ def _repeated_cases(sizes: tuple[int, ...]) -> Iterator[Case]:
 
 #: The 10 MB completions (see `ten_mb_case`): the size the issue's memory and time bounds
 #: are stated for.
-TEN_MB: list[tuple[str, str, str]] = [
-    ("10mb-box-open", "$\\boxed{", "41$"),
-    ("10mb-left-paren", "\\left(", "\\boxed{41}"),
-    ("10mb-dollars", "$", "\\boxed{41}"),
-    ("10mb-backslashes", "\\", " \\boxed{41}"),
-    ("10mb-answer-is", "The answer is 1. ", ""),
+TEN_MB: list[tuple[str, str, str, str]] = [
+    # (name, head, piece repeated to 10 MB, tail); the first is the issue's own record.
+    ("10mb-box-open", "$", "\\boxed{", "41$"),
+    ("10mb-box-open-dollars", "", "$\\boxed{", "41$"),
+    ("10mb-left-paren", "", "\\left(", "\\boxed{41}"),
+    ("10mb-dollars", "", "$", "\\boxed{41}"),
+    ("10mb-backslashes", "", "\\", " \\boxed{41}"),
+    ("10mb-answer-is", "", "The answer is 1. ", ""),
 ]
 
 
 def ten_mb_case(k: int) -> Case:
     """The k-th 10 MB completion of `TEN_MB` (built on demand: each is 10 MB), gold 42."""
-    name, piece, tail = TEN_MB[k]
-    return Case(name, "42", _repeat(piece, 10 * MB) + tail, NOT_CORRECT)
+    name, head, piece, tail = TEN_MB[k]
+    return Case(name, "42", head + _repeat(piece, 10 * MB) + tail, NOT_CORRECT)
 
 
 # Whole completions that try to talk the grader into a verdict.

@@ -39,7 +39,6 @@ pub struct Extraction {
 }
 
 const THINK_END: &str = "</think>";
-const BOX_COMMANDS: [&str; 2] = ["\\boxed", "\\fbox"];
 const CHAT_END_MARKERS: [&str; 5] = [
     "<|im_start|>",
     "<|im_end|>",

@@ -5,7 +5,7 @@
 //! Work is linear in the text: the box commands and where their braces close are found in
 //! one pass ([`BoxCommands`]), and each later step looks at a box or the gap between two.
 
-use super::{strip_math_delimiters, BOX_COMMANDS, BOX_FINDER};
+use super::{strip_math_delimiters, BOX_FINDER};
 
 /// One box in the text: where it starts, where it ends (after its closing brace), and its
 /// content.
@@ -15,31 +15,33 @@ struct BoxSpan<'a> {
     content: &'a str,
 }
 
-/// A box command's argument.
-#[derive(Clone, Copy)]
-enum Argument {
-    /// A `{…}` group: the byte range of its body, or None while its brace is unclosed.
-    Braced(usize, Option<usize>),
-    /// A bare token (`\boxed 5`) or nothing usable.
-    Bare,
-}
+/// Where a bare argument (`\boxed 5`) is marked in [`BoxCommand::body`]: no braced body
+/// starts at byte 0, after its command.
+const BARE: usize = 0;
+/// Where an unclosed brace is marked in [`BoxCommand::close`].
+const UNCLOSED: usize = usize::MAX;
 
-/// A box command of the text (a text may hold millions: it is kept small).
+/// A box command of the text (a text may hold millions: it is kept to three offsets).
 struct BoxCommand {
     start: usize,
-    /// `\fbox` rather than `\boxed`.
-    fbox: bool,
-    argument: Argument,
+    /// Where the body of its `{…}` argument starts, or [`BARE`].
+    body: usize,
+    /// Where that argument's closing brace is, or [`UNCLOSED`].
+    close: usize,
 }
 
 impl BoxCommand {
-    /// Offset of its "box", which orders the commands as the search for them does.
-    fn box_at(&self) -> usize {
-        self.start + if self.fbox { 2 } else { 1 }
+    fn is_fbox(&self, s: &[u8]) -> bool {
+        s[self.start + 1] == b'f'
     }
 
-    fn name_end(&self) -> usize {
-        self.start + if self.fbox { 5 } else { 6 }
+    /// Offset of its "box", which orders the commands as the search for them does.
+    fn box_at(&self, s: &[u8]) -> usize {
+        self.start + if self.is_fbox(s) { 2 } else { 1 }
+    }
+
+    fn name_end(&self, s: &[u8]) -> usize {
+        self.start + if self.is_fbox(s) { 5 } else { 6 }
     }
 }
 
@@ -53,32 +55,34 @@ impl<'a> BoxCommands<'a> {
     fn new(s: &'a str) -> Self {
         let bytes = s.as_bytes();
         let mut commands = Vec::new();
-        // "box" cannot overlap itself: the forward matches are all of them.
+        // "box" cannot overlap itself: the forward matches are all of them. The command
+        // around each is told by its bytes (no string comparison per match: a text may hold
+        // millions of them).
         for i in BOX_FINDER.find_iter(bytes) {
-            let found = BOX_COMMANDS.iter().find_map(|cmd| {
-                let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
-                let at = i.checked_sub(box_at)?;
-                bytes[at..]
-                    .starts_with(cmd.as_bytes())
-                    .then_some((at, at + cmd.len()))
-            });
-            let Some((start, name_end)) = found else {
+            let command = if i >= 2 && &bytes[i - 2..i] == b"\\f" {
+                Some((i - 2, i + 3))
+            } else if i >= 1 && bytes[i - 1] == b'\\' && bytes.get(i + 3..i + 5) == Some(b"ed") {
+                Some((i - 1, i + 5))
+            } else {
+                None
+            };
+            let Some((start, name_end)) = command else {
                 continue;
             };
             // `\boxedfoo` is another command, not a box.
-            if s[name_end..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if bytes.get(name_end).is_some_and(u8::is_ascii_alphabetic) {
                 continue;
             }
             let after = &s[name_end..];
             let trimmed = after.trim_start();
-            let argument = match trimmed.strip_prefix('{') {
-                Some(_) => Argument::Braced(name_end + (after.len() - trimmed.len()) + 1, None),
-                None => Argument::Bare,
+            let body = match trimmed.starts_with('{') {
+                true => name_end + (after.len() - trimmed.len()) + 1,
+                false => BARE,
             };
             commands.push(BoxCommand {
                 start,
-                fbox: name_end - start == "\\fbox".len(),
-                argument,
+                body,
+                close: UNCLOSED,
             });
         }
         close_braces(bytes, &mut commands);
@@ -87,23 +91,24 @@ impl<'a> BoxCommands<'a> {
 
     /// The last non-empty box whose "box" ends at or before byte `before`.
     fn box_before(&self, before: usize) -> Option<(usize, BoxSpan<'a>)> {
-        let below = self.commands.partition_point(|c| c.box_at() + 3 <= before);
+        let s = self.s.as_bytes();
+        let below = self.commands.partition_point(|c| c.box_at(s) + 3 <= before);
         (0..below).rev().find_map(|k| self.span(k).map(|b| (k, b)))
     }
 
     /// The box of command `k`, when its argument is usable and not empty.
     fn span(&self, k: usize) -> Option<BoxSpan<'a>> {
         let c = &self.commands[k];
-        let (body_start, body_end, close) = match c.argument {
-            Argument::Braced(start, Some(end)) => (start, end, 1),
-            // Unbalanced: not a usable box.
-            Argument::Braced(_, None) => return None,
-            Argument::Bare => {
-                let token = bare_token(&self.s[c.name_end()..])?;
+        let (body_start, body_end, close) = match (c.body, c.close) {
+            (BARE, _) => {
+                let token = bare_token(&self.s[c.name_end(self.s.as_bytes())..])?;
                 let start = token.as_ptr() as usize - self.s.as_ptr() as usize;
                 let end = start + token.len();
                 (start, end, usize::from(self.s[end..].starts_with('}')))
             }
+            // Unbalanced: not a usable box.
+            (_, UNCLOSED) => return None,
+            (start, end) => (start, end, 1),
         };
         let content = strip_math_delimiters(self.s[body_start..body_end].trim());
         (!content.is_empty()).then_some(BoxSpan {
@@ -120,11 +125,7 @@ impl<'a> BoxCommands<'a> {
 /// where a depth count from its brace would close it: at its matching `}`, with `\`
 /// escaping the next character.
 fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
-    let body_of = |c: &BoxCommand| match c.argument {
-        Argument::Braced(body, _) => Some(body),
-        Argument::Bare => None,
-    };
-    let Some(first) = commands.iter().find_map(body_of) else {
+    let Some(first) = commands.iter().map(|c| c.body).find(|&b| b != BARE) else {
         return;
     };
     // The next command whose brace is still ahead of the scan.
@@ -143,10 +144,12 @@ fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
             b'{' => {
                 // An argument whose brace was passed over (none, by the argument above)
                 // stays unclosed rather than misplace the others.
-                while next < commands.len() && body_of(&commands[next]).is_none_or(|b| b <= at) {
+                while next < commands.len()
+                    && (commands[next].body == BARE || commands[next].body <= at)
+                {
                     next += 1;
                 }
-                if next < commands.len() && body_of(&commands[next]) == Some(at + 1) {
+                if next < commands.len() && commands[next].body == at + 1 {
                     stack.push((next, depth));
                     next += 1;
                 }
@@ -156,9 +159,7 @@ fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
                 depth -= 1;
                 if stack.last().is_some_and(|&(_, outside)| outside == depth) {
                     let (k, _) = stack.pop().expect("checked");
-                    if let Argument::Braced(_, end) = &mut commands[k].argument {
-                        *end = Some(at);
-                    }
+                    commands[k].close = at;
                 }
             }
             _ => {}
@@ -395,10 +396,9 @@ mod tests {
         ) {
             let s = pieces.concat();
             let commands = BoxCommands::new(&s);
-            for c in &commands.commands {
-                if let Argument::Braced(body, end) = c.argument {
-                    prop_assert_eq!(end, scanned_close(&s, body), "{:?} at {}", s, c.start);
-                }
+            for c in commands.commands.iter().filter(|c| c.body != BARE) {
+                let scanned = scanned_close(&s, c.body).unwrap_or(UNCLOSED);
+                prop_assert_eq!(c.close, scanned, "{:?} at {}", s, c.start);
             }
         }
     }
