@@ -60,7 +60,9 @@ def test_decimal_policy() -> None:
 
 def test_arguments_are_type_checked() -> None:
     with pytest.raises(TypeError):
-        mathb.grade(1, "\\boxed{1}")  # type: ignore[arg-type]
+        mathb.grade(b"1", "\\boxed{1}")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        mathb.grade("1", 1)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- Verdict

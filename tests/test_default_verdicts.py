@@ -117,6 +117,18 @@ DIFFERENT_KINDS = [
     ("10", "It drops by 10%.\nA: -10"),
     ("a logarithmic function", "Therefore, the correct option is (A) a polynomial."),
     ("Hard", "The answer is (E) Soft."),
+    # Structures against the wrong kind of answer.
+    ("[4, 16, 65536]", "\\boxed{[4, 16]}"),
+    ("[7, 8, 10, 14]", "\\boxed{[6, 8)}"),
+    ("[-1, 6]", "The answer is any real number."),
+    ("[1, 2]", "\\boxed{x^2+1}"),
+    # A unit without its value; a cut-off fraction.
+    ("24", "\\boxed{\\mathrm{cm}^2}"),
+    ("1.4", "So the answer is $-\\frac{1$"),
+    ("32", "\\boxed{2021 +}"),
+    # A truth value against math; an empty box.
+    ("True", "\\boxed{\\chi^2=\\sum_c\\frac{(P(x)-Q(x))^2}{Q(x)}}"),
+    ("9", "\\boxed{\\boxed{}}"),
 ]
 
 
@@ -150,6 +162,16 @@ def test_different_kinds_are_incorrect_not_undecided(gold: str, completion: str)
         ("\\pi", "\\boxed{= \\pi}", "correct"),
         ("\\sqrt{50}", "\\boxed{\\approx 7.07}", "correct"),
         ("(-\\infty, \\infty)", "\\boxed{\\text{all real numbers}}", "correct"),
+        # Compound units after the value, and a chain whose middle cannot be read.
+        ("9", "\\boxed{9 \\mathrm{~cm} / \\mathrm{s}^2}", "correct"),
+        ("4.5", "\\boxed{a_y = -10 \\mathrm{~cm} / \\mathrm{s}^2}", "incorrect"),
+        ("4900", "$W = mg h = 500 \\mathrm{~kg} \\times 9.8 \\times 1 = 4900$", "correct"),
+        ("4900", "$W = mg h = 500 \\mathrm{~kg} \\times 9.8 \\times 1 = 4800$", "incorrect"),
+        ("5", "$$x = 5 \\tag{8}$$", "correct"),
+        ("816", "\\boxed{{18 \\choose 3}}", "correct"),
+        ("816", "\\boxed{{}18 \\choose 3}", "correct"),
+        ("816", "\\boxed{{18 \\choose 4}}", "incorrect"),
+        ("5", "$$x = 8 \\tag{5}$$", "incorrect"),
     ],
 )
 def test_written_forms(gold: str, completion: str, status: str) -> None:

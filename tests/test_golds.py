@@ -60,7 +60,7 @@ def test_bad_golds_are_argument_errors() -> None:
     for gold in ([], [["1"]]):
         with pytest.raises(mathb.InvalidArgumentError):
             mathb.grade(gold, "1")  # type: ignore[arg-type]
-    for gold in (1, [True], None, {"a": 1}):  # a bare number only with choices, as an index
+    for gold in ([True], None, {"a": 1}):  # a number is a gold, a boolean is not
         with pytest.raises(TypeError):
             mathb.grade(gold, "1")  # type: ignore[arg-type]
 
@@ -115,6 +115,58 @@ def test_choice_reasons_and_verify() -> None:
         mathb.grade("E", "A", choices=OPTIONS)
     with pytest.raises(mathb.InvalidArgumentError, match="at least two"):
         mathb.grade(0, "A", choices=["only"])
+
+
+def test_an_unreadable_answer_names_no_option() -> None:
+    # Neither a letter, nor an option's text, nor a value that can be read: the question is
+    # missed, not undecided.
+    words = ["(A) a circle", "(B) a square", "(C) a cube", "(D) a cone"]
+    for completion in [r"\boxed{\vec{g}}", r"The answer is $\frac{17}{2} |AD| + 2$."]:
+        v = mathb.grade("B", completion, choices=words, fallback=False)
+        assert v.status == "incorrect", v
+        assert v.reason.startswith("names no option's letter, text or value; B expected")
+    # Plain words that repeat no option's text.
+    v = mathb.grade(
+        "A", "The answer is: they are inverses of each other.", choices=["f = g^{-1}", "f = g"]
+    )
+    assert v.status == "incorrect", v
+    # A readable value that may equal the option stays for the comparison to decide.
+    assert mathb.grade("B", r"\boxed{\frac{2}{4}}", choices=OPTIONS).status == "correct"
+
+
+def test_a_letter_contradicted_in_words_or_a_value_every_option_shares() -> None:
+    clock = ["half past", "quarter", "o'clock", "quarter to", "quarter past"]
+    v = mathb.grade("quarter", "B. The time shown is quarter past.", choices=clock)
+    assert (v.status, v.reason) == ("incorrect", "names option B but states option E")
+    assert mathb.grade("quarter", "B. The time shown is quarter.", choices=clock).correct
+    yes_no = ["yes", "no"]
+    assert mathb.grade("yes", "The answer is (A) no.", choices=yes_no).status == "incorrect"
+    # A sentence that states the named option and ends on another's word is no contradiction.
+    trend = ["decrease", "stay the same", "increase"]
+    completion = "The answer is (A), the fish population will decrease if pelicans increase."
+    assert mathb.grade("decrease", completion, choices=trend).correct
+    months = ["Jul '21", "Jun '21", "Apr '21", "May '21"]
+    v = mathb.grade("May '21", "The maximum is in 21.", choices=months)
+    assert v.status == "incorrect" and v.reason.startswith("the value matches options"), v
+    # Math without words that cannot be read is not its last number.
+    math = r"$\left(\frac{1}{2}\right)(3)(1)\left(=\dfrac{3}{2}\right)$"
+    assert mathb.grade("E", math, choices=["1", "3/2", "3", "4", "2"]).status == "incorrect"
+
+
+@pytest.mark.parametrize(
+    "completion, status",
+    [
+        ("The answer is therefore (B).", "correct"),
+        ("The answer is B, no.", "correct"),
+        ("The answer is B - No.", "correct"),
+        ("The answer is definitely **(A) Yes**.", "incorrect"),
+        ("The answer is B, yes.", "incorrect"),  # the letter and its words disagree
+    ],
+)
+def test_a_letter_with_words_around_it(completion: str, status: str) -> None:
+    assert mathb.grade("No", completion, choices=["Yes", "No"]).status == status
+    # A list of names that opens with a capital is not choice A.
+    assert not mathb.grade("Yes", "The answer is A, b, c.", choices=["Yes", "No"]).correct
 
 
 def test_grade_batch_with_choices() -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os as _os
 import sys as _sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+import typing as _typing
 
-from . import _core
+from . import _arguments, _core
 from ._core import (
     InputFileError,
     InvalidArgumentError,
@@ -22,16 +21,26 @@ from ._core import (
     parallelism_enabled,
     set_parallelism,
 )
+from .errors import (
+    ArgumentTypeError,
+    FallbackUnavailableError,
+    MissingExtraError,
+    UndecidedError,
+)
 from .metrics import pass_at_k
 
+if _typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
+    from fractions import Fraction
 
-class MissingExtraError(MathbError, ImportError):
-    """A feature needs an optional extra that is not installed (the message names it)."""
-
+    from .fallback import SympyFallback
 
 __version__: str = _core.__version__
-DecimalPolicy = Literal["rounded", "exact"]
-ExtractMode = Literal["strict", "standard", "lenient"]
+#: How a decimal is compared with an exact value (see the README's Equivalence section).
+DecimalPolicy = _typing.Literal["rounded", "exact"]
+#: Where an answer is looked for without a box or an anchor.
+ExtractMode = _typing.Literal["strict", "standard", "lenient"]
 
 
 def _metadata_version() -> str | None:
@@ -66,19 +75,46 @@ if _installed != __version__:
     )
 
 
-if TYPE_CHECKING:
-    from .fallback import SympyFallback
+#: A gold answer: a string, a number, or a list of accepted answers (any match is correct).
+#: With ``choices``, a number is the index of the right option.
+Gold = _typing.Union[str, int, float, "Fraction", "Decimal", "Sequence[str | int | float]"]
+#: The ``fallback=`` argument: False, True (a shared pool of sympy workers) or a
+#: `SympyFallback` of your own.
+Fallback = _typing.Union[bool, "SympyFallback"]
+#: The ``undecided=`` argument of `verify`.
+UndecidedPolicy = _typing.Literal[False, None, "raise"]
 
-#: A gold answer: a string, or a list of accepted answers (any match is correct). With
-#: ``choices``, also the index of the right option.
-Gold = str | int | Sequence[str | int | float]
+_OPTIONS_DOC = """
+    Grading options (keyword-only; the README's Options table):
+
+    - ``decimal``: "rounded" (default) accepts a decimal that is the exact value rounded to
+      its places (0.333 for 1/3); "exact" wants the identical number.
+    - ``min_significant_digits`` (3): significant digits such a rounded decimal needs.
+    - ``decimal_places`` (None): compare decimals at no more than this many places.
+    - ``relation_as_set`` (True): read one-variable inequalities as their solution sets.
+    - ``strict_variables`` (True): variable names must match; False accepts a renaming.
+    - ``extract``: "strict", "standard" (default) or "lenient" extraction of the final answer.
+    - ``fallback`` (False): True (or a ``SympyFallback``) sends a pair the core leaves
+      undecided to sympy, in killable worker processes.
+"""
 
 
-def _gold(gold: Gold, choices: Sequence[str | int | float] | None = None) -> str:
-    """The string the core grades for `gold` (see `mathb_core::gold`)."""
-    if choices is None and type(gold) is str and not gold.startswith(_core.GOLD_PREFIX):
-        return gold
-    return _core.encode_gold(gold, choices)
+def _options(
+    decimal: DecimalPolicy,
+    min_significant_digits: int,
+    decimal_places: int | None,
+    relation_as_set: bool,
+    strict_variables: bool,
+    extract: ExtractMode,
+) -> dict[str, _typing.Any]:
+    return {
+        "decimal": decimal,
+        "min_significant_digits": min_significant_digits,
+        "decimal_places": decimal_places,
+        "relation_as_set": relation_as_set,
+        "strict_variables": strict_variables,
+        "extract": extract,
+    }
 
 
 def grade(
@@ -86,25 +122,31 @@ def grade(
     completion: str,
     *,
     choices: Sequence[str | int | float] | None = None,
-    fallback: bool | SympyFallback = False,
-    **options: Any,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: ExtractMode = "standard",
+    fallback: Fallback = False,
 ) -> Verdict:
-    """Grades a model completion against a gold answer.
+    """Grades a model completion against a gold answer: extracts its final answer and
+    returns a `Verdict` (status "correct", "incorrect", "no_answer" or "undecided", with a
+    reason and the extracted answer).
 
-    `gold` may be a list of accepted answers: the completion is correct if it matches any,
-    incorrect only if it is decided different from all, else undecided; the reason names
-    the gold that matched. ``choices`` (the options of a multiple-choice question) makes
-    `gold` name the right option by index, letter or text: an answer naming the right
-    letter or stating the right option's value is correct, one naming another option (by
-    letter or value) is incorrect.
-
-    Options (keywords): ``decimal`` ("rounded" | "exact"), ``min_significant_digits``,
-    ``decimal_places``, ``relation_as_set``, ``strict_variables``, ``extract`` ("strict" |
-    "standard" | "lenient"). ``fallback=True`` (or a ``SympyFallback``) sends an undecided
-    verdict to sympy (installed with mathb).
+    `gold` may be a number (42, 0.5, Fraction(1, 2)) or a list of accepted answers: the
+    completion is correct if it matches any, incorrect only if it is decided different
+    from all, else undecided; the reason names the gold that matched. ``choices`` (the
+    options of a multiple-choice question) makes `gold` name the right option by index,
+    letter or text: an answer naming the right letter or stating the right option's value is
+    correct, one naming another option (by letter or value) is incorrect.
     """
-    encoded = _gold(gold, choices)
-    verdict = _core.grade(encoded, completion, **options)
+    _arguments.check_fallback(fallback)
+    encoded = _arguments.gold_text(gold, choices, "gold")
+    options = _options(
+        decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
+    )
+    verdict = _core.grade(encoded, _arguments.text(completion, "completion"), **options)
     if fallback is False or verdict.status != "undecided":
         return verdict
     from .fallback import settle_undecided
@@ -114,22 +156,51 @@ def grade(
 
 def grade_batch(
     golds: Sequence[Gold],
-    completions: list[str],
+    completions: Sequence[str],
     *,
     choices: Sequence[Sequence[str | int | float] | None] | None = None,
     threads: int | None = None,
-    fallback: bool | SympyFallback = False,
-    **options: Any,
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: ExtractMode = "standard",
+    fallback: Fallback = False,
 ) -> list[Verdict]:
-    """Grades many pairs in parallel with the GIL released; same results for any thread
-    count. A gold may be a list of accepted answers; ``choices`` (one list of options or
-    None per pair) as for `grade`. Options and ``fallback`` as for `grade`."""
-    if choices is not None and len(choices) != len(golds):
+    """Grades many (gold, completion) pairs in parallel with the GIL released: the same
+    verdicts as `grade` on each pair, for any thread count.
+
+    A gold may be a number or a list of accepted answers; ``choices`` holds one list of
+    options (or None) per pair, as for `grade`. ``threads`` (default: all cores) caps the
+    worker threads. A bad row raises `InvalidArgumentError` naming it (``golds[53218] is
+    None``; `ArgumentTypeError`, also a TypeError, for a wrong type).
+    """
+    _arguments.check_fallback(fallback)
+    golds = _arguments.as_list(golds, "golds")
+    completions = _arguments.as_list(completions, "completions")
+    if len(golds) != len(completions):
         raise InvalidArgumentError(
-            f"golds and choices differ in length ({len(golds)} vs {len(choices)})"
+            f"golds and completions differ in length: {len(golds)} golds, "
+            f"{len(completions)} completions"
         )
-    encoded = [_gold(g, None if choices is None else choices[i]) for i, g in enumerate(golds)]
-    verdicts = _core.grade_batch(encoded, completions, threads=threads, **options)
+    if choices is not None:
+        choices = _arguments.as_list(choices, "choices")
+        if len(choices) != len(golds):
+            raise InvalidArgumentError(
+                f"golds and choices differ in length: {len(golds)} golds, {len(choices)} choices"
+            )
+    encoded = _arguments.batch_golds(golds, choices)
+    options = _options(
+        decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
+    )
+    try:
+        verdicts = _core.grade_batch(encoded, completions, threads=threads, **options)
+    except TypeError:
+        error = _arguments.first_non_string(completions, "completions")
+        if error is None:
+            raise
+        raise error from None
     if fallback is False:
         return verdicts
     from .fallback import settle_undecided
@@ -142,37 +213,87 @@ def verify(
     answer: str,
     *,
     choices: Sequence[str | int | float] | None = None,
-    fallback: bool | SympyFallback = False,
-    **options: Any,
-) -> bool:
-    """True when `answer` (an already-extracted final answer) equals `gold`.
+    decimal: DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: ExtractMode = "standard",
+    fallback: Fallback = False,
+    undecided: UndecidedPolicy = False,
+) -> bool | None:
+    """True when `answer`, an answer already extracted from its completion, equals `gold`
+    (Math-Verify's ``verify``): no search for a final answer in prose.
 
-    `gold`, ``choices`` and the options as for `grade`. ``fallback=True`` (or a
-    ``SympyFallback``) sends a pair the core leaves undecided to sympy, as `grade` does;
-    without it an undecided pair is False.
+    ``undecided`` says what a pair mathb cannot decide gives (after the fallback, when
+    ``fallback`` is set): False (default, as Math-Verify), None (to tell it apart from a
+    wrong answer, which is False), or "raise" (`UndecidedError`, whose ``verdict`` holds the
+    reason). `gold`, ``choices`` and the options as for `grade`; `grade` returns the whole
+    verdict.
     """
-    encoded = _gold(gold, choices)
-    verdict = _core.verify_answer(encoded, answer, **options)
-    if fallback is False or verdict.status != "undecided":
-        return verdict.correct
-    from .fallback import settle_undecided
+    if not (undecided is False or undecided is None or undecided == "raise"):
+        raise InvalidArgumentError(f"undecided must be False, None or 'raise', not {undecided!r}")
+    _arguments.check_fallback(fallback)
+    encoded = _arguments.gold_text(gold, choices, "gold")
+    options = _options(
+        decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
+    )
+    verdict = _core.verify_answer(encoded, _arguments.text(answer, "answer"), **options)
+    if fallback is not False and verdict.status == "undecided":
+        from .fallback import settle_undecided
 
-    return settle_undecided([encoded], [verdict], fallback)[0].correct
+        verdict = settle_undecided([encoded], [verdict], fallback)[0]
+    if verdict.status != "undecided" or undecided is False:
+        return verdict.correct
+    if undecided is None:
+        return None
+    raise UndecidedError(verdict)
+
+
+for _f in (grade, grade_batch, verify):
+    _f.__doc__ = (_f.__doc__ or "") + _OPTIONS_DOC
+
+from .grading import grade_file  # noqa: E402 - grading imports the names above
+
+
+def __getattr__(name: str) -> _typing.Any:
+    # The fallback module starts processes and threads: imported on first use only.
+    if name == "SympyFallback":
+        from .fallback import SympyFallback
+
+        return SympyFallback
+    raise AttributeError(f"module 'mathb' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"SympyFallback"})
 
 
 __all__ = [
+    "ArgumentTypeError",
+    "DecimalPolicy",
+    "ExtractMode",
+    "FallbackUnavailableError",
+    "Fallback",
     "Gold",
     "InputFileError",
     "InvalidArgumentError",
     "MathbError",
     "MissingExtraError",
+    "SympyFallback",
+    "UndecidedError",
+    "UndecidedPolicy",
     "Verdict",
     "__version__",
     "extract_final_answer",
     "grade",
     "grade_batch",
+    "grade_file",
     "parallelism_enabled",
     "pass_at_k",
     "set_parallelism",
     "verify",
 ]
+
+# `from __future__ import annotations` binds `annotations` here; dir(mathb) shows the API.
+del annotations, _f

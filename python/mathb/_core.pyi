@@ -25,6 +25,15 @@ class InputFileError(MathbError):
 class Verdict:
     """The verdict on one answer."""
 
+    def __new__(
+        cls,
+        status: _Status,
+        reason: str,
+        extracted: str | None = None,
+        decided_by: Literal["core", "fallback"] = "core",
+    ) -> Verdict: ...
+    def __reduce__(self) -> tuple[type[Verdict], tuple[str, str, str | None, str]]: ...
+    def __hash__(self) -> int: ...
     @property
     def status(self) -> _Status: ...
     @property
@@ -122,6 +131,8 @@ def grade_stream(
     progress: _ProgressCallback | None = None,
     settle: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
     progress_interval: float = 0.5,
+    on_error: Literal["stop", "skip", "record"] = "stop",
+    resume: bool = False,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     decimal_places: int | None = None,
@@ -135,6 +146,22 @@ def extract_final_answer(
     completion: str, *, extract: _ExtractMode = "standard"
 ) -> tuple[str, str] | None:
     """(answer text, method) of the completion's final answer, or None."""
+
+def explain(
+    gold: str,
+    completion: str,
+    *,
+    extracted: bool = False,
+    decimal: _DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: _ExtractMode = "standard",
+) -> dict[str, Any]:
+    """How one pair was graded: status, reason, extracted, method, span, gold_parsed,
+    answer_parsed (None with the reason in gold_error / answer_error when a side was not
+    read). `extracted`: `completion` is already the final answer (as `verify_answer`)."""
 
 def pass_at_k_array(
     n: npt.NDArray[np.int64], c: npt.NDArray[np.int64], k: npt.NDArray[np.int64]

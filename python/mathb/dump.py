@@ -47,6 +47,7 @@ class ErrorCode:
     EMPTY_SAMPLES = "E007"
     NO_RECORDS = "E008"
     UNREADABLE = "E009"
+    RESUME_MISMATCH = "E010"
 
 
 def diagnostic(path: str, line: int | None, code: str, message: str, help: str) -> InputFileError:
@@ -247,7 +248,8 @@ def parse_record(path: str, line: int, raw: bytes, fields: Fields | None = None)
     except ValueError as e:
         stripped = raw.strip()
         if isinstance(e, json.JSONDecodeError):
-            detail = f"{e.msg} at column {e.pos + 1}"
+            # "Unterminated string starting at" names its column with ours.
+            detail = f"{e.msg.removesuffix(' at')} at column {e.pos + 1}"
         elif isinstance(e, UnicodeDecodeError):
             detail = "the line is not valid UTF-8"
         else:
@@ -256,6 +258,11 @@ def parse_record(path: str, line: int, raw: bytes, fields: Fields | None = None)
             hint = (
                 "the file looks like one JSON document; mathb grade reads JSON Lines "
                 "(one object per line)"
+            )
+        elif _cut_short(e):
+            hint = (
+                "the line ends before its JSON object does: the record is cut short (an "
+                "interrupted write?); --on-error skip or record goes on past it"
             )
         else:
             hint = "every non-blank line must be one complete JSON object"
@@ -271,6 +278,14 @@ def parse_record(path: str, line: int, raw: bytes, fields: Fields | None = None)
             "every non-blank line must be one JSON object holding a gold answer and a completion",
         )
     return record
+
+
+def _cut_short(error: ValueError) -> bool:
+    """Whether JSON text failed only because it ends too early (what an interrupted writer
+    leaves as a file's last line)."""
+    if not isinstance(error, json.JSONDecodeError):
+        return False
+    return error.pos >= len(error.doc.rstrip()) or error.msg.startswith("Unterminated string")
 
 
 def _required(

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 from . import _core
 from ._core import MathbError, Verdict
+from .errors import FallbackUnavailableError
 from .sympy_judge import (
     FallbackStatus,
-    FallbackUnavailableError,
     Pair,
     gold_answer_text,
     judge,

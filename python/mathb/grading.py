@@ -53,12 +53,18 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
         raise
 
 
+#: Keys of a `grade_file` summary that tell how this run went, not what the dump holds: a
+#: resumed run writes the same summary file as an uninterrupted one.
+RUN_ONLY_KEYS = ("resumed_lines",)
+
+
 def write_summary(summary: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """Writes the summary as indented JSON, atomically."""
     import json  # only runs that write a summary file need it
 
+    kept = {k: v for k, v in summary.items() if k not in RUN_ONLY_KEYS}
     with atomic_output(path) as f:
-        f.write((json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode())
+        f.write((json.dumps(kept, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def default_output_path(input_path: str | os.PathLike[str]) -> Path:
@@ -128,17 +134,24 @@ def grade_file(
     progress: ProgressCallback | None = None,
     progress_detail: Callable[[GradeProgress], None] | None = None,
     progress_interval: float = 0.0,
+    on_error: Literal["stop", "skip", "record"] = "stop",
+    resume: bool = False,
 ) -> dict[str, Any]:
     """Grades every sample of the dump at `path` and returns the summary.
 
     `path` is a JSON Lines file (plain, gzip or zstd), a Parquet file, a directory of such
     shards or a glob (read in name order), or `-` for stdin. The whole pass (reading,
     grading, counting, writing verdict lines) runs in the Rust core with the GIL released.
-    `output` is a path (written to a temporary file and renamed into place only when the
-    whole input was read without error), a binary stream (written chunk by chunk), or None
-    for no verdicts. Blank lines are skipped; every other line must be a JSON object. A
-    completion field holding a list yields one verdict per element. A malformed line
-    raises InputFileError (`path:LINE: error[CODE] message` + `help:`). `batch_size` is the
+    `output` is a path (written in input order to `<output>.partial` and renamed into place
+    only when the whole input was read without error), a binary stream (written chunk by
+    chunk), or None for no verdicts. Blank lines are skipped and not counted; every other
+    line must be a JSON object. A completion field holding a list yields one verdict per
+    element. A malformed line raises InputFileError (`path:LINE: error[CODE] message` +
+    `help:`) with `on_error="stop"`; `"skip"` leaves it out and `"record"` writes a
+    `"status": "error"` line for it, both counting it (`error_records`, and the first
+    diagnostics in `errors`). `resume=True` continues the partial (or finished) verdicts
+    file of an earlier run on the same input, grading only the records it lacks; the
+    result is the same file and summary as one uninterrupted run's. `batch_size` is the
     number of lines graded together. `fallback` (True or a `SympyFallback`) settles
     the undecided verdicts with sympy as the run goes, chunk by chunk, so verdict lines
     (files and streams), counts, pass@k and maj@k all carry the settled verdicts. `answers` (a
@@ -151,6 +164,10 @@ def grade_file(
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
+    if on_error not in ("stop", "skip", "record"):
+        raise InvalidArgumentError(f"on_error must be stop, skip or record, not {on_error!r}")
+    if resume and not isinstance(output, (str, os.PathLike)):
+        raise InvalidArgumentError("resume needs the path of the verdicts file as output")
     spec = os.fspath(path)
     overrides = {"gold_field": gold_field, "completion_field": completion_field}
 
@@ -173,6 +190,19 @@ def grade_file(
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
     settle = None if fallback is False else _Settle(fallback)
+    if isinstance(target, str):
+        from . import partial
+
+        table = os.fspath(answers) if isinstance(answers, (str, os.PathLike)) else None
+        settings: dict[str, Any] = {
+            "input": spec,
+            "fields": [gold_field, completion_field, id_field, choices_field],
+            "answers": table if table is not None else answers is not None,
+            "options": options,
+            "on_error": on_error,
+            "fallback": settle is not None,
+        }
+        partial.begin(target, settings, resume)
     if answers is not None:
         from .answers import load_answers  # reads tables: imported only when needed
 
@@ -192,12 +222,19 @@ def grade_file(
             progress=on_progress if progress or progress_detail else None,
             settle=settle,
             progress_interval=progress_interval,
+            on_error=on_error,
+            resume=resume,
         )
     except InputFileError as e:
         from .dump import explain_line  # only to explain a bad line
 
         raise explain_line(e, overrides, id_field) from None
+    finally:
+        if isinstance(target, str):
+            partial.end(target)
     summary = summarize(spec, result, options)
+    summary["on_error"] = on_error
+    summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
         "used": settle is not None,
         # Samples, not distinct pairs: each distinct pair is sent once.
@@ -235,6 +272,10 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
         "records": result["records"],
         # Records not graded because another line holds the same samples (lm-eval filters).
         "skipped_records": result["skipped_records"],
+        # Malformed records a run told to go on skipped or wrote as error lines, and the
+        # first of their diagnostics.
+        "error_records": result["error_records"],
+        "errors": result["errors"],
         "problems": len(n),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,

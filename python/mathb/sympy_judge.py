@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from ._core import MathbError
+from .errors import FallbackUnavailableError
 
 FallbackStatus = Literal["correct", "incorrect", "undecided"]
 Pair = tuple[str, str]
@@ -20,10 +20,6 @@ Judgement = tuple[FallbackStatus, str]
 _MAX_INPUT_CHARS = 2000  # longer answers are not worth a sympy attempt
 _MAX_SET_SIZE = 64  # set comparison costs one comparison per pair of elements
 _EVAL_DIGITS = 50
-
-
-class FallbackUnavailableError(MathbError, ImportError):
-    """sympy or latex2sympy2_extended is not installed."""
 
 
 def require_sympy() -> None:

@@ -118,11 +118,19 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="k values of the curves (default: every k from 1 to the fewest samples)",
     )
     stats.add_argument(
-        "--resamples", type=positive_int, default=1000, metavar="N", help="bootstrap resamples"
+        "--resamples",
+        type=positive_int,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples (default: 1000)",
     )
-    stats.add_argument("--seed", type=non_negative_int, default=0, help="bootstrap seed")
-    stats.add_argument("--level", type=_level, default=0.95, help="interval level (0.95)")
-    p.add_argument("--threads", type=positive_int, metavar="N", help="grading threads")
+    stats.add_argument(
+        "--seed", type=non_negative_int, default=0, help="bootstrap seed (default: 0)"
+    )
+    stats.add_argument("--level", type=_level, default=0.95, help="interval level (default: 0.95)")
+    p.add_argument(
+        "--threads", type=positive_int, metavar="N", help="grading threads (default: all cores)"
+    )
     p.add_argument(
         "-o",
         "--output",

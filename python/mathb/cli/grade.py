@@ -8,7 +8,7 @@ import sys
 import time
 from typing import IO, Any
 
-from ..argtypes import non_negative_int, positive_int
+from ..argtypes import positive_int
 from ..grading import (
     DEFAULT_BATCH_SIZE,
     STATUSES,
@@ -17,7 +17,8 @@ from ..grading import (
     grade_file,
     write_summary,
 )
-from .command import Command, ExitStatus, check_output, percent
+from .command import Command, ExitStatus, UsageError, check_output, percent
+from .grading_options import add_grading_options
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -35,6 +36,22 @@ def configure(p: argparse.ArgumentParser) -> None:
         "'-' writes them to stdout and the table to stderr)",
     )
     p.add_argument("--summary", metavar="PATH", help="also write the summary as JSON to PATH")
+    p.add_argument(
+        "--on-error",
+        choices=("stop", "skip", "record"),
+        default="stop",
+        help="a malformed record (invalid JSON, a missing or mistyped field, a file that "
+        "cannot be read past some line): 'stop' the run with its diagnostic (exit 2), 'skip' "
+        "it, or 'record' it as a verdict line with status \"error\"; skipped and recorded "
+        "records are counted in the summary (default: stop)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the verdicts file an interrupted run left (<output>.partial, or the "
+        "finished output): records it holds are counted, not graded again; same input and "
+        "options as the first run",
+    )
     fields = p.add_argument_group(
         "fields", "detected on the first record unless given; dotted paths reach nested fields"
     )
@@ -64,53 +81,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker threads (default: all cores; MATHB_PARALLELISM=0 forces one)",
     )
-    grading.add_argument(
-        "--decimal",
-        choices=("rounded", "exact"),
-        default="rounded",
-        help="'rounded' accepts a decimal that is the exact value rounded to its places "
-        "(0.333 for 1/3); 'exact' wants equal values (default: rounded)",
-    )
-    grading.add_argument(
-        "--min-significant-digits",
-        type=non_negative_int,
-        default=3,
-        metavar="N",
-        help="significant digits such a rounded decimal needs (default: 3)",
-    )
-    grading.add_argument(
-        "--decimal-places",
-        type=non_negative_int,
-        metavar="M",
-        help="compare decimals at no more than M places (Math-Verify's precision)",
-    )
-    grading.add_argument(
-        "--extract",
-        choices=("strict", "standard", "lenient"),
-        default="standard",
-        help="where answers are looked for without a box or anchor: 'strict' nowhere, "
-        "'standard' the last math of the final paragraph, 'lenient' also a plain number "
-        "(default: standard)",
-    )
-    grading.add_argument(
-        "--no-relation-as-set",
-        dest="relation_as_set",
-        action="store_false",
-        help="do not read one-variable inequalities as their solution sets",
-    )
-    grading.add_argument(
-        "--no-fallback",
-        dest="fallback",
-        action="store_false",
-        help="leave undecided verdicts undecided (default: settle them with the sympy "
-        "fallback, installed with mathb)",
-    )
-    grading.add_argument(
-        "--loose-variables",
-        dest="strict_variables",
-        action="store_false",
-        help="accept answers equal up to a renaming of their variables",
-    )
+    add_grading_options(grading)
     grading.add_argument(
         "--batch-size",
         type=positive_int,
@@ -135,6 +106,8 @@ def _fallback_installed() -> bool:
 
 def run(args: argparse.Namespace) -> ExitStatus:
     to_stdout = args.output == "-"
+    if to_stdout and args.resume:
+        raise UsageError("--resume continues a verdicts file: give its path with -o, not '-'")
     output = None if to_stdout else os.fspath(args.output or default_output_path(args.file))
     if output is not None and args.file != "-":
         check_output(args.file, output)
@@ -165,9 +138,18 @@ def run(args: argparse.Namespace) -> ExitStatus:
             batch_size=args.batch_size,
             progress_detail=progress,
             progress_interval=0.5,
+            on_error=args.on_error,
+            resume=args.resume,
         )
         if to_stdout:
             sys.stdout.flush()
+    except KeyboardInterrupt:
+        if output is not None and os.path.exists(f"{output}.partial"):
+            sys.stderr.write(
+                f"\ninterrupted: {output}.partial holds the verdicts so far; "
+                "the same command with --resume continues it\n"
+            )
+        raise
     finally:
         if progress is not None:
             progress.close()
@@ -175,9 +157,23 @@ def run(args: argparse.Namespace) -> ExitStatus:
     if args.summary is not None:
         write_summary(summary, args.summary)
     if not args.quiet:
+        _report_malformed(summary, args.on_error)
         report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
         report.flush()
     return ExitStatus.SUCCESS
+
+
+def _report_malformed(summary: dict[str, Any], on_error: str) -> None:
+    """The diagnostics of the malformed records a run went on past, on stderr."""
+    count = summary.get("error_records", 0)
+    if not count:
+        return
+    shown: list[str] = summary.get("errors", [])
+    lines = [f"warning: {d}" for d in shown]
+    if count > len(shown):
+        lines.append(f"warning: … and {count - len(shown):,} more")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
 
 
 class _Progress:
@@ -223,6 +219,12 @@ def _records(summary: dict[str, Any]) -> str:
     if skipped:
         flt = summary["fields"].get("lm_eval_filter")
         text += f"  ({skipped:,} skipped: lm-eval lines of filters other than {flt!r})"
+    malformed = summary.get("error_records", 0)
+    if malformed:
+        what = {"record": "written as error lines", "skip": "skipped"}.get(
+            summary.get("on_error", ""), "not graded"
+        )
+        text += f"  ({malformed:,} malformed: {what})"
     return text
 
 
@@ -248,6 +250,8 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
+    if summary.get("resumed_lines"):
+        rows.append(("resumed", f"{summary['resumed_lines']:,} verdict lines kept from before"))
     if summary.get("internal_errors"):
         rows.append(
             ("internal errors", f"{summary['internal_errors']:,}  (undecided; please report)")

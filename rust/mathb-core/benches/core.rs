@@ -81,6 +81,12 @@ fn benches(c: &mut Criterion) {
             "\\sin^2 x",
             "\\boxed{\\cos^2 x}",
         ),
+        // Exact rationals of ~5,800 digits (the factorials themselves are cached per thread).
+        (
+            "factorial_grade",
+            "\\frac{1}{2016!}",
+            "\\boxed{\\frac{1}{2018!}}",
+        ),
         (
             "numeric_identity_grade",
             "\\sec^2 y",

@@ -6,7 +6,13 @@
 /// `whole` is false (an answer, not a gold) also `C) 1000`, `C. 1000`, `C: 1000`.
 pub fn choice_letter(text: &str, whole: bool) -> Option<char> {
     let unwrapped = without_text_commands(trim_spacing(text));
-    let t = without_option_word(trim_spacing(&unwrapped));
+    let t = trim_spacing(&unwrapped);
+    // "therefore (B)", "definitely **(A) Yes": a connective before the answer's label.
+    let t = match whole {
+        true => t,
+        false => without_lead_in(t),
+    };
+    let t = without_option_word(t);
     let parenthesized = t.starts_with('(');
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
     let mut chars = t.chars();
@@ -32,11 +38,35 @@ pub fn choice_letter(text: &str, whole: bool) -> Option<char> {
         return Some(letter);
     }
     // "C) 1000", "C. 1000", "C: 1000", "B (no)": a letter followed by its option text.
+    // "B, no", "B - No": the letter, then its option's words.
     let delimited = after.starts_with(')')
         || after.starts_with('.')
         || after.starts_with(':')
+        || (after.starts_with(", ") && !letters_listed(&after[2..]))
+        || after.starts_with(" - ")
+        || after.starts_with(" – ")
         || (after.starts_with(" (") && after.trim_end().ends_with(')'));
     (!whole && delimited).then_some(letter)
+}
+
+/// Whether `rest` goes on with single letters (`b, c` in `A, b, c`): a list of names, not an
+/// option's text.
+fn letters_listed(rest: &str) -> bool {
+    let first = rest.split(',').next().unwrap_or("").trim();
+    let mut chars = first.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+}
+
+/// `t` without a leading connective ("therefore", "so", "thus", "hence", "definitely") and
+/// the emphasis after it.
+fn without_lead_in(t: &str) -> &str {
+    for word in ["therefore ", "so ", "thus ", "hence ", "definitely "] {
+        let n = word.len();
+        if t.len() > n && t.is_char_boundary(n) && t[..n].eq_ignore_ascii_case(word) {
+            return t[n..].trim_start().trim_start_matches('*');
+        }
+    }
+    t
 }
 
 /// `t` without a leading "option " or "choice " (`option D: 120°`).
@@ -73,14 +103,14 @@ fn names_another_choice(rest: &str) -> bool {
 pub fn labelled_option(text: &str) -> Option<(char, String)> {
     let letter = choice_letter(text, false)?;
     let unwrapped = without_text_commands(trim_spacing(text));
-    let t = without_option_word(trim_spacing(&unwrapped));
+    let t = without_option_word(without_lead_in(trim_spacing(&unwrapped)));
     let t = t.strip_prefix('(').unwrap_or(t).trim_start();
     // Past the letter, the delimiter after it, and emphasis or a comma (`(A)**, a polynomial`).
     let rest = t.get(1..)?.trim_start();
     let rest = rest
         .strip_prefix([')', '.', ':'])
         .unwrap_or(rest)
-        .trim_start_matches(['*', ',', ':', ' ']);
+        .trim_start_matches(['*', ',', ':', ' ', '-', '–']);
     // "B (no)": the option's text in parentheses.
     let rest = match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         Some(inner) => inner,

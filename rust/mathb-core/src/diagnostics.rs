@@ -15,6 +15,7 @@ pub enum ErrorCode {
     EmptySamples,
     NoRecords,
     Unreadable,
+    ResumeMismatch,
 }
 
 impl ErrorCode {
@@ -29,6 +30,7 @@ impl ErrorCode {
             ErrorCode::EmptySamples => "E007",
             ErrorCode::NoRecords => "E008",
             ErrorCode::Unreadable => "E009",
+            ErrorCode::ResumeMismatch => "E010",
         }
     }
 }

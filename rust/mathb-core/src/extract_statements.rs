@@ -254,12 +254,20 @@ fn at_line_start(s: &str, pos: usize) -> bool {
 /// question, after the answer was given, is cut.
 pub(super) fn before_invented_question(s: &str) -> &str {
     let mut line_start = 0;
+    // Whether a line so far stated an answer (kept as the lines go: one pass in all).
+    let mut answered = false;
+    let mut written = false;
     for line in s.split_inclusive('\n') {
         let t = line.trim_start();
         let opens = t.starts_with("Q:") || t.starts_with("Question:");
-        if opens && !s[..line_start].trim().is_empty() {
+        // "Problem:" also opens a restated problem at the start of a solution: it cuts only
+        // once an answer was stated before it.
+        let next_problem = t.starts_with("Problem:") && answered;
+        if (opens || next_problem) && written {
             return &s[..line_start];
         }
+        written |= !t.is_empty();
+        answered |= line.contains("answer is") || line.contains("\\boxed");
         line_start += line.len();
     }
     s
@@ -317,7 +325,10 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     } else {
         t
     };
-    if !has_words(t) && crate::latex::parse_answer(t).is_ok() {
+    // Math without words is the answer as written, even where the parser cannot read it
+    // (`\left(=\dfrac{3}{2}\right)`): its last number is not its value.
+    let notation = t.contains(['\\', '^', '_', '{']);
+    if !has_words(t) && (notation || crate::latex::parse_answer(t).is_ok()) {
         return Some(Extraction {
             text: t.to_string(),
             method: Method::Whole,

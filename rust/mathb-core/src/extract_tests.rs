@@ -254,6 +254,15 @@ fn answer_statements_models_write() {
             "7",
         ),
         ("We add them.\n#### 18", "18"),
+        // Invented follow-up problems after the answer; a restated problem before it.
+        (
+            "So the limit is -1.\nThe answer is -1\n\nProblem:\nFind f(1).\nSolution:\nThe answer is 0\n",
+            "-1",
+        ),
+        (
+            "Let me restate it.\nProblem: find x with x + 1 = 3.\nSo the answer is 2.",
+            "2",
+        ),
         // Minerva's closing sentence; "the answer is" with and without math.
         (
             "Final Answer: The final answer is $12$. I hope it is correct.",

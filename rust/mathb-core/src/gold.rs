@@ -352,102 +352,6 @@ fn any_of(golds: &[String], verdicts: Vec<Verdict>) -> Verdict {
     Verdict::new(Status::Undecided, reason, extracted)
 }
 
-fn letters_of(correct: &[usize]) -> String {
-    let letters: Vec<String> = correct.iter().map(|&i| letter(i).to_string()).collect();
-    letters.join(" or ")
-}
-
-fn judge_choice(
-    choices: &[String],
-    correct: &[usize],
-    against: impl Fn(&str) -> Verdict,
-) -> Verdict {
-    let n = choices.len();
-    let expected = letters_of(correct);
-    let first = against(option_text(choices, correct[0]));
-    let Some(text) = first.extracted.clone() else {
-        return first; // no answer
-    };
-    let extracted = Some(text.clone());
-    if let Some(given) = choice_letter(&text, false) {
-        let i = (given as u8 - b'A') as usize;
-        // "(D) 140°" where option D reads 20°: the letter and the value contradict each other.
-        // Only values with digits are compared: an option's wording restated in other words
-        // ("(C), the lizard", "octopuses") is no contradiction.
-        let has_digit = |t: &str| t.chars().any(|c| c.is_ascii_digit());
-        let contradicted = || {
-            let stated = crate::choice::labelled_option(&text);
-            let option = option_text(choices, i);
-            stated.is_some_and(|(_, v)| has_digit(&v))
-                && has_digit(option)
-                && against(option).status == Status::Incorrect
-        };
-        let (status, reason) = if correct.contains(&i) && contradicted() {
-            let reason = format!("names option {given} but states a value that is not its");
-            (Status::Incorrect, reason)
-        } else if correct.contains(&i) {
-            (Status::Correct, format!("choice {given}, the right option"))
-        } else if i < n {
-            let reason = format!("choice {given} given, {expected} expected");
-            (Status::Incorrect, reason)
-        } else {
-            let last = letter(n - 1);
-            let reason = format!("choice {given} given; the options are A to {last}");
-            (Status::Incorrect, reason)
-        };
-        return Verdict::new(status, reason, extracted);
-    }
-    // No letter: the answer may state an option's value (or text).
-    let key = text_key(&text);
-    let verdicts: Vec<Verdict> = (0..n)
-        .map(|i| {
-            let option = option_text(choices, i);
-            if !key.is_empty() && text_key(option) == key {
-                return Verdict::new(Status::Correct, "same text", extracted.clone());
-            }
-            match i == correct[0] {
-                true => first.clone(),
-                false => against(option),
-            }
-        })
-        .collect();
-    if let Some(&i) = correct.iter().find(|&&i| verdicts[i].is_correct()) {
-        let reason = format!(
-            "states the value of option {}: {}",
-            letter(i),
-            verdicts[i].reason
-        );
-        return Verdict::new(Status::Correct, reason, extracted);
-    }
-    if let Some(i) = (0..n).find(|&i| verdicts[i].is_correct()) {
-        let reason = format!(
-            "states the value of option {}, {expected} expected",
-            letter(i)
-        );
-        return Verdict::new(Status::Incorrect, reason, extracted);
-    }
-    if correct
-        .iter()
-        .all(|&i| verdicts[i].status == Status::Incorrect)
-    {
-        let reason = format!(
-            "names no option's letter or value; {expected} expected ({})",
-            verdicts[correct[0]].reason
-        );
-        return Verdict::new(Status::Incorrect, reason, extracted);
-    }
-    let i = *correct
-        .iter()
-        .find(|&&i| verdicts[i].status == Status::Undecided)
-        .unwrap_or(&correct[0]);
-    let reason = format!(
-        "names no choice letter; against option {}: {}",
-        letter(i),
-        verdicts[i].reason
-    );
-    Verdict::new(Status::Undecided, reason, extracted)
-}
-
 /// The plain (gold, accept) pairs the fallback judges for an undecided verdict on `gold`:
 /// each accepted gold (`accept` = true), and for a multiple-choice gold also the other
 /// options (false: an answer equal to one of them is wrong).
@@ -516,6 +420,10 @@ pub fn combine_fallback(
     }
     None
 }
+
+#[path = "gold_choice.rs"]
+mod choice_judge;
+use choice_judge::{judge_choice, letters_of};
 
 #[cfg(test)]
 #[path = "gold_tests.rs"]

@@ -17,6 +17,10 @@ use std::collections::HashMap;
 
 /// Reason given when grading hit a bug; tests look for it.
 pub const INTERNAL_ERROR: &str = "internal error";
+/// Opens the reason of a verdict left undecided because the answer could not be read.
+pub const ANSWER_NOT_PARSED: &str = "answer not parsed";
+/// Opens the reason of a verdict left undecided because the gold could not be read.
+pub const GOLD_NOT_PARSED: &str = "gold not parsed";
 
 /// Reason given when grading spent its work budget ([`crate::budget`]); tests look for it.
 pub const BUDGET_EXCEEDED: &str = "work budget exceeded";
@@ -70,32 +74,45 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
 }
 
 fn judge_extraction(gold: &str, extraction: Option<Extraction>, opts: &Options) -> Verdict {
-    let Some(mut extraction) = extraction else {
+    let Some(extraction) = extraction else {
         return Verdict::new(
             Status::NoAnswer,
             "no final answer found in the completion",
             None,
         );
     };
+    judge(gold, answer_of_extraction(extraction), opts)
+}
+
+/// The answer judged for what extraction found in a completion.
+pub(crate) fn answer_of_extraction(mut extraction: Extraction) -> Extraction {
     // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
-    // Math past the parser's bounds (`2^{2^{…{1}}}` nested too deep) is no sentence: its
-    // last number is not its value.
-    let prose =
-        |t: &str| looks_like_prose(t) || parse_answer(t).is_err_and(|m| !is_bound_error(&m));
+    // Math the parser cannot read (`\frac{17}{2} |AD| + 2`) is not prose: its last number is
+    // not its value; nor is math past the parser's bounds (`2^{2^{…{1}}}` nested too deep).
+    let notation = |t: &str| is_math_notation(t) || t.contains('|');
+    let unreadable = |t: &str| parse_answer(t).is_err_and(|m| !is_bound_error(&m));
+    let prose = |t: &str| looks_like_prose(t) || (!notation(t) && unreadable(t));
     let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
     if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
         if let Some(number) = number_in(&extraction.text) {
             extraction = number;
         }
     }
-    judge(gold, extraction, opts)
+    extraction
 }
 
 fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
-    let Some(mut extraction) = extract_answer_string(answer) else {
+    let Some(extraction) = verified_answer(answer, opts) else {
         return Verdict::new(Status::NoAnswer, "empty answer", None);
     };
+    judge(gold, extraction, opts)
+}
+
+/// The answer `verify` judges for an answer string: the string itself, or the value a
+/// sentence states.
+pub(crate) fn verified_answer(answer: &str, opts: &Options) -> Option<Extraction> {
+    let mut extraction = extract_answer_string(answer)?;
     // An "answer" that is really prose ("Soucis : 2,74 $ a..") is searched like a
     // completion (in strict mode it stays as given); as for a gold, the value found must
     // parse, or the sentence stays as given.
@@ -106,7 +123,7 @@ fn verify_unguarded(gold: &str, answer: &str, opts: &Options) -> Verdict {
             }
         }
     }
-    judge(gold, extraction, opts)
+    Some(extraction)
 }
 
 /// An answer string that is a sentence around a value ("The answer is 5", "Soucis : 2,74 $"),
@@ -144,7 +161,7 @@ fn parsed_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
 
 /// Parses a gold answer; a gold that is a whole worked solution without a box is searched for
 /// its final answer like a completion.
-fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
+pub(crate) fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
     let Some(gold_ans) = extract_answer_string(gold) else {
         return Err("gold answer is empty".into());
     };
@@ -161,17 +178,17 @@ fn parse_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
         Ok(e) => Ok(e),
         Err(msg) if gold_ans.method == Method::Whole => {
             let Some(found) = extract_final_answer_with(gold, opts.extract) else {
-                return Err(format!("gold not parsed: {msg}"));
+                return Err(format!("{GOLD_NOT_PARSED}: {msg}"));
             };
-            parse_answer(&read_number(&found, opts)).map_err(|m| format!("gold not parsed: {m}"))
+            parse_answer(&read_number(&found, opts)).map_err(|m| format!("{GOLD_NOT_PARSED}: {m}"))
         }
-        Err(msg) => Err(format!("gold not parsed: {msg}")),
+        Err(msg) => Err(format!("{GOLD_NOT_PARSED}: {msg}")),
     }
 }
 
 /// The text to parse; lenient reading takes a decimal comma (`2,74`) in a bare number.
 /// The same reading serves golds and answers, so that a string always equals itself.
-fn read_number(e: &Extraction, opts: &Options) -> String {
+pub(crate) fn read_number(e: &Extraction, opts: &Options) -> String {
     let bare = matches!(e.method, Method::Whole | Method::LastNumber);
     let text = match with_decimal_point(&e.text) {
         Some(fixed) if bare && opts.extract == ExtractMode::Lenient => fixed,
@@ -274,11 +291,84 @@ fn judge_parsed(
                 )
             };
         }
-        Err(msg) => return (Status::Undecided, format!("answer not parsed: {msg}")),
+        // `\boxed{}`: nothing inside.
+        Err(msg) if msg == crate::latex::parser::EMPTY_ANSWER => {
+            return (Status::Incorrect, "the answer states no value".into())
+        }
+        // A truth value or another text for gold, math the parser cannot read for answer.
+        Err(_) if is_text_gold(gold_expr, gold_text) && is_math_notation(&extraction.text) => {
+            return (
+                Status::Incorrect,
+                "a text gold and a math answer differ".into(),
+            )
+        }
+        // `-\frac{1`, `\frac{3\`: an answer cut off inside a group states no value.
+        Err(_) if is_cut_off(&extraction.text) => {
+            return (Status::Incorrect, "the answer is cut off".into())
+        }
+        Err(msg) => match last_side_value(&extraction.text, opts) {
+            Some(e) => e,
+            None => return (Status::Undecided, format!("{ANSWER_NOT_PARSED}: {msg}")),
+        },
     };
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// A gold that is words, not math: a text, or a truth value (`True`, `no`), which the
+/// parser reads as letters.
+fn is_text_gold(gold: &Expr, gold_text: Option<&str>) -> bool {
+    let truth = gold_text.is_some_and(|t| {
+        let t = t.trim().trim_end_matches('.').to_ascii_lowercase();
+        matches!(t.as_str(), "true" | "false" | "yes" | "no")
+    });
+    truth || matches!(gold, Expr::Text(_))
+}
+
+/// Text written in math notation: a command, a script or a brace.
+fn is_math_notation(t: &str) -> bool {
+    t.contains(['\\', '^', '_', '{'])
+}
+
+/// Math that stops inside a group (more `{` than `}`), on a lone backslash, or on an
+/// operator or relation still waiting for its right side (`2021 +`, `a =`).
+fn is_cut_off(text: &str) -> bool {
+    let t = text.trim_end();
+    let dangling = ["+", "=", "*", "/", "\\times", "\\cdot", "\\div"];
+    if dangling.iter().any(|op| t.ends_with(op)) && !t.ends_with("\\=") {
+        return true;
+    }
+    let opened = t.matches('{').count() - t.matches("\\{").count();
+    let closed = t.matches('}').count() - t.matches("\\}").count();
+    opened > closed || (t.ends_with('\\') && !t.ends_with("\\\\"))
+}
+
+/// The value a chain of equalities arrives at (`W = mg\,\Delta h = 500\,\mathrm{kg} \times
+/// 9.8 = 4900`), when the chain as a whole cannot be read: its last side, if that is a number
+/// or constant expression. A side that still holds variables states no value.
+fn last_side_value(text: &str, opts: &Options) -> Option<Expr> {
+    let mut depth = 0i32;
+    let mut cut = None;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth -= 1,
+            b'=' if depth == 0 && (i == 0 || !matches!(bytes[i - 1], b'<' | b'>' | b'!')) => {
+                cut = Some(i)
+            }
+            _ => {}
+        }
+    }
+    let side = text[cut? + 1..].trim();
+    let e = Extraction {
+        text: side.to_string(),
+        method: Method::Whole,
+    };
+    parse_answer(&read_number(&e, opts))
+        .ok()
+        .filter(crate::equiv::is_constant)
 }
 
 /// An answer without the relation that opened it (`= \pi`, `\approx 7.07`): the value is
@@ -314,7 +404,7 @@ fn without_plain_unit(t: &str) -> &str {
 }
 
 /// Words without math notation: no command, script, brace or math delimiter.
-fn is_plain_prose(t: &str) -> bool {
+pub(crate) fn is_plain_prose(t: &str) -> bool {
     has_words(t) && !t.contains(['\\', '^', '_', '{', '$', '=', '<', '>'])
 }
 

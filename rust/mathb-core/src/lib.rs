@@ -14,14 +14,18 @@ pub mod diagnostics;
 pub mod dump;
 pub mod equiv;
 pub mod exact;
+pub mod explain;
 pub mod expr;
 pub mod extract;
+mod fallback_round;
 pub mod formats;
 pub mod gold;
 pub mod grade;
 mod json_scan;
 pub mod latex;
+pub mod line_reader;
 pub mod lossy_json;
+pub mod malformed;
 pub mod metrics;
 pub mod modular;
 pub mod normalize;
@@ -31,11 +35,15 @@ pub mod options;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
 pub mod python_text;
+pub mod render;
+pub mod resume;
 pub mod sample_fields;
 pub mod schema;
+mod settle;
 pub mod solve;
 pub mod stream;
 pub mod verdict;
+pub mod verdict_file;
 
 pub use batch::{grade_batch, BatchError};
 pub use extract::{
@@ -43,11 +51,14 @@ pub use extract::{
 };
 // Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
 pub use gold::{grade, verify};
+pub use malformed::{ErrorLog, OnError};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
+pub use resume::VerdictLog;
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
 pub use stream::{
-    grade_stream, grade_stream_with_fallback, Fallback, FallbackFn, Progress, StreamError,
-    StreamOptions, Summary,
+    grade_stream, grade_stream_resuming, grade_stream_with_fallback, Fallback, FallbackFn,
+    Progress, StreamError, StreamOptions, Summary,
 };
 pub use verdict::{Status, Verdict};
+pub use verdict_file::VerdictFile;

@@ -75,9 +75,7 @@ pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
                 .to_u64()
                 .filter(|&n| n <= MAX_EXACT_FACTORIAL)
                 .ok_or(OutOfRange)?;
-            // An integer product: no rational normalization per factor.
-            let product = (2..=n).fold(num_bigint::BigInt::from(1u8), |acc, k| acc * k);
-            Exact::rational(num_rational::BigRational::from_integer(product)).ok_or(OutOfRange)
+            Exact::rational(num_rational::BigRational::from_integer(factorial(n))).ok_or(OutOfRange)
         }
         Expr::Func(name, args) if name == "binom" && args.len() == 2 => {
             let integer = |e: &Expr| -> Result<u64, NotExact> {
@@ -197,6 +195,44 @@ fn flatten(items: Vec<Expr>, same_kind: impl Fn(&Expr) -> bool) -> Vec<Expr> {
         }
     }
     out
+}
+
+/// n! as a balanced product tree: multiplying halves of equal size lets the big-integer
+/// library use its fast multiplication, where a running product grows one small factor at a
+/// time (quadratic in the digits). Recent values are kept per thread: the samples of one
+/// problem repeat the same factorials.
+fn factorial(n: u64) -> num_bigint::BigInt {
+    fn product(lo: u64, hi: u64) -> num_bigint::BigInt {
+        if hi - lo < 16 {
+            return (lo..=hi).fold(num_bigint::BigInt::from(1u8), |acc, k| acc * k);
+        }
+        let mid = lo + (hi - lo) / 2;
+        product(lo, mid) * product(mid + 1, hi)
+    }
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(u64, num_bigint::BigInt)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if n < 2 {
+        return num_bigint::BigInt::from(1u8);
+    }
+    if let Some(hit) = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(k, _)| *k == n)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let value = product(2, n);
+    RECENT.with(|r| {
+        let mut recent = r.borrow_mut();
+        if recent.len() >= 8 {
+            recent.remove(0);
+        }
+        recent.push((n, value.clone()));
+    });
+    value
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ impl Exact {
                 if pi_power.abs() > MAX_PI_POWER {
                     return None;
                 }
-                let coef = q1 * q2 * BigRational::from_integer(BigInt::from(g));
+                let coef = mul_q(&mul_q(q1, q2), &BigRational::from_integer(BigInt::from(g)));
                 add_term(&mut terms, Basis { radicand, pi_power }, coef);
             }
         }
@@ -162,7 +162,7 @@ impl Exact {
         let (b, q) = self.terms.iter().next()?;
         // 1/(q·√r·π^k) = √r / (q·r) · π^(−k)
         let r = BigRational::from_integer(BigInt::from(b.radicand.clone()));
-        let coef = (q * r).recip();
+        let coef = mul_q(q, &r).recip();
         let mut terms = BTreeMap::new();
         terms.insert(
             Basis {
@@ -292,6 +292,35 @@ impl Exact {
     }
 }
 
+/// gcd of two integers. num-integer's binary gcd shifts the whole number once per step, so
+/// gcd(1, 2016!) alone takes milliseconds; with a one-word side, one remainder brings the
+/// other down to a word first.
+fn gcd_int(a: &BigInt, b: &BigInt) -> BigInt {
+    fn with_word(x: u64, big: &BigInt) -> BigInt {
+        if x == 0 {
+            return big.abs();
+        }
+        let r = (big.magnitude() % x).to_u64().unwrap_or(0);
+        BigInt::from(x.gcd(&r))
+    }
+    match (a.magnitude().to_u64(), b.magnitude().to_u64()) {
+        (Some(x), _) => with_word(x, b),
+        (_, Some(y)) => with_word(y, a),
+        _ => a.gcd(b),
+    }
+}
+
+/// a·b of canonical rationals, cancelled crosswise (gcd(a.n, b.d), gcd(b.n, a.d)) so the
+/// result is canonical without a gcd of the two products.
+fn mul_q(a: &BigRational, b: &BigRational) -> BigRational {
+    let g1 = gcd_int(a.numer(), b.denom());
+    let g2 = gcd_int(b.numer(), a.denom());
+    let numer = (a.numer() / &g1) * (b.numer() / &g2);
+    let denom = (a.denom() / &g2) * (b.denom() / &g1);
+    // Denominators of canonical rationals are positive, and the factors share no divisor.
+    BigRational::new_raw(numer, denom)
+}
+
 fn add_term(terms: &mut BTreeMap<Basis, BigRational>, b: Basis, q: BigRational) {
     if q.is_zero() {
         return;
@@ -415,6 +444,25 @@ mod tests {
 
     fn q(n: i64, d: i64) -> Exact {
         Exact::rational(BigRational::new(n.into(), d.into())).unwrap()
+    }
+
+    #[test]
+    fn crosswise_products_are_canonical() {
+        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        for (a, b) in [
+            ((2, 3), (9, 4)),
+            ((-5, 6), (3, -10)),
+            ((0, 1), (7, 3)),
+            ((1, 1), (1, 1)),
+        ] {
+            let (a, b) = (r(a.0, a.1), r(b.0, b.1));
+            let got = mul_q(&a, &b);
+            assert_eq!(got, &a * &b);
+            assert_eq!((got.numer().clone(), got.denom().clone()), {
+                let w = &a * &b;
+                (w.numer().clone(), w.denom().clone())
+            });
+        }
     }
 
     #[test]

@@ -126,6 +126,10 @@ fn invalid_json(raw: &[u8], e: &serde_json::Error) -> InputError {
     let stripped = raw.trim_ascii();
     let help = if stripped == b"[" || stripped == b"{" {
         "the file looks like one JSON document; mathb grade reads JSON Lines (one object per line)"
+    } else if e.is_eof() {
+        // What an interrupted writer leaves as the last line of a file.
+        "the line ends before its JSON object does: the record is cut short (an interrupted \
+         write?); --on-error skip or record goes on past it"
     } else {
         "every non-blank line must be one complete JSON object"
     };

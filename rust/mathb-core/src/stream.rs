@@ -4,12 +4,15 @@
 //! and the output is the same for any thread count or chunk size.
 
 use crate::aggregate::Tally;
-use crate::chunk::{prepare, Malformed, Prepared, Run};
+use crate::chunk::{prepare, Malformed, Prepared};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::lossy_json::lossy_line;
+use crate::malformed::{ErrorLog, OnError};
 use crate::options::Options;
+use crate::resume::VerdictLog;
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
+use crate::settle::Run;
 use crate::verdict::Status;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -32,6 +35,8 @@ pub struct StreamOptions {
     pub answers: Option<Arc<HashMap<String, String>>>,
     /// Least time between two progress reports (the last one is always made).
     pub progress_interval: Duration,
+    /// What a malformed record does to the run.
+    pub on_error: OnError,
 }
 
 impl Default for StreamOptions {
@@ -43,6 +48,7 @@ impl Default for StreamOptions {
             grade: Options::default(),
             answers: None,
             progress_interval: Duration::from_millis(500),
+            on_error: OnError::Stop,
         }
     }
 }
@@ -61,9 +67,14 @@ pub struct Progress {
 
 /// What a finished run knows: sizes, fields, and per-problem counts (first-appearance order).
 pub struct Summary {
+    /// Records read, malformed ones included.
     pub records: u64,
     /// Records reported as skipped rather than graded (lm-eval lines of another filter).
     pub skipped: u64,
+    /// Malformed records the run went on past (`OnError::Skip` or `Record`).
+    pub errors: ErrorLog,
+    /// Verdict lines of a resumed file kept as they were.
+    pub resumed_lines: u64,
     /// Samples whose undecided verdict went to the fallback, and those it settled.
     pub fallback_sent: u64,
     pub fallback_settled: u64,
@@ -126,10 +137,23 @@ pub fn grade_stream(
 /// written and counted (their lines then say `"decided_by":"fallback"`).
 pub fn grade_stream_with_fallback(
     spec: &str,
+    out: Option<&mut dyn Write>,
+    opts: &StreamOptions,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+    fallback: Option<Fallback<'_>>,
+) -> Result<Summary, StreamError> {
+    grade_stream_resuming(spec, out, opts, progress, fallback, None)
+}
+
+/// [`grade_stream_with_fallback`], continuing the verdicts of an interrupted run: `log`
+/// reads back the lines its file holds, and `out` appends to that file (see `resume.rs`).
+pub fn grade_stream_resuming(
+    spec: &str,
     mut out: Option<&mut dyn Write>,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
     mut fallback: Option<Fallback<'_>>,
+    mut log: Option<&mut VerdictLog>,
 ) -> Result<Summary, StreamError> {
     let inputs = expand_inputs(spec)?;
     let names: Vec<String> = inputs.iter().map(Input::display).collect();
@@ -139,7 +163,7 @@ pub fn grade_stream_with_fallback(
         ..Progress::default()
     };
     let pool = build_pool(opts.threads)?;
-    let (tx, rx) = mpsc::sync_channel::<Result<LineChunk, InputError>>(2);
+    let (tx, rx) = mpsc::sync_channel::<LineChunk>(2);
     // Chunks whose lines are written go back to the reader, which refills their buffers.
     let (spare_tx, spare_rx) = mpsc::channel::<LineChunk>();
     let reader = {
@@ -151,67 +175,85 @@ pub fn grade_stream_with_fallback(
     };
     let answers = opts.answers.as_deref();
     let mut run = Run::default();
+    run.on_error = opts.on_error;
+    let stop_at_error = opts.on_error == OnError::Stop;
     let mut fields: Option<(Fields, Option<OnePass>)> = None;
     let mut last = Instant::now();
     let mut reported = None;
     let malformed = |m: Box<Malformed>| {
-        StreamError::Input(m.error.at(&names[m.input], Some(m.line)), Some(m.raw))
+        let line = (m.line > 0).then_some(m.line);
+        StreamError::Input(m.error.at(&names[m.input], line), m.raw)
     };
     // Each round prepares the chunk just read, settles the one prepared in the round
     // before, and writes the lines settled in the round before that: the pool works on
     // the first two while this thread writes.
-    let mut ahead: Option<Result<Prepared, Box<Malformed>>> = None;
+    let mut ahead: Option<Prepared> = None;
     let mut settled: Option<(LineChunk, Vec<Vec<u8>>)> = None;
-    let mut read_error: Option<InputError> = None;
     let result = (|| loop {
-        let incoming = match read_error {
-            Some(_) => None,
-            None => match rx.recv() {
-                Ok(Ok(chunk)) => Some(chunk),
-                Ok(Err(e)) => {
-                    read_error = Some(e);
-                    None
-                }
-                Err(_) => None,
-            },
-        };
+        let mut incoming = rx.recv().ok();
         if incoming.is_none() && ahead.is_none() && settled.is_none() {
-            return read_error.take().map_or(Ok(()), |e| Err(e.into()));
+            return Ok(());
         }
+        // A chunk read before the fields are known picks them; one with no record to pick
+        // them from (all malformed, when the run goes on past them) is prepared as errors
+        // and settled in this same round. (No chunk is ahead then: only a chunk prepared
+        // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
-            let detected = detect_fields(chunk, &opts.fields).map_err(malformed)?;
-            let one_pass = OnePass::new(&detected);
-            fields = Some((detected, one_pass));
+            match detect_fields(chunk, &opts.fields, stop_at_error).map_err(malformed)? {
+                Ok(detected) => {
+                    let one_pass = OnePass::new(&detected);
+                    fields = Some((detected, one_pass));
+                }
+                Err(errors) => {
+                    let chunk = incoming.take().expect("a chunk");
+                    debug_assert!(ahead.is_none(), "no chunk is prepared before the fields");
+                    ahead = Some(Prepared::unreadable(chunk, errors));
+                }
+            }
         }
         let to_settle = match ahead.take() {
-            Some(Ok(p)) => Some(p),
-            // What precedes a malformed record is written before it is reported.
-            Some(Err(m)) => {
-                if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
-                    write_blocks(w, blocks)?;
+            Some(p) => match stop_at_error.then(|| p.first_error(&names[p.chunk.input])) {
+                // What precedes a malformed record is written before it is reported.
+                Some(Some(m)) => {
+                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                        write_blocks(w, blocks)?;
+                    }
+                    return Err(malformed(m));
                 }
-                return Err(malformed(m));
-            }
+                _ => Some(p),
+            },
             None => None,
         };
         let (mut prepared, mut next_settled) = (None, None);
         let mut written = Ok(());
         let (run, fields) = (&mut run, &fields);
+        let log = log.as_deref_mut();
         pool.in_place_scope(|s| {
             if let (Some(chunk), Some((f, one_pass))) = (incoming, fields) {
                 s.spawn(|_| {
-                    prepared = Some(prepare(chunk, f, one_pass.as_ref(), answers, &opts.grade))
+                    prepared = Some(prepare(
+                        chunk,
+                        f,
+                        one_pass.as_ref(),
+                        answers,
+                        &opts.grade,
+                        stop_at_error,
+                    ))
                 });
             }
             if let Some(p) = to_settle {
                 let fallback = fallback.as_deref_mut();
-                s.spawn(|_| next_settled = Some(run.settle(p, &opts.grade, fallback)));
+                let name = &names[p.chunk.input];
+                s.spawn(|_| {
+                    next_settled = Some(run.settle(p, name, &opts.grade, fallback, log));
+                });
             }
             if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
                 written = write_blocks(w, blocks);
             }
         });
         written?;
+        let next_settled = next_settled.transpose()?;
         let graded = next_settled.is_some();
         if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
             let _ = spare_tx.send(chunk);
@@ -231,6 +273,9 @@ pub fn grade_stream_with_fallback(
     drop(rx); // a reader still sending sees the channel closed and stops
     let _ = reader.join();
     result?;
+    if let Some(log) = log {
+        log.finish(spec)?;
+    }
     if let Some(w) = out {
         w.flush().map_err(StreamError::Output)?;
     }
@@ -238,19 +283,26 @@ pub fn grade_stream_with_fallback(
     if reported != Some(report.samples) && !progress(&report) {
         return Err(StreamError::Stopped);
     }
-    let Some((fields, _)) = fields else {
-        return Err(InputError::new(
-            ErrorCode::NoRecords,
-            "the file has no records",
-            "mathb grade reads JSON Lines: one JSON object per line",
-        )
-        .at(spec, None)
-        .into());
+    let fields = match fields {
+        Some((fields, _)) => fields,
+        // Every record was malformed (and the run went on past them).
+        None if run.records > 0 => undetected(&opts.fields),
+        None => {
+            return Err(InputError::new(
+                ErrorCode::NoRecords,
+                "the file has no records",
+                "mathb grade reads JSON Lines: one JSON object per line",
+            )
+            .at(spec, None)
+            .into())
+        }
     };
     run.tally.close_all();
     Ok(Summary {
         records: run.records,
         skipped: run.skipped,
+        errors: run.errors,
+        resumed_lines: run.resumed_lines,
         fallback_sent: run.fallback_sent,
         fallback_settled: run.fallback_settled,
         fields,
@@ -265,12 +317,46 @@ fn write_blocks(w: &mut dyn Write, blocks: &[Vec<u8>]) -> Result<(), StreamError
         .map_err(StreamError::Output)
 }
 
-/// The fields of the run, chosen from the first record of its first chunk.
-fn detect_fields(chunk: &LineChunk, given: &FieldOverrides) -> Result<Fields, Box<Malformed>> {
-    let fail = |error| Malformed::new(chunk, 0, error);
-    let line = lossy_line(chunk.line(0));
-    let record = parse_record(&line).map_err(fail)?;
-    Fields::detect(&record, given).map_err(fail)
+/// The fields of the run, chosen from the first record of its first chunk; a run that goes
+/// on past malformed records takes the first record they can be chosen from, and when
+/// there is none in the chunk, gets each record's error (`Err` inside).
+#[allow(clippy::type_complexity)] // the outer error stops the run, the inner one does not
+fn detect_fields(
+    chunk: &LineChunk,
+    given: &FieldOverrides,
+    stop_at_error: bool,
+) -> Result<Result<Fields, Vec<InputError>>, Box<Malformed>> {
+    let detect = |i: usize| {
+        let line = lossy_line(chunk.line(i));
+        parse_record(&line).and_then(|r| Fields::detect(&r, given))
+    };
+    if stop_at_error && !chunk.lines.is_empty() {
+        return detect(0)
+            .map(Ok)
+            .map_err(|error| Malformed::new(chunk, 0, error));
+    }
+    let mut errors = Vec::new();
+    for i in 0..chunk.lines.len() {
+        match detect(i) {
+            Ok(fields) => return Ok(Ok(fields)),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(Err(errors))
+}
+
+/// The fields named of a run none of whose records could be read.
+fn undetected(given: &FieldOverrides) -> Fields {
+    let named = |f: &Option<String>| f.clone().unwrap_or_default();
+    Fields {
+        gold: named(&given.gold),
+        completion: named(&given.completion),
+        problem_id: given.problem_id.clone(),
+        problem_text: None,
+        lm_eval_filter: None,
+        answers_by_id: given.answers_by_id,
+        choices: given.choices.clone(),
+    }
 }
 
 fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> {
@@ -285,34 +371,41 @@ fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> 
         .map_err(|e| StreamError::Threads(format!("cannot start the grading threads: {e}")))
 }
 
+/// Reads every input in turn into chunks. An input that cannot be opened, or read past
+/// some line, gives a chunk carrying that `failure`, and reading goes on with the next
+/// input: the run decides whether to stop there.
 fn read_all(
     inputs: &[Input],
     chunk_lines: usize,
     bytes: Arc<AtomicU64>,
-    tx: mpsc::SyncSender<Result<LineChunk, InputError>>,
+    tx: mpsc::SyncSender<LineChunk>,
     spare: mpsc::Receiver<LineChunk>,
 ) {
+    let failed = |input: usize, e: InputError| {
+        let mut chunk = LineChunk::default();
+        chunk.input = input;
+        chunk.failure = Some(e);
+        chunk
+    };
     for (i, input) in inputs.iter().enumerate() {
         let opened = match open_input(input, bytes.clone()) {
             Ok(o) => o,
             Err(e) => {
-                let _ = tx.send(Err(e));
-                return;
+                if tx.send(failed(i, e)).is_err() {
+                    return;
+                }
+                continue;
             }
         };
         let mut reader = ChunkReader::new(opened, i, input.display(), chunk_lines);
         loop {
-            match reader.next_chunk(spare.try_recv().ok()) {
+            let chunk = match reader.next_chunk(spare.try_recv().ok()) {
                 Ok(None) => break,
-                Ok(Some(chunk)) => {
-                    if tx.send(Ok(chunk)).is_err() {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
+                Ok(Some(chunk)) => chunk,
+                Err(e) => failed(i, e),
+            };
+            if tx.send(chunk).is_err() {
+                return;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! only; the grading logic lives in mathb-core.
 
 mod errors;
+mod explain;
 mod golds;
 mod majority;
 mod options;
@@ -65,16 +66,63 @@ impl PyVerdict {
         }
     }
 
+    /// A verdict from its fields, as `to_dict` gives them (pickling goes through it, so
+    /// verdicts cross process boundaries: multiprocessing pools, Ray workers).
+    #[new]
+    #[pyo3(signature = (status, reason, extracted = None, decided_by = "core"))]
+    fn new(
+        status: &str,
+        reason: &str,
+        extracted: Option<String>,
+        decided_by: &str,
+    ) -> PyResult<PyVerdict> {
+        let fallback = match decided_by {
+            "core" => false,
+            "fallback" => true,
+            other => {
+                return Err(errors::InvalidArgumentError::new_err(format!(
+                    "decided_by must be 'core' or 'fallback', not {other:?}"
+                )))
+            }
+        };
+        Ok(PyVerdict {
+            inner: mathb_core::Verdict::new(parse_status(status)?, reason, extracted),
+            fallback,
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, VerdictFields)> {
+        let v = slf.get();
+        let args = (
+            v.status().to_string(),
+            v.reason().to_string(),
+            v.inner.extracted.clone(),
+            v.decided_by().to_string(),
+        );
+        Ok((slf.get_type().into_any(), args))
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.status(),
+            self.reason(),
+            self.extracted(),
+            self.fallback,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
     /// This verdict as settled by the fallback: same extracted answer, new status and reason.
     fn settled_by_fallback(&self, status: &str, reason: &str) -> PyResult<PyVerdict> {
-        let status = Status::ALL
-            .into_iter()
-            .find(|s| s.as_str() == status)
-            .ok_or_else(|| {
-                errors::InvalidArgumentError::new_err(format!("unknown status {status:?}"))
-            })?;
         Ok(PyVerdict {
-            inner: mathb_core::Verdict::new(status, reason, self.inner.extracted.clone()),
+            inner: mathb_core::Verdict::new(
+                parse_status(status)?,
+                reason,
+                self.inner.extracted.clone(),
+            ),
             fallback: true,
         })
     }
@@ -106,6 +154,16 @@ impl PyVerdict {
             repr(self.extracted())?
         ))
     }
+}
+
+/// (status, reason, extracted, decided_by): the arguments that rebuild a verdict.
+type VerdictFields = (String, String, Option<String>, String);
+
+fn parse_status(status: &str) -> PyResult<Status> {
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == status)
+        .ok_or_else(|| errors::InvalidArgumentError::new_err(format!("unknown status {status:?}")))
 }
 
 fn wrap(v: mathb_core::Verdict) -> PyVerdict {
@@ -283,6 +341,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
     )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::explain, m)?)?;
     m.add_function(wrap_pyfunction!(pass_at_k_array, m)?)?;
     m.add_function(wrap_pyfunction!(majority::maj_at_k_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(majority::vote_keys, m)?)?;

@@ -1,98 +1,18 @@
 //! `grade_stream`: the whole pass over a dump with the GIL released. Verdict lines go to a
-//! file written atomically by Rust (or, for a Python stream, through its `write` once per
-//! MiB); only the per-problem counts come back, as lists.
+//! file Rust writes in order and renames into place at the end (or, for a Python stream,
+//! through its `write` once per MiB); only the per-problem counts come back, as lists.
 
 use crate::errors::{CoreError, InputFileError};
-use mathb_core::{FieldOverrides, Options, Progress, Status, StreamError, StreamOptions};
+use mathb_core::{
+    FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// A file that appears at its path only when the run succeeds (temp file + rename).
-struct AtomicFile {
-    /// None when writing straight to the target (a device or a pipe, see `create`).
-    tmp: Option<PathBuf>,
-    target: PathBuf,
-    file: Option<BufWriter<File>>,
-}
-
-impl AtomicFile {
-    fn create(target: &Path) -> io::Result<Self> {
-        // `/dev/null`, `/dev/stdout` or a named pipe is written in place: renaming a file
-        // onto it would replace the device with a regular file.
-        if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            let file = std::fs::OpenOptions::new().write(true).open(target)?;
-            return Ok(AtomicFile {
-                tmp: None,
-                target: target.to_path_buf(),
-                file: Some(BufWriter::with_capacity(1 << 14, file)),
-            });
-        }
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let nonce = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let tmp = target.with_file_name(format!(".{name}.{}.{nonce:08x}.tmp", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        Ok(AtomicFile {
-            tmp: Some(tmp),
-            target: target.to_path_buf(),
-            // The core writes blocks of verdict lines tens of KiB long; a buffer smaller than
-            // that passes them straight to the file instead of copying them first.
-            file: Some(BufWriter::with_capacity(1 << 14, file)),
-        })
-    }
-
-    fn commit(mut self) -> io::Result<()> {
-        let file = self.file.take().expect("not committed twice");
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        match &self.tmp {
-            // The rename makes the file appear whole or not at all, which is what a failed
-            // or interrupted run needs. No fsync: waiting for the disk would cost a large
-            // share of a short run. The previous file is removed first: renaming over it
-            // makes ext4 write the new file out at once (its guard for replace-by-rename),
-            // about 20 ms for a 30 MB verdict file.
-            Some(tmp) => {
-                drop(file);
-                let replaced = match std::fs::remove_file(&self.target) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                    _ => std::fs::rename(tmp, &self.target),
-                };
-                if replaced.is_err() {
-                    let _ = std::fs::remove_file(tmp);
-                }
-                replaced
-            }
-            None => Ok(()),
-        }
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.as_mut().expect("open").write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.as_mut().expect("open").flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-}
 
 /// A Python binary stream as a `Write`; the GIL is taken once per buffered MiB.
 struct PyStream {
@@ -136,7 +56,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: &str,
@@ -151,8 +71,16 @@ pub fn grade_stream<'py>(
     progress: Option<Py<PyAny>>,
     settle: Option<Py<PyAny>>,
     progress_interval: f64,
+    on_error: &str,
+    resume: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let Some(on_error) = OnError::parse(on_error) else {
+        return Err(CoreError(format!(
+            "on_error must be 'stop', 'skip' or 'record', not {on_error:?}"
+        ))
+        .into());
+    };
     let grade: Options = crate::options::from_kwargs(options)?;
     let threads = match threads {
         Some(n) if n < 1 => {
@@ -180,10 +108,11 @@ pub fn grade_stream<'py>(
         chunk_lines: chunk_lines as usize,
         grade,
         progress_interval: Duration::from_secs_f64(progress_interval),
+        on_error,
     };
     enum Sink {
         None,
-        File(AtomicFile),
+        File(VerdictFile),
         Stream(PyStream),
     }
     let mut sink = match &output {
@@ -194,9 +123,14 @@ pub fn grade_stream<'py>(
         }),
         Some(o) => {
             let path: PathBuf = o.extract()?;
-            Sink::File(AtomicFile::create(&path)?)
+            Sink::File(VerdictFile::create(&path, resume)?)
         }
     };
+    if resume && !matches!(sink, Sink::File(_)) {
+        return Err(
+            CoreError("resume needs the path of the verdicts file as output".into()).into(),
+        );
+    }
     let mut callback_error: Option<PyErr> = None;
     // A failing settle callback fails the run (nothing is committed).
     let mut settle_error: Option<PyErr> = None;
@@ -223,9 +157,13 @@ pub fn grade_stream<'py>(
             })
         };
         let mut buffered;
+        let mut log = None;
         let out: Option<&mut dyn Write> = match &mut sink {
             Sink::None => None,
-            Sink::File(f) => Some(f),
+            Sink::File(f) => {
+                log = f.take_log();
+                Some(f)
+            }
             Sink::Stream(s) => {
                 buffered = BufWriter::with_capacity(1 << 20, s);
                 Some(&mut buffered)
@@ -259,8 +197,26 @@ pub fn grade_stream<'py>(
         };
         let settle_fn: Option<mathb_core::Fallback<'_>> =
             settle.is_some().then_some(&mut on_settle);
-        mathb_core::grade_stream_with_fallback(&spec, out, &opts, &mut on_progress, settle_fn)
+        let result = mathb_core::grade_stream_resuming(
+            &spec,
+            out,
+            &opts,
+            &mut on_progress,
+            settle_fn,
+            log.as_mut(),
+        );
+        (result, log)
     });
+    let (result, log) = result;
+    if let Sink::File(f) = &mut sink {
+        f.put_log(log);
+    }
+    let stopped = matches!(result, Err(StreamError::Stopped));
+    if (result.is_err() || settle_error.is_some()) && matches!(sink, Sink::File(_)) {
+        if let Sink::File(f) = std::mem::replace(&mut sink, Sink::None) {
+            f.abandon(stopped);
+        }
+    }
     if let Some(e) = settle_error {
         return Err(e);
     }
@@ -293,6 +249,9 @@ pub fn grade_stream<'py>(
     fields.set_item("grouping", summary.fields.grouping().as_str())?;
     d.set_item("records", summary.records)?;
     d.set_item("skipped_records", summary.skipped)?;
+    d.set_item("error_records", summary.errors.count)?;
+    d.set_item("errors", summary.errors.first.clone())?;
+    d.set_item("resumed_lines", summary.resumed_lines)?;
     d.set_item("fallback_sent", summary.fallback_sent)?;
     d.set_item("fallback_settled", summary.fallback_settled)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;

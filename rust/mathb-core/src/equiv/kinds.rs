@@ -110,6 +110,8 @@ impl Kind {
     fn of(e: &Expr) -> Kind {
         match e {
             Expr::Text(_) => Kind::Text,
+            // `\mathrm{cm}^2` alone: a unit without its value.
+            Expr::Pow(base, _) if matches!(**base, Expr::Text(_)) => Kind::Text,
             Expr::Interval { .. } => Kind::Interval,
             Expr::Matrix(_) => Kind::Matrix,
             Expr::Tuple(v) | Expr::Set(v) | Expr::List(v) if v.len() != 1 => Kind::Collection,
@@ -155,7 +157,27 @@ pub(super) fn different_kinds(gold: &Expr, answer: &Expr) -> Option<String> {
                 Kind::Interval | Kind::Collection | Kind::Matrix | Kind::Inequality
             )
         });
-    (text_against_value || number_against_structure)
+    // An interval is a continuum; a list, tuple or finite set of values is not (unions may
+    // be one, so they are left to the comparison).
+    let is_union = |e: &Expr| matches!(e, Expr::Union(_));
+    let interval_against_values = [g, a].contains(&Kind::Interval)
+        && [g, a].contains(&Kind::Collection)
+        && !is_union(gold)
+        && !is_union(answer);
+    // "any real number", `x^2 + 1` where an interval, a list or a matrix is expected: an
+    // expression in variables is none of those. A lone name (`R`, `S`) may name the set.
+    let structure = |k: Kind| matches!(k, Kind::Interval | Kind::Collection | Kind::Matrix);
+    let formula = |e: &Expr, k: Kind| {
+        k == Kind::Other
+            && has_variables(e)
+            && !matches!(e, Expr::Sym(_) | Expr::Rel(..) | Expr::Func(..))
+    };
+    let structure_against_formula =
+        (structure(g) && formula(answer, a)) || (structure(a) && formula(gold, g));
+    (text_against_value
+        || number_against_structure
+        || interval_against_values
+        || structure_against_formula)
         .then(|| format!("{} and {} are different answers", g.noun(), a.noun()))
 }
 
@@ -187,6 +209,8 @@ pub(super) fn bracket_list(e: &Expr, other: &Expr) -> Option<Expr> {
             match other {
                 _ if rows => Some(Expr::Tuple(pair)),
                 Expr::Func(name, _) if name == "[]" => Some(Expr::Tuple(pair)),
+                // `[4, 16]` against `[4, 16, 65536]` (already read as a tuple).
+                Expr::Tuple(v) if v.len() != 2 => Some(Expr::Tuple(pair)),
                 Expr::List(v) if v.len() == 2 => Some(Expr::List(pair)),
                 Expr::Set(v) if v.len() == 2 => Some(Expr::Set(pair)),
                 _ => None,

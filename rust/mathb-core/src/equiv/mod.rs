@@ -398,7 +398,7 @@ pub(crate) fn is_name(e: &Expr) -> bool {
 }
 
 /// No variable anywhere: numbers, constants and collections of them.
-fn is_constant(e: &Expr) -> bool {
+pub(crate) fn is_constant(e: &Expr) -> bool {
     match e {
         Expr::Sym(_) | Expr::Text(_) | Expr::Rel(..) => false,
         Expr::Num(_) | Expr::Const(_) => true,

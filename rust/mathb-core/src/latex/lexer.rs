@@ -80,6 +80,8 @@ const IGNORED_COMMANDS: &[&str] = &[
     "biggr",
     "displaystyle",
     "textstyle",
+    "nonumber",
+    "notag",
     "quad",
     "qquad",
     "circ",
@@ -198,6 +200,16 @@ impl<'a> Lexer<'a> {
                             if self.at_str(",}") {
                                 // `{,}` is a thousands separator, as in 1{,}000.
                                 self.pos += 2;
+                                continue;
+                            }
+                            // An empty group (`{}18`, an empty `\boxed{}`) typesets nothing;
+                            // after a script or a command it is an argument, kept for them.
+                            let argument = matches!(
+                                self.tokens.last(),
+                                Some(Token::Caret | Token::Underscore | Token::Cmd(_))
+                            );
+                            if self.at_str("}") && !argument {
+                                self.pos += 1;
                                 continue;
                             }
                             Token::LBrace
@@ -402,6 +414,11 @@ impl<'a> Lexer<'a> {
             self.degree_marks.push(self.tokens.len());
         }
         if IGNORED_COMMANDS.contains(&name.as_str()) {
+            return Ok(());
+        }
+        // An equation's number or label (`\tag{8}`) is not part of its value.
+        if matches!(name.as_str(), "tag" | "label") {
+            self.braced_raw()?;
             return Ok(());
         }
         if TEXT_COMMANDS.contains(&name.as_str()) {

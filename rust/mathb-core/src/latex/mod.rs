@@ -53,6 +53,16 @@ mod tests {
         assert!(matches!(p("5\\text{ cm}"), Expr::Num(_)));
         assert!(matches!(p("12 apples"), Expr::Num(_)));
         assert_eq!(p("\\text{Yes}"), Expr::Text("yes".into()));
+        // Compound units written in text after the value.
+        for unit in [
+            "\\mathrm{~cm} / \\mathrm{s}^2",
+            "\\text{kg}\\cdot\\text{m}^{2}",
+            "\\text{km}\\cdot\\text{h}^{-1}",
+        ] {
+            assert_eq!(p(&format!("10 {unit}")), p("10"), "{unit}");
+        }
+        // Not a unit: an operation on text follows the value.
+        assert!(parse_answer("10 \\text{cm} + 3").is_err() || p("10 \\text{cm} + 3") != p("10"));
     }
 
     #[test]

@@ -10,6 +10,9 @@ use crate::expr::{Expr, Literal, RelOp};
 /// Deepest nesting accepted; deeper input is reported as unparseable, never overflows.
 pub const MAX_DEPTH: usize = 64;
 
+/// The error of an answer with nothing to parse once formatting is dropped (`\boxed{}`).
+pub const EMPTY_ANSWER: &str = "empty answer";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub message: String,
@@ -45,7 +48,7 @@ pub fn parse_tokens(tokens: Vec<Token>) -> PResult<Expr> {
 pub fn parse_tokens_marked(mut tokens: Vec<Token>, degree_marks: Vec<usize>) -> PResult<Expr> {
     strip_trailing_units(&mut tokens);
     if tokens.is_empty() {
-        return fail("empty answer");
+        return fail(EMPTY_ANSWER);
     }
     let mut p = Parser {
         tokens,
@@ -54,6 +57,7 @@ pub fn parse_tokens_marked(mut tokens: Vec<Token>, degree_marks: Vec<usize>) -> 
         degree_marks,
     };
     let e = p.list()?;
+    let e = p.choose_tail(e)?;
     if p.pos != p.tokens.len() {
         return fail(format!("unexpected {:?}", p.tokens[p.pos]));
     }
@@ -72,8 +76,58 @@ pub(super) fn is_known_word(w: &str) -> bool {
     FUNCTIONS.contains(&w) || matches!(w, "pi" | "sqrt" | "infty" | "inf" | "infinity")
 }
 
+/// Where a compound unit written in text (`\mathrm{~cm} / \mathrm{s}^2`,
+/// `\text{kg}\cdot\text{m}^{2}`) that ends the tokens starts, if one does. Units of one
+/// word are left to [`strip_trailing_units`]; only the last few tokens are looked at, so the
+/// search is bounded whatever the answer's length.
+fn compound_unit_start(tokens: &[Token]) -> Option<usize> {
+    const LONGEST: usize = 16;
+    let unit = |t: &Token| matches!(t, Token::Text(_) | Token::Word(_)) && is_unit_word(t);
+    // unit (^ exponent)? ((/ | ·)? unit (^ exponent)?)*
+    let is_unit_expression = |ts: &[Token]| {
+        let mut i = 0;
+        let mut units = 0;
+        let mut joined = false;
+        while i < ts.len() {
+            if units > 0 && matches!(ts[i], Token::Divide | Token::Times) {
+                i += 1;
+                joined = true;
+            }
+            // `\mathrm{s}` lexes as a letter; after a unit word it is a unit too.
+            let letter = units > 0 && matches!(ts.get(i), Some(Token::Ident(_)));
+            if !(letter || ts.get(i).is_some_and(unit)) {
+                return false;
+            }
+            i += 1;
+            units += 1;
+            if matches!(ts.get(i), Some(Token::Caret)) {
+                i += match &ts[i + 1..] {
+                    [Token::Num(_), ..] => 2,
+                    [Token::LBrace, Token::Num(_), Token::RBrace, ..] => 4,
+                    [Token::LBrace, Token::Minus, Token::Num(_), Token::RBrace, ..] => 5,
+                    _ => return false,
+                };
+            }
+        }
+        units >= 2 && joined
+    };
+    let first = tokens.len().saturating_sub(LONGEST).max(1);
+    (first..tokens.len()).find(|&k| {
+        unit(&tokens[k])
+            && matches!(
+                tokens[k - 1],
+                Token::Num(_) | Token::RParen | Token::RBrace | Token::Cmd(_) | Token::Ident(_)
+            )
+            && is_unit_expression(&tokens[k..])
+    })
+}
+
 /// Drops trailing text (units, "dollars", "degrees") that follows a value.
 pub(super) fn strip_trailing_units(tokens: &mut Vec<Token>) {
+    if let Some(k) = compound_unit_start(tokens) {
+        tokens.truncate(k);
+        return;
+    }
     // A squared or cubed unit (`\mbox{ cm}^2`) is still a unit.
     let n = tokens.len();
     if n >= 4
@@ -283,7 +337,7 @@ impl Parser {
             | Some(Token::LBrace)
             | Some(Token::Word(_))
             | Some(Token::Begin(_)) => true,
-            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup"),
+            Some(Token::Cmd(c)) => !matches!(c.as_str(), "prime" | "cup" | "choose"),
             _ => false,
         }
     }
@@ -387,9 +441,20 @@ impl Parser {
     pub(super) fn group(&mut self, close: &Token) -> PResult<Expr> {
         self.enter()?;
         let inner = self.list()?;
+        let inner = self.choose_tail(inner)?;
         self.expect(close)?;
         self.depth -= 1;
         Ok(inner)
+    }
+
+    /// `{n \choose k}`: TeX's infix binomial, whose operands are the whole group's sides.
+    pub(super) fn choose_tail(&mut self, left: Expr) -> PResult<Expr> {
+        if self.peek() != Some(&Token::Cmd("choose".into())) {
+            return Ok(left);
+        }
+        self.pos += 1;
+        let right = self.list()?;
+        Ok(Expr::Func("binom".into(), vec![left, right]))
     }
 
     pub(super) fn braced(&mut self) -> PResult<Expr> {
