@@ -105,6 +105,7 @@ def combine_fallback(
     """The fallback's verdict on `gold` from its verdicts on the pairs of `fallback_plan`."""
 
 GOLD_PREFIX: str
+MAX_ANSWER_CHARS: int
 CHOICE_FIELDS: list[str]
 GOLD_FIELDS: list[str]
 COMPLETION_FIELDS: list[str]

@@ -379,7 +379,14 @@ def settle_undecided(
     out = list(verdicts)
     if fallback is False:
         return out
-    todo = [i for i, v in enumerate(out) if v.status == "undecided" and v.extracted is not None]
+    # An answer longer than the core reads is carried cut short: there is nothing to judge.
+    todo = [
+        i
+        for i, v in enumerate(out)
+        if v.status == "undecided"
+        and v.extracted is not None
+        and len(v.extracted) <= _core.MAX_ANSWER_CHARS
+    ]
     if not todo:
         return out
     plans = {i: _core.fallback_plan(golds[i]) for i in todo}

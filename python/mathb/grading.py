@@ -282,6 +282,8 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
         "pass_at_k": pass_at_k_table(n, c),
         "maj_at_k": {str(k): float(v) for k, v in sorted(result["maj_at_k"].items())},
         "counts": {s: counts[s] for s in STATUSES},
+        # Undecided verdicts of samples whose grading hit a bug in the core (a caught panic).
+        "internal_errors": result.get("internal_errors", 0),
         "fields": result["fields"],
         "options": options,
         "mathb_version": __version__,

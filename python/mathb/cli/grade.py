@@ -252,6 +252,10 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(status, f"{count:,}") for status, count in counts.items()]
     if summary.get("resumed_lines"):
         rows.append(("resumed", f"{summary['resumed_lines']:,} verdict lines kept from before"))
+    if summary.get("internal_errors"):
+        rows.append(
+            ("internal errors", f"{summary['internal_errors']:,}  (undecided; please report)")
+        )
     settled = summary.get("fallback", {})
     if settled.get("sent"):
         rows.append(

@@ -21,6 +21,8 @@ pub struct Tally {
     pub maj_sum: [f64; MAJ_LEVELS],
     /// Samples per status, in `Status::ALL` order.
     pub counts: [u64; 4],
+    /// Samples whose grading hit a bug (an undecided verdict with an internal-error reason).
+    pub internal_errors: u64,
     /// Vote state of problems that may still get samples.
     open: HashMap<u32, MajorityVote>,
 }

@@ -7,6 +7,7 @@
 //! gives exactly the verdicts of grading every pair. The representative is judged by
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
+use crate::budget::{self, Outcome};
 use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use crate::gold::{grade, grade_extracted};
 use crate::options::Options;
@@ -73,11 +74,13 @@ pub fn extract_answer(completion: &str, opts: &Options) -> Answer {
 /// [`extract_answer`], told whether the completion may hold control characters to repair
 /// (`false` when its reader knows it holds none, which saves a scan of the text).
 pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> Answer {
-    let answer = std::panic::catch_unwind(|| match controls {
+    let answer = match budget::run(|| match controls {
         true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
         false => extract_final_answer_with(completion, opts.extract),
-    })
-    .ok();
+    }) {
+        Outcome::Done(answer) => Some(answer),
+        Outcome::Exceeded | Outcome::Panicked => None,
+    };
     let vote = match &answer {
         Some(Some(x)) => Some(vote_key(&x.text)),
         _ => None,

@@ -130,6 +130,9 @@ fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    // No wrapper after the last `}` can close: knowing where it is spares a search to the
+    // end of the text at every unclosed wrapper.
+    let last_close = text.rfind('}');
     'scan: while !rest.is_empty() {
         for w in WRAPPERS {
             // `\text{…}` and `\text {…}`; `\textit` is another command.
@@ -137,7 +140,9 @@ fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
                 continue;
             };
             if let Some(inner) = after.trim_start_matches(' ').strip_prefix('{') {
-                if let Some(close) = inner.find('}') {
+                let inner_at = inner.as_ptr() as usize - text.as_ptr() as usize;
+                let closable = last_close.is_some_and(|c| c >= inner_at);
+                if let Some(close) = inner.find('}').filter(|_| closable) {
                     out.push_str(&inner[..close]);
                     rest = &inner[close + 1..];
                     continue 'scan;

@@ -7,6 +7,7 @@
 
 use crate::cache::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
+use crate::lossy_json::lossy_line;
 use crate::options::Options;
 use crate::sample_fields::OnePass;
 use crate::schema::{
@@ -142,6 +143,7 @@ fn parse(
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
 ) -> Result<Parsed, InputError> {
+    let line = &*lossy_line(line);
     if let Some(f) = one_pass.and_then(|p| p.read(line)) {
         return Ok(Parsed {
             gold: f.gold,

@@ -39,7 +39,6 @@ pub struct Extraction {
 }
 
 const THINK_END: &str = "</think>";
-const BOX_COMMANDS: [&str; 2] = ["\\boxed", "\\fbox"];
 const CHAT_END_MARKERS: [&str; 5] = [
     "<|im_start|>",
     "<|im_end|>",
@@ -396,31 +395,31 @@ fn final_paragraph(s: &str) -> &str {
 /// The last number written in plain text (`1,000.99`, `-3`, `.5`, `2/3`, `100%`) with its byte
 /// offset; separators are kept for the parser.
 fn last_number(text: &str) -> Option<(usize, String)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let digit_at = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit());
-    let mut end = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
-    let mut start = end;
+    // Digits, separators and signs are ASCII: bytes are read (no byte of a longer character
+    // is ASCII), backwards from the last digit, so only the number itself is looked at.
+    let b = text.as_bytes();
+    let last = b.iter().rposition(u8::is_ascii_digit)?;
+    let mut start = last;
     while start > 0 {
-        let c = chars[start - 1].1;
+        let c = b[start - 1];
         // Separators and a fraction bar count only between digits: "1,000.5", "2/3".
-        let joins = matches!(c, ',' | '.' | '/') && start >= 2 && digit_at(start - 2);
+        let joins = matches!(c, b',' | b'.' | b'/') && start >= 2 && b[start - 2].is_ascii_digit();
         if c.is_ascii_digit() || joins {
             start -= 1;
         } else {
             break;
         }
     }
-    if start > 0 && chars[start - 1].1 == '.' {
+    if start > 0 && b[start - 1] == b'.' {
         start -= 1;
     }
-    if start > 0 && matches!(chars[start - 1].1, '-' | '−') {
+    if start > 0 && b[start - 1] == b'-' {
         start -= 1;
+    } else if text[..start].ends_with('−') {
+        start -= '−'.len_utf8();
     }
-    if chars.get(end + 1).is_some_and(|(_, c)| *c == '%') {
-        end += 1;
-    }
-    let byte_end = chars.get(end + 1).map_or(text.len(), |(b, _)| *b);
-    Some((chars[start].0, text[chars[start].0..byte_end].to_string()))
+    let end = last + 1 + usize::from(b.get(last + 1) == Some(&b'%'));
+    Some((start, text[start..end].to_string()))
 }
 
 /// Reads a gold answer or an already-extracted answer: a box inside it wins, otherwise the
@@ -460,6 +459,24 @@ struct Anchored {
     direct: bool,
 }
 
+/// Occurrences of each anchor tried, last first: a text of thousands of anchors that state
+/// nothing ("The answer is correct.") costs a bounded amount of work.
+const MAX_ANCHORS_TRIED: usize = 64;
+
+/// Bytes after an anchor read for its answer: an answer this long is past what the parser
+/// takes (`MAX_ANSWER_CHARS` characters of at most four bytes), so reading further would
+/// only cost time on text made of anchors.
+const ANSWER_WINDOW: usize = 16 * 1024;
+
+/// The start of `s`, at most [`ANSWER_WINDOW`] bytes (cut at a character boundary).
+pub(crate) fn answer_window(s: &str) -> &str {
+    let mut end = s.len().min(ANSWER_WINDOW);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// The text after the last answer anchor.
 fn last_anchored(s: &str) -> Option<Anchored> {
     // ASCII lower-casing keeps byte offsets aligned with `s`.
@@ -480,13 +497,14 @@ fn last_anchored(s: &str) -> Option<Anchored> {
             .filter(|_| answer_at.is_none())
             .into_iter()
             .chain(around_answer);
-        for pos in occurrences {
+        for pos in occurrences.take(MAX_ANCHORS_TRIED) {
             if best.as_ref().is_some_and(|b| b.pos >= pos) {
                 break;
             }
             let rest = s[pos + anchor.len()..].trim_start_matches(|c: char| {
                 c == ':' || c == '*' || c == '#' || c.is_whitespace()
             });
+            let rest = answer_window(rest);
             let starts_math = MATH_DELIMITERS
                 .iter()
                 .any(|(open, _)| rest.starts_with(open));
@@ -550,7 +568,8 @@ fn stated_value(line: &str) -> String {
         }
     }
     let mut parts = vec![first.trim()];
-    while let Some((start, next_end, body)) = next_math_segment(line, end) {
+    let mut segments = MathSegments::new(line);
+    while let Some((start, next_end, body)) = segments.next_from(end) {
         let between = &line[end..start];
         if between.trim().is_empty() || !joins_boxes(between) {
             break;
@@ -586,7 +605,7 @@ fn sentence(line: &str) -> &str {
 #[path = "extract_math.rs"]
 mod math;
 pub use math::strip_math_delimiters;
-use math::{first_math_segment, last_math_segment, next_math_segment};
+use math::{first_math_segment, last_math_segment, next_math_segment, MathSegments};
 
 #[path = "extract_statements.rs"]
 mod statements;

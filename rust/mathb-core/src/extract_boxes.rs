@@ -1,8 +1,11 @@
 //! Boxed answers: the box commands of a text, the boxes written together as one answer
 //! (`\boxed{1}, \boxed{2}`; labelled `y_1 = \boxed{…} and y_2 = \boxed{…}`), and a gold
 //! answer's boxes.
+//!
+//! Work is linear in the text: the box commands and where their braces close are found in
+//! one pass ([`BoxCommands`]), and each later step looks at a box or the gap between two.
 
-use super::{strip_math_delimiters, BOX_COMMANDS, BOX_FINDER};
+use super::{strip_math_delimiters, BOX_FINDER};
 
 /// One box in the text: where it starts, where it ends (after its closing brace), and its
 /// content.
@@ -12,44 +15,155 @@ struct BoxSpan<'a> {
     content: &'a str,
 }
 
-/// The last non-empty box command starting before byte `before`.
-/// `boxes` are the offsets of every "box" in `s`, in order (the scan is shared by both
-/// commands and by every call on `s`).
-fn box_before<'a>(s: &'a str, before: usize, boxes: &[usize]) -> Option<BoxSpan<'a>> {
-    let mut end = before;
-    loop {
-        let candidates = boxes.iter().rev().filter(|&&i| i + 3 <= end);
-        let (start, cmd) = candidates.copied().find_map(|i| {
-            BOX_COMMANDS.iter().find_map(|cmd| {
-                let box_at = cmd.as_bytes().windows(3).position(|w| w == b"box")?;
-                let at = i.checked_sub(box_at)?;
-                s.as_bytes()[at..]
-                    .starts_with(cmd.as_bytes())
-                    .then_some((at, *cmd))
-            })
-        })?;
-        let after = &s[start + cmd.len()..];
-        // `\boxedfoo` is another command, not a box.
-        let is_command_end = !after.starts_with(|c: char| c.is_ascii_alphabetic());
-        if is_command_end {
-            if let Some(content) = box_content(after) {
-                let content_end = content.as_ptr() as usize - s.as_ptr() as usize + content.len();
-                let close = if s[content_end..].starts_with('}') {
-                    1
-                } else {
-                    0
-                };
-                let content = strip_math_delimiters(content.trim());
-                if !content.is_empty() {
-                    return Some(BoxSpan {
-                        start,
-                        end: content_end + close,
-                        content,
-                    });
+/// Where a bare argument (`\boxed 5`) is marked in [`BoxCommand::body`]: no braced body
+/// starts at byte 0, after its command.
+const BARE: usize = 0;
+/// Where an unclosed brace is marked in [`BoxCommand::close`].
+const UNCLOSED: usize = usize::MAX;
+
+/// A box command of the text (a text may hold millions: it is kept to three offsets).
+struct BoxCommand {
+    start: usize,
+    /// Where the body of its `{…}` argument starts, or [`BARE`].
+    body: usize,
+    /// Where that argument's closing brace is, or [`UNCLOSED`].
+    close: usize,
+}
+
+impl BoxCommand {
+    fn is_fbox(&self, s: &[u8]) -> bool {
+        s[self.start + 1] == b'f'
+    }
+
+    /// Offset of its "box", which orders the commands as the search for them does.
+    fn box_at(&self, s: &[u8]) -> usize {
+        self.start + if self.is_fbox(s) { 2 } else { 1 }
+    }
+
+    fn name_end(&self, s: &[u8]) -> usize {
+        self.start + if self.is_fbox(s) { 5 } else { 6 }
+    }
+}
+
+/// Every `\boxed` / `\fbox` command of a text with where its argument ends.
+struct BoxCommands<'a> {
+    s: &'a str,
+    commands: Vec<BoxCommand>,
+}
+
+impl<'a> BoxCommands<'a> {
+    fn new(s: &'a str) -> Self {
+        let bytes = s.as_bytes();
+        let mut commands = Vec::new();
+        // "box" cannot overlap itself: the forward matches are all of them. The command
+        // around each is told by its bytes (no string comparison per match: a text may hold
+        // millions of them).
+        for i in BOX_FINDER.find_iter(bytes) {
+            let command = if i >= 2 && &bytes[i - 2..i] == b"\\f" {
+                Some((i - 2, i + 3))
+            } else if i >= 1 && bytes[i - 1] == b'\\' && bytes.get(i + 3..i + 5) == Some(b"ed") {
+                Some((i - 1, i + 5))
+            } else {
+                None
+            };
+            let Some((start, name_end)) = command else {
+                continue;
+            };
+            // `\boxedfoo` is another command, not a box.
+            if bytes.get(name_end).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let after = &s[name_end..];
+            let trimmed = after.trim_start();
+            let body = match trimmed.starts_with('{') {
+                true => name_end + (after.len() - trimmed.len()) + 1,
+                false => BARE,
+            };
+            commands.push(BoxCommand {
+                start,
+                body,
+                close: UNCLOSED,
+            });
+        }
+        close_braces(bytes, &mut commands);
+        BoxCommands { s, commands }
+    }
+
+    /// The last non-empty box whose "box" ends at or before byte `before`.
+    fn box_before(&self, before: usize) -> Option<(usize, BoxSpan<'a>)> {
+        let s = self.s.as_bytes();
+        let below = self.commands.partition_point(|c| c.box_at(s) + 3 <= before);
+        (0..below).rev().find_map(|k| self.span(k).map(|b| (k, b)))
+    }
+
+    /// The box of command `k`, when its argument is usable and not empty.
+    fn span(&self, k: usize) -> Option<BoxSpan<'a>> {
+        let c = &self.commands[k];
+        let (body_start, body_end, close) = match (c.body, c.close) {
+            (BARE, _) => {
+                let token = bare_token(&self.s[c.name_end(self.s.as_bytes())..])?;
+                let start = token.as_ptr() as usize - self.s.as_ptr() as usize;
+                let end = start + token.len();
+                (start, end, usize::from(self.s[end..].starts_with('}')))
+            }
+            // Unbalanced: not a usable box.
+            (_, UNCLOSED) => return None,
+            (start, end) => (start, end, 1),
+        };
+        let content = strip_math_delimiters(self.s[body_start..body_end].trim());
+        (!content.is_empty()).then_some(BoxSpan {
+            start: c.start,
+            end: body_end + close,
+            content,
+        })
+    }
+}
+
+/// Sets the end of every braced argument that closes: one pass from the first brace, with
+/// a stack of the open arguments only. After a box's opening brace the scan is in the state
+/// a scan starting there would be in (that brace is never escaped), so an argument closes
+/// where a depth count from its brace would close it: at its matching `}`, with `\`
+/// escaping the next character.
+fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
+    let Some(first) = commands.iter().map(|c| c.body).find(|&b| b != BARE) else {
+        return;
+    };
+    // The next command whose brace is still ahead of the scan.
+    let mut next = 0;
+    // (command, depth outside its brace) of the arguments still open.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (at, &b) in bytes.iter().enumerate().skip(first - 1) {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match b {
+            b'\\' => escaped = true,
+            b'{' => {
+                // An argument whose brace was passed over (none, by the argument above)
+                // stays unclosed rather than misplace the others.
+                while next < commands.len()
+                    && (commands[next].body == BARE || commands[next].body <= at)
+                {
+                    next += 1;
+                }
+                if next < commands.len() && commands[next].body == at + 1 {
+                    stack.push((next, depth));
+                    next += 1;
+                }
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if stack.last().is_some_and(|&(_, outside)| outside == depth) {
+                    let (k, _) = stack.pop().expect("checked");
+                    commands[k].close = at;
                 }
             }
+            _ => {}
         }
-        end = start;
     }
 }
 
@@ -100,7 +214,24 @@ pub(super) fn joins_boxes(between: &str) -> bool {
 /// where it starts. A label is one letter or Greek command with an optional subscript and an
 /// optional argument list.
 fn label_before(s: &str, box_start: usize) -> Option<(usize, &str)> {
-    let head = s[..box_start].trim_end().strip_suffix('=')?.trim_end();
+    // A label is short: only the text just before the box is looked at, so that a text of
+    // many boxes is read in linear time.
+    let before = s[..box_start].trim_end();
+    let mut window = before.len().saturating_sub(LABEL_WINDOW);
+    while !before.is_char_boundary(window) {
+        window += 1;
+    }
+    let (start, label) = label_at_end(&before[window..])?;
+    Some((window + start, label))
+}
+
+/// Bytes before a box searched for its label.
+const LABEL_WINDOW: usize = 256;
+
+/// The label of [`label_before`] at the end of `before` (the text before the box), with its
+/// offset in `before`.
+fn label_at_end(before: &str) -> Option<(usize, &str)> {
+    let head = before.strip_suffix('=')?.trim_end();
     let bytes = head.as_bytes();
     let mut i = bytes.len();
     // Optional argument list `(x)` / `(x, y)`.
@@ -151,13 +282,12 @@ pub(super) fn last_boxed(s: &str) -> Option<(usize, String)> {
 
 /// The last box and the boxes before it that `joins` links to it (see [`last_boxed`]).
 pub(super) fn boxed_group(s: &str, joins: fn(&str) -> bool) -> Option<(usize, String)> {
-    // "box" cannot overlap itself: the forward matches are all of them.
-    let boxes: Vec<usize> = BOX_FINDER.find_iter(s.as_bytes()).collect();
-    let last = box_before(s, s.len(), &boxes)?;
+    let commands = BoxCommands::new(s);
+    let (_, last) = commands.box_before(s.len())?;
     let end = last.end;
     let mut group = vec![last];
     let mut labels = vec![label_before(s, group[0].start)];
-    while let Some(prev) = box_before(s, group.last().map_or(0, |b| b.start), &boxes) {
+    while let Some((_, prev)) = commands.box_before(group.last().map_or(0, |b| b.start)) {
         let next_start = group.last().map_or(0, |b| b.start);
         // A box that encloses the next one (`\boxed{\boxed{5}}`) is not a separate answer.
         if prev.end > next_start {
@@ -209,13 +339,30 @@ pub(super) fn joins_gold_boxes(between: &str) -> bool {
     }
 }
 
-/// The argument of a box command: a balanced `{…}` group, or a bare token (`\boxed 5`).
-fn box_content(after: &str) -> Option<&str> {
+/// The argument of a box command written without braces (`\boxed 5`): a bare token after
+/// white space.
+fn bare_token(after: &str) -> Option<&str> {
     let trimmed = after.trim_start();
-    if let Some(body) = trimmed.strip_prefix('{') {
-        let mut depth = 1usize;
-        let mut escaped = false;
-        for (i, c) in body.char_indices() {
+    if trimmed.len() == after.len() || trimmed.starts_with('{') {
+        return None; // `\boxed5` without a space is not standard; `\boxed 5` is
+    }
+    let end = trimmed
+        .find(|c: char| c.is_whitespace() || c == '$' || c == '\\')
+        .unwrap_or(trimmed.len());
+    let token = trimmed[..end].trim_end_matches(['.', ',']);
+    (!token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The argument of a box as a scan from its own brace finds it (the definition the
+    /// one-pass [`close_braces`] must agree with).
+    fn scanned_close(s: &str, body: usize) -> Option<usize> {
+        let (mut depth, mut escaped) = (1usize, false);
+        for (i, c) in s[body..].char_indices() {
             if escaped {
                 escaped = false;
                 continue;
@@ -226,20 +373,45 @@ fn box_content(after: &str) -> Option<&str> {
                 '}' => {
                     depth -= 1;
                     if depth == 0 {
-                        return Some(&body[..i]);
+                        return Some(body + i);
                     }
                 }
                 _ => {}
             }
         }
-        return None; // unbalanced: not a usable box
+        None
     }
-    if trimmed.len() == after.len() {
-        return None; // `\boxed5` without a space is not standard; `\boxed 5` is
+
+    const PIECES: &[&str] = &[
+        "\\boxed{", "\\fbox{", "\\boxed ", "\\boxedx", "{", "}", "\\", "\\{", "\\}", "x", " ", "é",
+        "²", "答", "\u{200b}", "$", "box", "\\\\",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn one_pass_closes_every_box_where_its_own_scan_does(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40)
+        ) {
+            let s = pieces.concat();
+            let commands = BoxCommands::new(&s);
+            for c in commands.commands.iter().filter(|c| c.body != BARE) {
+                let scanned = scanned_close(&s, c.body).unwrap_or(UNCLOSED);
+                prop_assert_eq!(c.close, scanned, "{:?} at {}", s, c.start);
+            }
+        }
     }
-    let end = trimmed
-        .find(|c: char| c.is_whitespace() || c == '$' || c == '\\')
-        .unwrap_or(trimmed.len());
-    let token = trimmed[..end].trim_end_matches(['.', ',']);
-    (!token.is_empty()).then_some(token)
+
+    #[test]
+    fn nested_unclosed_boxes_leave_the_closed_one() {
+        let s = format!("{}\\boxed{{41}}", "\\boxed{".repeat(1000));
+        // The inner box closes; every outer one stays open.
+        assert_eq!(last_boxed(&s).map(|(_, t)| t), Some("41".to_string()));
+        let labels = "f(x) = \\boxed{1} and ".repeat(3);
+        assert_eq!(
+            last_boxed(labels.trim_end_matches(" and ")).map(|(_, t)| t),
+            Some("f(x) = 1, f(x) = 1, f(x) = 1".to_string())
+        );
+    }
 }

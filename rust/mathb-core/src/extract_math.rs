@@ -62,19 +62,78 @@ fn spans_ok(open: &str, body: &str) -> bool {
 /// The first `$…$`, `\(…\)` or `\[…\]` segment of `text` starting at or after byte `from`:
 /// (start, end after the closing delimiter, body).
 pub(super) fn next_math_segment(text: &str, from: usize) -> Option<(usize, usize, &str)> {
-    let mut best: Option<(usize, usize, &str)> = None;
-    for (open, close) in MATH_DELIMITERS {
-        if let Some(i) = find_delimiter(text, open, from) {
+    MathSegments::new(text).next_from(from)
+}
+
+/// The math segments of one text, asked for at increasing offsets: each delimiter search
+/// remembers what it found, so that walking through all the segments of a text is linear
+/// in its length (a fresh search per segment would rescan the text for every delimiter
+/// that no longer occurs).
+pub(super) struct MathSegments<'a> {
+    text: &'a str,
+    opens: [Memo; 4],
+    closes: [Memo; 4],
+}
+
+/// The last result of a forward search and where it started.
+#[derive(Clone, Copy, Default)]
+struct Memo {
+    from: usize,
+    found: Option<Option<usize>>,
+}
+
+impl Memo {
+    /// The first match at or after `from`: the remembered one when it is still ahead (or
+    /// when there was none at or after an earlier start), else a new search.
+    fn first_from(
+        &mut self,
+        from: usize,
+        search: impl FnOnce(usize) -> Option<usize>,
+    ) -> Option<usize> {
+        if let Some(found) = self.found.filter(|_| from >= self.from) {
+            match found {
+                None => return None,
+                Some(p) if p >= from => return Some(p),
+                Some(_) => {}
+            }
+        }
+        let found = search(from);
+        *self = Memo {
+            from,
+            found: Some(found),
+        };
+        found
+    }
+}
+
+impl<'a> MathSegments<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        MathSegments {
+            text,
+            opens: [Memo::default(); 4],
+            closes: [Memo::default(); 4],
+        }
+    }
+
+    /// [`next_math_segment`] of the text from byte `from`.
+    pub(super) fn next_from(&mut self, from: usize) -> Option<(usize, usize, &'a str)> {
+        let text = self.text;
+        let mut best: Option<(usize, usize, &str)> = None;
+        for (k, (open, close)) in MATH_DELIMITERS.into_iter().enumerate() {
+            let Some(i) = self.opens[k].first_from(from, |f| find_delimiter(text, open, f)) else {
+                continue;
+            };
             let body_start = i + open.len();
-            if let Some(j) = find_closing(text, close, body_start) {
+            if let Some(j) = self.closes[k].first_from(body_start, |f| find_closing(text, close, f))
+            {
                 let body = &text[body_start..j];
                 if best.is_none_or(|(b, _, _)| i < b) && spans_ok(open, body) {
                     best = Some((i, j + close.len(), body));
                 }
             }
         }
+        best
     }
-    best
 }
 
 pub(super) fn first_math_segment(line: &str) -> Option<&str> {

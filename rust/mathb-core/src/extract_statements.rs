@@ -129,7 +129,15 @@ pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
 /// "If" / "When" / "Suppose" and says "then" before it ("If …, then the answer is (A). If …,
 /// then the answer is (B)."). "If we add them, the answer is 12." states the answer.
 pub(super) fn in_conditional(s: &str, pos: usize) -> bool {
-    let start = s[..pos].rfind(['.', '\n', '!', '?']).map_or(0, |i| i + 1);
+    // The clause opens at most CLAUSE_WINDOW bytes before the anchor; a longer one is no
+    // case of an analysis, and looking back further would cost that much per anchor.
+    let mut from = pos.saturating_sub(CLAUSE_WINDOW);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    let start = s[from..pos]
+        .rfind(['.', '\n', '!', '?'])
+        .map_or(from, |i| from + i + 1);
     let clause = s[start..pos]
         .trim_start()
         .trim_start_matches(['*', '-', ' ']);
@@ -140,6 +148,9 @@ pub(super) fn in_conditional(s: &str, pos: usize) -> bool {
     );
     opens && clause.split_whitespace().any(|w| w == "then")
 }
+
+/// Bytes before an anchor searched for the start of its clause.
+const CLAUSE_WINDOW: usize = 1024;
 
 /// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
 pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
@@ -187,12 +198,15 @@ fn phrase_at(
     }
     // "A:" is case-sensitive ("Let a: …" is prose), and "A: 12" followed by "B: …" is the
     // first of a list of options, not an answer.
-    if phrase == "a:" && (!s[pos..].starts_with('A') || opens_option_list(&s[pos..])) {
+    if phrase == "a:"
+        && (!s[pos..].starts_with('A') || opens_option_list(super::answer_window(&s[pos..])))
+    {
         return None;
     }
     let rest = s[pos + phrase.len()..].trim_start_matches(|c: char| {
         matches!(c, ':' | '：' | '*' | '#' | ',' | '，' | '是' | '为' | '—') || c.is_whitespace()
     });
+    let rest = super::answer_window(rest);
     let line = rest.lines().next().unwrap_or("");
     let direct =
         line.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '\\' | '-' | '(' | '{'));
@@ -226,9 +240,12 @@ fn answer_on_line(line: &str) -> String {
 /// Whether byte `pos` of `s` starts a line, allowing white space and markdown emphasis
 /// before it.
 fn at_line_start(s: &str, pos: usize) -> bool {
-    let line_start = s[..pos].rfind('\n').map_or(0, |i| i + 1);
-    s[line_start..pos]
+    // Backwards to the line's start or to the first other character, whichever comes first
+    // (not to the line's start in any case: a long line would cost that much per phrase).
+    s[..pos]
         .chars()
+        .rev()
+        .take_while(|&c| c != '\n')
         .all(|c| c.is_whitespace() || matches!(c, '*' | '_' | '#' | '>'))
 }
 
@@ -269,6 +286,7 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     let t = s.trim();
     // `<image2>`: a markup tag, not an answer.
     if t.is_empty()
+        || t.len() > 4 * MAX_WHOLE_CHARS
         || t.contains('\n')
         || (t.starts_with('<') && t.ends_with('>'))
         || t.chars().count() > MAX_WHOLE_CHARS
@@ -612,7 +630,8 @@ const MAX_YES_NO_WORDS: usize = 60;
 /// A short reply that opens with "Yes" or "No" ("No, Dark Orchid is not the maximum.").
 pub(super) fn opening_yes_no(s: &str) -> Option<String> {
     let t = s.trim_start().trim_start_matches('*');
-    if t.split_whitespace().nth(MAX_YES_NO_WORDS).is_some() {
+    // The opening word first: counting the words of a long text is the costlier test.
+    if !t.starts_with(['Y', 'N']) || t.split_whitespace().nth(MAX_YES_NO_WORDS).is_some() {
         return None;
     }
     ["Yes", "No"].iter().find_map(|w| {

@@ -18,7 +18,7 @@ pub(crate) fn ask_fallback<'f>(
     for (s, &j) in of.iter().enumerate() {
         let j = j as usize;
         let v = &verdicts[j];
-        if v.status == Status::Undecided && v.extracted.is_some() && !asked[j] {
+        if v.status == Status::Undecided && v.extracted_is_whole() && !asked[j] {
             asked[j] = true;
             todo.push((j, golds[s]));
         }

@@ -6,6 +6,7 @@
 //!
 //! lm-eval's samples files stay JSON Lines and are read in place: see [`lm_eval_fields`].
 
+use crate::lossy_json::lossy_line;
 use crate::schema::{ErrorCode, InputError, Record};
 use serde_json::{Map, Value};
 
@@ -20,7 +21,8 @@ pub fn is_document(head: &[u8]) -> bool {
         b'{' => match head[start..].iter().position(|&b| b == b'\n') {
             // The first line alone is not a complete object: the document spans lines.
             Some(end) => {
-                serde_json::from_slice::<serde::de::IgnoredAny>(&head[start..start + end]).is_err()
+                let first = lossy_line(&head[start..start + end]);
+                serde_json::from_slice::<serde::de::IgnoredAny>(&first).is_err()
             }
             None => false,
         },
@@ -30,7 +32,7 @@ pub fn is_document(head: &[u8]) -> bool {
 
 /// The records of a JSON document, in order.
 pub fn document_records(text: &[u8]) -> Result<Vec<Value>, InputError> {
-    let doc: Value = serde_json::from_slice(text).map_err(|e| {
+    let doc: Value = serde_json::from_slice(&lossy_line(text)).map_err(|e| {
         InputError::new(
             ErrorCode::InvalidJson,
             format!("invalid JSON document: {e}"),

@@ -276,14 +276,16 @@ pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
     if !gold.starts_with(PREFIX) {
         return single::grade(gold, completion, opts);
     }
-    let extraction = std::panic::catch_unwind(|| {
+    let extraction = crate::budget::run(|| {
         extract_final_answer_with(&repair_control_escapes(completion), opts.extract)
     });
     let gold = Gold::decode(gold);
     match extraction {
-        Ok(e) => judge(&gold, |g| single::grade_extracted(g, e.clone(), opts)),
-        // Extraction panicked: `grade` reports that for each gold.
-        Err(_) => judge(&gold, |g| single::grade(g, completion, opts)),
+        crate::budget::Outcome::Done(e) => {
+            judge(&gold, |g| single::grade_extracted(g, e.clone(), opts))
+        }
+        // Extraction panicked or spent its budget: `grade` reports that for each gold.
+        _ => judge(&gold, |g| single::grade(g, completion, opts)),
     }
 }
 

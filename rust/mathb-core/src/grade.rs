@@ -1,5 +1,6 @@
 //! Grading one (gold, completion) pair end to end: extract, parse, compare, explain.
 
+use crate::budget::{self, Outcome};
 use crate::choice::{choice_letter, labelled_option};
 use crate::clock::compare_times;
 use crate::equiv::compare;
@@ -8,7 +9,7 @@ use crate::extract::{
     extract_answer_string, extract_final_answer_with, has_words, looks_like_prose, number_in,
     repair_control_escapes, with_decimal_point, ExtractMode, Extraction, Method,
 };
-use crate::latex::parse_answer;
+use crate::latex::{is_bound_error, parse_answer, MAX_ANSWER_CHARS};
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 use std::cell::RefCell;
@@ -21,16 +22,21 @@ pub const ANSWER_NOT_PARSED: &str = "answer not parsed";
 /// Opens the reason of a verdict left undecided because the gold could not be read.
 pub const GOLD_NOT_PARSED: &str = "gold not parsed";
 
-/// Runs one grading step, turning a bug (a panic) into an undecided verdict so that one bad
-/// input never takes down a batch.
+/// Reason given when grading spent its work budget ([`crate::budget`]); tests look for it.
+pub const BUDGET_EXCEEDED: &str = "work budget exceeded";
+
+/// Runs one grading step within its work budget, turning a bug (a panic) or a spent budget
+/// into an undecided verdict so that one bad input never takes down a batch.
 fn guarded(f: impl FnOnce() -> Verdict) -> Verdict {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Verdict::new(
+    match budget::run(f) {
+        Outcome::Done(v) => v,
+        Outcome::Exceeded => Verdict::new(Status::Undecided, BUDGET_EXCEEDED, None),
+        Outcome::Panicked => Verdict::new(
             Status::Undecided,
             format!("{INTERNAL_ERROR} while grading"),
             None,
-        )
-    })
+        ),
+    }
 }
 
 /// Grades a raw model completion against a gold answer.
@@ -83,9 +89,10 @@ pub(crate) fn answer_of_extraction(mut extraction: Extraction) -> Extraction {
     // An anchored sentence that is not math ("Jane started growing Sphere 3 hours ago",
     // "共有13只") states the number it holds; a choice letter with its option stays whole.
     // Math the parser cannot read (`\frac{17}{2} |AD| + 2`) is not prose: its last number is
-    // not its value.
+    // not its value; nor is math past the parser's bounds (`2^{2^{…{1}}}` nested too deep).
     let notation = |t: &str| is_math_notation(t) || t.contains('|');
-    let prose = |t: &str| looks_like_prose(t) || (!notation(t) && parse_answer(t).is_err());
+    let unreadable = |t: &str| parse_answer(t).is_err_and(|m| !is_bound_error(&m));
+    let prose = |t: &str| looks_like_prose(t) || (!notation(t) && unreadable(t));
     let anchored = matches!(extraction.method, Method::Anchor | Method::Whole);
     if anchored && choice_letter(&extraction.text, false).is_none() && prose(&extraction.text) {
         if let Some(number) = number_in(&extraction.text) {
@@ -198,6 +205,16 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
         .and_then(|g| quick_verdict(g, &extraction.text))
     {
         return Verdict::new(status, reason, extracted);
+    }
+    // An answer longer than the parser reads is undecided before anything else looks at it
+    // (past this many bytes it has more than that many characters): the readings of times
+    // and choices below copy and rescan the text.
+    if extraction.text.len() > 4 * MAX_ANSWER_CHARS {
+        return Verdict::new(
+            Status::Undecided,
+            format!("answer not parsed: answer longer than {MAX_ANSWER_CHARS} characters"),
+            extracted,
+        );
     }
     if let Some((status, reason)) = gold_text
         .as_deref()

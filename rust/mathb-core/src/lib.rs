@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod batch;
+pub mod budget;
 pub mod cache;
 pub mod choice;
 mod chunk;
@@ -27,6 +28,7 @@ pub mod json_scan;
 mod json_scan;
 pub mod latex;
 pub mod line_reader;
+pub mod lossy_json;
 pub mod malformed;
 pub mod metrics;
 pub mod modular;

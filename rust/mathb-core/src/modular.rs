@@ -26,8 +26,40 @@ const MAX_MODULAR_FACTORIAL: i64 = 1_000_000;
 /// Points tried per trial before giving up when denominators vanish.
 const ATTEMPTS_PER_TRIAL: u64 = 8;
 
+/// a·b mod P for a, b < P. P = 2⁶¹ − 1 is a Mersenne prime: x = hi·2⁶¹ + lo ≡ hi + lo, so
+/// the product reduces with shifts and adds (a 128-bit division is ten times slower, and
+/// factorials of a million terms are made of these products).
 fn mul(a: u64, b: u64) -> u64 {
-    ((a as u128 * b as u128) % P as u128) as u64
+    let x = a as u128 * b as u128;
+    let s = (x as u64 & P) + (x >> 61) as u64; // < 2⁶²
+    let s = (s & P) + (s >> 61); // ≤ P + 1
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
+}
+
+/// n! mod P, remembered for the last few n on this thread: the same factorial is met at
+/// every test point and in both answers of a pair. Computing one costs budget in
+/// proportion to n.
+fn factorial_mod(n: u64) -> u64 {
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(u64, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(hit) = RECENT.with(|r| r.borrow().iter().find(|e| e.0 == n).map(|e| e.1)) {
+        return hit;
+    }
+    crate::budget::charge(n / 64);
+    let value = (2..=n).fold(1, mul);
+    RECENT.with(|r| {
+        let mut recent = r.borrow_mut();
+        if recent.len() >= 8 {
+            recent.remove(0);
+        }
+        recent.push((n, value));
+    });
+    value
 }
 
 fn add(a: u64, b: u64) -> u64 {
@@ -181,6 +213,7 @@ fn exact_value(x: &Exact, pt: &Point) -> Result<Value, EvalError> {
 }
 
 fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
+    crate::budget::tick();
     if depth > 200 {
         return Err(EvalError::Unsupported);
     }
@@ -280,7 +313,7 @@ fn eval(e: &Expr, pt: &Point, depth: usize) -> Result<Value, EvalError> {
         // n! for a literal n < p is an exact residue: 1/2004! and 1/2006! provably differ.
         Expr::Func(name, args) if name == "factorial" && args.len() == 1 => {
             match small_integer(&args[0]).filter(|n| (0..=MAX_MODULAR_FACTORIAL).contains(n)) {
-                Some(n) => Ok(Value::constant((2..=n as u64).fold(1, mul))),
+                Some(n) => Ok(Value::constant(factorial_mod(n as u64))),
                 None => {
                     let x = eval(&args[0], pt, d)?;
                     Ok(opaque_value(pt, name, &[x]))
@@ -452,6 +485,27 @@ mod tests {
 
     fn cmp(a: &str, b: &str) -> Outcome {
         compare_expressions(&parse_answer(a).unwrap(), &parse_answer(b).unwrap())
+    }
+
+    #[test]
+    fn mersenne_products_match_division() {
+        let samples = [
+            0,
+            1,
+            2,
+            P - 1,
+            P - 2,
+            1 << 60,
+            (1 << 61) - 3,
+            123_456_789_012_345,
+        ];
+        for &a in &samples {
+            for &b in &samples {
+                let slow = ((a as u128 * b as u128) % P as u128) as u64;
+                assert_eq!(mul(a, b), slow, "{a} * {b}");
+            }
+        }
+        assert_eq!(factorial_mod(10), 3_628_800);
     }
 
     #[test]

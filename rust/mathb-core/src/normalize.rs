@@ -22,6 +22,7 @@ pub enum NotExact {
 /// Evaluates a numeric expression exactly.
 pub fn evaluate(e: &Expr) -> Result<Exact, NotExact> {
     use NotExact::*;
+    crate::budget::tick();
     match e {
         Expr::Num(Literal { value, .. }) => Exact::rational(value.clone()).ok_or(OutOfRange),
         Expr::Const(Constant::Pi) => Ok(Exact::pi()),
@@ -158,6 +159,7 @@ pub fn as_decimal_literal(e: &Expr) -> Option<(Exact, u32, u32)> {
 /// Structural canonical form: flattens sums and products, sorts commutative operands, and
 /// removes redundant groupings. Equal canonical forms denote the same answer.
 pub fn canonical(e: &Expr) -> Expr {
+    crate::budget::tick();
     let sorted = |mut items: Vec<Expr>| {
         items.sort_by_cached_key(|x| format!("{x:?}"));
         items

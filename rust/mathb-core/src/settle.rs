@@ -149,7 +149,11 @@ impl Run {
         for (s, &(problem, _)) in where_.iter().enumerate() {
             let status = match s.checked_sub(s0) {
                 None => replayed.statuses[s],
-                Some(t) => verdicts[of[t] as usize].status,
+                Some(t) => {
+                    let verdict = &verdicts[of[t] as usize];
+                    self.tally.internal_errors += u64::from(verdict.is_internal_error());
+                    verdict.status
+                }
             };
             self.tally.add(problem, status, extracted.votes[s]);
         }

@@ -6,6 +6,7 @@
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
+use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
 use crate::options::Options;
 use crate::resume::VerdictLog;
@@ -325,7 +326,10 @@ fn detect_fields(
     given: &FieldOverrides,
     stop_at_error: bool,
 ) -> Result<Result<Fields, Vec<InputError>>, Box<Malformed>> {
-    let detect = |i: usize| parse_record(chunk.line(i)).and_then(|r| Fields::detect(&r, given));
+    let detect = |i: usize| {
+        let line = lossy_line(chunk.line(i));
+        parse_record(&line).and_then(|r| Fields::detect(&r, given))
+    };
     if stop_at_error && !chunk.lines.is_empty() {
         return detect(0)
             .map(Ok)

@@ -1,5 +1,6 @@
 //! The outcome of grading one answer: a status, a short human reason, and what was extracted.
 
+use crate::latex::MAX_ANSWER_CHARS;
 use std::fmt;
 
 /// What the grader concluded about one (gold, completion) pair.
@@ -43,7 +44,8 @@ pub struct Verdict {
     pub status: Status,
     /// Short explanation, e.g. "equal as exact numbers" or "gold is not in the supported slice".
     pub reason: String,
-    /// The answer text taken from the completion, if any.
+    /// The answer text taken from the completion, if any; past [`MAX_ANSWER_CHARS`]
+    /// characters (the longest answer the parser reads) its start and "…".
     pub extracted: Option<String>,
 }
 
@@ -52,11 +54,55 @@ impl Verdict {
         Verdict {
             status,
             reason: reason.into(),
-            extracted,
+            extracted: extracted.map(shown),
         }
     }
 
     pub fn is_correct(&self) -> bool {
         self.status == Status::Correct
+    }
+
+    /// Whether grading hit a bug (a panic caught and reported as this undecided verdict).
+    pub fn is_internal_error(&self) -> bool {
+        self.status == Status::Undecided && self.reason.starts_with(crate::grade::INTERNAL_ERROR)
+    }
+
+    /// Whether `extracted` holds the whole extracted answer, not its start and "…" (only a
+    /// whole answer can be judged again, by the fallback).
+    pub fn extracted_is_whole(&self) -> bool {
+        self.extracted.as_ref().is_some_and(|e| {
+            e.len() <= MAX_ANSWER_CHARS || e.chars().nth(MAX_ANSWER_CHARS).is_none()
+        })
+    }
+}
+
+/// An extracted answer as a verdict carries it: whole up to [`MAX_ANSWER_CHARS`] characters,
+/// else that many and "…", so that a verdict line stays small whatever the completion holds.
+fn shown(mut text: String) -> String {
+    // At most that many bytes: at most that many characters.
+    if text.len() <= MAX_ANSWER_CHARS {
+        return text;
+    }
+    if let Some((cut, _)) = text.char_indices().nth(MAX_ANSWER_CHARS) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_extractions_are_cut() {
+        let long = "9".repeat(MAX_ANSWER_CHARS + 1);
+        let v = Verdict::new(Status::Undecided, "too long", Some(long));
+        let shown = v.extracted.unwrap();
+        assert_eq!(shown.chars().count(), MAX_ANSWER_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        let exact = "é".repeat(MAX_ANSWER_CHARS);
+        let v = Verdict::new(Status::Undecided, "at the bound", Some(exact.clone()));
+        assert_eq!(v.extracted, Some(exact));
     }
 }

@@ -1,6 +1,6 @@
 //! Arbitrary input never panics, hangs or loses a verdict, and verdicts do not depend on order.
 
-use mathb_core::grade::INTERNAL_ERROR;
+use mathb_core::grade::{BUDGET_EXCEEDED, INTERNAL_ERROR};
 use mathb_core::{grade, grade_batch, verify, Options, Status};
 use proptest::prelude::*;
 
@@ -97,6 +97,49 @@ const PIECES: &[&str] = &[
     " 1:2",
 ];
 
+/// Text that is not ASCII, of every width and kind: invisible and bidirectional controls,
+/// look-alike digits, combining marks, replacement characters, CJK and emoji.
+const NON_ASCII: &[&str] = &[
+    "\u{200b}",
+    "\u{200d}",
+    "\u{202e}",
+    "\u{2066}",
+    "\u{feff}",
+    "\u{fffd}",
+    "４２",
+    "٤٢",
+    "𝟒𝟐",
+    "⁴²",
+    "²",
+    "°",
+    "é",
+    "e\u{301}",
+    "π",
+    "−",
+    "×",
+    "答案是",
+    "答案：",
+    "。",
+    "Ответ:",
+    "الإجابة هي",
+    "😀",
+    "\u{10ffff}",
+    "\u{0}",
+    "\u{7f}",
+    "\u{1b}",
+    "（",
+    "）",
+];
+
+/// Answer-like text with non-ASCII pieces around the boxes and anchors it holds.
+fn mixed_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(PIECES),
+        prop::sample::select(NON_ASCII)
+    ];
+    prop::collection::vec(piece, 0..32).prop_map(|v| v.concat())
+}
+
 fn answer_like() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..24).prop_map(|v| v.concat())
 }
@@ -117,6 +160,23 @@ proptest! {
     fn arbitrary_text_never_fails_internally(gold in ".{0,40}", completion in ".{0,200}") {
         let v = grade(&gold, &completion, &Options::default());
         prop_assert!(!v.reason.starts_with(INTERNAL_ERROR));
+    }
+
+    #[test]
+    fn non_ascii_around_boxes_and_anchors_never_fails_internally(
+        before in mixed_text(),
+        inner in mixed_text(),
+        after in mixed_text(),
+        anchor in prop::sample::select(&["\\boxed{", "\\fbox{", "The answer is ", "答案是", "#### ", "Answer: $"][..]),
+    ) {
+        let completion = format!("{before}{anchor}{inner}}}{after}");
+        let o = Options::default();
+        let v = grade("42", &completion, &o);
+        prop_assert!(!v.reason.starts_with(INTERNAL_ERROR), "{completion:?}");
+        // Grading is a function of its input.
+        prop_assert_eq!(&v, &grade("42", &completion, &o));
+        let v = verify(&inner, &completion, &o);
+        prop_assert!(!v.reason.starts_with(INTERNAL_ERROR), "{inner:?} / {completion:?}");
     }
 
     #[test]
@@ -147,6 +207,17 @@ fn batch_results_do_not_depend_on_order() {
     let mut backward = grade_batch(&g_rev, &c_rev, &o, Some(2)).unwrap();
     backward.reverse();
     assert_eq!(forward, backward);
+}
+
+#[test]
+fn work_past_the_budget_is_an_undecided_verdict() {
+    // Each factorial of a million terms is reduced modulo a prime at a cost in proportion
+    // to its size; twenty of them spend the work budget of one comparison.
+    let sum: Vec<String> = (0..20).map(|k| format!("{}!", 1_000_000 - k)).collect();
+    let completion = format!("\\boxed{{{}}}", sum.join("+"));
+    let v = grade("1", &completion, &Options::default());
+    assert_eq!(v.status, Status::Undecided);
+    assert_eq!(v.reason, BUDGET_EXCEEDED);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! `mathb_core::gold`), and the fallback's view of such a gold.
 
 use crate::errors::InvalidArgumentError;
+use crate::text::Text;
 use mathb_core::gold::{self, Gold};
 use mathb_core::Status;
 use pyo3::exceptions::PyTypeError;
@@ -16,8 +17,8 @@ fn invalid(msg: String) -> PyErr {
 
 /// A Python gold value as JSON: str, int, float, or a list / tuple of them.
 fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_string()));
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Value::String(obj.extract::<Text>()?.0));
     }
     if obj.is_instance_of::<PyBool>() {
         return Err(PyTypeError::new_err("a gold cannot be a boolean"));
@@ -95,15 +96,15 @@ pub fn encode_gold(
 
 /// The (gold, accepted) pairs the fallback judges for an undecided verdict on `gold`.
 #[pyfunction]
-pub fn fallback_plan(gold: &str) -> Vec<(String, bool)> {
-    gold::fallback_plan(gold)
+pub fn fallback_plan(gold: Text) -> Vec<(String, bool)> {
+    gold::fallback_plan(&gold.0)
 }
 
 /// The fallback's verdict on `gold` from its (status, reason) on each pair of
 /// `fallback_plan(gold)` (None where undecided): (status, reason), or None if undecided.
 #[pyfunction]
 pub fn combine_fallback(
-    gold: &str,
+    gold: Text,
     results: Vec<Option<(String, String)>>,
 ) -> PyResult<Option<(&'static str, String)>> {
     let parsed = results
@@ -119,5 +120,5 @@ pub fn combine_fallback(
             .transpose()
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(gold::combine_fallback(gold, &parsed).map(|(s, r)| (s.as_str(), r)))
+    Ok(gold::combine_fallback(&gold.0, &parsed).map(|(s, r)| (s.as_str(), r)))
 }

@@ -6,10 +6,13 @@ mod explain;
 mod golds;
 mod majority;
 mod options;
+mod panics;
 mod parallelism;
 mod stream;
+mod text;
 
 use errors::CoreError;
+use text::Text;
 
 // Grading allocates and frees many small strings on every thread at once; with mimalloc's
 // thread-local heaps `mathb grade` spends about a tenth less CPU time than with glibc's.
@@ -174,13 +177,12 @@ fn wrap(v: mathb_core::Verdict) -> PyVerdict {
 /// (owned inputs, detached core call, wrapped result).
 fn judge_one(
     py: Python<'_>,
-    gold: &str,
-    text: &str,
+    Text(gold): Text,
+    Text(text): Text,
     options: Option<&Bound<'_, PyDict>>,
     judge: fn(&str, &str, &mathb_core::Options) -> mathb_core::Verdict,
 ) -> PyResult<PyVerdict> {
     let opts = options::from_kwargs(options)?;
-    let (gold, text) = (gold.to_owned(), text.to_owned());
     Ok(wrap(py.detach(|| judge(&gold, &text, &opts))))
 }
 
@@ -189,8 +191,8 @@ fn judge_one(
 #[pyo3(signature = (gold, completion, **options))]
 fn grade(
     py: Python<'_>,
-    gold: &str,
-    completion: &str,
+    gold: Text,
+    completion: Text,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
     judge_one(py, gold, completion, options, mathb_core::grade)
@@ -201,8 +203,8 @@ fn grade(
 #[pyo3(signature = (gold, answer, **options))]
 fn verify_answer(
     py: Python<'_>,
-    gold: &str,
-    answer: &str,
+    gold: Text,
+    answer: Text,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerdict> {
     judge_one(py, gold, answer, options, mathb_core::verify)
@@ -213,8 +215,8 @@ fn verify_answer(
 #[pyo3(signature = (golds, completions, *, threads = None, **options))]
 fn grade_batch(
     py: Python<'_>,
-    golds: Vec<String>,
-    completions: Vec<String>,
+    golds: Vec<Text>,
+    completions: Vec<Text>,
     threads: Option<i64>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<PyVerdict>> {
@@ -229,6 +231,8 @@ fn grade_batch(
         None => None,
     };
     let threads = parallelism::effective_threads(threads);
+    let golds: Vec<String> = golds.into_iter().map(|t| t.0).collect();
+    let completions: Vec<String> = completions.into_iter().map(|t| t.0).collect();
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
         .map_err(CoreError::from)?;
@@ -239,14 +243,12 @@ fn grade_batch(
 #[pyfunction]
 #[pyo3(signature = (completion, *, extract = "standard"))]
 fn extract_final_answer(
-    completion: &str,
+    completion: Text,
     extract: &str,
 ) -> PyResult<Option<(String, &'static str)>> {
     let mode = options::extract_mode(extract)?;
-    Ok(
-        mathb_core::extract_final_answer_with(completion, mode)
-            .map(|e| (e.text, e.method.as_str())),
-    )
+    Ok(mathb_core::extract_final_answer_with(&completion.0, mode)
+        .map(|e| (e.text, e.method.as_str())))
 }
 
 /// pass@k over flat int64 arrays of equal length (broadcasting is done in Python).
@@ -315,6 +317,7 @@ fn pep440_version() -> String {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     parallelism::register_fork_handler();
+    panics::install_quiet_hook();
     m.add("__version__", pep440_version())?;
     m.add_class::<PyVerdict>()?;
     m.add_function(wrap_pyfunction!(grade, m)?)?;
@@ -324,6 +327,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(golds::fallback_plan, m)?)?;
     m.add_function(wrap_pyfunction!(golds::combine_fallback, m)?)?;
     m.add("GOLD_PREFIX", mathb_core::gold::PREFIX)?;
+    m.add("MAX_ANSWER_CHARS", mathb_core::latex::MAX_ANSWER_CHARS)?;
     m.add("CHOICE_FIELDS", mathb_core::schema::CHOICE_FIELDS.to_vec())?;
     m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
     m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;

@@ -2,17 +2,18 @@
 //! computed by mathb-core (`metrics::maj_at_k`, `cache::vote_key`).
 
 use crate::errors::{CoreError, InvalidArgumentError};
+use crate::text::Text;
 use mathb_core::{maj_at_k, Ballot};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 /// The majority-vote key of each answer (spacing and `\dfrac`/`\left` spellings ignored).
 #[pyfunction]
-pub fn vote_keys<'py>(py: Python<'py>, answers: Vec<String>) -> Bound<'py, PyArray1<u64>> {
+pub fn vote_keys<'py>(py: Python<'py>, answers: Vec<Text>) -> Bound<'py, PyArray1<u64>> {
     let keys: Vec<u64> = py.detach(|| {
         answers
             .iter()
-            .map(|a| mathb_core::cache::vote_key(a))
+            .map(|a| mathb_core::cache::vote_key(&a.0))
             .collect()
     });
     keys.into_pyarray(py)

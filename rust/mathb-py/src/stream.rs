@@ -262,6 +262,7 @@ pub fn grade_stream<'py>(
         counts.set_item(status.as_str(), count)?;
     }
     d.set_item("counts", counts)?;
+    d.set_item("internal_errors", summary.tally.internal_errors)?;
     // Lists, not numpy arrays: a run then never imports numpy, which takes longer to
     // load than grading a small dump.
     let tally = summary.tally;

@@ -85,6 +85,7 @@ fn next_permutation(v: &mut [usize]) -> bool {
 const MAX_COMPARE_DEPTH: usize = 16;
 
 pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usize) -> Judgement {
+    crate::budget::tick();
     if depth > MAX_COMPARE_DEPTH {
         return judged(Status::Undecided, "answer nested too deeply");
     }

@@ -217,6 +217,7 @@ fn function(name: &str, args: &[Expr], depth: usize) -> Option<Complex> {
 /// The exact value of a constant expression, or `None` when it has variables, is not a
 /// number, or is outside the exact arithmetic (e, ln 2, sin 1, nested radicals).
 pub fn value(e: &Expr, depth: usize) -> Option<Complex> {
+    crate::budget::tick();
     if depth > MAX_DEPTH {
         return None;
     }

@@ -56,6 +56,7 @@ fn rational_exponent(e: &Expr, depth: usize) -> Option<BigRational> {
 }
 
 pub(super) fn form(e: &Expr, depth: usize) -> Option<Form> {
+    crate::budget::tick();
     if depth > 64 {
         return None;
     }

@@ -136,6 +136,7 @@ fn trig_nested(name: &str, x: &BigRational) -> Option<Nested> {
 
 /// The value of a real constant expression as c·√n.
 pub(super) fn nested(e: &Expr, depth: usize) -> Option<Nested> {
+    crate::budget::tick();
     if depth > 64 {
         return None;
     }

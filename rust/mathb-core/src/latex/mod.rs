@@ -10,10 +10,21 @@ use crate::expr::Expr;
 /// Longest answer string parsed; longer answers are reported as undecided.
 pub const MAX_ANSWER_CHARS: usize = 2000;
 
+/// The parse error of an answer nested deeper than the parser goes.
+const TOO_DEEP: &str = "nesting too deep";
+/// How the parse error of an answer longer than [`MAX_ANSWER_CHARS`] starts.
+const TOO_LONG: &str = "answer longer than";
+
+/// Whether a parse error is one of the parser's bounds (length, nesting) rather than text it
+/// cannot read: such an answer is math too big to judge, not prose to search for a number.
+pub fn is_bound_error(message: &str) -> bool {
+    message.starts_with(TOO_LONG) || message == TOO_DEEP
+}
+
 /// Parses one answer string (already extracted from a completion).
 pub fn parse_answer(src: &str) -> Result<Expr, String> {
-    if src.chars().count() > MAX_ANSWER_CHARS {
-        return Err(format!("answer longer than {MAX_ANSWER_CHARS} characters"));
+    if src.len() > MAX_ANSWER_CHARS && src.chars().nth(MAX_ANSWER_CHARS).is_some() {
+        return Err(format!("{TOO_LONG} {MAX_ANSWER_CHARS} characters"));
     }
     let (tokens, degree_marks) = lexer::tokenize_marked(src).map_err(|e| e.message)?;
     parser::parse_tokens_marked(tokens, degree_marks).map_err(|e| e.message)

@@ -198,9 +198,10 @@ impl Parser {
     }
 
     pub(super) fn enter(&mut self) -> PResult<()> {
+        crate::budget::tick();
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return fail("nesting too deep");
+            return fail(super::TOO_DEEP);
         }
         Ok(())
     }

@@ -134,6 +134,7 @@ pub(super) fn exact_exponent(e: &Expr) -> Option<(i64, i64)> {
 }
 
 pub(super) fn eval(e: &Expr, pt: &Point, depth: usize) -> Res<Num> {
+    crate::budget::tick();
     if depth > 100 {
         return Err(Fail::Unsupported);
     }
