@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import mathb
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,11 +150,6 @@ def test_an_answer_that_parses_equals_itself(a: str) -> None:
     assert mathb.grade(a, f"so the answer is $\\boxed{{{a}}}$.").status == "correct"
 
 
-@pytest.mark.xfail(
-    raises=UnicodeEncodeError,
-    strict=True,
-    reason="lone surrogates are not yet read (issue 14, item 2); drop this mark when they are",
-)
 @settings(max_examples=20, deadline=None)
 @given(st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3), completions)
 def test_lone_surrogates_raise_only_mathb_errors(surrogates: str, completion: str) -> None:
