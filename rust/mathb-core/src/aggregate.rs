@@ -1,13 +1,15 @@
 //! Per-problem aggregation straight from the verdict stream: sample and correct counts
 //! (n, c) for pass@k, and the running majority votes for maj@k, without keeping any verdict.
 //!
-//! maj@k is `metrics::MajorityVote` over a problem's first k samples in input order. The
-//! stream scores it at k = 1, 2, 4, … as each problem reaches that many samples, and keeps
-//! only the sum over problems per k.
+//! maj@k is `metrics::MajorityVote` over a problem's first k samples: in `sample_idx` order
+//! for samples whose record names its index (their ballots are kept until the problem
+//! closes), else in input order. The stream scores it at k = 1, 2, 4, … as each problem
+//! reaches that many samples, and keeps per k how many problems scored 1/t for each t: the
+//! mean is then summed in one fixed order, so it does not depend on the order of problems.
 
 use crate::metrics::{Ballot, MajorityVote};
 use crate::verdict::Status;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Powers of two the stream scores maj@k at: k = 2^0 … 2^31.
 pub const MAJ_LEVELS: usize = 32;
@@ -17,12 +19,15 @@ pub const MAJ_LEVELS: usize = 32;
 pub struct Tally {
     pub n: Vec<u32>,
     pub c: Vec<u32>,
-    /// Entry i: the sum over problems with at least 2^i samples of their maj@2^i.
-    pub maj_sum: [f64; MAJ_LEVELS],
+    /// Entry i: over problems with at least 2^i samples, how many scored maj@2^i = 1/t,
+    /// by t (a score of 0 is not kept).
+    maj_scores: [BTreeMap<u32, u64>; MAJ_LEVELS],
     /// Samples per status, in `Status::ALL` order.
     pub counts: [u64; 4],
     /// Vote state of problems that may still get samples.
     open: HashMap<u32, MajorityVote>,
+    /// Ballots of samples that name their index, by problem, voted when it closes.
+    indexed: HashMap<u32, Vec<(u64, Ballot)>>,
 }
 
 impl Tally {
@@ -43,32 +48,77 @@ impl Tally {
     /// Records the verdict of `problem`'s next sample in order; `vote` is the vote key of
     /// its extracted answer (None when nothing was extracted).
     pub fn add(&mut self, problem: u32, status: Status, vote: Option<u64>) {
+        let ballot = self.count(problem, status, vote);
+        self.vote(problem, ballot);
+    }
+
+    /// [`Tally::add`] for a sample whose record names its index: its ballot is voted in
+    /// index order when the problem closes.
+    pub fn add_indexed(&mut self, problem: u32, status: Status, vote: Option<u64>, idx: u64) {
+        let ballot = self.count(problem, status, vote);
+        self.indexed.entry(problem).or_default().push((idx, ballot));
+    }
+
+    fn count(&mut self, problem: u32, status: Status, vote: Option<u64>) -> Ballot {
         let p = problem as usize;
         let correct = status == Status::Correct;
         self.c[p] += correct as u32;
         self.counts[Status::ALL.iter().position(|s| *s == status).unwrap_or(3)] += 1;
-        let ballot = match (correct, vote) {
+        match (correct, vote) {
             (true, _) => Ballot::Gold,
             (false, None) => Ballot::Abstain,
             (false, Some(_)) if status == Status::NoAnswer => Ballot::Abstain,
             (false, Some(key)) => Ballot::Answer(key),
-        };
+        }
+    }
+
+    fn vote(&mut self, problem: u32, ballot: Ballot) {
         let votes = self.open.entry(problem).or_default();
         votes.add(ballot);
         let seen = votes.samples();
         if seen.is_power_of_two() {
-            self.maj_sum[seen.trailing_zeros() as usize] += votes.score();
+            if let Some(t) = votes.tie_size() {
+                *self.maj_scores[seen.trailing_zeros() as usize]
+                    .entry(t)
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// Votes the indexed ballots of `problem`, in index order (input order among equal
+    /// indices, which only duplicates kept on purpose have).
+    fn vote_indexed(&mut self, problem: u32) {
+        if let Some(mut ballots) = self.indexed.remove(&problem) {
+            ballots.sort_by_key(|&(idx, _)| idx);
+            for (_, ballot) in ballots {
+                self.vote(problem, ballot);
+            }
         }
     }
 
     /// Frees the vote state of `problem`, which gets no more samples.
     pub fn close(&mut self, problem: u32) {
+        self.vote_indexed(problem);
         self.open.remove(&problem);
     }
 
     /// Frees every vote state; call once after the last sample.
     pub fn close_all(&mut self) {
+        let mut waiting: Vec<u32> = self.indexed.keys().copied().collect();
+        waiting.sort_unstable();
+        for problem in waiting {
+            self.vote_indexed(problem);
+            self.open.remove(&problem);
+        }
         self.open.clear();
+    }
+
+    /// The sum over problems of their maj@2^level, added in increasing t.
+    fn maj_sum(&self, level: usize) -> f64 {
+        self.maj_scores[level]
+            .iter()
+            .map(|(&t, &count)| count as f64 / f64::from(t))
+            .sum()
     }
 
     /// Mean maj@k over problems for k = 1, 2, 4, … up to the fewest samples of a problem.
@@ -80,7 +130,7 @@ impl Tally {
         (0..MAJ_LEVELS)
             .map(|i| 1u64 << i)
             .take_while(|&k| k <= u64::from(fewest))
-            .map(|k| (k, self.maj_sum[k.trailing_zeros() as usize] / problems))
+            .map(|k| (k, self.maj_sum(k.trailing_zeros() as usize) / problems))
             .collect()
     }
 }
@@ -124,7 +174,8 @@ mod tests {
         t.close_all();
         assert_eq!((t.n.clone(), t.c.clone()), (vec![6, 3], vec![2, 2]));
         // maj@1: 0 and 1; maj@2: tie (1/2) twice; maj@4 only the first problem: tie, 1/2.
-        assert_eq!(&t.maj_sum[..4], &[1.0, 1.0, 0.5, 0.0]);
+        let sums: Vec<f64> = (0..4).map(|i| t.maj_sum(i)).collect();
+        assert_eq!(sums, [1.0, 1.0, 0.5, 0.0]);
         assert_eq!(t.maj_at_k(), vec![(1, 0.5), (2, 0.5)]);
         assert_eq!(t.counts, [4, 4, 1, 0]);
     }

@@ -11,6 +11,7 @@ mod chunk;
 pub mod clock;
 pub mod diagnostics;
 pub mod dump;
+pub mod duplicates;
 pub mod equiv;
 pub mod exact;
 pub mod explain;
