@@ -167,3 +167,13 @@ def test_k_gives_pass_at_any_k(run_mathb, dump: Path) -> None:
     )
     assert table.returncode == 0, table.stderr
     assert "pass@10" in table.stdout
+
+
+def test_environment_errors_exit_2(run_mathb, dump: Path) -> None:
+    """A full disk is the environment's failure, not mathb's: exit 2, the cause named."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    for args in (("-o", "/dev/full"), ("-o", os.devnull, "--summary", "/dev/full")):
+        result = run_mathb("grade", dump, *args)
+        assert result.returncode == 2, result.stderr
+        assert "No space left on device" in result.stderr

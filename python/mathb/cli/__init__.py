@@ -165,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputFileError, InvalidArgumentError, UsageError) as e:
         _report_error(e)
         return ExitStatus.USAGE
+    except (MissingExtraError, OSError) as e:
+        # The environment, not mathb: a missing extra, a full disk, a file it may not
+        # read or write. Exit 2 like a usage error; 1 stays for mathb's own failures.
+        _report_error(e)
+        return ExitStatus.USAGE
     except SystemExit:
         raise
     except BaseException as e:  # noqa: BLE001 - also a core panic (PanicException)
