@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mathb.setmetrics import read_verdicts
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -105,6 +106,9 @@ def test_duplicate_is_reported_and_counted_once(run_mathb, write_jsonl, tmp_path
     verdicts = read_jsonl(tmp_path / "v.jsonl")
     assert len(verdicts) == 13  # every line still has its verdict
     assert verdicts[-1]["duplicate"] is True and "duplicate" not in verdicts[5]
+    # `mathb eval` reads the verdicts file and counts the sample once too.
+    results = read_verdicts(tmp_path / "v.jsonl")
+    assert int(results.n.sum()) == 12 and int(results.c.sum()) == summary["counts"]["correct"]
     # Without the duplicate file, the same summary.
     assert run_mathb("grade", a, "-o", "v1.jsonl", "--summary", "s1.json").returncode == 0
     alone = json.loads((tmp_path / "s1.json").read_text())
