@@ -126,12 +126,24 @@ def test_bz2_is_refused_by_name(run_mathb, tmp_path: Path) -> None:
     assert result.returncode == 2 and "bzip2" in result.stderr
 
 
-def test_csv_is_refused_by_name(run_mathb, tmp_path: Path) -> None:
-    path = tmp_path / "d.csv"
-    path.write_text("problem_id,answer,completion\np,1,\\boxed{1}\n")
-    result = run_mathb("grade", path)
-    assert result.returncode == 2
-    assert "CSV dumps are not read" in result.stderr
+def test_csv_and_tsv_are_read_like_tables(run_mathb, tmp_path: Path) -> None:
+    rows = [
+        "problem_id,sample_idx,answer,completion",
+        'p1,4,2,"so, \\boxed{2}"',
+        'p1,1,2,"two lines\nthen \\boxed{3}"',
+        "p2,0,7,\\boxed{7}",
+    ]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    result = run_mathb("grade", tmp_path / "d.csv", "-o", "v.jsonl", "--json")
+    assert result.returncode == 0, result.stderr
+    verdicts = read_jsonl(tmp_path / "v.jsonl")
+    got = [(v["problem_id"], v["sample_idx"], v["status"], v["line"]) for v in verdicts]
+    assert got == [("p1", 4, "correct", 1), ("p1", 1, "incorrect", 2), ("p2", 0, "correct", 3)]
+    assert json.loads(result.stdout)["problems"] == 2
+    (tmp_path / "d.tsv").write_text("id\tanswer\tresponse\nq\t\\frac12\t\\boxed{0.5}\n")
+    result = run_mathb("grade", tmp_path / "d.tsv", "-o", "v.jsonl", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["counts"]["correct"] == 1
 
 
 def test_threads_are_clamped_with_a_warning(run_mathb, dump: Path) -> None:

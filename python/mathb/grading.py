@@ -84,7 +84,7 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
     elif not path.exists() and any(ch in spec for ch in "*?["):
         path = path.parent if path.parent.name else Path("shards")
     name = path.resolve().name if path.name in ("", ".", "..") else path.name
-    for suffix in (".gz", ".zst", ".zstd", ".parquet", ".jsonl", ".json"):
+    for suffix in (".gz", ".zst", ".zstd", ".parquet", ".jsonl", ".json", ".csv", ".tsv"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
     return Path(f"{name}.verdicts.jsonl")

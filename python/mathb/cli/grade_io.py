@@ -1,5 +1,5 @@
-"""Where `mathb grade` reads from and writes to: the inputs it refuses up front (formats and
-compressions it does not read), the `--threads` ceiling, and which stream carries the
+"""Where `mathb grade` reads from and writes to: the inputs it refuses up front (compressions
+it does not read), the `--threads` ceiling, and which stream carries the
 verdicts, the summary JSON and the table."""
 
 from __future__ import annotations
@@ -20,27 +20,17 @@ _COMPRESSIONS = {
     ".zip": ("zip", b"PK\x03\x04"),
     ".7z": ("7z", b"7z\xbc\xaf\x27\x1c"),
 }
-_TABLES = {".csv": "CSV", ".tsv": "TSV"}
 
 
 def check_input(spec: str) -> None:
-    """Raises UsageError for a file mathb cannot read, naming its format or compression
-    (the core would otherwise report its bytes as invalid UTF-8 or invalid JSON)."""
+    """Raises UsageError for a file compressed in a way mathb does not read, naming the
+    compression (the core would otherwise report its bytes as invalid UTF-8)."""
     if spec == "-" or not os.path.isfile(spec):
         return  # stdin, a directory, a glob, or a missing file the core reports
     lower = spec.lower()
     for suffix, (name, _) in _COMPRESSIONS.items():
         if lower.endswith(suffix):
             raise UsageError(_compressed(spec, name))
-    for suffix, name in _TABLES.items():
-        if lower.endswith(suffix):
-            raise UsageError(
-                f"{spec}: {name} dumps are not read; mathb grade reads JSON Lines (plain, .gz "
-                "or .zst) and Parquet. Convert it first, e.g. with "
-                'python -c "import csv,json,sys; [print(json.dumps(r)) for r in '
-                'csv.DictReader(sys.stdin)]" < FILE > FILE.jsonl'
-                + (" (add delimiter='\\t' for TSV)" if name == "TSV" else "")
-            )
     try:
         with open(spec, "rb") as f:
             head = f.read(8)

@@ -185,7 +185,8 @@ fn parse(
     let completions = completion_texts(&record, &fields.completion)?;
     let sample_idx = record
         .resolve(crate::sample_fields::SAMPLE_IDX)
-        .and_then(|v| v.as_u64());
+        .as_ref()
+        .and_then(crate::sample_fields::sample_idx_of);
     Ok(Parsed {
         gold,
         completions,

@@ -144,7 +144,7 @@ impl<R: Read> Read for Counting<R> {
 pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
 
 /// What an opened input yields: lines of JSON (read from a stream, or in place from a
-/// mapped plain file), or Parquet rows already turned into JSON.
+/// mapped plain file), or Parquet / CSV / TSV rows already turned into JSON.
 pub enum Opened {
     Lines(Box<dyn BufRead + Send>),
     Mapped(Mapped),
@@ -161,9 +161,33 @@ const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
 const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
 const PARQUET_MAGIC: &[u8] = b"PAR1";
 
+/// The delimiter of a CSV (`.csv`) or TSV (`.tsv`) file, told apart by its name: a table
+/// has no magic bytes.
+fn table_delimiter(input: &Input) -> Option<u8> {
+    let Input::File(path) = input else {
+        return None;
+    };
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".csv") {
+        Some(b',')
+    } else if name.ends_with(".tsv") {
+        Some(b'\t')
+    } else {
+        None
+    }
+}
+
 /// Opens one input, decompressing by magic bytes; `bytes` counts what is read from disk.
 pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputError> {
     let name = input.display();
+    if let Some(delimiter) = table_delimiter(input) {
+        let Input::File(path) = input else {
+            unreachable!("only files have a suffix")
+        };
+        let file = File::open(path).map_err(|e| cannot_open(&name, &e))?;
+        let reader = BufReader::with_capacity(1 << 20, Counting { inner: file, bytes });
+        return crate::csv_rows::rows(reader, delimiter, &name).map(Opened::Rows);
+    }
     if let Input::File(path) = input {
         if let Some(map) = map_plain_lines(path, &name)? {
             return Ok(Opened::Mapped(Mapped { map, bytes }));

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod choice;
 mod chunk;
 pub mod clock;
+mod csv_rows;
 pub mod diagnostics;
 pub mod dump;
 pub mod duplicates;

@@ -96,7 +96,10 @@ impl OnePass {
             } else if self.problem_text.as_deref().is_some_and(|f| is(key, f)) {
                 problem_text = Some(scan.string()?.text);
             } else if is(key, SAMPLE_IDX) {
-                sample_idx = scan.raw_value()?.parse::<u64>().ok();
+                sample_idx = match string {
+                    true => sample_idx_of_digits(&scan.string()?.text),
+                    false => scan.raw_value()?.parse::<u64>().ok(),
+                };
             } else {
                 scan.skip_value(0)?;
             }
@@ -132,6 +135,22 @@ impl OnePass {
 
 /// The field a record numbers its sample by, echoed in its verdict line.
 pub const SAMPLE_IDX: &str = "sample_idx";
+
+/// A `sample_idx` written as text (CSV cells are): decimal digits only.
+pub fn sample_idx_of_digits(text: &str) -> Option<u64> {
+    match !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        true => text.parse().ok(),
+        false => None,
+    }
+}
+
+/// A record's `sample_idx` value: a non-negative integer, or its digits as a string.
+pub fn sample_idx_of(value: &Value) -> Option<u64> {
+    match value {
+        Value::String(text) => sample_idx_of_digits(text),
+        other => other.as_u64(),
+    }
+}
 
 /// A gold answer: a string, or the raw text of another value for the general conversion.
 enum Gold<'a> {
