@@ -53,6 +53,24 @@ def test_redirected_stdout_gets_the_verdicts(dump: Path, tmp_path: Path) -> None
     assert not (tmp_path / "d.verdicts.jsonl").exists()
 
 
+def test_stdout_appended_to_the_input_is_refused(dump: Path, tmp_path: Path) -> None:
+    before = dump.read_bytes()
+    with dump.open("a") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "mathb", "grade", str(dump)],
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "refusing to write the verdicts into the input file" in result.stderr
+    assert dump.read_bytes() == before
+
+
 def test_a_pipe_gets_the_table(run_mathb, dump: Path, tmp_path: Path) -> None:
     result = run_mathb("grade", dump)
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ from ..grading import (
     write_summary,
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
-from .grade_io import check_input, clamp_threads, route
+from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
 from .grading_options import add_grading_options
 
 
@@ -28,8 +28,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "file",
         metavar="FILE",
         nargs="+",
-        help="JSON Lines dump (plain, .gz or .zst), Parquet, a directory of shards, a glob "
-        "('shards/*.jsonl.zst'), or '-' for stdin; several are graded as one dump",
+        help="JSON Lines dump (plain, .gz or .zst), Parquet, CSV / TSV, a directory of shards, "
+        "a glob ('shards/*.jsonl.zst'), or '-' for stdin; several are graded as one dump",
     )
     p.add_argument(
         "-o",
@@ -56,8 +56,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="K",
-        help="also report pass@K (any K up to the fewest samples of a problem; repeatable; "
-        "default: K = 1, 2, 4, …)",
+        help="also report pass@K, for any K up to the fewest samples of a problem; "
+        "repeatable (pass@K is always reported at K = 1, 2, 4, …)",
     )
     p.add_argument(
         "--limit",
@@ -149,6 +149,8 @@ def run(args: argparse.Namespace) -> ExitStatus:
         check_input(spec)
     routing = route(args.output, args.summary, args.json, args.resume)
     to_stdout = routing.verdicts_to_stdout
+    if to_stdout:
+        check_stdout_is_no_input(files)
     output = None if to_stdout else os.fspath(args.output or default_output_path(files[0]))
     for spec in files:
         if output is not None:

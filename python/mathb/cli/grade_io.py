@@ -72,6 +72,24 @@ def stdout_is_a_file() -> bool:
         return False
 
 
+def check_stdout_is_no_input(files: list[str]) -> None:
+    """Raises UsageError when stdout is one of the input files (`mathb grade d.jsonl >> d.jsonl`):
+    the verdicts would be appended to the dump being read."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return
+    if not stat.S_ISREG(out.st_mode):
+        return
+    for spec in files:
+        try:
+            st = os.stat(spec)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            raise UsageError(f"refusing to write the verdicts into the input file {spec}")
+
+
 class Routing(NamedTuple):
     """Where one run writes: `verdicts_to_stdout` (else to a file), `summary_to_stdout`
     (the summary JSON), and `table_to_stderr`."""
