@@ -142,6 +142,14 @@ def test_bz2_is_refused_by_name(run_mathb, tmp_path: Path) -> None:
     disguised.write_bytes(path.read_bytes())
     result = run_mathb("grade", disguised)
     assert result.returncode == 2 and "bzip2" in result.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "mathb", "grade", "-", "-o", os.devnull],
+        input=path.read_bytes(),
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert piped.returncode == 2 and b"bzip2 compression is not supported" in piped.stderr
 
 
 def test_csv_and_tsv_are_read_like_tables(run_mathb, tmp_path: Path) -> None:

@@ -410,3 +410,22 @@ fn limit_reads_the_first_records() {
     assert_eq!(summary.records, 3);
     assert_eq!(out.lines().count(), 3);
 }
+
+#[test]
+fn unread_compressions_are_named() {
+    let dir = tempdir("bz2");
+    for (name, bytes, what) in [
+        ("d.jsonl", &b"BZh91AY&SY\x00\x01"[..], "bzip2"),
+        ("e.jsonl", &b"\xfd7zXZ\x00\x00"[..], "xz"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        match run(path.to_str().unwrap(), &StreamOptions::default()) {
+            Err(StreamError::Input(e, _)) => {
+                assert_eq!(e.code, ErrorCode::Unreadable);
+                assert_eq!(e.message, format!("{what} compression is not supported"));
+            }
+            _ => panic!("{name} refused"),
+        }
+    }
+}
