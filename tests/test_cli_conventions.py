@@ -111,6 +111,12 @@ def test_two_file_arguments_are_one_dump(run_mathb, write_jsonl, tmp_path: Path)
     assert len(read_jsonl(tmp_path / "v.jsonl")) == len(ROWS)
 
 
+def test_a_file_given_twice_is_refused(run_mathb, dump: Path, tmp_path: Path) -> None:
+    result = run_mathb("grade", dump, "./d.jsonl")
+    assert result.returncode == 2
+    assert "is given twice" in result.stderr
+
+
 def test_stdin_alone_only(run_mathb, dump: Path) -> None:
     result = run_mathb("grade", dump, "-")
     assert result.returncode == 2 and "stdin" in result.stderr

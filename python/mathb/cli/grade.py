@@ -147,6 +147,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         raise UsageError("'-' (stdin) cannot be graded together with other files")
     for spec in files:
         check_input(spec)
+    _check_distinct(files)
     routing = route(args.output, args.summary, args.json, args.resume)
     to_stdout = routing.verdicts_to_stdout
     if to_stdout:
@@ -212,6 +213,22 @@ def run(args: argparse.Namespace) -> ExitStatus:
         report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
         report.flush()
     return ExitStatus.SUCCESS
+
+
+def _check_distinct(files: list[str]) -> None:
+    """Refuses a file given twice (`mathb grade a.jsonl shards/*.jsonl` naming a.jsonl again):
+    its samples would count twice when they carry no sample_idx to tell repeats by."""
+    seen: dict[tuple[int, int], str] = {}
+    for spec in files:
+        try:
+            st = os.stat(spec)
+        except OSError:
+            continue  # stdin, a glob, or a missing file the core reports
+        if not os.path.isfile(spec):
+            continue
+        first = seen.setdefault((st.st_dev, st.st_ino), spec)
+        if first is not spec:
+            raise UsageError(f"{spec} is given twice ({first}): give each file once")
 
 
 def _report_duplicates(summary: dict[str, Any]) -> None:

@@ -179,4 +179,28 @@ mod tests {
         assert_eq!(t.maj_at_k(), vec![(1, 0.5), (2, 0.5)]);
         assert_eq!(t.counts, [4, 4, 1, 0]);
     }
+
+    #[test]
+    fn indexed_samples_vote_in_index_order() {
+        // The same samples given in index order and in reverse: the same maj@k.
+        let seq = [
+            (Some(1), Status::Incorrect),
+            (Some(2), Status::Correct),
+            (Some(1), Status::Incorrect),
+            (Some(2), Status::Correct),
+        ];
+        let mut ordered = Tally::default();
+        feed(&mut ordered, &seq);
+        ordered.close_all();
+        let mut reversed = Tally::default();
+        let p = reversed.new_problem();
+        for (i, &(vote, status)) in seq.iter().enumerate().rev() {
+            reversed.next_sample(p);
+            reversed.add_indexed(p, status, vote, i as u64);
+        }
+        reversed.close_all();
+        // maj@1 takes sample 0 (wrong), not the last one given (right).
+        assert_eq!(ordered.maj_at_k(), vec![(1, 0.0), (2, 0.5), (4, 0.5)]);
+        assert_eq!(reversed.maj_at_k(), ordered.maj_at_k());
+    }
 }
