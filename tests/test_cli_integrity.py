@@ -164,3 +164,10 @@ def test_resume_checks_the_echoed_fields(run_mathb, write_jsonl, tmp_path: Path,
     assert resumed.returncode == 0, resumed.stderr
     assert (tmp_path / "v.jsonl").read_text() == full
     assert (tmp_path / "s.json").read_text() == summary
+
+
+def test_no_votes_for_the_gold_is_zero_not_minus_zero(run_mathb, write_jsonl) -> None:
+    rows = [{"problem_id": "p", "answer": "1", "completion": "\\boxed{2}"}] * 2
+    result = run_mathb("grade", write_jsonl("d.jsonl", rows), "-o", "v.jsonl", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"1": 0.0' in result.stdout and "-0.0" not in result.stdout

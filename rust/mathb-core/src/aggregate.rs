@@ -118,7 +118,8 @@ impl Tally {
         self.maj_scores[level]
             .iter()
             .map(|(&t, &count)| count as f64 / f64::from(t))
-            .sum()
+            // Not `sum()`: an empty float sum is -0.0, which would print as "-0.00%".
+            .fold(0.0, |sum, score| sum + score)
     }
 
     /// Mean maj@k over problems for k = 1, 2, 4, … up to the fewest samples of a problem.
@@ -176,6 +177,7 @@ mod tests {
         // maj@1: 0 and 1; maj@2: tie (1/2) twice; maj@4 only the first problem: tie, 1/2.
         let sums: Vec<f64> = (0..4).map(|i| t.maj_sum(i)).collect();
         assert_eq!(sums, [1.0, 1.0, 0.5, 0.0]);
+        assert!(t.maj_sum(5).is_sign_positive(), "no score is +0.0");
         assert_eq!(t.maj_at_k(), vec![(1, 0.5), (2, 0.5)]);
         assert_eq!(t.counts, [4, 4, 1, 0]);
     }
