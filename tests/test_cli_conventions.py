@@ -201,6 +201,10 @@ def test_k_gives_pass_at_any_k(run_mathb, dump: Path) -> None:
     # 4 correct of 12 samples per problem: pass@10 = 1 - C(8,10)/C(12,10) = 1.
     assert pass_at_k["10"] == 1.0
     assert pass_at_k["3"] == pytest.approx(1 - (8 * 7 * 6) / (12 * 11 * 10))
+    # maj@3: samples 0, 1, 2 answer 0, 1, 2 (the gold): a three-way tie, 1/3.
+    maj_at_k = json.loads(result.stdout)["maj_at_k"]
+    assert list(maj_at_k) == ["1", "2", "3", "4", "8", "10"]
+    assert maj_at_k["3"] == pytest.approx(1 / 3)
     table = subprocess.run(
         [sys.executable, "-m", "mathb", "grade", "-", "-k", "10", "-o", os.devnull],
         input=dump.read_text(),

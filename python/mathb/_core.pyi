@@ -134,6 +134,7 @@ def grade_stream(
     resume: bool = False,
     duplicates: Literal["keep", "first", "error"] = "first",
     limit: int | None = None,
+    ks: list[int] = ...,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     decimal_places: int | None = None,

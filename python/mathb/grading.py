@@ -180,7 +180,7 @@ def grade_file(
     sample_idx) on two lines is a duplicate: `duplicates="first"` counts the first line only
     (the later one's verdict line says `"duplicate": true`), `"keep"` counts both, `"error"`
     stops the run (E011); the summary's `duplicates` tells how many and where. `limit`
-    grades only the first `limit` records; `ks` adds pass@k at those k.
+    grades only the first `limit` records; `ks` adds pass@k and maj@k at those k.
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
@@ -258,6 +258,7 @@ def grade_file(
             resume=resume,
             duplicates=duplicates,
             limit=limit,
+            ks=sorted(set(ks)),
         )
     except InputFileError as e:
         from .dump import explain_line  # only to explain a bad line

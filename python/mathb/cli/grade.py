@@ -56,8 +56,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="K",
-        help="also report pass@K, for any K up to the fewest samples of a problem; "
-        "repeatable (pass@K is always reported at K = 1, 2, 4, …)",
+        help="also report pass@K and maj@K, for any K up to the fewest samples of a "
+        "problem; repeatable (both are always reported at K = 1, 2, 4, …)",
     )
     p.add_argument(
         "--limit",

@@ -12,16 +12,18 @@ use crate::verdict::Status;
 use std::collections::{BTreeMap, HashMap};
 
 /// Powers of two the stream scores maj@k at: k = 2^0 … 2^31.
-pub const MAJ_LEVELS: usize = 32;
+pub const MAJ_LEVELS: u32 = 32;
 
 /// Running counts of every problem, indexed by problem number (first-appearance order).
 #[derive(Default)]
 pub struct Tally {
     pub n: Vec<u32>,
     pub c: Vec<u32>,
-    /// Entry i: over problems with at least 2^i samples, how many scored maj@2^i = 1/t,
+    /// Per k scored: over problems with at least k samples, how many scored maj@k = 1/t,
     /// by t (a score of 0 is not kept).
-    maj_scores: [BTreeMap<u32, u64>; MAJ_LEVELS],
+    maj_scores: BTreeMap<u32, BTreeMap<u32, u64>>,
+    /// k scored besides the powers of two (`mathb grade -k`), sorted.
+    pub extra_ks: Vec<u32>,
     /// Samples per status, in `Status::ALL` order.
     pub counts: [u64; 4],
     /// Vote state of problems that may still get samples.
@@ -76,9 +78,12 @@ impl Tally {
         let votes = self.open.entry(problem).or_default();
         votes.add(ballot);
         let seen = votes.samples();
-        if seen.is_power_of_two() {
+        if seen.is_power_of_two() || self.extra_ks.binary_search(&seen).is_ok() {
             if let Some(t) = votes.tie_size() {
-                *self.maj_scores[seen.trailing_zeros() as usize]
+                *self
+                    .maj_scores
+                    .entry(seen)
+                    .or_default()
                     .entry(t)
                     .or_default() += 1;
             }
@@ -113,25 +118,34 @@ impl Tally {
         self.open.clear();
     }
 
-    /// The sum over problems of their maj@2^level, added in increasing t.
-    fn maj_sum(&self, level: usize) -> f64 {
-        self.maj_scores[level]
+    /// The sum over problems of their maj@k, added in increasing t.
+    fn maj_sum(&self, k: u32) -> f64 {
+        let Some(scores) = self.maj_scores.get(&k) else {
+            return 0.0;
+        };
+        scores
             .iter()
             .map(|(&t, &count)| count as f64 / f64::from(t))
             // Not `sum()`: an empty float sum is -0.0, which would print as "-0.00%".
             .fold(0.0, |sum, score| sum + score)
     }
 
-    /// Mean maj@k over problems for k = 1, 2, 4, … up to the fewest samples of a problem.
+    /// Mean maj@k over problems for k = 1, 2, 4, … and the `extra_ks`, up to the fewest
+    /// samples of a problem, in increasing k.
     pub fn maj_at_k(&self) -> Vec<(u64, f64)> {
         let Some(&fewest) = self.n.iter().min() else {
             return Vec::new();
         };
         let problems = self.n.len() as f64;
-        (0..MAJ_LEVELS)
-            .map(|i| 1u64 << i)
-            .take_while(|&k| k <= u64::from(fewest))
-            .map(|k| (k, self.maj_sum(k.trailing_zeros() as usize) / problems))
+        let mut ks: Vec<u32> = (0..MAJ_LEVELS)
+            .map(|i| 1u32 << i)
+            .chain(self.extra_ks.iter().copied())
+            .filter(|&k| k >= 1 && k <= fewest)
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        ks.into_iter()
+            .map(|k| (u64::from(k), self.maj_sum(k) / problems))
             .collect()
     }
 }
@@ -175,9 +189,9 @@ mod tests {
         t.close_all();
         assert_eq!((t.n.clone(), t.c.clone()), (vec![6, 3], vec![2, 2]));
         // maj@1: 0 and 1; maj@2: tie (1/2) twice; maj@4 only the first problem: tie, 1/2.
-        let sums: Vec<f64> = (0..4).map(|i| t.maj_sum(i)).collect();
+        let sums: Vec<f64> = [1, 2, 4, 8].into_iter().map(|k| t.maj_sum(k)).collect();
         assert_eq!(sums, [1.0, 1.0, 0.5, 0.0]);
-        assert!(t.maj_sum(5).is_sign_positive(), "no score is +0.0");
+        assert!(t.maj_sum(8).is_sign_positive(), "no score is +0.0");
         assert_eq!(t.maj_at_k(), vec![(1, 0.5), (2, 0.5)]);
         assert_eq!(t.counts, [4, 4, 1, 0]);
     }
@@ -204,5 +218,16 @@ mod tests {
         // maj@1 takes sample 0 (wrong), not the last one given (right).
         assert_eq!(ordered.maj_at_k(), vec![(1, 0.0), (2, 0.5), (4, 0.5)]);
         assert_eq!(reversed.maj_at_k(), ordered.maj_at_k());
+        // Any k asked for is scored too.
+        let mut three = Tally {
+            extra_ks: vec![3],
+            ..Tally::default()
+        };
+        feed(&mut three, &seq);
+        three.close_all();
+        assert_eq!(
+            three.maj_at_k(),
+            vec![(1, 0.0), (2, 0.5), (3, 0.0), (4, 0.5)]
+        );
     }
 }

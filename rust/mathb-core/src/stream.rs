@@ -41,6 +41,8 @@ pub struct StreamOptions {
     pub duplicates: Duplicates,
     /// Grade only the first this many records (non-blank lines) of the inputs.
     pub limit: Option<u64>,
+    /// k at which maj@k is scored besides the powers of two.
+    pub maj_ks: Vec<u32>,
 }
 
 impl Default for StreamOptions {
@@ -55,6 +57,7 @@ impl Default for StreamOptions {
             on_error: OnError::Stop,
             duplicates: Duplicates::First,
             limit: None,
+            maj_ks: Vec::new(),
         }
     }
 }
@@ -201,6 +204,9 @@ pub fn grade_stream_resuming(
     run.duplicates = opts.duplicates;
     run.input_names = names.clone();
     run.multi_file = multi_file;
+    run.tally.extra_ks = opts.maj_ks.clone();
+    run.tally.extra_ks.sort_unstable();
+    run.tally.extra_ks.dedup();
     let stop_at_error = opts.on_error == OnError::Stop;
     let mut fields: Option<(Fields, Option<OnePass>)> = None;
     let mut last = Instant::now();

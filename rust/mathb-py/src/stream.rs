@@ -57,7 +57,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: Bound<'py, PyAny>,
@@ -76,6 +76,7 @@ pub fn grade_stream<'py>(
     resume: bool,
     duplicates: &str,
     limit: Option<u64>,
+    ks: Vec<u32>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     // One path, or a list of them read in turn as one dump.
@@ -128,6 +129,7 @@ pub fn grade_stream<'py>(
         on_error,
         duplicates,
         limit,
+        maj_ks: ks,
     };
     enum Sink {
         None,
