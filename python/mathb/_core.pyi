@@ -118,7 +118,7 @@ class _ProgressCallback(Protocol):
     ) -> object: ...
 
 def grade_stream(
-    spec: str,
+    spec: str | list[str],
     output: str | IO[bytes] | None = None,
     *,
     gold_field: str | None = None,
@@ -133,6 +133,9 @@ def grade_stream(
     progress_interval: float = 0.5,
     on_error: Literal["stop", "skip", "record"] = "stop",
     resume: bool = False,
+    duplicates: Literal["keep", "first", "error"] = "first",
+    limit: int | None = None,
+    ks: list[int] = ...,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     decimal_places: int | None = None,

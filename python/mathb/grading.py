@@ -5,7 +5,7 @@ with the GIL released; this module wraps that pass and turns its counts into the
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -58,13 +58,18 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 RUN_ONLY_KEYS = ("resumed_lines",)
 
 
-def write_summary(summary: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Writes the summary as indented JSON, atomically."""
-    import json  # only runs that write a summary file need it
+def summary_json(summary: dict[str, Any]) -> str:
+    """The summary as the indented JSON text `--summary` writes, newline included."""
+    import json  # only runs that write a summary need it
 
     kept = {k: v for k, v in summary.items() if k not in RUN_ONLY_KEYS}
+    return json.dumps(kept, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_summary(summary: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """Writes the summary as indented JSON, atomically."""
     with atomic_output(path) as f:
-        f.write((json.dumps(kept, indent=2, ensure_ascii=False) + "\n").encode())
+        f.write(summary_json(summary).encode())
 
 
 def default_output_path(input_path: str | os.PathLike[str]) -> Path:
@@ -79,7 +84,7 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
     elif not path.exists() and any(ch in spec for ch in "*?["):
         path = path.parent if path.parent.name else Path("shards")
     name = path.resolve().name if path.name in ("", ".", "..") else path.name
-    for suffix in (".gz", ".zst", ".zstd", ".parquet", ".jsonl", ".json"):
+    for suffix in (".gz", ".zst", ".zstd", ".parquet", ".jsonl", ".json", ".csv", ".tsv"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
     return Path(f"{name}.verdicts.jsonl")
@@ -88,19 +93,23 @@ def default_output_path(input_path: str | os.PathLike[str]) -> Path:
 # --------------------------------------------------------------------------- grading
 
 
-def pass_at_k_table(n: Iterable[int], c: Iterable[int]) -> dict[str, float]:
-    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n; `n` and
-    `c` are per-problem counts (lists or numpy arrays). The means are summed as numpy's
-    `mean` sums, without importing numpy."""
+def pass_at_k_table(
+    n: Iterable[int], c: Iterable[int], extra_ks: Iterable[int] = ()
+) -> dict[str, float]:
+    """Mean unbiased pass@k over problems for k = 1, 2, 4, … up to the smallest n, and for
+    each of `extra_ks` up to that n too, in increasing k; `n` and `c` are per-problem counts
+    (lists or numpy arrays). The means are summed as numpy's `mean` sums, without importing
+    numpy."""
     ns, cs = [int(x) for x in n], [int(x) for x in c]
     if not ns:
         return {}
-    ks: list[int] = []
+    fewest = min(ns)
+    ks: set[int] = {k for k in extra_ks if 1 <= k <= fewest}
     k = 1
-    while k <= min(ns):
-        ks.append(k)
+    while k <= fewest:
+        ks.add(k)
         k *= 2
-    return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in ks}
+    return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in sorted(ks)}
 
 
 class GradeProgress(NamedTuple):
@@ -114,7 +123,7 @@ class GradeProgress(NamedTuple):
 
 
 def grade_file(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     output: str | os.PathLike[str] | IO[bytes] | None = None,
     *,
     gold_field: str | None = None,
@@ -136,6 +145,9 @@ def grade_file(
     progress_interval: float = 0.0,
     on_error: Literal["stop", "skip", "record"] = "stop",
     resume: bool = False,
+    duplicates: Literal["keep", "first", "error"] = "first",
+    limit: int | None = None,
+    ks: Iterable[int] = (),
 ) -> dict[str, Any]:
     """Grades every sample of the dump at `path` and returns the summary.
 
@@ -161,6 +173,14 @@ def grade_file(
     `choices` / `options` otherwise; see `mathb.grade`'s ``choices``).
     `progress(samples_done)` and `progress_detail` are called at most every
     `progress_interval` seconds and once at the end.
+
+    `path` may also be a list of such paths, read in turn as one dump; verdict lines then
+    carry a `file` field (as for a directory or glob) and their `line` counts within it.
+    A record's own `sample_idx` is echoed in its verdict line. The same (problem,
+    sample_idx) on two lines is a duplicate: `duplicates="first"` counts the first line only
+    (the later one's verdict line says `"duplicate": true`), `"keep"` counts both, `"error"`
+    stops the run (E011); the summary's `duplicates` tells how many and where. `limit`
+    grades only the first `limit` records; `ks` adds pass@k and maj@k at those k.
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
@@ -168,7 +188,16 @@ def grade_file(
         raise InvalidArgumentError(f"on_error must be stop, skip or record, not {on_error!r}")
     if resume and not isinstance(output, (str, os.PathLike)):
         raise InvalidArgumentError("resume needs the path of the verdicts file as output")
-    spec = os.fspath(path)
+    if duplicates not in ("keep", "first", "error"):
+        raise InvalidArgumentError(f"duplicates must be keep, first or error, not {duplicates!r}")
+    if limit is not None and limit < 1:
+        raise InvalidArgumentError("limit must be at least 1")
+    specs = (
+        [os.fspath(path)] if isinstance(path, (str, os.PathLike)) else [os.fspath(p) for p in path]
+    )
+    if not specs:
+        raise InvalidArgumentError("no input given")
+    spec = specs[0] if len(specs) == 1 else " ".join(specs)
     overrides = {"gold_field": gold_field, "completion_field": completion_field}
 
     def on_progress(samples: int, bytes_read: int, total: int | None, counts: list[int]) -> None:
@@ -199,8 +228,11 @@ def grade_file(
             "fields": [gold_field, completion_field, id_field, choices_field],
             "answers": table if table is not None else answers is not None,
             "options": options,
+            "inputs": specs,
             "on_error": on_error,
             "fallback": settle is not None,
+            "duplicates": duplicates,
+            "limit": limit,
         }
         partial.begin(target, settings, resume)
     if answers is not None:
@@ -209,7 +241,7 @@ def grade_file(
         answers = load_answers(answers)
     try:
         result = _core.grade_stream(
-            spec,
+            specs[0] if len(specs) == 1 else specs,
             target,
             gold_field=gold_field,
             completion_field=completion_field,
@@ -224,6 +256,9 @@ def grade_file(
             progress_interval=progress_interval,
             on_error=on_error,
             resume=resume,
+            duplicates=duplicates,
+            limit=limit,
+            ks=sorted(set(ks)),
         )
     except InputFileError as e:
         from .dump import explain_line  # only to explain a bad line
@@ -232,8 +267,17 @@ def grade_file(
     finally:
         if isinstance(target, str):
             partial.end(target)
-    summary = summarize(spec, result, options)
+    summary = summarize(spec, result, options, ks)
     summary["on_error"] = on_error
+    summary["duplicates"] = {
+        "policy": duplicates,
+        # Samples that repeat an earlier line's (problem, sample_idx); with "first" they are
+        # in no count, with "keep" in every count.
+        "count": result["duplicates"],
+        "first": result["duplicate_notes"],
+    }
+    if limit is not None:
+        summary["limit"] = limit
     summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
         "used": settle is not None,
@@ -261,7 +305,19 @@ class _Settle:
         return [(r.status, r.reason) if r.status != "undecided" else None for r in results]
 
 
-def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+def _in_fixed_order(n: Iterable[int], c: Iterable[int]) -> tuple[list[int], list[int]]:
+    """Per-problem (n, c) sorted: a mean summed in this order has the same bits whatever
+    order the problems came in."""
+    pairs = sorted(zip((int(x) for x in n), (int(x) for x in c)))
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def summarize(
+    input_path: str,
+    result: dict[str, Any],
+    options: dict[str, Any],
+    ks: Iterable[int] = (),
+) -> dict[str, Any]:
     """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k (the core's
     means over problems for k = 1, 2, 4, …; see `mathb.setmetrics.maj_at_k_matrix`), statuses."""
     n, c = result["n"], result["c"]
@@ -279,7 +335,7 @@ def summarize(input_path: str, result: dict[str, Any], options: dict[str, Any]) 
         "problems": len(n),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,
-        "pass_at_k": pass_at_k_table(n, c),
+        "pass_at_k": pass_at_k_table(*_in_fixed_order(n, c), ks),
         "maj_at_k": {str(k): float(v) for k, v in sorted(result["maj_at_k"].items())},
         "counts": {s: counts[s] for s in STATUSES},
         # Undecided verdicts of samples whose grading hit a bug in the core (a caught panic).
@@ -299,5 +355,6 @@ __all__ = [
     "grade_file",
     "pass_at_k_table",
     "summarize",
+    "summary_json",
     "write_summary",
 ]

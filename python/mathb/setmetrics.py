@@ -85,6 +85,8 @@ def results_of(records: Sequence[dict[str, Any]], *, source: str = "<verdicts>")
     for line, record in enumerate(records, 1):
         if record.get("status") == "skipped":  # a record whose samples are graded elsewhere
             continue
+        if record.get("duplicate"):  # a sample seen on an earlier line, counted there
+            continue
         try:
             key = record["problem_id"]
             entry = (int(record.get("sample_idx", 0)), record["status"], record.get("extracted"))

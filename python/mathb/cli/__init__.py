@@ -67,6 +67,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="mathb",
         description="Fast, explainable grading of math-model answers.",
         formatter_class=_HelpFormatter,
+        # No prefixes standing for options: `--gold` must not mean `--gold-field`.
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"mathb {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -76,11 +78,37 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             help=command.help,
             description=command.help,
             formatter_class=_HelpFormatter,
+            allow_abbrev=False,
         )
         if only is None or command.name == only:
             command.configure(p)
         p.set_defaults(run=command.run)
+        _SUBPARSERS[command.name] = p
     return parser
+
+
+#: The parser of each subcommand, from the last `build_parser`: an unknown option is
+#: reported under the usage of the subcommand it was given to.
+_SUBPARSERS: dict[str, argparse.ArgumentParser] = {}
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """argparse's message for `extras`, with the closest option of `parser` for each
+    unknown one (`--fallback`: did you mean `--no-fallback`?)."""
+    import difflib  # only a mistyped command line needs it
+
+    known = [o for o in parser._option_string_actions if o.startswith("--")]
+    lines = [f"unrecognized arguments: {' '.join(extras)}"]
+    for word in extras:
+        if not word.startswith("--"):
+            continue
+        name = word.split("=", 1)[0]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        if not close:
+            close = [o for o in known if name[2:] and name[2:] in o]
+        if close:
+            lines.append(f"{name}: did you mean {close[0]}?")
+    return "\n".join(lines)
 
 
 def _report_error(error: BaseException) -> None:
@@ -120,7 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # no value); an unknown one gets the full parser and its "invalid choice" message.
     named = next((w for w in words if not w.startswith("-")), None)
     parser = build_parser(named if named in {c.name for c in COMMANDS} else None)
-    args = parser.parse_args(words)
+    args, extras = parser.parse_known_args(words)
+    if extras:
+        sub = _SUBPARSERS.get(args.command or "", parser)
+        sub.error(_unrecognized(sub, extras))
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitStatus.USAGE
@@ -132,6 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except (InputFileError, InvalidArgumentError, UsageError) as e:
+        _report_error(e)
+        return ExitStatus.USAGE
+    except (MissingExtraError, OSError) as e:
+        # The environment, not mathb: a missing extra, a full disk, a file it may not
+        # read or write. Exit 2 like a usage error; 1 stays for mathb's own failures.
         _report_error(e)
         return ExitStatus.USAGE
     except SystemExit:

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 
 class ExitStatus(IntEnum):
-    """0: the run completed (wrong answers are results); 1: mathb itself failed; 2: bad input."""
+    """0: the run completed (wrong answers are results); 1: mathb itself failed; 2: bad
+    input, usage or environment (a missing extra, a full disk, a file it may not write)."""
 
     SUCCESS = 0
     FAILURE = 1

@@ -15,9 +15,11 @@ from ..grading import (
     GradeProgress,
     default_output_path,
     grade_file,
+    summary_json,
     write_summary,
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
+from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
 from .grading_options import add_grading_options
 
 
@@ -25,17 +27,52 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "file",
         metavar="FILE",
-        help="JSON Lines dump (plain, .gz or .zst), Parquet, a directory of shards, a quoted "
-        "glob ('shards/*.jsonl.zst'), or '-' for stdin",
+        nargs="+",
+        help="JSON Lines dump (plain, .gz or .zst), Parquet, CSV / TSV, a directory of shards, "
+        "a glob ('shards/*.jsonl.zst'), or '-' for stdin; several are graded as one dump",
     )
     p.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help="verdicts file (default: <FILE name>.verdicts.jsonl in the current directory; "
-        "'-' writes them to stdout and the table to stderr)",
+        help="verdicts file; '-' writes them to stdout and the table to stderr (default: "
+        "stdout when it is redirected to a file, else <FILE name>.verdicts.jsonl in the "
+        "current directory)",
     )
-    p.add_argument("--summary", metavar="PATH", help="also write the summary as JSON to PATH")
+    p.add_argument(
+        "--summary",
+        metavar="PATH",
+        help="also write the summary as JSON to PATH ('-': stdout, the table then on stderr)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary as JSON on stdout instead of the table",
+    )
+    p.add_argument(
+        "-k",
+        dest="ks",
+        type=positive_int,
+        action="append",
+        default=[],
+        metavar="K",
+        help="also report pass@K and maj@K, for any K up to the fewest samples of a "
+        "problem; repeatable (both are always reported at K = 1, 2, 4, …)",
+    )
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="grade only the first N records (non-blank lines) of the input (default: all)",
+    )
+    p.add_argument(
+        "--duplicates",
+        choices=("first", "keep", "error"),
+        default="first",
+        help="the same (problem, sample_idx) on two lines: count the 'first' only (the "
+        "later line's verdict says \"duplicate\": true), 'keep' both, or stop with an "
+        "'error'; each is reported on stderr (default: first)",
+    )
     p.add_argument(
         "--on-error",
         choices=("stop", "skip", "record"),
@@ -105,29 +142,36 @@ def _fallback_installed() -> bool:
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
-    to_stdout = args.output == "-"
-    if to_stdout and args.resume:
-        raise UsageError("--resume continues a verdicts file: give its path with -o, not '-'")
-    output = None if to_stdout else os.fspath(args.output or default_output_path(args.file))
-    if output is not None and args.file != "-":
-        check_output(args.file, output)
-    elif output is not None:
-        check_output(os.devnull, output)
-    if args.summary is not None:
-        check_output(args.file, args.summary)
-    report = sys.stderr if to_stdout else sys.stdout
+    files: list[str] = args.file
+    if "-" in files and len(files) > 1:
+        raise UsageError("'-' (stdin) cannot be graded together with other files")
+    for spec in files:
+        check_input(spec)
+    _check_distinct(files)
+    routing = route(args.output, args.summary, args.json, args.resume)
+    to_stdout = routing.verdicts_to_stdout
+    if to_stdout:
+        check_stdout_is_no_input(files)
+    output = None if to_stdout else os.fspath(args.output or default_output_path(files[0]))
+    for spec in files:
+        if output is not None:
+            check_output(spec if spec != "-" else "", output)
+        if args.summary not in (None, "-"):
+            check_output(spec if spec != "-" else "", args.summary)
+    threads = clamp_threads(args.threads)
+    report = sys.stderr if routing.table_to_stderr else sys.stdout
     progress = _Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     started = time.perf_counter()
     try:
         summary = grade_file(
-            args.file,
+            files[0] if len(files) == 1 else files,
             sys.stdout.buffer if to_stdout else output,
             gold_field=args.gold_field,
             completion_field=args.completion_field,
             id_field=args.id_field,
             choices_field=args.choices_field,
             answers=args.answers,
-            threads=args.threads,
+            threads=threads,
             decimal=args.decimal,
             min_significant_digits=args.min_significant_digits,
             decimal_places=args.decimal_places,
@@ -140,6 +184,9 @@ def run(args: argparse.Namespace) -> ExitStatus:
             progress_interval=0.5,
             on_error=args.on_error,
             resume=args.resume,
+            duplicates=args.duplicates,
+            limit=args.limit,
+            ks=args.ks,
         )
         if to_stdout:
             sys.stdout.flush()
@@ -154,13 +201,51 @@ def run(args: argparse.Namespace) -> ExitStatus:
         if progress is not None:
             progress.close()
     elapsed = time.perf_counter() - started
-    if args.summary is not None:
+    if args.summary not in (None, "-"):
         write_summary(summary, args.summary)
     if not args.quiet:
         _report_malformed(summary, args.on_error)
+        _report_duplicates(summary)
+    if routing.summary_to_stdout:
+        sys.stdout.write(summary_json(summary))
+        sys.stdout.flush()
+    if not args.quiet and not args.json:
         report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
         report.flush()
     return ExitStatus.SUCCESS
+
+
+def _check_distinct(files: list[str]) -> None:
+    """Refuses a file given twice (`mathb grade a.jsonl shards/*.jsonl` naming a.jsonl again):
+    its samples would count twice when they carry no sample_idx to tell repeats by."""
+    seen: dict[tuple[int, int], str] = {}
+    for spec in files:
+        try:
+            st = os.stat(spec)
+        except OSError:
+            continue  # stdin, a glob, or a missing file the core reports
+        if not os.path.isfile(spec):
+            continue
+        first = seen.setdefault((st.st_dev, st.st_ino), spec)
+        if first is not spec:
+            raise UsageError(f"{spec} is given twice ({first}): give each file once")
+
+
+def _report_duplicates(summary: dict[str, Any]) -> None:
+    """Each duplicate sample found (the first 20), on stderr."""
+    found = summary["duplicates"]
+    if not found["count"]:
+        return
+    what = {
+        "first": "counted once (the first line)",
+        "keep": "counted on every line (--duplicates keep)",
+    }.get(found["policy"], "")
+    lines = [f"warning: duplicate sample: {note}" for note in found["first"]]
+    if found["count"] > len(found["first"]):
+        lines.append(f"warning: … and {found['count'] - len(found['first']):,} more")
+    lines.append(f"warning: {found['count']:,} duplicate samples, {what}")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
 
 
 def _report_malformed(summary: dict[str, Any], on_error: str) -> None:
@@ -250,6 +335,10 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
+    found = summary.get("duplicates", {})
+    if found.get("count"):
+        kept = "not counted" if found["policy"] == "first" else "counted"
+        rows.append(("duplicates", f"{found['count']:,} samples seen twice ({kept})"))
     if summary.get("resumed_lines"):
         rows.append(("resumed", f"{summary['resumed_lines']:,} verdict lines kept from before"))
     if summary.get("internal_errors"):

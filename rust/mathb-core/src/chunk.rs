@@ -23,6 +23,7 @@ struct Parsed {
     gold: String,
     completions: Vec<String>,
     key: ProblemKey,
+    sample_idx: Option<u64>,
     /// Whether a completion may hold control characters for extraction to repair.
     controls: bool,
     /// Why the record is not graded (its samples are graded on another line).
@@ -35,6 +36,8 @@ pub(crate) struct Record {
     pub line: u64,
     pub gold: String,
     pub key: ProblemKey,
+    /// The record's own `sample_idx` (see `sample_fields::SAMPLE_IDX`).
+    pub sample_idx: Option<u64>,
     pub samples: usize,
     pub skipped: Option<String>,
     /// Why the record cannot be graded (it then has no samples).
@@ -94,6 +97,7 @@ impl Record {
             line,
             gold: String::new(),
             key: ProblemKey::Line,
+            sample_idx: None,
             samples: 0,
             skipped: None,
             error: Some(Box::new(e)),
@@ -149,6 +153,7 @@ fn parse(
             gold: f.gold,
             completions: f.completions,
             key: f.key,
+            sample_idx: f.sample_idx,
             controls: f.controls,
             skipped: None,
         });
@@ -163,6 +168,7 @@ fn parse(
             gold: String::new(),
             completions: Vec::new(),
             key: ProblemKey::Line,
+            sample_idx: None,
             controls: true,
             skipped: Some(why),
         });
@@ -179,10 +185,15 @@ fn parse(
         }
     };
     let completions = completion_texts(&record, &fields.completion)?;
+    let sample_idx = record
+        .resolve(crate::sample_fields::SAMPLE_IDX)
+        .as_ref()
+        .and_then(crate::sample_fields::sample_idx_of);
     Ok(Parsed {
         gold,
         completions,
         key,
+        sample_idx,
         controls: true,
         skipped: None,
     })
@@ -258,6 +269,7 @@ pub(crate) fn prepare(
                     line,
                     gold: parsed.gold,
                     key: parsed.key,
+                    sample_idx: parsed.sample_idx,
                     samples: parsed.completions.len(),
                     skipped: parsed.skipped,
                     error: None,

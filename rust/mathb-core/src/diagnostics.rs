@@ -16,6 +16,7 @@ pub enum ErrorCode {
     NoRecords,
     Unreadable,
     ResumeMismatch,
+    Duplicate,
 }
 
 impl ErrorCode {
@@ -31,6 +32,7 @@ impl ErrorCode {
             ErrorCode::NoRecords => "E008",
             ErrorCode::Unreadable => "E009",
             ErrorCode::ResumeMismatch => "E010",
+            ErrorCode::Duplicate => "E011",
         }
     }
 }

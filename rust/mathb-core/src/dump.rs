@@ -144,7 +144,7 @@ impl<R: Read> Read for Counting<R> {
 pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
 
 /// What an opened input yields: lines of JSON (read from a stream, or in place from a
-/// mapped plain file), or Parquet rows already turned into JSON.
+/// mapped plain file), or Parquet / CSV / TSV rows already turned into JSON.
 pub enum Opened {
     Lines(Box<dyn BufRead + Send>),
     Mapped(Mapped),
@@ -160,10 +160,42 @@ pub struct Mapped {
 const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
 const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
 const PARQUET_MAGIC: &[u8] = b"PAR1";
+/// Compressions told apart by their first bytes but not read, named in the error (their
+/// bytes would otherwise be reported as invalid UTF-8).
+const UNREAD_MAGIC: [(&[u8], &str); 4] = [
+    (b"BZh", "bzip2"),
+    (b"\xfd7zX", "xz"),
+    (b"PK\x03\x04", "zip"),
+    (b"7z\xbc\xaf", "7z"),
+];
+
+/// The delimiter of a CSV (`.csv`) or TSV (`.tsv`) file, told apart by its name: a table
+/// has no magic bytes.
+fn table_delimiter(input: &Input) -> Option<u8> {
+    let Input::File(path) = input else {
+        return None;
+    };
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".csv") {
+        Some(b',')
+    } else if name.ends_with(".tsv") {
+        Some(b'\t')
+    } else {
+        None
+    }
+}
 
 /// Opens one input, decompressing by magic bytes; `bytes` counts what is read from disk.
 pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputError> {
     let name = input.display();
+    if let Some(delimiter) = table_delimiter(input) {
+        let Input::File(path) = input else {
+            unreachable!("only files have a suffix")
+        };
+        let file = File::open(path).map_err(|e| cannot_open(&name, &e))?;
+        let reader = BufReader::with_capacity(1 << 20, Counting { inner: file, bytes });
+        return crate::csv_rows::rows(reader, delimiter, &name).map(Opened::Rows);
+    }
     if let Input::File(path) = input {
         if let Some(map) = map_plain_lines(path, &name)? {
             return Ok(Opened::Mapped(Mapped { map, bytes }));
@@ -190,6 +222,15 @@ pub fn open_input(input: &Input, bytes: Arc<AtomicU64>) -> Result<Opened, InputE
     if magic.starts_with(PARQUET_MAGIC) {
         return open_parquet(input, &name);
     }
+    if let Some(&(_, compression)) = UNREAD_MAGIC.iter().find(|(m, _)| magic.starts_with(m)) {
+        return Err(InputError::new(
+            ErrorCode::Unreadable,
+            format!("{compression} compression is not supported"),
+            "mathb reads plain, gzip (.gz) and zstd (.zst) files: decompress it first, or pipe \
+             it in (e.g. `bzcat FILE | mathb grade -`)",
+        )
+        .at(&name, None));
+    }
     lines_or_document(reader, &name)
 }
 
@@ -211,6 +252,7 @@ fn map_plain_lines(path: &Path, name: &str) -> Result<Option<Arc<Mmap>>, InputEr
     let head = &map[..map.len().min(READ_BLOCK)];
     let other = [GZIP_MAGIC, ZSTD_MAGIC, PARQUET_MAGIC]
         .iter()
+        .chain(UNREAD_MAGIC.iter().map(|(m, _)| m))
         .any(|m| head.starts_with(m));
     if other || crate::formats::is_document(head) {
         return Ok(None);

@@ -164,6 +164,18 @@ impl MajorityVote {
         self.samples
     }
 
+    /// maj@k of the samples counted so far as 1/t: None for a score of 0, Some(1) when the
+    /// gold class wins, Some(t) when it ties with t − 1 answer classes.
+    pub fn tie_size(&self) -> Option<u32> {
+        if self.gold == 0 || self.gold < self.top {
+            None
+        } else if self.gold > self.top {
+            Some(1)
+        } else {
+            Some(self.at_top + 1)
+        }
+    }
+
     /// maj@k of the samples counted so far (k = their number).
     pub fn score(&self) -> f64 {
         if self.gold == 0 || self.gold < self.top {

@@ -3,7 +3,7 @@
 //! ending in a line cut short. A resumed run reads the input from its start again, parses
 //! it and extracts its answers (the maj@k votes need them) but does not grade the records
 //! whose lines the file already holds: it checks that each of those lines is the one the
-//! record would get (line number, problem, sample) and counts the verdict written there.
+//! record would get (line number, file, problem, sample, duplicate mark) and counts the verdict written there.
 //! The first record whose lines are missing or incomplete, and the part-line after the
 //! last newline, are cut off; from there the run grades and appends as usual. The file
 //! then ends exactly as an uninterrupted run's would, and so do the counts.

@@ -30,7 +30,14 @@ fn resume(spec: &Path, verdicts: &Path, opts: &StreamOptions) -> Result<Summary,
         .unwrap();
     let out: &mut dyn Write = &mut file;
     let spec = spec.to_str().unwrap();
-    grade_stream_resuming(spec, Some(out), opts, &mut |_| true, None, Some(&mut log))
+    grade_stream_resuming(
+        &[spec],
+        Some(out),
+        opts,
+        &mut |_| true,
+        None,
+        Some(&mut log),
+    )
 }
 
 fn opts(on_error: OnError, chunk_lines: usize) -> StreamOptions {

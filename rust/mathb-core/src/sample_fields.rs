@@ -13,6 +13,8 @@ pub struct SampleFields {
     pub gold: String,
     pub completions: Vec<String>,
     pub key: ProblemKey,
+    /// The record's own `sample_idx`, when it has one (a non-negative integer).
+    pub sample_idx: Option<u64>,
     /// Whether a completion holds a control character that unescaping made (JSON strings
     /// hold no raw ones), so that extraction must look for LaTeX commands to repair.
     pub controls: bool,
@@ -70,6 +72,7 @@ impl OnePass {
         let mut id = None;
         let mut problem_text = None;
         let mut controls = false;
+        let mut sample_idx = None;
         // A repeated key keeps its last value, as Python's dicts do.
         scan.object(|key, scan| {
             let string = scan.peek() == Some(b'"');
@@ -92,6 +95,11 @@ impl OnePass {
                 });
             } else if self.problem_text.as_deref().is_some_and(|f| is(key, f)) {
                 problem_text = Some(scan.string()?.text);
+            } else if is(key, SAMPLE_IDX) {
+                sample_idx = match string {
+                    true => sample_idx_of_digits(&scan.string()?.text),
+                    false => scan.raw_value()?.parse::<u64>().ok(),
+                };
             } else {
                 scan.skip_value(0)?;
             }
@@ -119,8 +127,28 @@ impl OnePass {
             gold,
             completions: completions??,
             key,
+            sample_idx,
             controls,
         })
+    }
+}
+
+/// The field a record numbers its sample by, echoed in its verdict line.
+pub const SAMPLE_IDX: &str = "sample_idx";
+
+/// A `sample_idx` written as text (CSV cells are): decimal digits only.
+pub fn sample_idx_of_digits(text: &str) -> Option<u64> {
+    match !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        true => text.parse().ok(),
+        false => None,
+    }
+}
+
+/// A record's `sample_idx` value: a non-negative integer, or its digits as a string.
+pub fn sample_idx_of(value: &Value) -> Option<u64> {
+    match value {
+        Value::String(text) => sample_idx_of_digits(text),
+        other => other.as_u64(),
     }
 }
 

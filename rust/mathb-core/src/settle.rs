@@ -7,6 +7,7 @@ use crate::aggregate::Tally;
 use crate::cache::grade_distinct;
 use crate::chunk::{Prepared, Record};
 use crate::dump::LineChunk;
+use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
 use crate::fallback_round::ask_fallback;
 use crate::malformed::{error_line, ErrorLog, OnError};
 use crate::options::Options;
@@ -36,6 +37,13 @@ pub(crate) struct Run {
     pub errors: ErrorLog,
     /// Verdict lines of the resumed file kept as they were.
     pub resumed_lines: u64,
+    /// What a sample seen twice does to the counts, and the samples seen so far.
+    pub duplicates: Duplicates,
+    pub seen: SeenSamples,
+    /// The names of the run's inputs, by input number; with `multi_file`, each verdict
+    /// line names its file (and its line number counts within that file).
+    pub input_names: Vec<String>,
+    pub multi_file: bool,
     /// Problem number and index into `names`, per key (not for line grouping).
     problems: FxHashMap<ProblemKey, (u32, u32)>,
     /// The JSON the verdicts name each keyed problem by.
@@ -68,6 +76,13 @@ impl Run {
         let mut name_of: Vec<Option<u32>> = Vec::with_capacity(records.len());
         let mut where_: Vec<(u32, u32)> = Vec::with_capacity(extracted.votes.len());
         let mut line_problems: Vec<u32> = Vec::new();
+        // Per sample: the index its line shows (the record's own, else its position in its
+        // problem), and whether it repeats a sample counted before (left out of counts).
+        let mut shown: Vec<u64> = Vec::with_capacity(extracted.votes.len());
+        let mut repeats: Vec<bool> = Vec::with_capacity(extracted.votes.len());
+        // Per sample: whether its record named its index (maj@k then votes in that order).
+        let mut named: Vec<bool> = Vec::with_capacity(extracted.votes.len());
+        let input_number = chunk.input as u32;
         for r in records.iter_mut() {
             if let Some(e) = &mut r.error {
                 e.path = input.to_owned();
@@ -102,8 +117,30 @@ impl Run {
                 }
             };
             name_of.push(name);
+            // Only a record of one sample names it; a list's elements are numbered in order.
+            let own_idx = r.sample_idx.filter(|_| r.samples == 1);
             for _ in 0..r.samples {
-                where_.push((problem, self.tally.next_sample(problem)));
+                let mut repeat = false;
+                if let (Some(idx), Some(n)) = (own_idx, name) {
+                    if let Some((fi, fl)) = self.seen.check(problem, idx, input_number, r.line) {
+                        let first = self.input_names.get(fi as usize).map_or(input, |s| s);
+                        let note =
+                            describe((input, r.line), (first, fl), &self.names[n as usize], idx);
+                        if self.duplicates == Duplicates::Error {
+                            return Err(refused(note).at(input, Some(r.line)));
+                        }
+                        self.seen.note(note);
+                        repeat = self.duplicates == Duplicates::First;
+                    }
+                }
+                let position = match repeat {
+                    true => u32::MAX,
+                    false => self.tally.next_sample(problem),
+                };
+                where_.push((problem, position));
+                shown.push(own_idx.unwrap_or(u64::from(position)));
+                repeats.push(repeat);
+                named.push(own_idx.is_some());
             }
         }
         let mut first_sample = Vec::with_capacity(records.len() + 1);
@@ -113,10 +150,13 @@ impl Run {
             s += r.samples;
         }
         first_sample.push(s);
+        let file = self.multi_file.then(|| json_string(input));
         let lines = LineMaker {
             records: &records,
             name_of: &name_of,
-            where_: &where_,
+            shown: &shown,
+            repeats: &repeats,
+            file: file.as_deref(),
             first_sample: &first_sample,
             names: &self.names,
             on_error: self.on_error,
@@ -147,6 +187,9 @@ impl Run {
             None => Vec::new(),
         };
         for (s, &(problem, _)) in where_.iter().enumerate() {
+            if repeats[s] {
+                continue;
+            }
             let status = match s.checked_sub(s0) {
                 None => replayed.statuses[s],
                 Some(t) => {
@@ -155,7 +198,12 @@ impl Run {
                     verdict.status
                 }
             };
-            self.tally.add(problem, status, extracted.votes[s]);
+            match named[s] {
+                true => self
+                    .tally
+                    .add_indexed(problem, status, extracted.votes[s], shown[s]),
+                false => self.tally.add(problem, status, extracted.votes[s]),
+            }
         }
         for p in line_problems {
             self.tally.close(p);
@@ -202,7 +250,10 @@ pub(crate) enum Shape {
 pub(crate) struct LineMaker<'a> {
     records: &'a [Record],
     name_of: &'a [Option<u32>],
-    where_: &'a [(u32, u32)],
+    shown: &'a [u64],
+    repeats: &'a [bool],
+    /// The input's name as JSON, when lines name their file.
+    file: Option<&'a str>,
     first_sample: &'a [usize],
     names: &'a [Box<str>],
     on_error: OnError,
@@ -228,6 +279,10 @@ impl LineMaker<'_> {
         if let Some(why) = &r.skipped {
             let mut out = b"{\"line\":".to_vec();
             out.extend_from_slice(itoa::Buffer::new().format(r.line).as_bytes());
+            if let Some(file) = self.file {
+                out.extend_from_slice(b",\"file\":");
+                out.extend_from_slice(file.as_bytes());
+            }
             out.extend_from_slice(b",\"status\":\"skipped\",\"reason\":");
             out.extend_from_slice(json_string(why).as_bytes());
             out.extend_from_slice(b"}\n");
@@ -236,20 +291,27 @@ impl LineMaker<'_> {
         Shape::Samples(self.first_sample[i]..self.first_sample[i + 1])
     }
 
-    /// `{"line":…,"problem_id":…,"sample_idx":…,`: the head of the line of sample `s`, of
+    /// `{"line":…,("file":…,)"problem_id":…,"sample_idx":…,("duplicate":true,)`: the head of the line of sample `s`, of
     /// record `i`, which its verdict's tail completes.
     pub(crate) fn head(&self, out: &mut Vec<u8>, i: usize, s: usize) {
         let mut num = itoa::Buffer::new();
         let line = self.records[i].line;
         out.extend_from_slice(b"{\"line\":");
         out.extend_from_slice(num.format(line).as_bytes());
+        if let Some(file) = self.file {
+            out.extend_from_slice(b",\"file\":");
+            out.extend_from_slice(file.as_bytes());
+        }
         out.extend_from_slice(b",\"problem_id\":");
         match self.name_of[i] {
             Some(n) => out.extend_from_slice(self.names[n as usize].as_bytes()),
             None => out.extend_from_slice(num.format(line).as_bytes()),
         }
         out.extend_from_slice(b",\"sample_idx\":");
-        out.extend_from_slice(num.format(self.where_[s].1).as_bytes());
+        out.extend_from_slice(num.format(self.shown[s]).as_bytes());
+        if self.repeats[s] {
+            out.extend_from_slice(b",\"duplicate\":true");
+        }
         out.push(b',');
     }
 }

@@ -6,6 +6,7 @@
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
+use crate::duplicates::Duplicates;
 use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
 use crate::options::Options;
@@ -37,6 +38,12 @@ pub struct StreamOptions {
     pub progress_interval: Duration,
     /// What a malformed record does to the run.
     pub on_error: OnError,
+    /// What a sample seen twice (same problem, same `sample_idx`) does to the counts.
+    pub duplicates: Duplicates,
+    /// Grade only the first this many records (non-blank lines) of the inputs.
+    pub limit: Option<u64>,
+    /// k at which maj@k is scored besides the powers of two.
+    pub maj_ks: Vec<u32>,
 }
 
 impl Default for StreamOptions {
@@ -49,6 +56,9 @@ impl Default for StreamOptions {
             answers: None,
             progress_interval: Duration::from_millis(500),
             on_error: OnError::Stop,
+            duplicates: Duplicates::First,
+            limit: None,
+            maj_ks: Vec::new(),
         }
     }
 }
@@ -78,6 +88,11 @@ pub struct Summary {
     /// Samples whose undecided verdict went to the fallback, and those it settled.
     pub fallback_sent: u64,
     pub fallback_settled: u64,
+    /// Samples that repeat an earlier (problem, sample_idx), and the first of their notes.
+    pub duplicates: u64,
+    pub duplicate_notes: Vec<String>,
+    /// Whether the verdict lines name their file (a directory, a glob, several inputs).
+    pub multi_file: bool,
     pub fields: Fields,
     pub tally: Tally,
 }
@@ -142,20 +157,31 @@ pub fn grade_stream_with_fallback(
     progress: &mut dyn FnMut(&Progress) -> bool,
     fallback: Option<Fallback<'_>>,
 ) -> Result<Summary, StreamError> {
-    grade_stream_resuming(spec, out, opts, progress, fallback, None)
+    grade_stream_resuming(&[spec], out, opts, progress, fallback, None)
 }
 
-/// [`grade_stream_with_fallback`], continuing the verdicts of an interrupted run: `log`
-/// reads back the lines its file holds, and `out` appends to that file (see `resume.rs`).
+/// [`grade_stream_with_fallback`] over the dumps `specs` name, read as one dump in turn,
+/// continuing the verdicts of an interrupted run: `log` reads back the lines its file
+/// holds, and `out` appends to that file (see `resume.rs`).
 pub fn grade_stream_resuming(
-    spec: &str,
+    specs: &[&str],
     mut out: Option<&mut dyn Write>,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
     mut fallback: Option<Fallback<'_>>,
     mut log: Option<&mut VerdictLog>,
 ) -> Result<Summary, StreamError> {
-    let inputs = expand_inputs(spec)?;
+    let spec = specs.join(" ");
+    let spec = spec.as_str();
+    let mut inputs = Vec::new();
+    for one in specs {
+        inputs.extend(expand_inputs(one)?);
+    }
+    // One plain file (or stdin) keeps today's lines; anything else names the file per line.
+    let multi_file = specs.len() != 1 || inputs.len() != 1 || {
+        let one = specs[0];
+        one != "-" && !std::path::Path::new(one).is_file()
+    };
     let names: Vec<String> = inputs.iter().map(Input::display).collect();
     let bytes = Arc::new(AtomicU64::new(0));
     let mut report = Progress {
@@ -167,15 +193,21 @@ pub fn grade_stream_resuming(
     // Chunks whose lines are written go back to the reader, which refills their buffers.
     let (spare_tx, spare_rx) = mpsc::channel::<LineChunk>();
     let reader = {
-        let (bytes, chunk_lines) = (bytes.clone(), opts.chunk_lines);
+        let (bytes, chunk_lines, limit) = (bytes.clone(), opts.chunk_lines, opts.limit);
         std::thread::Builder::new()
             .name("mathb-read".into())
-            .spawn(move || read_all(&inputs, chunk_lines, bytes, tx, spare_rx))
+            .spawn(move || read_all(&inputs, chunk_lines, limit, bytes, tx, spare_rx))
             .map_err(|e| StreamError::Threads(format!("cannot start the reader: {e}")))?
     };
     let answers = opts.answers.as_deref();
     let mut run = Run::default();
     run.on_error = opts.on_error;
+    run.duplicates = opts.duplicates;
+    run.input_names = names.clone();
+    run.multi_file = multi_file;
+    run.tally.extra_ks = opts.maj_ks.clone();
+    run.tally.extra_ks.sort_unstable();
+    run.tally.extra_ks.dedup();
     let stop_at_error = opts.on_error == OnError::Stop;
     let mut fields: Option<(Fields, Option<OnePass>)> = None;
     let mut last = Instant::now();
@@ -305,6 +337,9 @@ pub fn grade_stream_resuming(
         resumed_lines: run.resumed_lines,
         fallback_sent: run.fallback_sent,
         fallback_settled: run.fallback_settled,
+        duplicates: run.seen.count,
+        duplicate_notes: run.seen.notes,
+        multi_file,
         fields,
         tally: run.tally,
     })
@@ -377,6 +412,7 @@ fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> 
 fn read_all(
     inputs: &[Input],
     chunk_lines: usize,
+    limit: Option<u64>,
     bytes: Arc<AtomicU64>,
     tx: mpsc::SyncSender<LineChunk>,
     spare: mpsc::Receiver<LineChunk>,
@@ -387,6 +423,11 @@ fn read_all(
         chunk.failure = Some(e);
         chunk
     };
+    // Records still to read under `--limit`.
+    let mut left = limit;
+    if left == Some(0) {
+        return;
+    }
     for (i, input) in inputs.iter().enumerate() {
         let opened = match open_input(input, bytes.clone()) {
             Ok(o) => o,
@@ -399,11 +440,20 @@ fn read_all(
         };
         let mut reader = ChunkReader::new(opened, i, input.display(), chunk_lines);
         loop {
-            let chunk = match reader.next_chunk(spare.try_recv().ok()) {
+            let mut chunk = match reader.next_chunk(spare.try_recv().ok()) {
                 Ok(None) => break,
                 Ok(Some(chunk)) => chunk,
                 Err(e) => failed(i, e),
             };
+            if let Some(left) = left.as_mut() {
+                if chunk.lines.len() as u64 >= *left {
+                    chunk.lines.truncate(*left as usize);
+                    chunk.failure = None;
+                    let _ = tx.send(chunk);
+                    return;
+                }
+                *left -= chunk.lines.len() as u64;
+            }
             if tx.send(chunk).is_err() {
                 return;
             }

@@ -343,3 +343,89 @@ fn multiple_choice_records_with_their_options() {
     };
     assert!(e.to_string().contains("--choices-field"), "{e}");
 }
+
+#[test]
+fn own_sample_idx_file_names_and_duplicates() {
+    let dir = tempdir("dups");
+    let row = |p: &str, s: u32, c: &str| {
+        format!("{{\"problem_id\": \"{p}\", \"sample_idx\": {s}, \"answer\": \"2\", \"completion\": \"\\\\boxed{{{c}}}\"}}\n")
+    };
+    std::fs::write(dir.join("a.jsonl"), row("p", 3, "2") + &row("p", 0, "5")).unwrap();
+    std::fs::write(dir.join("b.jsonl"), row("p", 3, "7")).unwrap();
+    let (summary, out) = run(dir.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    let a = serde_json::to_string(&dir.join("a.jsonl").display().to_string()).unwrap();
+    let b = serde_json::to_string(&dir.join("b.jsonl").display().to_string()).unwrap();
+    assert!(lines[0].starts_with(&format!(
+        r#"{{"line":1,"file":{a},"problem_id":"p","sample_idx":3,"status":"correct""#
+    )));
+    assert!(lines[1].starts_with(&format!(
+        r#"{{"line":2,"file":{a},"problem_id":"p","sample_idx":0,"#
+    )));
+    assert!(lines[2].starts_with(&format!(
+        r#"{{"line":1,"file":{b},"problem_id":"p","sample_idx":3,"duplicate":true,"status":"incorrect""#
+    )));
+    // The repeat is in no count.
+    assert_eq!(
+        (summary.tally.n.clone(), summary.tally.c.clone()),
+        (vec![2], vec![1])
+    );
+    assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
+    assert_eq!(summary.duplicates, 1);
+    assert!(summary.duplicate_notes[0].contains("b.jsonl:1 repeats problem \"p\" sample_idx 3 of"));
+    let keep = StreamOptions {
+        duplicates: Duplicates::Keep,
+        ..StreamOptions::default()
+    };
+    let (summary, out) = run(dir.to_str().unwrap(), &keep).unwrap();
+    assert_eq!(summary.tally.n, vec![3]);
+    assert!(!out.contains("duplicate"));
+    let refuse = StreamOptions {
+        duplicates: Duplicates::Error,
+        ..StreamOptions::default()
+    };
+    match run(dir.to_str().unwrap(), &refuse) {
+        Err(StreamError::Input(e, _)) => {
+            assert_eq!((e.code, e.line), (ErrorCode::Duplicate, Some(1)));
+            assert!(e.path.ends_with("b.jsonl"));
+        }
+        _ => panic!("a duplicate refused"),
+    }
+}
+
+#[test]
+fn limit_reads_the_first_records() {
+    let dir = tempdir("limit");
+    let path = dir.join("d.jsonl");
+    let text: String = (0..10)
+        .map(|i| format!("{{\"problem_id\": {i}, \"answer\": \"1\", \"completion\": \"x\"}}\n\n"))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let opts = StreamOptions {
+        limit: Some(3),
+        chunk_lines: 2,
+        ..StreamOptions::default()
+    };
+    let (summary, out) = run(path.to_str().unwrap(), &opts).unwrap();
+    assert_eq!(summary.records, 3);
+    assert_eq!(out.lines().count(), 3);
+}
+
+#[test]
+fn unread_compressions_are_named() {
+    let dir = tempdir("bz2");
+    for (name, bytes, what) in [
+        ("d.jsonl", &b"BZh91AY&SY\x00\x01"[..], "bzip2"),
+        ("e.jsonl", &b"\xfd7zXZ\x00\x00"[..], "xz"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        match run(path.to_str().unwrap(), &StreamOptions::default()) {
+            Err(StreamError::Input(e, _)) => {
+                assert_eq!(e.code, ErrorCode::Unreadable);
+                assert_eq!(e.message, format!("{what} compression is not supported"));
+            }
+            _ => panic!("{name} refused"),
+        }
+    }
+}

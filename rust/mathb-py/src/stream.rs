@@ -3,6 +3,7 @@
 //! through its `write` once per MiB); only the per-problem counts come back, as lists.
 
 use crate::errors::{CoreError, InputFileError};
+use mathb_core::duplicates::Duplicates;
 use mathb_core::{
     FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
 };
@@ -56,10 +57,10 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
-    spec: &str,
+    spec: Bound<'py, PyAny>,
     output: Option<Bound<'py, PyAny>>,
     gold_field: Option<String>,
     completion_field: Option<String>,
@@ -73,8 +74,25 @@ pub fn grade_stream<'py>(
     progress_interval: f64,
     on_error: &str,
     resume: bool,
+    duplicates: &str,
+    limit: Option<u64>,
+    ks: Vec<u32>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    // One path, or a list of them read in turn as one dump.
+    let specs: Vec<String> = match spec.extract::<String>() {
+        Ok(one) => vec![one],
+        Err(_) => spec.extract()?,
+    };
+    if specs.is_empty() {
+        return Err(CoreError("no input given".into()).into());
+    }
+    let Some(duplicates) = Duplicates::parse(duplicates) else {
+        return Err(CoreError(format!(
+            "duplicates must be 'keep', 'first' or 'error', not {duplicates:?}"
+        ))
+        .into());
+    };
     let Some(on_error) = OnError::parse(on_error) else {
         return Err(CoreError(format!(
             "on_error must be 'stop', 'skip' or 'record', not {on_error:?}"
@@ -109,6 +127,9 @@ pub fn grade_stream<'py>(
         grade,
         progress_interval: Duration::from_secs_f64(progress_interval),
         on_error,
+        duplicates,
+        limit,
+        maj_ks: ks,
     };
     enum Sink {
         None,
@@ -134,7 +155,6 @@ pub fn grade_stream<'py>(
     let mut callback_error: Option<PyErr> = None;
     // A failing settle callback fails the run (nothing is committed).
     let mut settle_error: Option<PyErr> = None;
-    let spec = spec.to_owned();
     let result = py.detach(|| {
         let mut on_progress = |p: &Progress| -> bool {
             Python::attach(|py| {
@@ -197,8 +217,9 @@ pub fn grade_stream<'py>(
         };
         let settle_fn: Option<mathb_core::Fallback<'_>> =
             settle.is_some().then_some(&mut on_settle);
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
         let result = mathb_core::grade_stream_resuming(
-            &spec,
+            &specs,
             out,
             &opts,
             &mut on_progress,
@@ -254,6 +275,9 @@ pub fn grade_stream<'py>(
     d.set_item("resumed_lines", summary.resumed_lines)?;
     d.set_item("fallback_sent", summary.fallback_sent)?;
     d.set_item("fallback_settled", summary.fallback_settled)?;
+    d.set_item("duplicates", summary.duplicates)?;
+    d.set_item("duplicate_notes", summary.duplicate_notes.clone())?;
+    d.set_item("multi_file", summary.multi_file)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
     fields.set_item("choices", &summary.fields.choices)?;
     d.set_item("fields", fields)?;
