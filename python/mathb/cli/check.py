@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from .command import Command, ExitStatus
-from .grading_options import add_grading_options
+from .grading_options import add_grading_options, fallback_installed
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         answer,
         extracted=args.verify,
         choices=args.choices,
-        fallback=args.fallback and _fallback_installed(),
+        fallback=args.fallback and fallback_installed(),
         decimal=args.decimal,
         min_significant_digits=args.min_significant_digits,
         decimal_places=args.decimal_places,
@@ -84,16 +84,6 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 
 _VERDICT_KEYS = ("status", "reason", "extracted", "decided_by")
-
-
-def _fallback_installed() -> bool:
-    try:
-        from ..sympy_judge import require_sympy
-
-        require_sympy()
-    except ImportError:
-        return False
-    return True
 
 
 def format_check(result: dict[str, Any], answer: str, *, explain: bool) -> str:

@@ -20,7 +20,7 @@ from ..grading import (
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
-from .grading_options import add_grading_options
+from .grading_options import add_grading_options, fallback_installed
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -131,16 +131,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _fallback_installed() -> bool:
-    try:
-        from ..sympy_judge import require_sympy
-
-        require_sympy()
-    except ImportError:
-        return False
-    return True
-
-
 def run(args: argparse.Namespace) -> ExitStatus:
     files: list[str] = args.file
     if "-" in files and len(files) > 1:
@@ -178,7 +168,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             extract=args.extract,
             relation_as_set=args.relation_as_set,
             strict_variables=args.strict_variables,
-            fallback=args.fallback and _fallback_installed(),
+            fallback=args.fallback and fallback_installed(),
             batch_size=args.batch_size,
             progress_detail=progress,
             progress_interval=0.5,

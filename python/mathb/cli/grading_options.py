@@ -58,3 +58,14 @@ def add_grading_options(group: argparse._ArgumentGroup) -> None:
         action="store_false",
         help="accept answers equal up to a renaming of their variables",
     )
+
+
+def fallback_installed() -> bool:
+    """Whether the sympy fallback's dependencies import."""
+    try:
+        from ..sympy_judge import require_sympy
+
+        require_sympy()
+    except ImportError:
+        return False
+    return True
