@@ -728,3 +728,11 @@ def test_a_subcommand_parser_built_alone_has_all_its_arguments(name: str) -> Non
     for other in cli.COMMANDS:
         if other.name != name:
             assert [a.dest for a in _subparser(alone, other.name)._actions] == ["help"]
+
+
+def test_eval_names_its_bootstrap_seed() -> None:
+    parser = cli.build_parser(only="eval")
+    for flag in ("--bootstrap-seed", "--seed"):
+        args = parser.parse_args(["eval", "--samples", "s.jsonl", flag, "7"])
+        assert args.seed == 7
+    assert parser.parse_args(["eval", "--samples", "s.jsonl"]).seed == 0

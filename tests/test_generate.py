@@ -219,6 +219,20 @@ def test_load_problems(tmp_path: Path) -> None:
     assert issubclass(InputFileError, MathbError)
 
 
+def test_problem_and_answer_columns(tmp_path: Path) -> None:
+    rows = [{"question": "What is 2+2?", "final": 4}, {"question": "And 3+3?", "final": 6}]
+    path = write_jsonl(tmp_path / "q.jsonl", rows)
+    # `question` is found by itself; an answer column of another name must be given.
+    with pytest.raises(InputFileError, match=r"no 'answer' field \(fields present: final, "):
+        load_problems(path)
+    problems = load_problems(path, answer_field="final")
+    assert [(p.text, p.answer) for p in problems] == [("What is 2+2?", "4"), ("And 3+3?", "6")]
+    named = load_problems(path, problem_field="question", answer_field="final")
+    assert named == problems
+    with pytest.raises(InputFileError, match=r"q\.jsonl:1: no 'prompt' field"):
+        load_problems(path, problem_field="prompt", answer_field="final")
+
+
 def test_cli_reports_a_bad_template(tmp_path: Path, run_mathb: Any) -> None:
     problems = write_jsonl(tmp_path / "p.jsonl", PROBLEMS)
     proc = run_mathb(

@@ -39,28 +39,56 @@ class Problem:
     answer: str
 
 
-def load_problems(path: str | os.PathLike[str], *, limit: int | None = None) -> list[Problem]:
-    """Reads `problem` and `answer` (and an id column, else the 0-based row number) from a
-    JSONL, CSV or Parquet file; a bad row is an error naming the file and line."""
+#: Columns read as the problem statement and the gold answer when none is named.
+PROBLEM_COLUMNS = ("problem", "question")
+ANSWER_COLUMNS = ("answer",)
+
+
+def load_problems(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    problem_field: str | None = None,
+    answer_field: str | None = None,
+) -> list[Problem]:
+    """Reads the problem statement (`problem_field`, else `problem` or `question`), the gold
+    answer (`answer_field`, else `answer`) and an id column (else the 0-based row number) from
+    a JSONL, CSV or Parquet file; a bad row is an error naming the file and line."""
     source = os.fspath(path)
     rows = read_rows(Path(source))
     if not rows:
         raise InputFileError(f"{source}: the problem set has no rows")
-    id_column = next((c for c in ID_COLUMNS if c in rows[0][1]), None)
+    first = rows[0][1]
+
+    def column(named: str | None, candidates: tuple[str, ...], option: str) -> str:
+        if named is not None:
+            return named
+        found = next((c for c in candidates if c in first), None)
+        if found is None:
+            present = ", ".join(sorted(first)) or "none"
+            raise InputFileError(
+                f"{source}:{rows[0][0]}: no {' or '.join(map(repr, candidates))} field "
+                f"(fields present: {present})\n  help: name it with {option} FIELD"
+            )
+        return found
+
+    problem_column = column(problem_field, PROBLEM_COLUMNS, "--problem-field")
+    answer_column = column(answer_field, ANSWER_COLUMNS, "--answer-field")
+    id_column = next((c for c in ID_COLUMNS if c in first), None)
     problems = []
     for row, (line, record) in enumerate(rows[:limit] if limit is not None else rows):
-        for column in ("problem", "answer"):
-            value = record.get(column)
-            if value is None:
-                raise InputFileError(f"{source}:{line}: no {column!r} field")
-            if column == "problem" and not isinstance(value, str):
-                raise InputFileError(
-                    f"{source}:{line}: 'problem' must be a string, got {type(value).__name__}"
-                )
+        for name in (problem_column, answer_column):
+            if record.get(name) is None:
+                raise InputFileError(f"{source}:{line}: no {name!r} field")
+        text = record[problem_column]
+        if not isinstance(text, str):
+            raise InputFileError(
+                f"{source}:{line}: {problem_column!r} must be a string, got {type(text).__name__}"
+            )
         problem_id = record.get(id_column, row) if id_column else row
         if problem_id is None:
             raise InputFileError(f"{source}:{line}: empty {id_column!r}")
-        problems.append(Problem(row, problem_id, record["problem"], str(record["answer"])))
+        problems.append(Problem(row, problem_id, text, str(record[answer_column])))
     return problems
 
 

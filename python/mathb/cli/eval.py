@@ -124,8 +124,15 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="bootstrap resamples (default: 1000)",
     )
+    # `--seed` reads as the generation seed beside --sample-seed; kept as an alias.
     stats.add_argument(
-        "--seed", type=non_negative_int, default=0, help="bootstrap seed (default: 0)"
+        "--bootstrap-seed",
+        "--seed",
+        dest="seed",
+        type=non_negative_int,
+        default=0,
+        metavar="SEED",
+        help="seed of the bootstrap resamples (default: 0; --seed is an alias)",
     )
     stats.add_argument("--level", type=_level, default=0.95, help="interval level (default: 0.95)")
     p.add_argument(

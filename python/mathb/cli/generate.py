@@ -24,8 +24,16 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--problems",
         required=True,
         metavar="FILE",
-        help="JSONL, CSV or Parquet with `problem` and `answer` (ids: problem_id/id/idx/"
-        "unique_id, else the 0-based row)",
+        help="JSONL, CSV or Parquet with `problem` (or `question`) and `answer` (ids: "
+        "problem_id/id/idx/unique_id, else the 0-based row)",
+    )
+    p.add_argument(
+        "--problem-field",
+        metavar="F",
+        help="column of the problem statement (default: problem, else question)",
+    )
+    p.add_argument(
+        "--answer-field", metavar="F", help="column of the gold answer (default: answer)"
     )
     p.add_argument("--out", required=True, metavar="PATH", help="samples file (JSON Lines)")
     p.add_argument("--n", type=positive_int, default=1, help="samples per problem (default: 1)")
@@ -191,7 +199,12 @@ def run(args: argparse.Namespace) -> ExitStatus:
     out = Path(args.out)
     if out.is_dir() or not out.parent.is_dir():
         raise InvalidArgumentError(f"cannot write {out}: not a file in an existing directory")
-    problems = load_problems(args.problems, limit=args.limit)
+    problems = load_problems(
+        args.problems,
+        limit=args.limit,
+        problem_field=args.problem_field,
+        answer_field=args.answer_field,
+    )
     sampler = sampler_of(args, args.model, sampling, args.endpoint)
     result = generate(
         problems,
