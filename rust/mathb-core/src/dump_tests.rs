@@ -230,9 +230,6 @@ fn missing_file_is_cannot_open() {
     );
 }
 
-pub(crate) fn tempdir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mathb-dump-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(tag: &str) -> PathBuf {
+    crate::test_support::tempdir("dump", tag)
 }

@@ -68,3 +68,6 @@ pub use stream::{
 };
 pub use verdict::{Status, Verdict};
 pub use verdict_file::VerdictFile;
+
+#[cfg(test)]
+mod test_support;

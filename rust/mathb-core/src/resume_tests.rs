@@ -4,21 +4,16 @@
 use crate::malformed::OnError;
 use crate::resume::VerdictLog;
 use crate::schema::ErrorCode;
-use crate::stream::{grade_stream, grade_stream_resuming, StreamError, StreamOptions, Summary};
+use crate::stream::{grade_stream_resuming, StreamError, StreamOptions, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn tempdir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mathb-resume-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::test_support::tempdir("resume", tag)
 }
 
 fn run(spec: &Path, opts: &StreamOptions) -> Result<(Summary, String), StreamError> {
-    let mut out = Vec::new();
-    let summary = grade_stream(spec.to_str().unwrap(), Some(&mut out), opts, &mut |_| true)?;
-    Ok((summary, String::from_utf8(out).unwrap()))
+    crate::test_support::graded(spec.to_str().unwrap(), opts)
 }
 
 /// Resumes the verdicts file at `verdicts` (appending to it, as the bindings do).

@@ -5,16 +5,11 @@ use crate::schema::ErrorCode;
 use std::path::PathBuf;
 
 fn tempdir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mathb-stream-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::test_support::tempdir("stream", tag)
 }
 
 fn run(spec: &str, opts: &StreamOptions) -> Result<(Summary, String), StreamError> {
-    let mut out = Vec::new();
-    let summary = grade_stream(spec, Some(&mut out), opts, &mut |_| true)?;
-    Ok((summary, String::from_utf8(out).unwrap()))
+    crate::test_support::graded(spec, opts)
 }
 
 const ROWS: &str = r#"{"idx": 7, "gt": "2", "code": ["so \\boxed{2}", "so \\boxed{3}", "hmm"]}

@@ -3,10 +3,7 @@
 use super::*;
 
 fn tempdir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mathb-vfile-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::test_support::tempdir("vfile", tag)
 }
 
 fn names(dir: &Path) -> Vec<String> {
