@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -26,6 +26,20 @@ ROWS = [
 ]
 
 
+def grade_into(out: IO[str], dump: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`mathb grade DUMP` with stdout redirected to the open file `out` (not a pipe)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mathb", "grade", str(dump)],
+        cwd=cwd,
+        stdout=out,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.fixture
 def dump(write_jsonl) -> Path:
     return write_jsonl("d.jsonl", ROWS)
@@ -36,16 +50,7 @@ def test_redirected_stdout_gets_the_verdicts(dump: Path, tmp_path: Path) -> None
     no default verdicts file."""
     target = tmp_path / "verdicts.jsonl"
     with target.open("w") as out:
-        result = subprocess.run(
-            [sys.executable, "-m", "mathb", "grade", str(dump)],
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = grade_into(out, dump, tmp_path)
     assert result.returncode == 0, result.stderr
     verdicts = read_jsonl(target)
     assert len(verdicts) == len(ROWS) and verdicts[0]["status"] == "incorrect"
@@ -56,16 +61,7 @@ def test_redirected_stdout_gets_the_verdicts(dump: Path, tmp_path: Path) -> None
 def test_stdout_appended_to_the_input_is_refused(dump: Path, tmp_path: Path) -> None:
     before = dump.read_bytes()
     with dump.open("a") as out:
-        result = subprocess.run(
-            [sys.executable, "-m", "mathb", "grade", str(dump)],
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = grade_into(out, dump, tmp_path)
     assert result.returncode == 2
     assert "refusing to write the verdicts into the input file" in result.stderr
     assert dump.read_bytes() == before
