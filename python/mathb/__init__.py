@@ -117,6 +117,15 @@ def _options(
     }
 
 
+def _settled(encoded: str, verdict: Verdict, fallback: Fallback) -> Verdict:
+    """The verdict, or the fallback's when the core left it undecided and a fallback is set."""
+    if fallback is False or verdict.status != "undecided":
+        return verdict
+    from .fallback import settle_undecided
+
+    return settle_undecided([encoded], [verdict], fallback)[0]
+
+
 def grade(
     gold: Gold,
     completion: str,
@@ -147,11 +156,7 @@ def grade(
         decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
     )
     verdict = _core.grade(encoded, _arguments.text(completion, "completion"), **options)
-    if fallback is False or verdict.status != "undecided":
-        return verdict
-    from .fallback import settle_undecided
-
-    return settle_undecided([encoded], [verdict], fallback)[0]
+    return _settled(encoded, verdict, fallback)
 
 
 def grade_batch(
@@ -238,11 +243,8 @@ def verify(
     options = _options(
         decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
     )
-    verdict = _core.verify_answer(encoded, _arguments.text(answer, "answer"), **options)
-    if fallback is not False and verdict.status == "undecided":
-        from .fallback import settle_undecided
-
-        verdict = settle_undecided([encoded], [verdict], fallback)[0]
+    found = _core.verify_answer(encoded, _arguments.text(answer, "answer"), **options)
+    verdict = _settled(encoded, found, fallback)
     if verdict.status != "undecided" or undecided is False:
         return verdict.correct
     if undecided is None:

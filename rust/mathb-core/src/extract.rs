@@ -609,7 +609,7 @@ use math::{first_math_segment, last_math_segment, next_math_segment, MathSegment
 
 #[path = "extract_statements.rs"]
 mod statements;
-pub use statements::has_words;
+pub use statements::{has_words, is_math_notation};
 
 #[path = "extract_boxes.rs"]
 mod boxes;

@@ -327,8 +327,7 @@ pub(super) fn whole_answer(s: &str) -> Option<Extraction> {
     };
     // Math without words is the answer as written, even where the parser cannot read it
     // (`\left(=\dfrac{3}{2}\right)`): its last number is not its value.
-    let notation = t.contains(['\\', '^', '_', '{']);
-    if !has_words(t) && (notation || crate::latex::parse_answer(t).is_ok()) {
+    if !has_words(t) && (is_math_notation(t) || crate::latex::parse_answer(t).is_ok()) {
         return Some(Extraction {
             text: t.to_string(),
             method: Method::Whole,
@@ -563,6 +562,11 @@ fn sentence_spans(t: &str) -> Vec<(usize, usize)> {
             (a + lead, z)
         })
         .collect()
+}
+
+/// Text written in math notation: a command, a script or a brace.
+pub fn is_math_notation(t: &str) -> bool {
+    t.contains(['\\', '^', '_', '{'])
 }
 
 /// Whether `t` holds a word (two or more letters) that is not a LaTeX command's name: then

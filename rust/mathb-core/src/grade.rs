@@ -6,8 +6,9 @@ use crate::clock::compare_times;
 use crate::equiv::compare;
 use crate::expr::Expr;
 use crate::extract::{
-    extract_answer_string, extract_final_answer_with, has_words, looks_like_prose, number_in,
-    repair_control_escapes, with_decimal_point, ExtractMode, Extraction, Method,
+    extract_answer_string, extract_final_answer_with, has_words, is_math_notation,
+    looks_like_prose, number_in, repair_control_escapes, with_decimal_point, ExtractMode,
+    Extraction, Method,
 };
 use crate::latex::{is_bound_error, parse_answer, MAX_ANSWER_CHARS};
 use crate::options::Options;
@@ -326,11 +327,6 @@ fn is_text_gold(gold: &Expr, gold_text: Option<&str>) -> bool {
     truth || matches!(gold, Expr::Text(_))
 }
 
-/// Text written in math notation: a command, a script or a brace.
-fn is_math_notation(t: &str) -> bool {
-    t.contains(['\\', '^', '_', '{'])
-}
-
 /// Math that stops inside a group (more `{` than `}`), on a lone backslash, or on an
 /// operator or relation still waiting for its right side (`2021 +`, `a =`).
 fn is_cut_off(text: &str) -> bool {
@@ -409,7 +405,7 @@ fn without_plain_unit(t: &str) -> &str {
 
 /// Words without math notation: no command, script, brace or math delimiter.
 pub(crate) fn is_plain_prose(t: &str) -> bool {
-    has_words(t) && !t.contains(['\\', '^', '_', '{', '$', '=', '<', '>'])
+    has_words(t) && !is_math_notation(t) && !t.contains(['$', '=', '<', '>'])
 }
 
 /// Text compared as words: lower case, letters and digits, single spaces.
