@@ -3,16 +3,8 @@
 
 use super::{letter, option_text, text_key};
 use crate::choice::choice_letter;
+use crate::grade::words;
 use crate::verdict::{Status, Verdict};
-
-/// Lower-case words of letters and digits.
-fn words(t: &str) -> Vec<String> {
-    t.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 /// The option whose words a stated text ends with, the longest when several do ("The time
 /// shown is quarter past" → "quarter past", not "quarter"). Options without words (values)

@@ -410,11 +410,16 @@ pub(crate) fn is_plain_prose(t: &str) -> bool {
 
 /// Text compared as words: lower case, letters and digits, single spaces.
 fn normalized_words(t: &str) -> String {
+    words(t).join(" ")
+}
+
+/// Lower-case words of letters and digits.
+pub(crate) fn words(t: &str) -> Vec<String> {
     t.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .map(str::to_string)
+        .collect()
 }
 
 /// A number written with a decimal comma (`1000,99`, `0,111`) parses as a list; against a
