@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from .command import Command, ExitStatus
-from .grading_options import add_grading_options, fallback_installed
+from .grading_options import add_grading_options, grading_options
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -67,13 +67,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         answer,
         extracted=args.verify,
         choices=args.choices,
-        fallback=args.fallback and fallback_installed(),
-        decimal=args.decimal,
-        min_significant_digits=args.min_significant_digits,
-        decimal_places=args.decimal_places,
-        extract=args.extract,
-        relation_as_set=args.relation_as_set,
-        strict_variables=args.strict_variables,
+        **grading_options(args),
     )
     if args.json:
         shown = result if args.explain else {k: result[k] for k in _VERDICT_KEYS}

@@ -20,7 +20,7 @@ from ..grading import (
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
-from .grading_options import add_grading_options, fallback_installed
+from .grading_options import add_grading_options, grading_options
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -162,13 +162,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             choices_field=args.choices_field,
             answers=args.answers,
             threads=threads,
-            decimal=args.decimal,
-            min_significant_digits=args.min_significant_digits,
-            decimal_places=args.decimal_places,
-            extract=args.extract,
-            relation_as_set=args.relation_as_set,
-            strict_variables=args.strict_variables,
-            fallback=args.fallback and fallback_installed(),
+            **grading_options(args),
             batch_size=args.batch_size,
             progress_detail=progress,
             progress_interval=0.5,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..argtypes import non_negative_int
 
@@ -58,6 +59,19 @@ def add_grading_options(group: argparse._ArgumentGroup) -> None:
         action="store_false",
         help="accept answers equal up to a renaming of their variables",
     )
+
+
+def grading_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options `add_grading_options` parsed, as the keywords of the grading calls."""
+    return {
+        "decimal": args.decimal,
+        "min_significant_digits": args.min_significant_digits,
+        "decimal_places": args.decimal_places,
+        "extract": args.extract,
+        "relation_as_set": args.relation_as_set,
+        "strict_variables": args.strict_variables,
+        "fallback": args.fallback and fallback_installed(),
+    }
 
 
 def fallback_installed() -> bool:
