@@ -155,19 +155,23 @@ fn find_last(finder: &Finder<'_>, hay: &[u8]) -> Option<usize> {
     )
 }
 
-/// Byte offset of the first `needle` in `hay`: memchr for its first byte, then a compare
-/// (needles are the one- or two-byte math delimiters, too short for a substring searcher).
+/// Byte offset of the first `needle` in `hay`. Needles are the math delimiters: one byte
+/// (memchr), or two, searched as a pair by prebuilt finders (a search for the first byte
+/// alone stops at every backslash of a LaTeX text).
 fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, _) = needle.split_first()?;
-    let mut at = 0;
-    while let Some(i) = memchr::memchr(first, &hay[at..]) {
-        let i = at + i;
-        if hay[i..].starts_with(needle) {
-            return Some(i);
-        }
-        at = i + 1;
+    static PAIRS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+        let pairs = MATH_DELIMITERS
+            .iter()
+            .flat_map(|&(open, close)| [open, close]);
+        pairs.filter(|d| d.len() == 2).map(Finder::new).collect()
+    });
+    match needle {
+        [one] => memchr::memchr(*one, hay),
+        _ => match PAIRS.iter().find(|f| f.needle() == needle) {
+            Some(finder) => finder.find(hay),
+            None => memchr::memmem::find(hay, needle),
+        },
     }
-    None
 }
 
 /// Byte offset of the first chat-template end marker: one scan for their common `<|` prefix.

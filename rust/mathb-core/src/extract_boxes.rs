@@ -6,6 +6,7 @@
 //! one pass ([`BoxCommands`]), and each later step looks at a box or the gap between two.
 
 use super::{strip_math_delimiters, BOX_FINDER};
+use std::collections::VecDeque;
 
 /// One box in the text: where it starts, where it ends (after its closing brace), and its
 /// content.
@@ -52,40 +53,68 @@ struct BoxCommands<'a> {
 }
 
 impl<'a> BoxCommands<'a> {
+    /// The usable box commands of `s`: bare ones and those whose argument closes, in text
+    /// order. One pass over the text matches the braces; arguments left open are dropped.
     fn new(s: &'a str) -> Self {
         let bytes = s.as_bytes();
         let mut commands = Vec::new();
-        // "box" cannot overlap itself: the forward matches are all of them. The command
-        // around each is told by its bytes (no string comparison per match: a text may hold
-        // millions of them).
-        for i in BOX_FINDER.find_iter(bytes) {
-            let command = if i >= 2 && &bytes[i - 2..i] == b"\\f" {
-                Some((i - 2, i + 3))
-            } else if i >= 1 && bytes[i - 1] == b'\\' && bytes.get(i + 3..i + 5) == Some(b"ed") {
-                Some((i - 1, i + 5))
-            } else {
-                None
-            };
-            let Some((start, name_end)) = command else {
-                continue;
-            };
-            // `\boxedfoo` is another command, not a box.
-            if bytes.get(name_end).is_some_and(u8::is_ascii_alphabetic) {
+        let mut found = BOX_FINDER.find_iter(bytes).filter_map(|i| command_at(s, i));
+        // The next command with a braced argument; bare ones are kept on the way.
+        let mut next_braced = |commands: &mut Vec<BoxCommand>| {
+            for c in found.by_ref() {
+                match c.body {
+                    BARE => commands.push(c),
+                    _ => return Some(c),
+                }
+            }
+            None
+        };
+        let mut next = next_braced(&mut commands);
+        let Some(first) = next.as_ref().map(|c| c.body) else {
+            return BoxCommands { s, commands };
+        };
+        // (command, depth outside its brace) of the arguments still open, newest last.
+        let mut open: VecDeque<(BoxCommand, usize)> = VecDeque::new();
+        let mut depth = 0usize;
+        let mut escaped = false;
+        for (at, &b) in bytes.iter().enumerate().skip(first - 1) {
+            if escaped {
+                escaped = false;
                 continue;
             }
-            let after = &s[name_end..];
-            let trimmed = after.trim_start();
-            let body = match trimmed.starts_with('{') {
-                true => name_end + (after.len() - trimmed.len()) + 1,
-                false => BARE,
-            };
-            commands.push(BoxCommand {
-                start,
-                body,
-                close: UNCLOSED,
-            });
+            match b {
+                b'\\' => escaped = true,
+                b'{' => {
+                    // An argument whose brace was passed over (none, by the argument above)
+                    // stays unclosed rather than misplace the others.
+                    while next.as_ref().is_some_and(|c| c.body <= at) {
+                        next = next_braced(&mut commands);
+                    }
+                    if let Some(c) = next.take_if(|c| c.body == at + 1) {
+                        if open.len() == MAX_OPEN_BOXES {
+                            open.pop_front();
+                        }
+                        open.push_back((c, depth));
+                        next = next_braced(&mut commands);
+                    }
+                    depth += 1;
+                }
+                b'}' if depth > 0 => {
+                    depth -= 1;
+                    if open.back().is_some_and(|&(_, outside)| outside == depth) {
+                        let (mut c, _) = open.pop_back().expect("checked");
+                        c.close = at;
+                        commands.push(c);
+                    }
+                }
+                _ => {}
+            }
         }
-        close_braces(bytes, &mut commands);
+        while next.is_some() {
+            next = next_braced(&mut commands);
+        }
+        // Closed arguments were kept as they closed: an outer box after the ones inside it.
+        commands.sort_by_key(|c| c.start);
         BoxCommands { s, commands }
     }
 
@@ -119,52 +148,39 @@ impl<'a> BoxCommands<'a> {
     }
 }
 
-/// Sets the end of every braced argument that closes: one pass from the first brace, with
-/// a stack of the open arguments only. After a box's opening brace the scan is in the state
-/// a scan starting there would be in (that brace is never escaped), so an argument closes
-/// where a depth count from its brace would close it: at its matching `}`, with `\`
-/// escaping the next character.
-fn close_braces(bytes: &[u8], commands: &mut [BoxCommand]) {
-    let Some(first) = commands.iter().map(|c| c.body).find(|&b| b != BARE) else {
-        return;
+/// Open box arguments tracked at once. Past it the outermost is forgotten and stays
+/// unclosed: a box inside more than this many open boxes is still found, and a text of a
+/// million unclosed `\\boxed{` is read in bounded memory.
+const MAX_OPEN_BOXES: usize = 1024;
+
+/// The box command around the "box" found at byte `i`, if it is one. Told by its bytes (no
+/// string comparison per match: a text may hold millions of them).
+fn command_at(s: &str, i: usize) -> Option<BoxCommand> {
+    let bytes = s.as_bytes();
+    let at = |k: usize| bytes.get(k).copied();
+    let (start, name_end) = if i >= 2 && bytes[i - 2] == b'\\' && bytes[i - 1] == b'f' {
+        (i - 2, i + 3)
+    } else if i >= 1 && bytes[i - 1] == b'\\' && at(i + 3) == Some(b'e') && at(i + 4) == Some(b'd')
+    {
+        (i - 1, i + 5)
+    } else {
+        return None;
     };
-    // The next command whose brace is still ahead of the scan.
-    let mut next = 0;
-    // (command, depth outside its brace) of the arguments still open.
-    let mut stack: Vec<(usize, usize)> = Vec::new();
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (at, &b) in bytes.iter().enumerate().skip(first - 1) {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match b {
-            b'\\' => escaped = true,
-            b'{' => {
-                // An argument whose brace was passed over (none, by the argument above)
-                // stays unclosed rather than misplace the others.
-                while next < commands.len()
-                    && (commands[next].body == BARE || commands[next].body <= at)
-                {
-                    next += 1;
-                }
-                if next < commands.len() && commands[next].body == at + 1 {
-                    stack.push((next, depth));
-                    next += 1;
-                }
-                depth += 1;
-            }
-            b'}' if depth > 0 => {
-                depth -= 1;
-                if stack.last().is_some_and(|&(_, outside)| outside == depth) {
-                    let (k, _) = stack.pop().expect("checked");
-                    commands[k].close = at;
-                }
-            }
-            _ => {}
-        }
+    // `\\boxedfoo` is another command, not a box.
+    if at(name_end).is_some_and(|b| b.is_ascii_alphabetic()) {
+        return None;
     }
+    let after = &s[name_end..];
+    let trimmed = after.trim_start();
+    let body = match trimmed.starts_with('{') {
+        true => name_end + (after.len() - trimmed.len()) + 1,
+        false => BARE,
+    };
+    Some(BoxCommand {
+        start,
+        body,
+        close: UNCLOSED,
+    })
 }
 
 /// Text between two boxes that joins them into one answer: spacing, punctuation, math
@@ -359,7 +375,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// The argument of a box as a scan from its own brace finds it (the definition the
-    /// one-pass [`close_braces`] must agree with).
+    /// one-pass [`BoxCommands::new`] must agree with).
     fn scanned_close(s: &str, body: usize) -> Option<usize> {
         let (mut depth, mut escaped) = (1usize, false);
         for (i, c) in s[body..].char_indices() {
@@ -396,18 +412,34 @@ mod tests {
         ) {
             let s = pieces.concat();
             let commands = BoxCommands::new(&s);
-            for c in commands.commands.iter().filter(|c| c.body != BARE) {
-                let scanned = scanned_close(&s, c.body).unwrap_or(UNCLOSED);
-                prop_assert_eq!(c.close, scanned, "{:?} at {}", s, c.start);
-            }
+            let kept: Vec<(usize, usize)> = commands
+                .commands
+                .iter()
+                .filter(|c| c.body != BARE)
+                .map(|c| (c.start, c.close))
+                .collect();
+            let closing: Vec<(usize, usize)> = BOX_FINDER
+                .find_iter(s.as_bytes())
+                .filter_map(|i| command_at(&s, i))
+                .filter(|c| c.body != BARE)
+                .filter_map(|c| Some((c.start, scanned_close(&s, c.body)?)))
+                .collect();
+            prop_assert_eq!(kept, closing, "{:?}", s);
         }
     }
 
     #[test]
     fn nested_unclosed_boxes_leave_the_closed_one() {
-        let s = format!("{}\\boxed{{41}}", "\\boxed{".repeat(1000));
-        // The inner box closes; every outer one stays open.
-        assert_eq!(last_boxed(&s).map(|(_, t)| t), Some("41".to_string()));
+        // The inner box closes; every outer one stays open (also past the open boxes
+        // tracked at once).
+        for n in [1000, 3 * MAX_OPEN_BOXES] {
+            let s = format!("{}\\boxed{{41}}", "\\boxed{".repeat(n));
+            assert_eq!(last_boxed(&s).map(|(_, t)| t), Some("41".to_string()));
+        }
+        // A box around others closes after them but starts first: the last box written
+        // is still the one read.
+        let s = "\\boxed{\\boxed{1} = \\boxed{2}}";
+        assert_eq!(last_boxed(s).map(|(_, t)| t), Some("2".to_string()));
         let labels = "f(x) = \\boxed{1} and ".repeat(3);
         assert_eq!(
             last_boxed(labels.trim_end_matches(" and ")).map(|(_, t)| t),

@@ -402,11 +402,15 @@ pub(super) fn stated_closing_value(s: &str) -> Option<(usize, Extraction)> {
 /// group." Longer texts need "Therefore" (see [`concluding_value`]).
 const MAX_SHORT_REPLY_WORDS: usize = 60;
 const MAX_SHORT_REPLY_SENTENCES: usize = 4;
+/// Longest short reply in bytes: checked first, so that a long text without spaces or
+/// sentence ends (a 10 MB run of one symbol) is not walked word by word.
+const MAX_SHORT_REPLY_BYTES: usize = 4096;
 
 /// The value the last sentence of a short reply without math states.
 pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
-    let short = t.split_whitespace().nth(MAX_SHORT_REPLY_WORDS).is_none()
+    let short = t.len() <= MAX_SHORT_REPLY_BYTES
+        && t.split_whitespace().nth(MAX_SHORT_REPLY_WORDS).is_none()
         && sentence_spans(t).len() <= MAX_SHORT_REPLY_SENTENCES;
     if !short || super::next_math_segment(t, 0).is_some() {
         return None;
