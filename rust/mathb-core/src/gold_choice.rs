@@ -3,6 +3,7 @@
 
 use super::{letter, option_text, text_key};
 use crate::choice::choice_letter;
+use crate::extract::has_words;
 use crate::grade::words;
 use crate::verdict::{Status, Verdict};
 
@@ -21,6 +22,62 @@ fn option_in_words(choices: &[String], stated: &str) -> Option<usize> {
         .map(|(_, k)| k)
 }
 
+/// An option's value without a hedge before it ("Around 31%", "approximately 5 cm"): the
+/// answer `31%` states that option.
+fn option_value(choices: &[String], k: usize) -> &str {
+    let text = option_text(choices, k);
+    const HEDGES: [&str; 10] = [
+        "around",
+        "about",
+        "approximately",
+        "approx.",
+        "approx",
+        "roughly",
+        "nearly",
+        "almost",
+        "~",
+        "\\approx",
+    ];
+    let lower = text.to_ascii_lowercase();
+    for hedge in HEDGES {
+        if let Some(rest) = lower.strip_prefix(hedge) {
+            let word = hedge.ends_with(|c: char| c.is_ascii_alphabetic());
+            if !word || rest.starts_with(char::is_whitespace) {
+                let rest = text[hedge.len()..].trim_start();
+                if rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '-' | '.')) {
+                    return rest;
+                }
+            }
+        }
+    }
+    text
+}
+
+/// Several option letters named at once (`A, B, D, E`, `(A) and (C)`): their indices, when
+/// every item is one letter of an option.
+fn named_letters(text: &str, n: usize) -> Option<Vec<usize>> {
+    let items: Vec<&str> = text
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|item| {
+            item.trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim()
+        })
+        .collect();
+    let mut letters = Vec::new();
+    for item in &items {
+        let &[b] = item.as_bytes() else { return None };
+        let k = b.checked_sub(b'A').map(usize::from).filter(|&k| k < n)?;
+        if !b.is_ascii_uppercase() || letters.contains(&k) {
+            return None;
+        }
+        letters.push(k);
+    }
+    (letters.len() >= 2).then_some(letters)
+}
+
 pub(super) fn letters_of(correct: &[usize]) -> String {
     let letters: Vec<String> = correct.iter().map(|&i| letter(i).to_string()).collect();
     letters.join(" or ")
@@ -33,7 +90,7 @@ pub(super) fn judge_choice(
 ) -> Verdict {
     let n = choices.len();
     let expected = letters_of(correct);
-    let first = against(option_text(choices, correct[0]));
+    let first = against(option_value(choices, correct[0]));
     let Some(text) = first.extracted.clone() else {
         return first; // no answer
     };
@@ -46,7 +103,7 @@ pub(super) fn judge_choice(
         let has_digit = |t: &str| t.chars().any(|c| c.is_ascii_digit());
         let contradicted = || {
             let stated = crate::choice::labelled_option(&text);
-            let option = option_text(choices, i);
+            let option = option_value(choices, i);
             stated.is_some_and(|(_, v)| has_digit(&v))
                 && has_digit(option)
                 && against(option).status == Status::Incorrect
@@ -85,6 +142,13 @@ pub(super) fn judge_choice(
         };
         return Verdict::new(status, reason, extracted);
     }
+    if let Some(named) = named_letters(&text, n) {
+        let reason = format!("names several options ({}); {expected} expected", {
+            let named: Vec<String> = named.iter().map(|&k| letter(k).to_string()).collect();
+            named.join(", ")
+        });
+        return Verdict::new(Status::Incorrect, reason, extracted);
+    }
     // No letter: the answer may state an option's value (or text).
     let key = text_key(&text);
     let verdicts: Vec<Verdict> = (0..n)
@@ -95,7 +159,7 @@ pub(super) fn judge_choice(
             }
             match i == correct[0] {
                 true => first.clone(),
-                false => against(option),
+                false => against(option_value(choices, i)),
             }
         })
         .collect();
@@ -151,10 +215,12 @@ pub(super) fn judge_choice(
         v.reason.starts_with(crate::grade::ANSWER_NOT_PARSED)
             || v.reason.starts_with(crate::grade::GOLD_NOT_PARSED)
     };
-    if correct
-        .iter()
-        .all(|&i| verdicts[i].status == Status::Incorrect || unreadable(&verdicts[i]))
-    {
+    // An option in words ("The sum of the coefficients of P", "varies from 30° to 60°")
+    // is stated in words: math without any does not state it.
+    let unworded = |i: usize| has_words(option_text(choices, i)) && !has_words(&text);
+    if correct.iter().all(|&i| {
+        verdicts[i].status == Status::Incorrect || unreadable(&verdicts[i]) || unworded(i)
+    }) {
         let reason = format!(
             "names no option's letter, text or value; {expected} expected ({})",
             verdicts[i].reason

@@ -172,6 +172,38 @@ fn text_options_match_by_their_words() {
 }
 
 #[test]
+fn options_in_words_hedged_values_and_several_letters() {
+    let o = Options::default();
+    let status = |gold: &str, c: &str| verify(gold, c, &o).status;
+    // A hedged option is stated by its value; another option's value is another option.
+    let hedged = choice(json!(2), &["Around 21%", "Around 27%", "Around 31%"]);
+    assert_eq!(status(&hedged, "31\\%"), Status::Correct);
+    assert_eq!(status(&hedged, "27\\%"), Status::Incorrect);
+    assert_eq!(status(&hedged, "C"), Status::Correct);
+    // An option in words is not stated by math without words.
+    let worded = choice(
+        json!(2),
+        &[
+            "$P(-1)$",
+            "$\\text{The product of the zeros of }P$",
+            "$\\text{The sum of the coefficients of }P$",
+        ],
+    );
+    assert_eq!(status(&worded, "a + b + c + d"), Status::Incorrect);
+    assert_eq!(status(&worded, "C"), Status::Correct);
+    // Several letters name no one option.
+    let letters = choice(json!(3), &["$a>0$", "$b<0$", "$c<0$", "$d<0$"]);
+    let v = verify(&letters, "A, B, D", &o);
+    assert_eq!(v.status, Status::Incorrect);
+    assert!(
+        v.reason.starts_with("names several options (A, B, D)"),
+        "{}",
+        v.reason
+    );
+    assert_eq!(status(&letters, "D"), Status::Correct);
+}
+
+#[test]
 fn the_fallback_plan_and_its_verdict() {
     let gold = any_of(&["1", "\\sin^2 x + \\cos^2 x"]);
     assert_eq!(

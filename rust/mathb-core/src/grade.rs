@@ -296,8 +296,13 @@ fn judge_parsed(
         Err(msg) if msg == crate::latex::parser::EMPTY_ANSWER => {
             return (Status::Incorrect, "the answer states no value".into())
         }
-        // A truth value or another text for gold, math the parser cannot read for answer.
-        Err(_) if is_text_gold(gold_expr, gold_text) && is_math_notation(&extraction.text) => {
+        // A truth value or another text for gold, math the parser cannot read (or a
+        // relation: `y[n] + … = x[n]`) for answer.
+        Err(_)
+            if is_text_gold(gold_expr, gold_text)
+                && (is_math_notation(&extraction.text)
+                    || extraction.text.contains(['=', '<', '>'])) =>
+        {
             return (
                 Status::Incorrect,
                 "a text gold and a math answer differ".into(),

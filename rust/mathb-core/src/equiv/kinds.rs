@@ -2,11 +2,15 @@
 //! sets named in words, and answers of different kinds (a number against a text, an
 //! interval, a matrix), which are different answers rather than undecided ones.
 
-use super::{has_variables, is_constant, is_name, is_scalar};
+use super::{has_variables, is_constant, is_name, is_scalar, is_variable};
 use crate::expr::{Constant, Expr, RelOp};
+use crate::modular::{compare_expressions, Outcome};
 use crate::normalize::is_numeric;
+use crate::numeric::{compare_numeric, Numeric};
 use crate::options::Options;
+use crate::solve::free_symbols;
 use crate::verdict::Status;
+use std::collections::BTreeSet;
 
 /// An equation between numbers with two adjacent members that differ (`41 = 42`,
 /// `1 = 2 = 3 = 42`): the answer states something false, whatever its last member. A chain
@@ -102,6 +106,9 @@ enum Kind {
     Matrix,
     /// `k > \frac32`, `1 < x \le 2`: a solution set, not one value.
     Inequality,
+    /// `y = ax + c`, `X = Y = Z`: an equation in variables (a constant one is true or
+    /// false, judged before kinds are).
+    Equation,
     /// Anything else (expressions in variables, relations): no claim is made.
     Other,
 }
@@ -116,12 +123,17 @@ impl Kind {
             Expr::Matrix(_) => Kind::Matrix,
             Expr::Tuple(v) | Expr::Set(v) | Expr::List(v) if v.len() != 1 => Kind::Collection,
             Expr::Union(_) => Kind::Collection,
+            // `1:4:9`: three or more terms are no single quotient.
+            Expr::Func(name, parts) if name == "ratio" && parts.len() > 2 => Kind::Collection,
             Expr::Rel(_, ops)
                 if ops
                     .iter()
                     .all(|op| matches!(op, RelOp::Lt | RelOp::Le | RelOp::Gt | RelOp::Ge)) =>
             {
                 Kind::Inequality
+            }
+            Expr::Rel(_, ops) if ops.iter().all(|op| *op == RelOp::Eq) && has_variables(e) => {
+                Kind::Equation
             }
             _ if is_constant(e) && is_scalar(e) => Kind::Number,
             _ => Kind::Other,
@@ -133,6 +145,7 @@ impl Kind {
             Kind::Number => "a number",
             Kind::Text => "a text",
             Kind::Interval => "an interval",
+            Kind::Equation => "an equation",
             Kind::Collection => "a collection of values",
             Kind::Matrix => "a matrix",
             Kind::Inequality => "an inequality",
@@ -174,11 +187,58 @@ pub(super) fn different_kinds(gold: &Expr, answer: &Expr) -> Option<String> {
     };
     let structure_against_formula =
         (structure(g) && formula(answer, a)) || (structure(a) && formula(gold, g));
+    // An equation states a relation between its variables; a value, an expression or an
+    // inequality does not state it (assignments `x = 5` and definitions `f(x) = …` were
+    // read as their values before kinds are compared).
+    let equation_against_other = (g == Kind::Equation) != (a == Kind::Equation);
     (text_against_value
         || number_against_structure
         || interval_against_values
-        || structure_against_formula)
+        || structure_against_formula
+        || equation_against_other)
         .then(|| format!("{} and {} are different answers", g.noun(), a.noun()))
+}
+
+/// Two equations (`l = r`, or chains `a = b = c`) or two expressions in different
+/// variables: one holds a variable the other does not name at all, and that variable
+/// provably matters to it (renaming it changes the expression, or some `l - r`). `y = 2x`
+/// and `y = ax + c` differ, and so do `\\sqrt{S s}` and `S`; `y = 2x + a - a` is in `x`
+/// and `y` only.
+pub(super) fn different_variables(gold: &Expr, answer: &Expr) -> bool {
+    let parts = |e: &Expr| match e {
+        Expr::Rel(members, ops) if ops.iter().all(|op| *op == RelOp::Eq) => Some(
+            members
+                .windows(2)
+                .map(|p| Expr::Add(vec![p[0].clone(), Expr::Neg(Box::new(p[1].clone()))]))
+                .collect::<Vec<_>>(),
+        ),
+        _ if is_scalar(e) => Some(vec![e.clone()]),
+        _ => None,
+    };
+    let (Some(pg), Some(pa)) = (parts(gold), parts(answer)) else {
+        return false;
+    };
+    if matches!(gold, Expr::Rel(..)) != matches!(answer, Expr::Rel(..)) {
+        return false;
+    }
+    let symbols = |ps: &[Expr]| {
+        let mut out = BTreeSet::new();
+        ps.iter().for_each(|p| free_symbols(p, &mut out));
+        out.retain(|name| is_variable(name));
+        out
+    };
+    let (sg, sa) = (symbols(&pg), symbols(&pa));
+    let matters = |ps: &[Expr], name: &str| {
+        // A name no answer can hold: the renamed variable is a new one.
+        let fresh = Expr::Sym(format!("{name}\u{0}"));
+        let rename = |x: &Expr| matches!(x, Expr::Sym(s) if s == name).then(|| fresh.clone());
+        ps.iter().any(|p| {
+            let renamed = p.replace(&rename);
+            compare_expressions(p, &renamed) == Outcome::Different
+                || matches!(compare_numeric(p, &renamed), Numeric::Different(_))
+        })
+    };
+    sg.difference(&sa).any(|v| matters(&pg, v)) || sa.difference(&sg).any(|v| matters(&pa, v))
 }
 
 /// The value of a two-term ratio `a:b` as the quotient a/b, for comparing it with a number.

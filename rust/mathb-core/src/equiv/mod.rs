@@ -193,8 +193,14 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
                 Status::Incorrect,
                 "linear equations with different solutions",
             ),
+            _ if kinds::different_variables(gold, answer) => {
+                judged(Status::Incorrect, "equations in different variables")
+            }
             _ => judged(Status::Undecided, "equations not decidable by the core"),
         };
+    }
+    if kinds::different_variables(gold, answer) {
+        return judged(Status::Incorrect, "equations in different variables");
     }
     if let Some(reason) = kinds::different_kinds(gold, answer) {
         return judged(Status::Incorrect, reason);
@@ -217,6 +223,9 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         }
         return match outcome {
             Outcome::Different => judged(Status::Incorrect, "expressions differ at a test point"),
+            _ if kinds::different_variables(gold, answer) => {
+                judged(Status::Incorrect, "expressions in different variables")
+            }
             _ => match compare_numeric(gold, answer) {
                 Numeric::Different(reason) => judged(Status::Incorrect, reason),
                 _ if outcome == Outcome::Inconclusive => judged(

@@ -187,6 +187,23 @@ fn expressions_and_equations() {
     assert_eq!(cmp("y = 2x+1", "2x + 1 = y"), Status::Correct);
     assert_eq!(cmp("y = 2x+1", "y - 2x - 1 = 0"), Status::Correct);
     assert_eq!(cmp("y = 2x+1", "y = 2x-1"), Status::Incorrect);
+    // Equations in different variables, an equation against an inequality or against an
+    // expression: different answers.
+    assert_eq!(cmp("y = ax + c", "y = 2x"), Status::Incorrect);
+    assert_eq!(cmp("Q = \\sqrt{S s}", "Q = S"), Status::Incorrect);
+    assert_eq!(cmp("CD = OD = BD", "AC = AD"), Status::Incorrect);
+    assert_eq!(cmp("X = Y = Z", "X < Y < Z"), Status::Incorrect);
+    assert_eq!(cmp("ab + cd < 0", "ab + cd = 0"), Status::Incorrect);
+    assert_eq!(cmp("X + Y = Z", "Z"), Status::Incorrect);
+    assert_eq!(
+        cmp("2\\alpha + \\beta = 90", "90 - \\beta"),
+        Status::Incorrect
+    );
+    // A variable that cancels is no variable of the equation.
+    assert_eq!(cmp("y = 2x", "y = 2x + a - a"), Status::Correct);
+    assert_eq!(cmp("y = x^2 + a - a", "y^2 = x^2"), Status::Undecided);
+    // Three terms of a ratio are no number.
+    assert_eq!(cmp("1:4:9", "\\frac{1}{2}"), Status::Incorrect);
 }
 
 #[test]
