@@ -205,7 +205,7 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     let region = statements::before_invented_question(region);
     let found = |text: String, method: Method| {
         Some(Extraction {
-            text: without_sentence_end(&text).to_string(),
+            text: without_sentence_end(without_markup_tag(&text)).to_string(),
             method,
         })
     };
@@ -342,6 +342,25 @@ pub fn without_sentence_end(text: &str) -> &str {
         }
     }
     t
+}
+
+/// An answer without a markup tag after it (`2.998*10^7 <PRM +>`, `12</b>`): a tag opens
+/// with `<` and a letter (or `/` and a letter) and holds no further `<`.
+fn without_markup_tag(text: &str) -> &str {
+    let t = text.trim_end();
+    let Some(body) = t.strip_suffix('>') else {
+        return text;
+    };
+    let Some(open) = body.rfind('<') else {
+        return text;
+    };
+    let tag = &body[open + 1..];
+    let name = tag.strip_prefix('/').unwrap_or(tag);
+    let rest = t[..open].trim_end();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() && !rest.is_empty() => rest,
+        _ => text,
+    }
 }
 
 /// The last number stated in plain text, as a lenient extraction.

@@ -11,6 +11,7 @@ use crate::extract::{
     Extraction, Method,
 };
 use crate::latex::{is_bound_error, parse_answer, MAX_ANSWER_CHARS};
+use crate::normalize::is_numeric;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 use std::cell::RefCell;
@@ -314,12 +315,29 @@ fn judge_parsed(
         }
         Err(msg) => match last_side_value(&extraction.text, opts) {
             Some(e) => e,
+            // `\int_0^4 \cos(1+\sqrt x)\,dx`, `\sum_{d|12} \mu(d)` where a number is
+            // expected: the computation is stated, not its value.
+            None if is_numeric(gold_expr) && states_unevaluated(&extraction.text) => {
+                return (
+                    Status::Incorrect,
+                    "an unevaluated integral, sum or limit where a number is expected".into(),
+                )
+            }
             None => return (Status::Undecided, format!("{ANSWER_NOT_PARSED}: {msg}")),
         },
     };
     let (gold_expr, answer_expr) =
         decimal_commas(gold_text, gold_expr.clone(), &extraction.text, answer_expr);
     compare(&gold_expr, &answer_expr, opts)
+}
+
+/// Math that holds an integral, a sum, a product or a limit the core does not evaluate.
+fn states_unevaluated(t: &str) -> bool {
+    const OPERATORS: [&str; 6] = ["\\int", "\\oint", "\\sum", "\\prod", "\\lim", "\\iint"];
+    OPERATORS.iter().any(|op| {
+        t.match_indices(op)
+            .any(|(i, _)| !t[i + op.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
 }
 
 /// A gold that is words, not math: a text, or a truth value (`True`, `no`), which the
@@ -500,6 +518,35 @@ mod tests {
             grade(solution, "The final answer is 1000", &o).status,
             Status::Correct
         );
+    }
+
+    #[test]
+    fn unevaluated_operators_markup_and_expressions_in_variables() {
+        let o = Options::default();
+        let status = |g: &str, c: &str| grade(g, c, &o);
+        // A computation stated, not its value, where a number is expected.
+        let v = status(
+            "6",
+            "so $\\boxed{\\frac{12!}{2^{12}} \\sum_{d|12} \\mu(d) 8}$",
+        );
+        assert_eq!(v.status, Status::Incorrect, "{}", v.reason);
+        let v = status("0", "The answer is $\\int_c \\frac{z^2}{z-5} dz$.");
+        assert_eq!(v.status, Status::Incorrect, "{}", v.reason);
+        // A chain that ends on its value is judged by that value.
+        let v = status(
+            "2",
+            "so $\\boxed{\\lim_{n \\to \\infty} \\frac{2n}{n} = 2}$",
+        );
+        assert_eq!(v.status, Status::Correct, "{}", v.reason);
+        // A markup tag after the answer is not part of it.
+        let v = status("90000000", "The answer is 9*10^7 <PRM +>");
+        assert_eq!(v.status, Status::Correct, "{}", v.reason);
+        assert_eq!(v.extracted.as_deref(), Some("9*10^7"));
+        // An expression that provably depends on its variable is not a number.
+        let v = status("184", "\\boxed{2\\sqrt{r^2 + 5^2}}");
+        assert_eq!(v.status, Status::Incorrect, "{}", v.reason);
+        let v = status("1", "\\boxed{\\sin^2 x + \\cos^2 x}");
+        assert_ne!(v.status, Status::Incorrect, "{}", v.reason);
     }
 
     #[test]

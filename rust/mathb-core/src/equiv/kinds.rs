@@ -228,17 +228,28 @@ pub(super) fn different_variables(gold: &Expr, answer: &Expr) -> bool {
         out
     };
     let (sg, sa) = (symbols(&pg), symbols(&pa));
-    let matters = |ps: &[Expr], name: &str| {
-        // A name no answer can hold: the renamed variable is a new one.
-        let fresh = Expr::Sym(format!("{name}\u{0}"));
-        let rename = |x: &Expr| matches!(x, Expr::Sym(s) if s == name).then(|| fresh.clone());
-        ps.iter().any(|p| {
-            let renamed = p.replace(&rename);
-            compare_expressions(p, &renamed) == Outcome::Different
-                || matches!(compare_numeric(p, &renamed), Numeric::Different(_))
-        })
-    };
+    let matters = |ps: &[Expr], name: &str| ps.iter().any(|p| depends_on(p, name));
     sg.difference(&sa).any(|v| matters(&pg, v)) || sa.difference(&sg).any(|v| matters(&pa, v))
+}
+
+/// Whether renaming variable `name` provably changes `e` (exactly, or at a numeric test
+/// point): `e` depends on it. `\\sin^2 x + \\cos^2 x` does not depend on `x`.
+fn depends_on(e: &Expr, name: &str) -> bool {
+    // A name no answer can hold: the renamed variable is a new one.
+    let fresh = Expr::Sym(format!("{name}\u{0}"));
+    let renamed = e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| fresh.clone()));
+    compare_expressions(e, &renamed) == Outcome::Different
+        || matches!(compare_numeric(e, &renamed), Numeric::Different(_))
+}
+
+/// An expression that provably depends on one of its variables (`2\\sqrt{r^2 - 25}`): it is
+/// not one number.
+pub(super) fn depends_on_a_variable(e: &Expr) -> bool {
+    let mut names = BTreeSet::new();
+    free_symbols(e, &mut names);
+    names
+        .iter()
+        .any(|name| is_variable(name) && depends_on(e, name))
 }
 
 /// The value of a two-term ratio `a:b` as the quotient a/b, for comparing it with a number.
