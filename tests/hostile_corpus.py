@@ -57,6 +57,10 @@ _ANSWERS: list[tuple[str, str, str | None]] = [
     ("2^{1000000}", "2^{1000001}", NOT_CORRECT),
     ("3^{3^{3^{3}}}", "3^{3^{3^{3}}} \\cdot 3", NOT_CORRECT),
     ("10^{-10^{10}}", "0", NOT_CORRECT),
+    # Square roots of long radicands: factored in bounded work.
+    ("\\sqrt{2}", "\\sqrt{20000000000000000001e-7000}", NOT_CORRECT),
+    ("\\sqrt{2e-7000}", "\\sqrt{20000000000000000001e-7001}", NOT_CORRECT),
+    ("\\sqrt{" + "7" * 1500 + "}", "\\sqrt{" + "7" * 1499 + "8}", NOT_CORRECT),
     ("1", "1 + 10^{-10^{10}}", NOT_CORRECT),
     ("1.0e999999999", "1.0e999999998", NOT_CORRECT),
     ("10^{999999999}", "10^{999999998}", NOT_CORRECT),

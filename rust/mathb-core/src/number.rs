@@ -24,6 +24,8 @@ pub const MAX_PI_POWER: i32 = 64;
 pub const MAX_EXPONENT: u64 = 4096;
 /// Trial division bound used to make radicands square-free.
 const TRIAL_DIVISION_LIMIT: u64 = 200_000;
+/// Digit divisions allowed to trial division, which lowers the bound for long radicands.
+const TRIAL_DIVISION_WORK: u64 = 4_000_000;
 
 /// π to 60 decimals; π lies in [PI_60, PI_60 + 10⁻⁶⁰].
 const PI_60: &str = "3141592653589793238462643383279502884197169399375105820974944";
@@ -365,13 +367,17 @@ fn exact_root(q: &BigRational, n: u32) -> Option<BigRational> {
     (num.pow(n) == *q.numer() && den.pow(n) == *q.denom()).then(|| BigRational::new(num, den))
 }
 
-/// √(a/b) = √(ab)/b, with ab split into (square part)² · (square-free part).
+/// √(a/b) = s_a√f_a / (s_b√f_b) = s_a√(f_a f_b) / (s_b f_b), with a and b each split into
+/// (square part)² · (square-free part): a and b are coprime, so f_a f_b is square-free, and
+/// neither is multiplied into a longer number to factor (`\\sqrt{2e-7000}`).
 fn sqrt_rational(q: &BigRational) -> Option<Exact> {
-    let ab = (q.numer() * q.denom()).to_biguint()?;
-    let (square_root_part, square_free) = split_square(&ab)?;
-    let coef = BigRational::new(
-        BigInt::from_biguint(Sign::Plus, square_root_part),
-        q.denom().clone(),
+    let (sa, fa) = split_square(&q.numer().to_biguint()?)?;
+    let (sb, fb) = split_square(&q.denom().to_biguint()?)?;
+    let square_free = fa * &fb;
+    // Already in lowest terms (sa divides a, sb·fb divides b): no gcd of long numbers.
+    let coef = BigRational::new_raw(
+        BigInt::from_biguint(Sign::Plus, sa),
+        BigInt::from_biguint(Sign::Plus, sb * fb),
     );
     let mut terms = BTreeMap::new();
     terms.insert(
@@ -387,26 +393,42 @@ fn sqrt_rational(q: &BigRational) -> Option<Exact> {
 /// Writes n = s² · f with f square-free; `None` when n is too large to factor with certainty.
 pub fn split_square(n: &BigUint) -> Option<(BigUint, BigUint)> {
     let mut m = n.clone();
-    let mut s = BigUint::one();
-    let mut p: u64 = 2;
     let mut free = BigUint::one();
-    while p <= TRIAL_DIVISION_LIMIT {
-        let pb = BigUint::from(p);
-        if &pb * &pb * &pb > m {
+    // Factors of 2 by a shift.
+    let twos = m.trailing_zeros().unwrap_or(0);
+    m >>= twos;
+    let mut s = BigUint::one() << (twos / 2);
+    if twos % 2 == 1 {
+        free *= 2u32;
+    }
+    // Each candidate costs one pass over m's digits: a long radicand gets fewer candidates.
+    let digits = m.iter_u64_digits().len().max(1) as u64;
+    let limit = TRIAL_DIVISION_LIMIT.min((TRIAL_DIVISION_WORK / digits).max(1_000));
+    let mut p: u64 = 3;
+    while p <= limit {
+        if m.bits() < 64 && m.to_u64().is_some_and(|small| small < p * p * p) {
             break;
         }
         let mut count = 0u32;
-        while (&m % &pb).is_zero() {
-            m /= &pb;
-            count += 1;
-        }
-        if count > 0 {
-            s *= pb.pow(count / 2);
-            if count % 2 == 1 {
-                free *= &pb;
+        if (&m % p).is_zero() {
+            // Many factors p (`10^7000`): removed a u64-sized power of p at a time.
+            let (chunk, per_chunk) = power_in_u64(p);
+            while per_chunk > 1 && (&m % chunk).is_zero() {
+                m /= chunk;
+                count += per_chunk;
+            }
+            while (&m % p).is_zero() {
+                m /= p;
+                count += 1;
             }
         }
-        p += if p == 2 { 1 } else { 2 };
+        if count > 0 {
+            s *= BigUint::from(p).pow(count / 2);
+            if count % 2 == 1 {
+                free *= p;
+            }
+        }
+        p += 2;
     }
     // m has no prime factor < p. If m < p³ it is 1, a prime, a product of two distinct primes
     // or a prime square: only the last is not square-free, and a perfect-square test finds it.
@@ -428,6 +450,15 @@ pub fn split_square(n: &BigUint) -> Option<(BigUint, BigUint)> {
         free *= m;
     }
     Some((s, free))
+}
+
+/// The largest power of p that fits in a u64, and its exponent.
+fn power_in_u64(p: u64) -> (u64, u32) {
+    let (mut power, mut exponent) = (p, 1);
+    while let Some(next) = power.checked_mul(p) {
+        (power, exponent) = (next, exponent + 1);
+    }
+    (power, exponent)
 }
 
 /// `base^exp` by repeated squaring, with a multiplication that may refuse (a size bound).

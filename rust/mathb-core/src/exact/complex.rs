@@ -147,6 +147,18 @@ pub fn sign(x: &Exact) -> Option<Ordering> {
     if x.is_zero() {
         return Some(Ordering::Equal);
     }
+    // Each term is its coefficient times a positive √r·π^k: terms of one sign decide it
+    // without an enclosure (whose arithmetic on long coefficients is slow).
+    let mut positive = x.terms().map(|(_, q)| q.is_positive());
+    if let Some(first) = positive.next() {
+        if positive.all(|p| p == first) {
+            return Some(if first {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            });
+        }
+    }
     charge(64 * term_count(x) as u64 * (4 + limbs(x)))?;
     let (lo, hi) = x.enclose()?;
     if lo.is_positive() {
