@@ -121,7 +121,7 @@ def test_an_unreadable_answer_names_no_option() -> None:
     # Neither a letter, nor an option's text, nor a value that can be read: the question is
     # missed, not undecided.
     words = ["(A) a circle", "(B) a square", "(C) a cube", "(D) a cone"]
-    for completion in [r"\boxed{\vec{g}}", r"The answer is $\frac{17}{2} |AD| + 2$."]:
+    for completion in [r"\boxed{\overline{AB}}", r"The answer is $\frac{17}{2} |AD| + 2$."]:
         v = mathb.grade("B", completion, choices=words, fallback=False)
         assert v.status == "incorrect", v
         assert v.reason.startswith("names no option's letter, text or value; B expected")

@@ -323,6 +323,18 @@ fn judge_parsed(
                     "an unevaluated integral, sum or limit where a number is expected".into(),
                 )
             }
+            None if is_numeric(gold_expr) && crate::unread::states_a_bound(&extraction.text) => {
+                return (
+                    Status::Incorrect,
+                    "the answer states a bound, not a value".into(),
+                )
+            }
+            None if is_numeric(gold_expr) && crate::unread::writes_no_number(&extraction.text) => {
+                return (
+                    Status::Incorrect,
+                    "no number is written in the answer".into(),
+                )
+            }
             None => return (Status::Undecided, format!("{ANSWER_NOT_PARSED}: {msg}")),
         },
     };

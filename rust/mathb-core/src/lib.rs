@@ -48,6 +48,7 @@ pub mod schema;
 mod settle;
 pub mod solve;
 pub mod stream;
+mod unread;
 pub mod verdict;
 pub mod verdict_file;
 

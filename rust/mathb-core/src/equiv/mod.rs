@@ -200,7 +200,12 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
         };
     }
     if kinds::different_variables(gold, answer) {
-        return judged(Status::Incorrect, "equations in different variables");
+        let reason = if matches!(answer, Expr::Rel(..)) {
+            "equations in different variables"
+        } else {
+            "expressions in different variables"
+        };
+        return judged(Status::Incorrect, reason);
     }
     if let Some(reason) = kinds::different_kinds(gold, answer) {
         return judged(Status::Incorrect, reason);

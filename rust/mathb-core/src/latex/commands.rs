@@ -225,7 +225,7 @@ impl Parser {
 
     pub(super) fn command(&mut self, c: &str) -> PResult<Expr> {
         match c {
-            "frac" | "dfrac" | "tfrac" | "cfrac" => {
+            f if super::lexer::is_fraction_command(f) => {
                 let num = self.braced()?;
                 let den = self.braced()?;
                 // \frac{d}{dx} is the derivative operator, not d/(d·x).

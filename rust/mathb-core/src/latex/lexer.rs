@@ -95,6 +95,9 @@ const IGNORED_COMMANDS: &[&str] = &[
     "it",
     "boxed",
     "fbox",
+    // Vector arrows mark a quantity as a vector, as `\mathbf` does: `\vec{g}` is g.
+    "vec",
+    "overrightarrow",
 ];
 
 /// Commands whose braced argument is free text.
@@ -116,10 +119,18 @@ const TEXT_COMMANDS: &[&str] = &[
 /// (`\frac12`, `\sqrt2`).
 fn bare_argument_count(cmd: &str) -> usize {
     match cmd {
-        "frac" | "dfrac" | "tfrac" | "cfrac" | "binom" | "dbinom" | "tbinom" => 2,
+        "binom" | "dbinom" | "tbinom" => 2,
+        f if is_fraction_command(f) => 2,
         "sqrt" => 1,
         _ => 0,
     }
+}
+
+/// Fraction commands: `\frac` and its display variants, the slanted `\sfrac` and `\nicefrac`
+/// of the xfrac and nicefrac packages, and any other short command named `…frac` (`\bfrac`),
+/// whose two arguments can only be a numerator and a denominator.
+pub(super) fn is_fraction_command(cmd: &str) -> bool {
+    cmd.len() <= 8 && cmd.ends_with("frac") && cmd.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 pub struct Lexer<'a> {
@@ -386,6 +397,11 @@ impl<'a> Lexer<'a> {
                 '\\' if self.peek(0).is_some_and(|c| c.is_ascii_alphabetic()) => {
                     self.pos -= 1;
                     return self.command();
+                }
+                // `50\\%`, doubly escaped like `\\frac`: a percent sign, not a row end.
+                '\\' if self.peek(0) == Some('%') => {
+                    self.pos += 1;
+                    self.tokens.push(Token::Percent);
                 }
                 '\\' => self.tokens.push(Token::RowSep),
                 '$' => {}

@@ -124,6 +124,13 @@ impl Lexer<'_> {
         if !bare && self.peek(0) == Some('.') && self.peek(1).is_some_and(|d| d.is_ascii_digit()) {
             self.pos += 1;
             frac_part = Some(self.digits());
+        } else if !bare
+            && self.peek(0) == Some('.')
+            && matches!(self.peek(1), Some('}' | ')' | ']'))
+        {
+            // `3\sqrt{2.}`, `(4.)`: a point closing a group ends the number, as a full stop
+            // ends a sentence.
+            self.pos += 1;
         }
         if !bare {
             if let Some(repeating) = self.repeating_digits(frac_part.is_some()) {
