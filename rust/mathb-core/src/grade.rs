@@ -194,7 +194,8 @@ pub(crate) fn read_number(e: &Extraction, opts: &Options) -> String {
     let bare = matches!(e.method, Method::Whole | Method::LastNumber);
     let text = match with_decimal_point(&e.text) {
         Some(fixed) if bare && opts.extract == ExtractMode::Lenient => fixed,
-        _ => e.text.clone(),
+        // "eleven", "two hundred four dollars": the number the words name.
+        _ => crate::number_words::number_from_words(&e.text).unwrap_or_else(|| e.text.clone()),
     };
     without_plain_unit(without_leading_relation(&text)).to_string()
 }

@@ -36,6 +36,7 @@ pub mod metrics;
 pub mod modular;
 pub mod normalize;
 pub mod number;
+mod number_words;
 pub mod numeric;
 pub mod options;
 #[cfg(feature = "parquet")]

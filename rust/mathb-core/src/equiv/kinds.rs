@@ -6,7 +6,7 @@ use super::{has_variables, is_constant, is_name, is_scalar, is_variable};
 use crate::expr::{Constant, Expr, RelOp};
 use crate::modular::{compare_expressions, Outcome};
 use crate::normalize::is_numeric;
-use crate::numeric::{compare_numeric, Numeric};
+use crate::numeric::{compare_numeric, compare_numeric_real, Numeric};
 use crate::options::Options;
 use crate::solve::free_symbols;
 use crate::verdict::Status;
@@ -240,6 +240,32 @@ fn depends_on(e: &Expr, name: &str) -> bool {
     let renamed = e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| fresh.clone()));
     compare_expressions(e, &renamed) == Outcome::Different
         || matches!(compare_numeric(e, &renamed), Numeric::Different(_))
+        || differs_between_values(e, name)
+}
+
+/// Whole values a variable is set to when its random test points prove nothing: they reach
+/// past the small reals those points are drawn from (`\sqrt{r^2 - 25}` is real only for
+/// r ≥ 5) and are defined where integers are required (`n!`).
+const SUBSTITUTED_VALUES: [u32; 6] = [2, 3, 7, 10, 30, 100];
+
+/// Whether `e` takes two real values apart beyond doubt when `name` is set to two of
+/// [`SUBSTITUTED_VALUES`] in turn (other variables keep their random test points).
+fn differs_between_values(e: &Expr, name: &str) -> bool {
+    let at = |v: u32| {
+        let value = Expr::Num(crate::expr::Literal {
+            value: num_rational::BigRational::from_integer(v.into()),
+            decimal_places: None,
+            significant_digits: 1,
+        });
+        e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
+    };
+    let values: Vec<Expr> = SUBSTITUTED_VALUES.iter().map(|&v| at(v)).collect();
+    values.windows(2).any(|pair| {
+        matches!(
+            compare_numeric_real(&pair[0], &pair[1]),
+            Numeric::Different(_)
+        )
+    })
 }
 
 /// An expression that provably depends on one of its variables (`2\\sqrt{r^2 - 25}`): it is
@@ -289,4 +315,50 @@ pub(super) fn bracket_list(e: &Expr, other: &Expr) -> Option<Expr> {
         }
         _ => None,
     }
+}
+
+/// Two equations, one of them solved for a variable (`\\theta = 1`, `S = s + \\frac{2}{3}Q`):
+/// when putting that solution into the other equation leaves its two sides apart at some
+/// real point, that point solves one equation and not the other, so they differ.
+pub(super) fn solution_not_shared(gold: (&Expr, &Expr), answer: (&Expr, &Expr)) -> bool {
+    [(answer, gold), (gold, answer)]
+        .into_iter()
+        .any(|(solved, other)| {
+            let Some((name, value)) = solved_form(solved) else {
+                return false;
+            };
+            let mut names = BTreeSet::new();
+            free_symbols(other.0, &mut names);
+            free_symbols(other.1, &mut names);
+            if !names.contains(name) {
+                return false;
+            }
+            let put = |e: &Expr| {
+                e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
+            };
+            let zero = Expr::Num(crate::expr::Literal {
+                value: num_rational::BigRational::from_integer(0.into()),
+                decimal_places: None,
+                significant_digits: 1,
+            });
+            let residual = Expr::Add(vec![put(other.0), Expr::Neg(Box::new(put(other.1)))]);
+            matches!(
+                compare_numeric_real(&residual, &zero),
+                Numeric::Different(_)
+            )
+        })
+}
+
+/// `v = value` (or `value = v`) with `v` a variable that `value` does not hold.
+fn solved_form<'e>((lhs, rhs): (&'e Expr, &'e Expr)) -> Option<(&'e str, &'e Expr)> {
+    [(lhs, rhs), (rhs, lhs)]
+        .into_iter()
+        .find_map(|(side, value)| {
+            let Expr::Sym(name) = side else {
+                return None;
+            };
+            let mut names = BTreeSet::new();
+            free_symbols(value, &mut names);
+            (is_variable(name) && !names.contains(name)).then_some((name.as_str(), value))
+        })
 }

@@ -196,6 +196,10 @@ pub(crate) fn compare_at(gold: &Expr, answer: &Expr, opts: &Options, depth: usiz
             _ if kinds::different_variables(gold, answer) => {
                 judged(Status::Incorrect, "equations in different variables")
             }
+            _ if kinds::solution_not_shared(g, a) => judged(
+                Status::Incorrect,
+                "a solution of one equation does not solve the other",
+            ),
             _ => judged(Status::Undecided, "equations not decidable by the core"),
         };
     }

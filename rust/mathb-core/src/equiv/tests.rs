@@ -201,9 +201,28 @@ fn expressions_and_equations() {
     );
     // A variable that cancels is no variable of the equation.
     assert_eq!(cmp("y = 2x", "y = 2x + a - a"), Status::Correct);
-    assert_eq!(cmp("y = x^2 + a - a", "y^2 = x^2"), Status::Undecided);
+    // (2, 4) solves y = x² and not y² = x².
+    assert_eq!(cmp("y = x^2 + a - a", "y^2 = x^2"), Status::Incorrect);
+    assert_eq!(cmp("y = |x|", "y^2 = x^2"), Status::Undecided);
     // Three terms of a ratio are no number.
     assert_eq!(cmp("1:4:9", "\\frac{1}{2}"), Status::Incorrect);
+    // A number against an expression whose variable matters only where the random test
+    // points do not reach: real only for r ≥ 5, defined only at whole n.
+    assert_eq!(cmp("184", "2\\sqrt{r^2 - 5^2}"), Status::Incorrect);
+    assert_eq!(cmp("-1.0", "-n!/4"), Status::Incorrect);
+    // One equation solved for a variable whose solution does not solve the other.
+    assert_eq!(
+        cmp("\\tan \\theta = 2\\theta", "\\theta = 1"),
+        Status::Incorrect
+    );
+    assert_eq!(
+        cmp("Q=\\sqrt{S \\cdot s}", "S = s + \\frac{2}{3}Q"),
+        Status::Incorrect
+    );
+    // A solution that does solve the other equation proves nothing.
+    assert_eq!(cmp("x^2 = 9", "x = 3"), Status::Undecided);
+    // A variable that changes nothing at any value is not shown to matter.
+    assert_ne!(cmp("1", "\\sin^2 x + \\cos^2 x"), Status::Incorrect);
 }
 
 #[test]

@@ -46,6 +46,13 @@ mod tests {
         assert!(matches!(p("2\\frac{1}{2}"), Expr::Add(..)));
         assert!(matches!(p("2 1/2"), Expr::Add(..)));
         assert!(matches!(p("2\\pi"), Expr::Mul(..)));
+        // The percent sign after a mixed number applies to all of it.
+        assert!(
+            matches!(p("66\\frac{2}{3}\\%"), Expr::Percent(inner) if matches!(*inner, Expr::Add(..)))
+        );
+        assert!(
+            matches!(p("-2\\frac{1}{2}\\%"), Expr::Percent(inner) if matches!(*inner, Expr::Neg(..)))
+        );
     }
 
     #[test]

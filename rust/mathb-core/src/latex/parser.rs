@@ -591,6 +591,17 @@ pub(super) fn is_integer_fraction(e: &Expr) -> bool {
 /// Implicit multiplication, except an integer directly followed by a fraction of integers,
 /// which is a mixed number (`2\frac{1}{2}` = 5/2, `2 1/2` = 5/2).
 pub(super) fn join_implicit(last: Expr, next: Expr, p: &mut Parser) -> PResult<Expr> {
+    // `66\frac{2}{3}\%` is (66 + 2/3)%: the percent sign closes the whole mixed number.
+    if let Expr::Percent(fraction) = &next {
+        let whole = match &last {
+            Expr::Neg(inner) => inner,
+            other => other,
+        };
+        if is_integer_literal(whole) && is_integer_fraction(fraction) {
+            let mixed = join_implicit(last, (**fraction).clone(), p)?;
+            return Ok(Expr::Percent(Box::new(mixed)));
+        }
+    }
     // `-2\frac12` is −(2 + 1/2): the sign belongs to the whole mixed number.
     if let Expr::Neg(inner) = &last {
         if is_integer_literal(inner) && is_integer_fraction(&next) {

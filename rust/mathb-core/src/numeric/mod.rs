@@ -108,6 +108,16 @@ fn too_large(a: &Expr, b: &Expr) -> bool {
 /// Compares two scalar expressions numerically: `Different` only when, under every reading of
 /// ambiguous notations, some point where both are defined shows values apart beyond doubt.
 pub fn compare_numeric(gold: &Expr, answer: &Expr) -> Numeric {
+    compare_at_points(gold, answer, false)
+}
+
+/// As [`compare_numeric`], counting only points where both values are real: a logarithm of
+/// a negative number or an even root of one leaves the point undefined, as for variables.
+pub fn compare_numeric_real(gold: &Expr, answer: &Expr) -> Numeric {
+    compare_at_points(gold, answer, true)
+}
+
+fn compare_at_points(gold: &Expr, answer: &Expr, real_only: bool) -> Numeric {
     if too_large(gold, answer) {
         return Numeric::Unsupported;
     }
@@ -116,7 +126,7 @@ pub fn compare_numeric(gold: &Expr, answer: &Expr) -> Numeric {
     variables(answer, &mut names);
     let mut first_reason = None;
     for reading in readings(&[gold, answer]) {
-        match differ_at_some_point(gold, answer, &names, reading) {
+        match differ_at_some_point(gold, answer, &names, reading, real_only) {
             Numeric::Different(reason) => {
                 first_reason.get_or_insert(reason);
             }
@@ -134,7 +144,10 @@ fn differ_at_some_point(
     answer: &Expr,
     names: &BTreeSet<String>,
     reading: Reading,
+    real_only: bool,
 ) -> Numeric {
+    let zero = Real::small(0);
+    let complex = |v: &Num| v.im.as_ref().is_some_and(|im| apart(im, &zero));
     let mut defined = 0;
     for attempt in 0..ATTEMPTS {
         let values: Vec<(String, f64)> = names
@@ -161,6 +174,12 @@ fn differ_at_some_point(
             _ if names.is_empty() => return Numeric::Unsupported,
             _ => continue,
         };
+        if real_only && (complex(&g) || complex(&a)) {
+            if names.is_empty() {
+                return Numeric::Unsupported;
+            }
+            continue;
+        }
         if differ(&g, &a) {
             let reason = if names.is_empty() {
                 format!("values differ ({} vs {})", describe(&g), describe(&a))
