@@ -20,6 +20,7 @@ from ..grading import (
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
+from .grade_review import add_review_options, comparison_rows, disagreements_path
 from .grading_options import add_grading_options, grading_options
 
 
@@ -89,6 +90,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "finished output): records it holds are counted, not graded again; same input and "
         "options as the first run",
     )
+    add_review_options(p)
     fields = p.add_argument_group(
         "fields", "detected on the first record unless given; dotted paths reach nested fields"
     )
@@ -143,7 +145,15 @@ def run(args: argparse.Namespace) -> ExitStatus:
     if to_stdout:
         check_stdout_is_no_input(files)
     output = None if to_stdout else os.fspath(args.output or default_output_path(files[0]))
+    if args.only is not None and args.resume:
+        raise UsageError(
+            "--only writes some verdict lines and --resume continues a file of all of them: "
+            "give one"
+        )
+    apart = disagreements_path(args, output, files[0])
     for spec in files:
+        if apart is not None:
+            check_output(spec if spec != "-" else "", apart)
         if output is not None:
             check_output(spec if spec != "-" else "", output)
         if args.summary not in (None, "-"):
@@ -171,6 +181,11 @@ def run(args: argparse.Namespace) -> ExitStatus:
             duplicates=args.duplicates,
             limit=args.limit,
             ks=args.ks,
+            with_gold=args.with_gold,
+            with_completion=args.with_completion,
+            only=args.only,
+            compare_field=args.compare_field,
+            disagreements=apart,
         )
         if to_stdout:
             sys.stdout.flush()
@@ -319,6 +334,7 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
+    rows += comparison_rows(summary)
     found = summary.get("duplicates", {})
     if found.get("count"):
         kept = "not counted" if found["policy"] == "first" else "counted"

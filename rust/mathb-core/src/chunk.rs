@@ -9,6 +9,7 @@ use crate::cache::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
 use crate::lossy_json::lossy_line;
 use crate::options::Options;
+use crate::review::{RecordReview, ReviewOptions};
 use crate::sample_fields::OnePass;
 use crate::schema::{
     completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
@@ -28,6 +29,8 @@ struct Parsed {
     controls: bool,
     /// Why the record is not graded (its samples are graded on another line).
     skipped: Option<String>,
+    /// The value of `--compare-field`, when the run compares.
+    previous: Option<Value>,
 }
 
 /// What grading needs of a record once its answers are extracted.
@@ -42,6 +45,8 @@ pub(crate) struct Record {
     pub skipped: Option<String>,
     /// Why the record cannot be graded (it then has no samples).
     pub error: Option<Box<InputError>>,
+    /// What its lines show beyond the verdict, when the run reviews.
+    pub review: Option<Box<RecordReview>>,
 }
 
 /// A chunk whose records are parsed and whose answers are extracted.
@@ -101,6 +106,7 @@ impl Record {
             samples: 0,
             skipped: None,
             error: Some(Box::new(e)),
+            review: None,
         }
     }
 
@@ -146,6 +152,7 @@ fn parse(
     fields: &Fields,
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
+    compare: Option<&str>,
 ) -> Result<Parsed, InputError> {
     let line = &*lossy_line(line);
     if let Some(f) = one_pass.and_then(|p| p.read(line)) {
@@ -156,6 +163,7 @@ fn parse(
             sample_idx: f.sample_idx,
             controls: f.controls,
             skipped: None,
+            previous: None,
         });
     }
     let record = parse_record(line)?;
@@ -171,6 +179,7 @@ fn parse(
             sample_idx: None,
             controls: true,
             skipped: Some(why),
+            previous: None,
         });
     }
     let (gold, key) = match answers {
@@ -196,6 +205,7 @@ fn parse(
         sample_idx,
         controls: true,
         skipped: None,
+        previous: compare.and_then(|f| record.resolve(f)),
     })
 }
 
@@ -235,6 +245,7 @@ pub(crate) fn prepare(
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
     opts: &Options,
+    review: &ReviewOptions,
     stop_at_error: bool,
 ) -> Prepared {
     let lines = chunk.lines.len();
@@ -248,7 +259,8 @@ pub(crate) fn prepare(
             }
             for i in b * PREPARE_BLOCK..lines.min((b + 1) * PREPARE_BLOCK) {
                 let line = chunk.lines[i].0;
-                let parsed = match parse(chunk.line(i), fields, one_pass, answers) {
+                let compare = review.compare_field.as_deref();
+                let parsed = match parse(chunk.line(i), fields, one_pass, answers, compare) {
                     Ok(p) => p,
                     Err(e) => {
                         failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
@@ -265,6 +277,7 @@ pub(crate) fn prepare(
                     }
                     block.extracted.push(answer);
                 }
+                let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
                 block.records.push(Record {
                     line,
                     gold: parsed.gold,
@@ -273,6 +286,7 @@ pub(crate) fn prepare(
                     samples: parsed.completions.len(),
                     skipped: parsed.skipped,
                     error: None,
+                    review: kept,
                 });
             }
             block

@@ -43,6 +43,7 @@ pub mod parquet_rows;
 pub mod python_text;
 pub mod render;
 pub mod resume;
+pub mod review;
 pub mod sample_fields;
 pub mod schema;
 mod settle;

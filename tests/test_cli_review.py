@@ -1,0 +1,95 @@
+"""Reviewing verdicts: the extraction method on every line, the gold and completion when
+asked, `--only` some lines, and `--compare-field` against the dump's previous grader (CLI
+through a subprocess, `grade_file` directly)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import mathb
+import pytest
+
+ROWS: list[dict[str, Any]] = [
+    {"problem_id": "a", "sample_idx": 0, "answer": "4", "completion": "so \\boxed{4}", "em": 0},
+    {"problem_id": "a", "sample_idx": 1, "answer": "4", "completion": "The answer is 5", "em": 1},
+    {"problem_id": "b", "sample_idx": 0, "answer": "1/2", "completion": "\\boxed{0.5}", "em": 1},
+    {"problem_id": "b", "sample_idx": 1, "answer": "1/2", "completion": "no idea", "em": 0},
+    {"problem_id": "b", "sample_idx": 2, "answer": "1/2", "completion": "\\boxed{3}", "em": "n/a"},
+]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_every_line_names_its_extraction_method(run_mathb, write_jsonl, tmp_path: Path) -> None:
+    result = run_mathb("grade", write_jsonl("d.jsonl", ROWS), "-o", tmp_path / "v.jsonl")
+    assert result.returncode == 0, result.stderr
+    verdicts = read_jsonl(tmp_path / "v.jsonl")
+    assert [v["method"] for v in verdicts] == ["boxed", "anchor", "boxed", None, "boxed"]
+    assert all("gold" not in v and "completion" not in v for v in verdicts)
+
+
+def test_with_gold_and_with_completion(run_mathb, write_jsonl, tmp_path: Path) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl", "--with-gold", "--with-completion")
+    assert result.returncode == 0, result.stderr
+    verdicts = read_jsonl(tmp_path / "v.jsonl")
+    assert [v["gold"] for v in verdicts] == [r["answer"] for r in ROWS]
+    assert [v["completion"] for v in verdicts] == [r["completion"] for r in ROWS]
+
+
+def test_only_writes_some_lines_and_counts_all(run_mathb, write_jsonl, tmp_path: Path) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    result = run_mathb(
+        "grade", src, "-o", tmp_path / "v.jsonl", "--only", "incorrect,no_answer", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    verdicts = read_jsonl(tmp_path / "v.jsonl")
+    assert [(v["problem_id"], v["sample_idx"]) for v in verdicts] == [("a", 1), ("b", 1), ("b", 2)]
+    summary = json.loads(result.stdout)
+    assert summary["samples"] == 5 and summary["counts"]["correct"] == 2
+    assert summary["only"] == ["incorrect", "no_answer"]
+
+
+def test_only_is_refused_with_resume_and_unknown_kinds(
+    run_mathb, write_jsonl, tmp_path: Path
+) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl", "--only", "wrong")
+    assert result.returncode == 2
+    assert "no_answer" in result.stderr and "usage: mathb grade" in result.stderr
+    result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl", "--only", "correct", "--resume")
+    assert result.returncode == 2 and "--resume" in result.stderr
+    with pytest.raises(mathb.InvalidArgumentError, match="resume"):
+        mathb.grade_file(src, tmp_path / "w.jsonl", only=["correct"], resume=True)
+
+
+def test_compare_field_prints_agreement_and_writes_disagreements(
+    run_mathb, write_jsonl, tmp_path: Path
+) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    result = run_mathb("grade", src, "-o", tmp_path / "v.jsonl", "--compare-field", "em")
+    assert result.returncode == 0, result.stderr
+    assert "vs em" in result.stdout and "50.00%  (2/4 samples)" in result.stdout
+    verdicts = read_jsonl(tmp_path / "v.jsonl")
+    assert [v["previous"] for v in verdicts] == [False, True, True, False, None]
+    apart = read_jsonl(tmp_path / "v.disagreements.jsonl")
+    assert [(v["problem_id"], v["sample_idx"]) for v in apart] == [("a", 0), ("a", 1)]
+    assert apart == [verdicts[0], verdicts[1]]
+
+
+def test_compare_field_in_the_summary(write_jsonl, tmp_path: Path) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    with pytest.raises(mathb.InvalidArgumentError, match="input file"):
+        mathb.grade_file(src, compare_field="em", disagreements=src)
+    summary = mathb.grade_file(
+        src, tmp_path / "v.jsonl", compare_field="em", disagreements=tmp_path / "apart.jsonl"
+    )
+    found = summary["comparison"]
+    assert found["field"] == "em" and found["compared"] == 4 and found["missing"] == 1
+    assert (found["only_previous"], found["only_mathb"]) == (1, 1)
+    assert found["agreement"] == 0.5
+    assert len(read_jsonl(tmp_path / "apart.jsonl")) == 2
