@@ -93,3 +93,45 @@ def test_compare_field_in_the_summary(write_jsonl, tmp_path: Path) -> None:
     assert (found["only_previous"], found["only_mathb"]) == (1, 1)
     assert found["agreement"] == 0.5
     assert len(read_jsonl(tmp_path / "apart.jsonl")) == 2
+
+
+def batch_results(tmp_path: Path) -> Path:
+    """vLLM batch results of one request per sample (`q1#0`, `q1#1`, …), in reverse order."""
+    rows = []
+    for problem, gold in (("q1", "4"), ("q2", "7")):
+        for s in range(3):
+            answer = gold if s != 1 else "0"
+            body = {"choices": [{"message": {"content": f"\\boxed{{{answer}}}"}}]}
+            rows.append({"custom_id": f"{problem}#{s}", "response": {"body": body}})
+    path = tmp_path / "results.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)))
+    return path
+
+
+def test_id_pattern_groups_per_sample_requests(run_mathb, tmp_path: Path) -> None:
+    results = batch_results(tmp_path)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text('{"custom_id": "q1", "answer": "4"}\n{"custom_id": "q2", "answer": "7"}\n')
+    out = tmp_path / "v.jsonl"
+    args = ("grade", results, "--answers", answers, "-o", out, "--json")
+    result = run_mathb(*args, "--id-pattern", "{problem}#{sample}")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["problems"], summary["samples"]) == (2, 6)
+    assert summary["pass_at_k"]["1"] == pytest.approx(4 / 6)
+    got = [(v["problem_id"], v["sample_idx"], v["status"]) for v in read_jsonl(out)]
+    assert got[:3] == [("q2", 2, "correct"), ("q2", 1, "incorrect"), ("q2", 0, "correct")]
+    # Without the pattern, the per-sample ids are not in the answers table.
+    assert run_mathb(*args).returncode == 2
+
+
+def test_id_pattern_errors_name_the_pattern_and_line(run_mathb, tmp_path: Path) -> None:
+    results = batch_results(tmp_path)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text('{"custom_id": "q1", "answer": "4"}\n')
+    base = ("grade", results, "--answers", answers, "-o", tmp_path / "v.jsonl")
+    result = run_mathb(*base, "--id-pattern", "{problem}")
+    assert result.returncode == 2 and "{sample}" in result.stderr
+    result = run_mathb(*base, "--id-pattern", "{problem}_{sample}")
+    assert result.returncode == 2
+    assert 'results.jsonl:1: error[E006] problem id "q2#2" does not fit' in result.stderr

@@ -141,6 +141,7 @@ def grade_stream(
     only: str | None = None,
     compare_field: str | None = None,
     disagreements: str | None = None,
+    id_pattern: str | None = None,
     decimal: _DecimalPolicy = "rounded",
     min_significant_digits: int = 3,
     decimal_places: int | None = None,

@@ -153,6 +153,7 @@ def grade_file(
     only: str | Iterable[str] | None = None,
     compare_field: str | None = None,
     disagreements: str | os.PathLike[str] | None = None,
+    id_pattern: str | None = None,
 ) -> dict[str, Any]:
     """Grades every sample of the dump at `path` and returns the summary.
 
@@ -195,6 +196,10 @@ def grade_file(
     its previous grader's verdict (`score`, `exact_match`, `symbolic_correct`: true/false or
     1/0): each line then says `"previous"`, the summary's `comparison` counts agreement,
     and the disagreeing lines are also written to `disagreements` when given.
+
+    `id_pattern` reads ids that also number the sample, as batch requests sent one per
+    sample are named: `"{problem}#{sample}"` makes `q17#0` and `q17#1` samples 0 and 1 of
+    problem `q17` (the gold from `answers` is then looked up by `q17`).
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
@@ -249,6 +254,7 @@ def grade_file(
         settings: dict[str, Any] = {
             "input": spec,
             "fields": [gold_field, completion_field, id_field, choices_field],
+            **({"id_pattern": id_pattern} if id_pattern is not None else {}),
             "answers": table if table is not None else answers is not None,
             "options": options,
             "inputs": specs,
@@ -289,6 +295,7 @@ def grade_file(
             only=None if only_list is None else ",".join(only_list),
             compare_field=compare_field,
             disagreements=None if disagreements is None else os.fspath(disagreements),
+            id_pattern=id_pattern,
         )
     except InputFileError as e:
         from .dump import explain_line  # only to explain a bad line

@@ -102,6 +102,13 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     fields.add_argument("--id-field", metavar="F", help="problem id field")
     fields.add_argument(
+        "--id-pattern",
+        metavar="TEMPLATE",
+        help="ids that also number the sample, as batch requests sent one per sample are "
+        "named: '{problem}#{sample}' reads q17#0, q17#1 as samples 0, 1 of problem q17, "
+        "whose gold --answers then gives (default: ids name problems)",
+    )
+    fields.add_argument(
         "--choices-field",
         metavar="F",
         help="options of a multiple-choice question (a list); the gold then names the right "
@@ -169,6 +176,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             gold_field=args.gold_field,
             completion_field=args.completion_field,
             id_field=args.id_field,
+            id_pattern=args.id_pattern,
             choices_field=args.choices_field,
             answers=args.answers,
             threads=threads,

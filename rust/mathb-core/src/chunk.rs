@@ -156,11 +156,12 @@ fn parse(
 ) -> Result<Parsed, InputError> {
     let line = &*lossy_line(line);
     if let Some(f) = one_pass.and_then(|p| p.read(line)) {
+        let (key, sample_idx) = split_id(fields, f.key, f.sample_idx)?;
         return Ok(Parsed {
             gold: f.gold,
             completions: f.completions,
-            key: f.key,
-            sample_idx: f.sample_idx,
+            key,
+            sample_idx,
             controls: f.controls,
             skipped: None,
             previous: None,
@@ -182,22 +183,24 @@ fn parse(
             previous: None,
         });
     }
-    let (gold, key) = match answers {
+    let own_idx = record
+        .resolve(crate::sample_fields::SAMPLE_IDX)
+        .as_ref()
+        .and_then(crate::sample_fields::sample_idx_of);
+    let (gold, key, sample_idx) = match answers {
         Some(answers) if fields.answers_by_id => {
             let key = problem_key(&record, fields, "")?;
-            (answer_of(answers, &key)?, key)
+            let (key, sample_idx) = split_id(fields, key, own_idx)?;
+            (answer_of(answers, &key)?, key, sample_idx)
         }
         _ => {
             let gold = record_gold(&record, fields)?;
             let key = problem_key(&record, fields, &gold)?;
-            (gold, key)
+            let (key, sample_idx) = split_id(fields, key, own_idx)?;
+            (gold, key, sample_idx)
         }
     };
     let completions = completion_texts(&record, &fields.completion)?;
-    let sample_idx = record
-        .resolve(crate::sample_fields::SAMPLE_IDX)
-        .as_ref()
-        .and_then(crate::sample_fields::sample_idx_of);
     Ok(Parsed {
         gold,
         completions,
@@ -207,6 +210,22 @@ fn parse(
         skipped: None,
         previous: compare.and_then(|f| record.resolve(f)),
     })
+}
+
+/// The problem key and sample index of a record whose id also numbers its sample
+/// (`--id-pattern`); a record's own `sample_idx` comes first.
+fn split_id(
+    fields: &Fields,
+    key: ProblemKey,
+    sample_idx: Option<u64>,
+) -> Result<(ProblemKey, Option<u64>), InputError> {
+    match &fields.id_pattern {
+        Some(p) => {
+            let (key, sample) = p.apply(key)?;
+            Ok((key, sample_idx.or(Some(sample))))
+        }
+        _ => Ok((key, sample_idx)),
+    }
 }
 
 /// The gold of a problem from the answers table.

@@ -23,6 +23,7 @@ mod fallback_round;
 pub mod formats;
 pub mod gold;
 pub mod grade;
+pub mod id_pattern;
 // Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
 #[cfg(fuzzing)]
 pub mod json_scan;

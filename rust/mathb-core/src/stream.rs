@@ -424,6 +424,7 @@ fn undetected(given: &FieldOverrides) -> Fields {
         lm_eval_filter: None,
         answers_by_id: given.answers_by_id,
         choices: given.choices.clone(),
+        id_pattern: given.id_pattern.clone(),
     }
 }
 

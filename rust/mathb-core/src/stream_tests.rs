@@ -157,6 +157,7 @@ fn parquet_rows_are_records() {
             problem_id: Some("extra_info.index".into()),
             choices: None,
             answers_by_id: false,
+            id_pattern: None,
         },
         ..Default::default()
     };

@@ -4,6 +4,7 @@
 
 use crate::errors::{CoreError, InputFileError};
 use mathb_core::duplicates::Duplicates;
+use mathb_core::id_pattern::IdPattern;
 use mathb_core::review::{LineKinds, ReviewOptions};
 use mathb_core::{
     FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
@@ -58,7 +59,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), with_gold = false, with_completion = false, only = None, compare_field = None, disagreements = None, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), with_gold = false, with_completion = false, only = None, compare_field = None, disagreements = None, id_pattern = None, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: Bound<'py, PyAny>,
@@ -83,6 +84,7 @@ pub fn grade_stream<'py>(
     only: Option<String>,
     compare_field: Option<String>,
     disagreements: Option<PathBuf>,
+    id_pattern: Option<String>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     // One path, or a list of them read in turn as one dump.
@@ -116,6 +118,10 @@ pub fn grade_stream<'py>(
         )
         .into());
     }
+    let id_pattern = match id_pattern.as_deref().map(IdPattern::parse).transpose() {
+        Ok(p) => p,
+        Err(e) => return Err(CoreError(e).into()),
+    };
     if disagreements.is_some() && compare_field.is_none() {
         return Err(CoreError("disagreements are written with compare_field only".into()).into());
     }
@@ -139,6 +145,7 @@ pub fn grade_stream<'py>(
             problem_id: id_field,
             choices: choices_field,
             answers_by_id: answers.is_some(),
+            id_pattern,
         },
         answers: answers.map(Arc::new),
         threads: crate::parallelism::effective_threads(threads),
