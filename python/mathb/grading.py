@@ -315,6 +315,9 @@ def grade_file(
     }
     if limit is not None:
         summary["limit"] = limit
+    if result.get("model") is not None:
+        # The model the dump's first record names (`model`, a batch response's model).
+        summary["model"] = result["model"]
     summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
         "used": settle is not None,

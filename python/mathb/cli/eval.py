@@ -148,6 +148,21 @@ def configure(p: argparse.ArgumentParser) -> None:
         "<name>.model.samples.jsonl and <name>.base.samples.jsonl",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+    p.set_defaults(generation_options=_generation_options(p))
+
+
+#: The argument groups that only apply when mathb samples a model.
+_GENERATION_GROUPS = ("generation", "sampling", "offline engine", "endpoint")
+
+
+def _generation_options(p: argparse.ArgumentParser) -> dict[str, tuple[str, Any]]:
+    """dest -> (option, default) of every option that only matters when sampling."""
+    found: dict[str, tuple[str, Any]] = {}
+    for group in p._action_groups:
+        if (group.title or "").startswith(_GENERATION_GROUPS):
+            for action in group._group_actions:
+                found[action.dest] = (action.option_strings[-1], action.default)
+    return found
 
 
 def check_sources(args: argparse.Namespace) -> None:
@@ -168,6 +183,17 @@ def check_sources(args: argparse.Namespace) -> None:
         raise UsageError("--model and --base-model need --dataset (the problems to sample)")
     if not generating and args.limit is not None:
         raise UsageError("--limit selects problems to sample: it needs --model or --base-model")
+    if not generating:
+        given = [
+            option
+            for dest, (option, default) in args.generation_options.items()
+            if getattr(args, dest, default) != default
+        ]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)}: only for sampling a model (--model / --base-model); "
+                "the dumps already hold their samples"
+            )
     if args.base_endpoint is not None and args.base_model is None:
         raise UsageError("--base-endpoint needs --base-model")
 

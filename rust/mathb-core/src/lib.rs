@@ -13,6 +13,7 @@ pub mod clock;
 mod csv_rows;
 pub mod diagnostics;
 pub mod dump;
+pub mod dump_model;
 pub mod duplicates;
 pub mod equiv;
 pub mod exact;

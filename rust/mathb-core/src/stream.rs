@@ -101,6 +101,8 @@ pub struct Summary {
     pub tally: Tally,
     /// The agreement with the previous grader (`ReviewOptions::compare_field`).
     pub comparison: Comparison,
+    /// The model the first record names (`dump_model`).
+    pub model: Option<String>,
 }
 
 #[derive(Debug)]
@@ -231,6 +233,7 @@ pub fn grade_stream_reviewing(
     run.tally.extra_ks.dedup();
     let stop_at_error = opts.on_error == OnError::Stop;
     let mut fields: Option<(Fields, Option<OnePass>)> = None;
+    let mut model = None;
     let mut last = Instant::now();
     let mut reported = None;
     let malformed = |m: Box<Malformed>| {
@@ -252,6 +255,9 @@ pub fn grade_stream_reviewing(
         // and settled in this same round. (No chunk is ahead then: only a chunk prepared
         // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
+            if model.is_none() {
+                model = crate::dump_model::chunk_model(chunk);
+            }
             match detect_fields(chunk, &opts.fields, stop_at_error).map_err(malformed)? {
                 Ok(detected) => {
                     // The one-pass reader reads no field beyond those graded.
@@ -375,6 +381,7 @@ pub fn grade_stream_reviewing(
         fields,
         tally: run.tally,
         comparison: run.comparison,
+        model,
     })
 }
 

@@ -316,6 +316,7 @@ pub fn grade_stream<'py>(
     d.set_item("duplicates", summary.duplicates)?;
     d.set_item("duplicate_notes", summary.duplicate_notes.clone())?;
     d.set_item("multi_file", summary.multi_file)?;
+    d.set_item("model", &summary.model)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
     fields.set_item("choices", &summary.fields.choices)?;
     d.set_item("fields", fields)?;
