@@ -43,7 +43,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--summary",
         metavar="PATH",
-        help="also write the summary as JSON to PATH ('-': stdout, the table then on stderr)",
+        help="also write the summary as JSON to PATH ('-': stdout, the table then on stderr; "
+        "default: no JSON summary)",
     )
     p.add_argument(
         "--json",
@@ -58,7 +59,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="K",
         help="also report pass@K and maj@K, for any K up to the fewest samples of a "
-        "problem; repeatable (both are always reported at K = 1, 2, 4, …)",
+        "problem; repeatable (default: K = 1, 2, 4, …, always reported)",
     )
     p.add_argument(
         "--limit",
@@ -94,13 +95,16 @@ def configure(p: argparse.ArgumentParser) -> None:
     fields = p.add_argument_group(
         "fields", "detected on the first record unless given; dotted paths reach nested fields"
     )
-    fields.add_argument("--gold-field", metavar="F", help="gold answer field, e.g. doc.answer")
+    fields.add_argument(
+        "--gold-field", metavar="F", help="gold answer field, e.g. doc.answer (default: detected)"
+    )
     fields.add_argument(
         "--completion-field",
         metavar="F",
-        help="completion field: a string, or a list of strings (one verdict per element)",
+        help="completion field: a string, or a list of strings (one verdict per element; "
+        "default: detected)",
     )
-    fields.add_argument("--id-field", metavar="F", help="problem id field")
+    fields.add_argument("--id-field", metavar="F", help="problem id field (default: detected)")
     fields.add_argument(
         "--id-pattern",
         metavar="TEMPLATE",
@@ -118,7 +122,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--answers",
         metavar="FILE",
         help="gold answers by problem id (JSONL, CSV or Parquet with custom_id / problem_id / "
-        "id and answer), for dumps without them such as vLLM / OpenAI batch results",
+        "id and answer), for dumps without them such as vLLM / OpenAI batch results "
+        "(default: the golds of the dump)",
     )
     grading = p.add_argument_group("grading")
     grading.add_argument(
