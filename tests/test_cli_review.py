@@ -135,3 +135,15 @@ def test_id_pattern_errors_name_the_pattern_and_line(run_mathb, tmp_path: Path) 
     result = run_mathb(*base, "--id-pattern", "{problem}_{sample}")
     assert result.returncode == 2
     assert 'results.jsonl:1: error[E006] problem id "q2#2" does not fit' in result.stderr
+
+
+def test_review_options_change_no_number_and_order_changes_none(write_jsonl) -> None:
+    plain = mathb.grade_file(write_jsonl("d.jsonl", ROWS))
+    shuffled = write_jsonl("s.jsonl", [ROWS[i] for i in (3, 0, 4, 2, 1)])
+    reviewed = mathb.grade_file(
+        shuffled, only="incorrect", compare_field="em", with_gold=True, with_completion=True
+    )
+    again = mathb.grade_file(write_jsonl("d2.jsonl", ROWS), compare_field="em")
+    for key in ("samples", "problems", "accuracy", "pass_at_k", "maj_at_k", "counts"):
+        assert reviewed[key] == plain[key], key
+    assert reviewed["comparison"] == again["comparison"]
