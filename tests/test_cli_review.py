@@ -147,3 +147,17 @@ def test_review_options_change_no_number_and_order_changes_none(write_jsonl) -> 
     for key in ("samples", "problems", "accuracy", "pass_at_k", "maj_at_k", "counts"):
         assert reviewed[key] == plain[key], key
     assert reviewed["comparison"] == again["comparison"]
+
+
+def test_a_partial_file_of_some_lines_is_not_resumed(write_jsonl, tmp_path: Path) -> None:
+    src = write_jsonl("d.jsonl", ROWS)
+    out = tmp_path / "v.jsonl"
+
+    def stop(samples: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        mathb.grade_file(src, out, only="incorrect", progress=stop)
+    assert (tmp_path / "v.jsonl.partial").exists()
+    with pytest.raises(mathb.InvalidArgumentError, match="only differ"):
+        mathb.grade_file(src, out, resume=True)

@@ -265,6 +265,9 @@ def grade_file(
         }
         if with_gold or with_completion or compare_field is not None:
             settings["review"] = [with_gold, with_completion, compare_field]
+        if only_list is not None:
+            # A partial file of some lines only is no file a resumed run can continue.
+            settings["only"] = only_list
         partial.begin(target, settings, resume)
     if answers is not None:
         from .answers import load_answers  # reads tables: imported only when needed
