@@ -92,5 +92,5 @@ def comparison_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if found["undecided"]:
         rows.append(("  undecided", f"{found['undecided']:,}  (not compared)"))
     if found["missing"]:
-        rows.append(("  no value", f"{found['missing']:,}  (field missing or neither)"))
+        rows.append(("  no value", f"{found['missing']:,}  (not scored by the field)"))
     return rows

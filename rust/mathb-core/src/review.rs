@@ -99,7 +99,15 @@ impl RecordReview {
             (Some(_), Some(Value::Array(values))) if values.len() == samples && samples != 1 => {
                 values.iter().map(previous_of).collect()
             }
-            (Some(_), Some(value)) => vec![previous_of(&value); samples],
+            // One value for several completions (lm-eval's `exact_match` with repeats)
+            // scores the first one, as lm-eval's metrics do; the others are not compared.
+            (Some(_), Some(value)) => {
+                let mut previous = vec![None; samples];
+                if let Some(first) = previous.first_mut() {
+                    *first = previous_of(&value);
+                }
+                previous
+            }
             (Some(_), None) => vec![None; samples],
         };
         let completions = match opts.with_completion {
@@ -145,7 +153,8 @@ pub struct Comparison {
     pub only_mathb: u64,
     /// Samples mathb left undecided (not compared).
     pub undecided: u64,
-    /// Samples whose field is missing or says neither correct nor incorrect.
+    /// Samples the field does not score: missing, neither correct nor incorrect, or not
+    /// the first of several completions given one value.
     pub missing: u64,
 }
 
@@ -221,6 +230,20 @@ mod tests {
         assert_eq!(previous_of(&json!("False")), Some(false));
         assert_eq!(previous_of(&json!(0.5)), None);
         assert_eq!(previous_of(&json!(null)), None);
+    }
+
+    #[test]
+    fn one_value_for_several_completions_scores_the_first() {
+        let opts = ReviewOptions {
+            compare_field: Some("exact_match".into()),
+            ..ReviewOptions::default()
+        };
+        let completions = vec!["a".to_string(), "b".to_string()];
+        let one = RecordReview::new(&opts, &completions, Some(json!(1))).unwrap();
+        assert_eq!(one.previous, vec![Some(true), None]);
+        let each = RecordReview::new(&opts, &completions, Some(json!([0, 1]))).unwrap();
+        assert_eq!(each.previous, vec![Some(false), Some(true)]);
+        assert!(RecordReview::new(&ReviewOptions::default(), &completions, None).is_none());
     }
 
     #[test]

@@ -9,8 +9,9 @@ const DUMP: &str = r#"{"id": "a", "gold": "4", "completion": "\\boxed{4}", "scor
 {"id": "b", "gold": "1/2", "completion": ["\\boxed{0.5}", "none"], "score": [true, null]}
 "#;
 
-fn graded(review: ReviewOptions) -> (String, String, Comparison) {
-    let dir = crate::test_support::tempdir("review", "dump");
+/// Grades `DUMP` in a folder of its own (`tag`: tests run in parallel).
+fn graded(tag: &str, review: ReviewOptions) -> (String, String, Comparison) {
+    let dir = crate::test_support::tempdir("review", tag);
     let path = dir.join("d.jsonl");
     std::fs::write(&path, DUMP).unwrap();
     let opts = StreamOptions {
@@ -34,17 +35,20 @@ fn graded(review: ReviewOptions) -> (String, String, Comparison) {
 
 #[test]
 fn every_line_names_its_method_and_the_gold_and_completion_when_asked() {
-    let (plain, _, _) = graded(ReviewOptions::default());
+    let (plain, _, _) = graded("plain", ReviewOptions::default());
     let lines: Vec<&str> = plain.lines().collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0].contains(r#""method":"boxed""#) && !lines[0].contains("gold"));
     assert!(lines[1].contains(r#""method":"anchor""#));
     assert!(lines[3].ends_with(r#""extracted":null,"method":null}"#));
-    let (review, _, _) = graded(ReviewOptions {
-        with_gold: true,
-        with_completion: true,
-        ..ReviewOptions::default()
-    });
+    let (review, _, _) = graded(
+        "fields",
+        ReviewOptions {
+            with_gold: true,
+            with_completion: true,
+            ..ReviewOptions::default()
+        },
+    );
     let lines: Vec<&str> = review.lines().collect();
     assert!(lines[0].ends_with(r#""gold":"4","completion":"\\boxed{4}"}"#));
     assert!(lines[3].ends_with(r#""gold":"1/2","completion":"none"}"#));
@@ -55,10 +59,13 @@ fn every_line_names_its_method_and_the_gold_and_completion_when_asked() {
 
 #[test]
 fn only_writes_the_lines_asked_for_and_counts_them_all() {
-    let (out, _, _) = graded(ReviewOptions {
-        only: Some(LineKinds::parse("incorrect,no_answer").unwrap()),
-        ..ReviewOptions::default()
-    });
+    let (out, _, _) = graded(
+        "only",
+        ReviewOptions {
+            only: Some(LineKinds::parse("incorrect,no_answer").unwrap()),
+            ..ReviewOptions::default()
+        },
+    );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].contains(r#""status":"incorrect""#));
@@ -67,10 +74,13 @@ fn only_writes_the_lines_asked_for_and_counts_them_all() {
 
 #[test]
 fn a_previous_grader_is_compared_per_sample() {
-    let (out, apart, comparison) = graded(ReviewOptions {
-        compare_field: Some("score".into()),
-        ..ReviewOptions::default()
-    });
+    let (out, apart, comparison) = graded(
+        "compare",
+        ReviewOptions {
+            compare_field: Some("score".into()),
+            ..ReviewOptions::default()
+        },
+    );
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].ends_with(r#""previous":false}"#));
     assert!(lines[2].ends_with(r#""previous":true}"#));
