@@ -79,6 +79,11 @@ def test_compare_field_prints_agreement_and_writes_disagreements(
     apart = read_jsonl(tmp_path / "v.disagreements.jsonl")
     assert [(v["problem_id"], v["sample_idx"]) for v in apart] == [("a", 0), ("a", 1)]
     assert apart == [verdicts[0], verdicts[1]]
+    same = ("-o", tmp_path / "v.jsonl", "--disagreements", tmp_path / "v.jsonl")
+    result = run_mathb("grade", src, "--compare-field", "em", *same)
+    assert result.returncode == 2 and "same file" in result.stderr
+    result = run_mathb("grade", src, "--disagreements", tmp_path / "x.jsonl")
+    assert result.returncode == 2 and "--disagreements needs --compare-field" in result.stderr
 
 
 def test_compare_field_in_the_summary(write_jsonl, tmp_path: Path) -> None:

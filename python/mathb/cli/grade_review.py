@@ -66,7 +66,10 @@ def disagreements_path(args: argparse.Namespace, output: str | None, first: str)
             raise UsageError("--disagreements needs --compare-field")
         return None
     if args.disagreements is not None:
-        return str(args.disagreements)
+        path = str(args.disagreements)
+        if output is not None and os.path.abspath(path) == os.path.abspath(output):
+            raise UsageError("--disagreements and -o name the same file: give two")
+        return path
     verdicts = output if output is not None else os.fspath(default_output_path(first))
     stem = verdicts[: -len(".jsonl")] if verdicts.endswith(".jsonl") else verdicts
     stem = stem[: -len(".verdicts")] if stem.endswith(".verdicts") else stem
