@@ -49,7 +49,15 @@ def test_one_verdict_per_record_in_order(run_mathb, data_dir: Path, tmp_path: Pa
     assert [v["problem_id"] for v in verdicts] == [r["problem_id"] for _, r in records]
     assert [v["sample_idx"] for v in verdicts] == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
     for v in verdicts:
-        assert set(v) == {"line", "problem_id", "sample_idx", "status", "reason", "extracted"}
+        assert set(v) == {
+            "line",
+            "problem_id",
+            "sample_idx",
+            "status",
+            "reason",
+            "extracted",
+            "method",
+        }
     assert [v["status"] for v in verdicts[:6]] == ["correct"] * 5 + ["incorrect"]
     assert verdicts[9]["status"] == "no_answer" and verdicts[9]["extracted"] is None
     assert "pass@4" in result.stdout and "accuracy" in result.stdout

@@ -72,7 +72,9 @@ def grade_dump(
             f"{path}: the records have no problem id field, so its problems cannot be matched "
             "with another dump or a dataset\n  help: pass --id-field NAME"
         )
-    return read_verdicts(verdicts)
+    results = read_verdicts(verdicts)
+    results.model = summary.get("model")
+    return results
 
 
 def _dump_name(path: str) -> str:
@@ -97,9 +99,12 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     if problem_set is not None:
         notes += [f"dataset: {n}" for n in problem_set.notes]
     model = _grade(config, config.samples, "model")
+    model_label = config.name or model.model or _dump_name(config.samples)
     base: ProblemResults | None = None
+    base_label = config.base_name
     if config.base_samples is not None:
         base = _grade(config, config.base_samples, "base")
+        base_label = base_label or base.model or _dump_name(config.base_samples)
         model, base = _align_dumps(model, base, notes)
 
     rows: list[int] | None = None
@@ -123,7 +128,6 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
 
     if base is not None:
         base_solved = base.solved
-        base_label = config.base_name or _dump_name(config.base_samples or "base")
     else:
         assert problem_set is not None and rows is not None and config.base_column is not None
         unsolved = problem_set.unsolved(config.base_column)
@@ -136,7 +140,7 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     }
     summary: dict[str, Any] = {
         "mathb_version": __version__,
-        "model": config.name or _dump_name(config.samples),
+        "model": model_label,
         "base": base_label,
         "samples": config.samples,
         "base_samples": config.base_samples,

@@ -148,6 +148,12 @@ def grade_file(
     duplicates: Literal["keep", "first", "error"] = "first",
     limit: int | None = None,
     ks: Iterable[int] = (),
+    with_gold: bool = False,
+    with_completion: bool = False,
+    only: str | Iterable[str] | None = None,
+    compare_field: str | None = None,
+    disagreements: str | os.PathLike[str] | None = None,
+    id_pattern: str | None = None,
 ) -> dict[str, Any]:
     """Grades every sample of the dump at `path` and returns the summary.
 
@@ -181,6 +187,19 @@ def grade_file(
     (the later one's verdict line says `"duplicate": true`), `"keep"` counts both, `"error"`
     stops the run (E011); the summary's `duplicates` tells how many and where. `limit`
     grades only the first `limit` records; `ks` adds pass@k and maj@k at those k.
+
+    Every verdict line names its extraction `method` (null when nothing was extracted).
+    `with_gold` and `with_completion` add the gold and the completion to every line.
+    `only` (statuses, `"error"`, `"skipped"`; a list or a comma-separated string) writes
+    only those lines: a filter the caller asks for, which changes no count, and which a
+    resumed run (`resume`) cannot continue. `compare_field` names the dump's field holding
+    its previous grader's verdict (`score`, `exact_match`, `symbolic_correct`: true/false or
+    1/0): each line then says `"previous"`, the summary's `comparison` counts agreement,
+    and the disagreeing lines are also written to `disagreements` when given.
+
+    `id_pattern` reads ids that also number the sample, as batch requests sent one per
+    sample are named: `"{problem}#{sample}"` makes `q17#0` and `q17#1` samples 0 and 1 of
+    problem `q17` (the gold from `answers` is then looked up by `q17`).
     """
     if batch_size < 1:
         raise InvalidArgumentError("batch_size must be at least 1")
@@ -192,11 +211,20 @@ def grade_file(
         raise InvalidArgumentError(f"duplicates must be keep, first or error, not {duplicates!r}")
     if limit is not None and limit < 1:
         raise InvalidArgumentError("limit must be at least 1")
+    only_list = _line_kinds(only)
+    if only_list is not None and resume:
+        raise InvalidArgumentError(
+            "resume continues a file of every verdict line: it cannot be combined with only"
+        )
+    if disagreements is not None and compare_field is None:
+        raise InvalidArgumentError("disagreements are written only with compare_field")
     specs = (
         [os.fspath(path)] if isinstance(path, (str, os.PathLike)) else [os.fspath(p) for p in path]
     )
     if not specs:
         raise InvalidArgumentError("no input given")
+    if disagreements is not None:
+        _check_not_an_input(os.fspath(disagreements), specs)
     spec = specs[0] if len(specs) == 1 else " ".join(specs)
     overrides = {"gold_field": gold_field, "completion_field": completion_field}
 
@@ -226,6 +254,7 @@ def grade_file(
         settings: dict[str, Any] = {
             "input": spec,
             "fields": [gold_field, completion_field, id_field, choices_field],
+            **({"id_pattern": id_pattern} if id_pattern is not None else {}),
             "answers": table if table is not None else answers is not None,
             "options": options,
             "inputs": specs,
@@ -234,6 +263,11 @@ def grade_file(
             "duplicates": duplicates,
             "limit": limit,
         }
+        if with_gold or with_completion or compare_field is not None:
+            settings["review"] = [with_gold, with_completion, compare_field]
+        if only_list is not None:
+            # A partial file of some lines only is no file a resumed run can continue.
+            settings["only"] = only_list
         partial.begin(target, settings, resume)
     if answers is not None:
         from .answers import load_answers  # reads tables: imported only when needed
@@ -259,6 +293,12 @@ def grade_file(
             duplicates=duplicates,
             limit=limit,
             ks=sorted(set(ks)),
+            with_gold=with_gold,
+            with_completion=with_completion,
+            only=None if only_list is None else ",".join(only_list),
+            compare_field=compare_field,
+            disagreements=None if disagreements is None else os.fspath(disagreements),
+            id_pattern=id_pattern,
         )
     except InputFileError as e:
         from .dump import explain_line  # only to explain a bad line
@@ -278,6 +318,9 @@ def grade_file(
     }
     if limit is not None:
         summary["limit"] = limit
+    if result.get("model") is not None:
+        # The model the dump's first record names (`model`, a batch response's model).
+        summary["model"] = result["model"]
     summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
         "used": settle is not None,
@@ -285,7 +328,39 @@ def grade_file(
         "sent": result["fallback_sent"],
         "settled": result["fallback_settled"],
     }
+    if only_list is not None:
+        summary["only"] = only_list
+    if "comparison" in result:
+        compared = dict(result["comparison"])
+        agreeing = compared["both_correct"] + compared["both_incorrect"]
+        compared["agreement"] = agreeing / compared["compared"] if compared["compared"] else None
+        summary["comparison"] = compared
     return summary
+
+
+def _check_not_an_input(path: str, specs: list[str]) -> None:
+    """Refuses to write `path` when it is one of the input files."""
+    for spec in specs:
+        if os.path.isfile(spec) and os.path.exists(path) and os.path.samefile(spec, path):
+            raise InvalidArgumentError(f"disagreements: {path} is the input file {spec}")
+
+
+#: The kinds of verdict lines `only` picks from.
+LINE_KINDS = (*STATUSES, "error", "skipped")
+
+
+def _line_kinds(only: str | Iterable[str] | None) -> list[str] | None:
+    """`only` as a list of line kinds, checked; None for every line."""
+    if only is None:
+        return None
+    words = only.split(",") if isinstance(only, str) else list(only)
+    kinds = [w.strip() for w in words if w.strip()]
+    unknown = [w for w in kinds if w not in LINE_KINDS]
+    if unknown or not kinds:
+        raise InvalidArgumentError(
+            f"only takes line kinds from {', '.join(LINE_KINDS)}, not {only!r}"
+        )
+    return kinds
 
 
 class _Settle:

@@ -40,6 +40,8 @@ class ProblemResults:
     n: npt.NDArray[np.int64]
     c: npt.NDArray[np.int64]
     votes: list[npt.NDArray[np.int64]]
+    #: The model the dump names (its first record's `model`), when it does.
+    model: str | None = None
 
     @property
     def solved(self) -> BoolArray:
@@ -53,6 +55,7 @@ class ProblemResults:
             self.n[index],
             self.c[index],
             [self.votes[i] for i in index],
+            self.model,
         )
 
 

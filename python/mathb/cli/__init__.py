@@ -103,7 +103,9 @@ def _unrecognized(parser: argparse.ArgumentParser, extras: list[str]) -> str:
         if not word.startswith("--"):
             continue
         name = word.split("=", 1)[0]
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        # An option the word begins (`--gold` of `--gold-field`) before a similar one.
+        close = [o for o in known if o.startswith(name)][:1]
+        close = close or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         if not close:
             close = [o for o in known if name[2:] and name[2:] in o]
         if close:

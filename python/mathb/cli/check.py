@@ -39,7 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="OPTION",
         help="the options of a multiple-choice question (A, B, … by position); GOLD then "
-        "names the right one by letter or text",
+        "names the right one by letter or text (default: no options)",
     )
     grading = p.add_argument_group("grading (as in mathb grade)")
     add_grading_options(grading)

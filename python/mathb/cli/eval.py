@@ -38,56 +38,77 @@ def _level(text: str) -> float:
 
 def configure(p: argparse.ArgumentParser) -> None:
     source = p.add_argument_group("model", "one of: a dump of the model's samples, or a model")
-    source.add_argument("--samples", metavar="FILE", help="the model's JSON Lines dump")
+    source.add_argument(
+        "--samples", metavar="FILE", help="the model's dump (default: none; give it or --model)"
+    )
     source.add_argument(
         "--model",
         metavar="PATH_OR_ID",
         help="sample the dataset's problems with this model (vLLM, or --endpoint) into "
-        "<output>.model.samples.jsonl, resuming what that file holds",
+        "<output>.model.samples.jsonl, resuming what that file holds (default: none)",
     )
     source.add_argument(
-        "--name", metavar="NAME", help="model name (default: the dump's or the model's name)"
+        "--name",
+        metavar="NAME",
+        help="model name (default: the dump's model field or file name, or the model's name)",
     )
     base = p.add_argument_group(
         "base", "one of: a base dump, a dataset's unsolved column, or a base model"
     )
-    base.add_argument("--base-samples", metavar="FILE", help="the base model's JSON Lines dump")
+    base.add_argument(
+        "--base-samples",
+        metavar="FILE",
+        help="the base model's dump (default: none; one base is needed)",
+    )
     base.add_argument(
         "--base-column",
         metavar="B",
-        help="base model B of the dataset: its `B_unsolved` column is the base's failures",
+        help="base model B of the dataset: its `B_unsolved` column is the base's failures "
+        "(default: none)",
     )
     base.add_argument(
         "--base-model",
         metavar="PATH_OR_ID",
-        help="sample the base the same way, into <output>.base.samples.jsonl",
+        help="sample the base the same way, into <output>.base.samples.jsonl (default: none)",
     )
     base.add_argument(
         "--base-endpoint", metavar="URL", help="server of the base model (default: --endpoint)"
     )
-    base.add_argument("--base-name", metavar="NAME", help="base name shown in tables")
+    base.add_argument(
+        "--base-name",
+        metavar="NAME",
+        help="base name shown in tables (default: the dump's model, else its file name)",
+    )
     data = p.add_argument_group("dataset")
     data.add_argument(
         "--dataset",
         metavar="PATH_OR_ID",
         help="MATH-Beyond table: .csv/.parquet/.jsonl, or a Hugging Face id such as "
-        "brendel-group/MATH-Beyond; dump problem ids are its id column or 0-based row numbers",
+        "brendel-group/MATH-Beyond; dump problem ids are its id column or 0-based row numbers "
+        "(default: none, the dumps alone)",
     )
-    data.add_argument("--subset", choices=("math-b-i", "math-b-u"), help="restrict to a subset")
+    data.add_argument(
+        "--subset",
+        choices=("math-b-i", "math-b-u"),
+        help="restrict to a subset (default: all problems)",
+    )
     data.add_argument(
         "--unsolved-by",
         action="append",
         default=[],
         metavar="M",
-        help="keep problems model M never solved (repeat: all of them)",
+        help="keep problems model M never solved (repeat: all of them; default: all problems)",
     )
     data.add_argument(
         "--limit",
         type=positive_int,
         metavar="N",
-        help="sample only the first N selected problems (with --model / --base-model)",
+        help="sample only the first N selected problems (with --model / --base-model; "
+        "default: all)",
     )
-    data.add_argument("--id-field", metavar="F", help="problem id field of the dumps")
+    data.add_argument(
+        "--id-field", metavar="F", help="problem id field of the dumps (default: detected)"
+    )
     generation = p.add_argument_group("generation (with --model / --base-model)")
     generation.add_argument(
         "-n",
@@ -148,6 +169,21 @@ def configure(p: argparse.ArgumentParser) -> None:
         "<name>.model.samples.jsonl and <name>.base.samples.jsonl",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
+    p.set_defaults(generation_options=_generation_options(p))
+
+
+#: The argument groups that only apply when mathb samples a model.
+_GENERATION_GROUPS = ("generation", "sampling", "offline engine", "endpoint")
+
+
+def _generation_options(p: argparse.ArgumentParser) -> dict[str, tuple[str, Any]]:
+    """dest -> (option, default) of every option that only matters when sampling."""
+    found: dict[str, tuple[str, Any]] = {}
+    for group in p._action_groups:
+        if (group.title or "").startswith(_GENERATION_GROUPS):
+            for action in group._group_actions:
+                found[action.dest] = (action.option_strings[-1], action.default)
+    return found
 
 
 def check_sources(args: argparse.Namespace) -> None:
@@ -168,6 +204,17 @@ def check_sources(args: argparse.Namespace) -> None:
         raise UsageError("--model and --base-model need --dataset (the problems to sample)")
     if not generating and args.limit is not None:
         raise UsageError("--limit selects problems to sample: it needs --model or --base-model")
+    if not generating:
+        given = [
+            option
+            for dest, (option, default) in args.generation_options.items()
+            if getattr(args, dest, default) != default
+        ]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)}: only for sampling a model (--model / --base-model); "
+                "the dumps already hold their samples"
+            )
     if args.base_endpoint is not None and args.base_model is None:
         raise UsageError("--base-endpoint needs --base-model")
 

@@ -35,7 +35,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--answer-field", metavar="F", help="column of the gold answer (default: answer)"
     )
-    p.add_argument("--out", required=True, metavar="PATH", help="samples file (JSON Lines)")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="samples file (JSON Lines; required)"
+    )
     p.add_argument("--n", type=positive_int, default=1, help="samples per problem (default: 1)")
     p.add_argument(
         "--first-sample",
@@ -45,22 +47,41 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="generate samples I .. I+n-1 (a shard; default: 0)",
     )
     p.add_argument("--seed", type=non_negative_int, default=0, help="run seed (default: 0)")
-    p.add_argument("--limit", type=positive_int, metavar="N", help="only the first N problems")
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="only the first N problems (default: all)",
+    )
     add_sampling_arguments(p)
     add_engine_arguments(p)
     add_endpoint_arguments(p)
     p.add_argument(
-        "--grade", action="store_true", help="grade samples as they arrive (adds status, reason)"
+        "--grade",
+        action="store_true",
+        help="grade samples as they arrive (adds status, reason; default: not graded)",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress on stderr (default: progress)"
+    )
 
 
 def add_sampling_arguments(p: argparse.ArgumentParser) -> None:
     """--temperature, --top-p, --max-tokens, --prompt-template, --no-chat-template."""
     sampling = p.add_argument_group("sampling")
-    sampling.add_argument("--temperature", type=float, default=0.6)
-    sampling.add_argument("--top-p", type=float, default=0.95)
-    sampling.add_argument("--max-tokens", type=positive_int, default=3072)
+    sampling.add_argument(
+        "--temperature", type=float, default=0.6, metavar="T", help="(default: 0.6)"
+    )
+    sampling.add_argument(
+        "--top-p", type=float, default=0.95, metavar="P", help="nucleus mass (default: 0.95)"
+    )
+    sampling.add_argument(
+        "--max-tokens",
+        type=positive_int,
+        default=3072,
+        metavar="N",
+        help="longest completion, in tokens (default: 3072)",
+    )
     sampling.add_argument(
         "--prompt-template",
         default=DEFAULT_PROMPT_TEMPLATE,
@@ -72,26 +93,36 @@ def add_sampling_arguments(p: argparse.ArgumentParser) -> None:
         "--no-chat-template",
         dest="chat_template",
         action="store_false",
-        help="send the prompt as raw text (base models without a chat template)",
+        help="send the prompt as raw text (base models without a chat template; "
+        "default: the model's chat template)",
     )
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:
     """The options of vLLM's offline engine."""
     engine = p.add_argument_group("offline engine (vllm.LLM)")
-    engine.add_argument("--tensor-parallel-size", type=positive_int, default=1, metavar="N")
-    engine.add_argument("--data-parallel-size", type=positive_int, default=1, metavar="N")
+    engine.add_argument(
+        "--tensor-parallel-size", type=positive_int, default=1, metavar="N", help="(default: 1)"
+    )
+    engine.add_argument(
+        "--data-parallel-size", type=positive_int, default=1, metavar="N", help="(default: 1)"
+    )
     engine.add_argument("--dtype", default="auto", help="weights dtype (default: auto)")
-    engine.add_argument("--max-model-len", type=positive_int, metavar="N")
-    engine.add_argument("--gpu-memory-utilization", type=float, metavar="F")
-    engine.add_argument("--enforce-eager", action="store_true")
+    engine.add_argument("--max-model-len", type=positive_int, metavar="N", help="(default: vLLM's)")
+    engine.add_argument(
+        "--gpu-memory-utilization", type=float, metavar="F", help="(default: vLLM's)"
+    )
+    engine.add_argument(
+        "--enforce-eager", action="store_true", help="no CUDA graphs (default: vLLM's)"
+    )
     engine.add_argument(
         "--engine-arg",
         action="append",
         default=[],
         metavar="KEY=VALUE",
         help="any other vllm.LLM argument; VALUE is read as JSON when it parses "
-        "(--engine-arg max_num_seqs=128 --engine-arg enable_prefix_caching=true)",
+        "(--engine-arg max_num_seqs=128 --engine-arg enable_prefix_caching=true; "
+        "default: none)",
     )
     engine.add_argument(
         "--batch-samples",
@@ -107,7 +138,9 @@ def add_endpoint_arguments(p: argparse.ArgumentParser) -> None:
     """The options of an OpenAI-compatible server (`--endpoint` and its client settings)."""
     endpoint = p.add_argument_group("endpoint (an OpenAI-compatible server such as vllm serve)")
     endpoint.add_argument(
-        "--endpoint", metavar="URL", help="server base URL, e.g. http://localhost:8000/v1"
+        "--endpoint",
+        metavar="URL",
+        help="server base URL, e.g. http://localhost:8000/v1 (default: vLLM in this process)",
     )
     endpoint.add_argument(
         "--api",
@@ -116,9 +149,27 @@ def add_endpoint_arguments(p: argparse.ArgumentParser) -> None:
         help="/chat/completions (the server applies the chat template) or /completions "
         "(raw prompt) (default: chat)",
     )
-    endpoint.add_argument("--concurrency", type=positive_int, default=32, metavar="N")
-    endpoint.add_argument("--retries", type=non_negative_int, default=5, metavar="N")
-    endpoint.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
+    endpoint.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=32,
+        metavar="N",
+        help="requests in flight (default: 32)",
+    )
+    endpoint.add_argument(
+        "--retries",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="retries of a failed request (default: 5)",
+    )
+    endpoint.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="per request (default: 600)",
+    )
     endpoint.add_argument(
         "--api-key", metavar="KEY", help="bearer token (default: $OPENAI_API_KEY if set)"
     )

@@ -20,6 +20,7 @@ from ..grading import (
 )
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
+from .grade_review import add_review_options, comparison_rows, disagreements_path
 from .grading_options import add_grading_options, grading_options
 
 
@@ -42,7 +43,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--summary",
         metavar="PATH",
-        help="also write the summary as JSON to PATH ('-': stdout, the table then on stderr)",
+        help="also write the summary as JSON to PATH ('-': stdout, the table then on stderr; "
+        "default: no JSON summary)",
     )
     p.add_argument(
         "--json",
@@ -57,7 +59,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="K",
         help="also report pass@K and maj@K, for any K up to the fewest samples of a "
-        "problem; repeatable (both are always reported at K = 1, 2, 4, …)",
+        "problem; repeatable (default: K = 1, 2, 4, …, always reported)",
     )
     p.add_argument(
         "--limit",
@@ -89,16 +91,27 @@ def configure(p: argparse.ArgumentParser) -> None:
         "finished output): records it holds are counted, not graded again; same input and "
         "options as the first run",
     )
+    add_review_options(p)
     fields = p.add_argument_group(
         "fields", "detected on the first record unless given; dotted paths reach nested fields"
     )
-    fields.add_argument("--gold-field", metavar="F", help="gold answer field, e.g. doc.answer")
+    fields.add_argument(
+        "--gold-field", metavar="F", help="gold answer field, e.g. doc.answer (default: detected)"
+    )
     fields.add_argument(
         "--completion-field",
         metavar="F",
-        help="completion field: a string, or a list of strings (one verdict per element)",
+        help="completion field: a string, or a list of strings (one verdict per element; "
+        "default: detected)",
     )
-    fields.add_argument("--id-field", metavar="F", help="problem id field")
+    fields.add_argument("--id-field", metavar="F", help="problem id field (default: detected)")
+    fields.add_argument(
+        "--id-pattern",
+        metavar="TEMPLATE",
+        help="ids that also number the sample, as batch requests sent one per sample are "
+        "named: '{problem}#{sample}' reads q17#0, q17#1 as samples 0, 1 of problem q17, "
+        "whose gold --answers then gives (default: ids name problems)",
+    )
     fields.add_argument(
         "--choices-field",
         metavar="F",
@@ -109,7 +122,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--answers",
         metavar="FILE",
         help="gold answers by problem id (JSONL, CSV or Parquet with custom_id / problem_id / "
-        "id and answer), for dumps without them such as vLLM / OpenAI batch results",
+        "id and answer), for dumps without them such as vLLM / OpenAI batch results "
+        "(default: the golds of the dump)",
     )
     grading = p.add_argument_group("grading")
     grading.add_argument(
@@ -143,7 +157,15 @@ def run(args: argparse.Namespace) -> ExitStatus:
     if to_stdout:
         check_stdout_is_no_input(files)
     output = None if to_stdout else os.fspath(args.output or default_output_path(files[0]))
+    if args.only is not None and args.resume:
+        raise UsageError(
+            "--only writes some verdict lines and --resume continues a file of all of them: "
+            "give one"
+        )
+    apart = disagreements_path(args, output, files[0])
     for spec in files:
+        if apart is not None:
+            check_output(spec if spec != "-" else "", apart)
         if output is not None:
             check_output(spec if spec != "-" else "", output)
         if args.summary not in (None, "-"):
@@ -159,6 +181,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
             gold_field=args.gold_field,
             completion_field=args.completion_field,
             id_field=args.id_field,
+            id_pattern=args.id_pattern,
             choices_field=args.choices_field,
             answers=args.answers,
             threads=threads,
@@ -171,6 +194,11 @@ def run(args: argparse.Namespace) -> ExitStatus:
             duplicates=args.duplicates,
             limit=args.limit,
             ks=args.ks,
+            with_gold=args.with_gold,
+            with_completion=args.with_completion,
+            only=args.only,
+            compare_field=args.compare_field,
+            disagreements=apart,
         )
         if to_stdout:
             sys.stdout.flush()
@@ -319,6 +347,7 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
     rows += [(status, f"{count:,}") for status, count in counts.items()]
+    rows += comparison_rows(summary)
     found = summary.get("duplicates", {})
     if found.get("count"):
         kept = "not counted" if found["policy"] == "first" else "counted"

@@ -9,6 +9,7 @@ use crate::cache::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
 use crate::lossy_json::lossy_line;
 use crate::options::Options;
+use crate::review::{RecordReview, ReviewOptions};
 use crate::sample_fields::OnePass;
 use crate::schema::{
     completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
@@ -28,6 +29,8 @@ struct Parsed {
     controls: bool,
     /// Why the record is not graded (its samples are graded on another line).
     skipped: Option<String>,
+    /// The value of `--compare-field`, when the run compares.
+    previous: Option<Value>,
 }
 
 /// What grading needs of a record once its answers are extracted.
@@ -42,6 +45,8 @@ pub(crate) struct Record {
     pub skipped: Option<String>,
     /// Why the record cannot be graded (it then has no samples).
     pub error: Option<Box<InputError>>,
+    /// What its lines show beyond the verdict, when the run reviews.
+    pub review: Option<Box<RecordReview>>,
 }
 
 /// A chunk whose records are parsed and whose answers are extracted.
@@ -101,6 +106,7 @@ impl Record {
             samples: 0,
             skipped: None,
             error: Some(Box::new(e)),
+            review: None,
         }
     }
 
@@ -146,16 +152,19 @@ fn parse(
     fields: &Fields,
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
+    compare: Option<&str>,
 ) -> Result<Parsed, InputError> {
     let line = &*lossy_line(line);
     if let Some(f) = one_pass.and_then(|p| p.read(line)) {
+        let (key, sample_idx) = split_id(fields, f.key, f.sample_idx)?;
         return Ok(Parsed {
             gold: f.gold,
             completions: f.completions,
-            key: f.key,
-            sample_idx: f.sample_idx,
+            key,
+            sample_idx,
             controls: f.controls,
             skipped: None,
+            previous: None,
         });
     }
     let record = parse_record(line)?;
@@ -171,24 +180,27 @@ fn parse(
             sample_idx: None,
             controls: true,
             skipped: Some(why),
+            previous: None,
         });
     }
-    let (gold, key) = match answers {
+    let own_idx = record
+        .resolve(crate::sample_fields::SAMPLE_IDX)
+        .as_ref()
+        .and_then(crate::sample_fields::sample_idx_of);
+    let (gold, key, sample_idx) = match answers {
         Some(answers) if fields.answers_by_id => {
             let key = problem_key(&record, fields, "")?;
-            (answer_of(answers, &key)?, key)
+            let (key, sample_idx) = split_id(fields, key, own_idx)?;
+            (answer_of(answers, &key)?, key, sample_idx)
         }
         _ => {
             let gold = record_gold(&record, fields)?;
             let key = problem_key(&record, fields, &gold)?;
-            (gold, key)
+            let (key, sample_idx) = split_id(fields, key, own_idx)?;
+            (gold, key, sample_idx)
         }
     };
     let completions = completion_texts(&record, &fields.completion)?;
-    let sample_idx = record
-        .resolve(crate::sample_fields::SAMPLE_IDX)
-        .as_ref()
-        .and_then(crate::sample_fields::sample_idx_of);
     Ok(Parsed {
         gold,
         completions,
@@ -196,7 +208,24 @@ fn parse(
         sample_idx,
         controls: true,
         skipped: None,
+        previous: compare.and_then(|f| record.resolve(f)),
     })
+}
+
+/// The problem key and sample index of a record whose id also numbers its sample
+/// (`--id-pattern`); a record's own `sample_idx` comes first.
+fn split_id(
+    fields: &Fields,
+    key: ProblemKey,
+    sample_idx: Option<u64>,
+) -> Result<(ProblemKey, Option<u64>), InputError> {
+    match &fields.id_pattern {
+        Some(p) => {
+            let (key, sample) = p.apply(key)?;
+            Ok((key, sample_idx.or(Some(sample))))
+        }
+        _ => Ok((key, sample_idx)),
+    }
 }
 
 /// The gold of a problem from the answers table.
@@ -235,6 +264,7 @@ pub(crate) fn prepare(
     one_pass: Option<&OnePass>,
     answers: Option<&HashMap<String, String>>,
     opts: &Options,
+    review: &ReviewOptions,
     stop_at_error: bool,
 ) -> Prepared {
     let lines = chunk.lines.len();
@@ -248,7 +278,8 @@ pub(crate) fn prepare(
             }
             for i in b * PREPARE_BLOCK..lines.min((b + 1) * PREPARE_BLOCK) {
                 let line = chunk.lines[i].0;
-                let parsed = match parse(chunk.line(i), fields, one_pass, answers) {
+                let compare = review.compare_field.as_deref();
+                let parsed = match parse(chunk.line(i), fields, one_pass, answers, compare) {
                     Ok(p) => p,
                     Err(e) => {
                         failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
@@ -265,6 +296,7 @@ pub(crate) fn prepare(
                     }
                     block.extracted.push(answer);
                 }
+                let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
                 block.records.push(Record {
                     line,
                     gold: parsed.gold,
@@ -273,6 +305,7 @@ pub(crate) fn prepare(
                     samples: parsed.completions.len(),
                     skipped: parsed.skipped,
                     error: None,
+                    review: kept,
                 });
             }
             block

@@ -46,7 +46,7 @@ fn cannot_open(path: &str, e: &io::Error) -> InputError {
     InputError::new(
         ErrorCode::CannotOpen,
         format!("cannot open the file: {text}"),
-        "check the path; mathb grade reads JSON Lines (plain, .gz or .zst), Parquet, a directory of shards or a glob",
+        "check the path; mathb grade reads JSON Lines (plain, .gz or .zst), Parquet, CSV / TSV, a directory of shards or a glob",
     )
     .at(path, None)
 }

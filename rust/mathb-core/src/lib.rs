@@ -13,6 +13,7 @@ pub mod clock;
 mod csv_rows;
 pub mod diagnostics;
 pub mod dump;
+pub mod dump_model;
 pub mod duplicates;
 pub mod equiv;
 pub mod exact;
@@ -23,6 +24,7 @@ mod fallback_round;
 pub mod formats;
 pub mod gold;
 pub mod grade;
+pub mod id_pattern;
 // Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
 #[cfg(fuzzing)]
 pub mod json_scan;
@@ -44,6 +46,7 @@ pub mod parquet_rows;
 pub mod python_text;
 pub mod render;
 pub mod resume;
+pub mod review;
 pub mod sample_fields;
 pub mod schema;
 mod settle;

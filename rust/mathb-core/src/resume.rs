@@ -237,7 +237,8 @@ fn read_tail(tail: &[u8]) -> Option<KeptVerdict> {
     let name = std::str::from_utf8(&rest[..close]).ok()?;
     let status = Status::ALL.into_iter().find(|s| s.as_str() == name)?;
     let tail = tail.strip_suffix(b"\n")?;
-    let by_fallback = tail.ends_with(b",\"decided_by\":\"fallback\"}");
+    // Review fields (previous, completion) may follow it.
+    let by_fallback = memchr::memmem::find(tail, b",\"decided_by\":\"fallback\"").is_some();
     let no_answer = memchr::memmem::find(tail, b",\"extracted\":null").is_some();
     Some(KeptVerdict {
         status,

@@ -350,6 +350,7 @@ mod tests {
             lm_eval_filter: None,
             answers_by_id: false,
             choices: None,
+            id_pattern: None,
         };
         assert!(OnePass::new(&fields("doc.answer", "completion")).is_none());
         assert!(OnePass::new(&fields("x", "x")).is_none());

@@ -226,6 +226,8 @@ pub struct FieldOverrides {
     pub choices: Option<String>,
     /// Gold answers come from a table keyed by problem id, not from the records.
     pub answers_by_id: bool,
+    /// Ids that also number the sample (`q17#0`): how to split them.
+    pub id_pattern: Option<crate::id_pattern::IdPattern>,
 }
 
 /// How samples are grouped into problems.
@@ -260,6 +262,8 @@ pub struct Fields {
     pub answers_by_id: bool,
     /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
     pub choices: Option<String>,
+    /// Ids that also number the sample, split into problem and sample (`--id-pattern`).
+    pub id_pattern: Option<crate::id_pattern::IdPattern>,
 }
 
 impl Fields {
@@ -304,6 +308,7 @@ impl Fields {
                 lm_eval_filter: lm.filter,
                 answers_by_id: given.answers_by_id,
                 choices: given.choices.clone().or(lm.choices.map(str::to_string)),
+                id_pattern: given.id_pattern.clone(),
             });
         }
         let pick = |candidates: &[&str], accept| first_field(record, candidates, accept);
@@ -367,6 +372,7 @@ impl Fields {
             lm_eval_filter: None,
             answers_by_id: false,
             choices,
+            id_pattern: given.id_pattern.clone(),
         })
     }
 }
@@ -419,6 +425,7 @@ fn from_answers_table(record: &Record<'_>, given: &FieldOverrides) -> Result<Fie
         lm_eval_filter: None,
         answers_by_id: true,
         choices: None,
+        id_pattern: given.id_pattern.clone(),
     })
 }
 

@@ -8,10 +8,12 @@ use crate::cache::grade_distinct;
 use crate::chunk::{Prepared, Record};
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
+use crate::extract::Extraction;
 use crate::fallback_round::ask_fallback;
 use crate::malformed::{error_line, ErrorLog, OnError};
 use crate::options::Options;
 use crate::resume::{Replayed, VerdictLog};
+use crate::review::{line_end, Comparison, ReviewOptions};
 use crate::schema::{InputError, ProblemKey};
 use crate::stream::FallbackFn;
 use crate::verdict::{Status, Verdict};
@@ -44,6 +46,11 @@ pub(crate) struct Run {
     /// line names its file (and its line number counts within that file).
     pub input_names: Vec<String>,
     pub multi_file: bool,
+    /// What lines show beyond the verdict, which lines are written, and the agreement
+    /// with the previous grader; the lines that disagree with it, not yet written.
+    pub review: ReviewOptions,
+    pub comparison: Comparison,
+    pub disagreements: Vec<u8>,
     /// Problem number and index into `names`, per key (not for line grouping).
     problems: FxHashMap<ProblemKey, (u32, u32)>,
     /// The JSON the verdicts name each keyed problem by.
@@ -208,29 +215,71 @@ impl Run {
         for p in line_problems {
             self.tally.close(p);
         }
+        let status_of = |s: usize| match s.checked_sub(s0) {
+            None => replayed.statuses[s],
+            Some(t) => verdicts[of[t] as usize].status,
+        };
+        let mut differs = vec![false; where_.len()];
+        if self.review.compare_field.is_some() {
+            for (i, r) in records.iter().enumerate() {
+                let Some(review) = &r.review else { continue };
+                for (k, s) in (first_sample[i]..first_sample[i + 1]).enumerate() {
+                    if !repeats[s] {
+                        let previous = review.previous.get(k).copied().flatten();
+                        differs[s] = self.comparison.add(previous, status_of(s));
+                    }
+                }
+            }
+        }
+        let only = self.review.only;
         self.records += records.len() as u64;
-        let tails = verdict_tails(&verdicts, &of, &golds, &settled);
-        let blocks = records[done..]
+        let methods = &extracted.answers[s0..];
+        let with_gold = self.review.with_gold;
+        let tails = verdict_tails(&verdicts, &of, &golds, &settled, methods, with_gold);
+        let (blocks, disagreements): (Vec<Vec<u8>>, Vec<Vec<u8>>) = records[done..]
             .par_chunks(FORMAT_BLOCK)
             .enumerate()
             .map(|(b, block)| {
                 let mut out = Vec::with_capacity(block.len() * 160);
+                let mut apart = Vec::new();
                 let first = done + b * FORMAT_BLOCK;
                 for i in first..first + block.len() {
                     match lines.shape(i) {
                         Shape::Nothing => {}
-                        Shape::Line(line) => out.extend_from_slice(&line),
+                        Shape::Line(line) => {
+                            let kind = match block[i - first].error.is_some() {
+                                true => only.map(|o| o.error),
+                                false => only.map(|o| o.skipped),
+                            };
+                            if kind != Some(false) {
+                                out.extend_from_slice(&line);
+                            }
+                        }
                         Shape::Samples(samples) => {
+                            let review = block[i - first].review.as_deref();
+                            let start = samples.start;
                             for s in samples {
-                                lines.head(&mut out, i, s);
-                                out.extend_from_slice(&tails[of[s - s0] as usize]);
+                                let mut line = Vec::with_capacity(160);
+                                lines.head(&mut line, i, s);
+                                let verdict = of[s - s0] as usize;
+                                line.extend_from_slice(&tails[verdict]);
+                                line_end(&mut line, review, s - start);
+                                if differs[s] {
+                                    apart.extend_from_slice(&line);
+                                }
+                                if only.is_none_or(|o| o.has(verdicts[verdict].status)) {
+                                    out.extend_from_slice(&line);
+                                }
                             }
                         }
                     }
                 }
-                out
+                (out, apart)
             })
-            .collect();
+            .unzip();
+        for d in disagreements {
+            self.disagreements.extend_from_slice(&d);
+        }
         Ok((chunk, blocks))
     }
 }
@@ -324,20 +373,29 @@ fn verdict_tails(
     of: &[u32],
     golds: &[&str],
     settled: &[bool],
+    answers: &[Option<Option<Extraction>>],
+    with_gold: bool,
 ) -> Vec<Vec<u8>> {
     let mut gold_of: Vec<&str> = vec![""; verdicts.len()];
+    let mut method_of: Vec<Option<&str>> = vec![None; verdicts.len()];
     for (s, &v) in of.iter().enumerate().rev() {
         gold_of[v as usize] = golds[s];
+        method_of[v as usize] = answers[s]
+            .as_ref()
+            .and_then(|e| e.as_ref())
+            .map(|e| e.method.as_str());
     }
     verdicts
         .par_iter()
         .zip(gold_of.par_iter())
+        .zip(method_of.par_iter())
         .enumerate()
-        .map(|(j, (v, gold))| {
+        .map(|(j, ((v, gold), method))| {
             let by_fallback = settled.get(j).copied().unwrap_or(false);
             verdict_tail(
                 v,
-                (v.status == Status::Undecided).then_some(gold),
+                (with_gold || v.status == Status::Undecided).then_some(gold),
+                *method,
                 by_fallback,
             )
         })
@@ -358,9 +416,14 @@ fn json_string(s: &str) -> Box<str> {
         .into_boxed_str()
 }
 
-/// `"status":…,"reason":…,"extracted":…` (and `"gold":…` when given, `"decided_by"` when the
-/// fallback settled it), `}` and the newline.
-fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> {
+/// `"status":…,"reason":…,"extracted":…,"method":…` (and `"gold":…` when given,
+/// `"decided_by"` when the fallback settled it); `review::line_end` closes the line.
+fn verdict_tail(
+    v: &Verdict,
+    gold: Option<&&str>,
+    method: Option<&str>,
+    by_fallback: bool,
+) -> Vec<u8> {
     let extracted = match &v.extracted {
         Some(e) => json_string(e),
         None => "null".into(),
@@ -371,6 +434,10 @@ fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> 
         json_string(&v.reason),
         extracted
     );
+    match method {
+        Some(m) => tail.push_str(&format!(",\"method\":\"{m}\"")),
+        None => tail.push_str(",\"method\":null"),
+    }
     if let Some(gold) = gold {
         // A gold of several answers is written as JSON: a list, or its choices.
         tail.push_str(",\"gold\":");
@@ -379,6 +446,5 @@ fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> 
     if by_fallback {
         tail.push_str(",\"decided_by\":\"fallback\"");
     }
-    tail.push_str("}\n");
     tail.into_bytes()
 }

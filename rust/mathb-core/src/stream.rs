@@ -11,6 +11,7 @@ use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
 use crate::options::Options;
 use crate::resume::VerdictLog;
+use crate::review::{Comparison, ReviewOptions};
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use crate::settle::Run;
@@ -44,6 +45,8 @@ pub struct StreamOptions {
     pub limit: Option<u64>,
     /// k at which maj@k is scored besides the powers of two.
     pub maj_ks: Vec<u32>,
+    /// What the lines show beyond the verdict, which are written, what they are compared to.
+    pub review: ReviewOptions,
 }
 
 impl Default for StreamOptions {
@@ -59,6 +62,7 @@ impl Default for StreamOptions {
             duplicates: Duplicates::First,
             limit: None,
             maj_ks: Vec::new(),
+            review: ReviewOptions::default(),
         }
     }
 }
@@ -95,6 +99,10 @@ pub struct Summary {
     pub multi_file: bool,
     pub fields: Fields,
     pub tally: Tally,
+    /// The agreement with the previous grader (`ReviewOptions::compare_field`).
+    pub comparison: Comparison,
+    /// The model the first record names (`dump_model`).
+    pub model: Option<String>,
 }
 
 #[derive(Debug)]
@@ -165,7 +173,21 @@ pub fn grade_stream_with_fallback(
 /// holds, and `out` appends to that file (see `resume.rs`).
 pub fn grade_stream_resuming(
     specs: &[&str],
+    out: Option<&mut dyn Write>,
+    opts: &StreamOptions,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+    fallback: Option<Fallback<'_>>,
+    log: Option<&mut VerdictLog>,
+) -> Result<Summary, StreamError> {
+    grade_stream_reviewing(specs, out, None, opts, progress, fallback, log)
+}
+
+/// [`grade_stream_resuming`], writing the lines that disagree with the previous grader
+/// (`ReviewOptions::compare_field`) to `disagreements` as well.
+pub fn grade_stream_reviewing(
+    specs: &[&str],
     mut out: Option<&mut dyn Write>,
+    mut disagreements: Option<&mut dyn Write>,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
     mut fallback: Option<Fallback<'_>>,
@@ -205,11 +227,13 @@ pub fn grade_stream_resuming(
     run.duplicates = opts.duplicates;
     run.input_names = names.clone();
     run.multi_file = multi_file;
+    run.review = opts.review.clone();
     run.tally.extra_ks = opts.maj_ks.clone();
     run.tally.extra_ks.sort_unstable();
     run.tally.extra_ks.dedup();
     let stop_at_error = opts.on_error == OnError::Stop;
     let mut fields: Option<(Fields, Option<OnePass>)> = None;
+    let mut model = None;
     let mut last = Instant::now();
     let mut reported = None;
     let malformed = |m: Box<Malformed>| {
@@ -231,9 +255,14 @@ pub fn grade_stream_resuming(
         // and settled in this same round. (No chunk is ahead then: only a chunk prepared
         // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
+            if model.is_none() {
+                model = crate::dump_model::chunk_model(chunk);
+            }
             match detect_fields(chunk, &opts.fields, stop_at_error).map_err(malformed)? {
                 Ok(detected) => {
-                    let one_pass = OnePass::new(&detected);
+                    // The one-pass reader reads no field beyond those graded.
+                    let one_pass =
+                        OnePass::new(&detected).filter(|_| opts.review.compare_field.is_none());
                     fields = Some((detected, one_pass));
                 }
                 Err(errors) => {
@@ -269,6 +298,7 @@ pub fn grade_stream_resuming(
                         one_pass.as_ref(),
                         answers,
                         &opts.grade,
+                        &opts.review,
                         stop_at_error,
                     ))
                 });
@@ -285,6 +315,11 @@ pub fn grade_stream_resuming(
             }
         });
         written?;
+        if let Some(d) = disagreements.as_deref_mut() {
+            d.write_all(&run.disagreements)
+                .map_err(StreamError::Output)?;
+        }
+        run.disagreements.clear();
         let next_settled = next_settled.transpose()?;
         let graded = next_settled.is_some();
         if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
@@ -310,6 +345,9 @@ pub fn grade_stream_resuming(
     }
     if let Some(w) = out {
         w.flush().map_err(StreamError::Output)?;
+    }
+    if let Some(d) = disagreements {
+        d.flush().map_err(StreamError::Output)?;
     }
     report.bytes_read = bytes.load(Ordering::Relaxed);
     if reported != Some(report.samples) && !progress(&report) {
@@ -342,6 +380,8 @@ pub fn grade_stream_resuming(
         multi_file,
         fields,
         tally: run.tally,
+        comparison: run.comparison,
+        model,
     })
 }
 
@@ -391,6 +431,7 @@ fn undetected(given: &FieldOverrides) -> Fields {
         lm_eval_filter: None,
         answers_by_id: given.answers_by_id,
         choices: given.choices.clone(),
+        id_pattern: given.id_pattern.clone(),
     }
 }
 

@@ -29,7 +29,7 @@ fn list_rows_expand_to_samples_in_order() {
     assert!(lines[0].starts_with(r#"{"line":1,"problem_id":7,"sample_idx":0,"status":"correct""#));
     assert!(
         lines[2].contains(r#""sample_idx":2,"status":"no_answer""#)
-            && lines[2].ends_with(r#""extracted":null}"#)
+            && lines[2].ends_with(r#""extracted":null,"method":null}"#)
     );
     assert!(lines[3].starts_with(r#"{"line":2,"problem_id":"7","sample_idx":0,"#));
     assert!(lines[4].starts_with(r#"{"line":4,"problem_id":7,"sample_idx":3,"#));
@@ -157,6 +157,7 @@ fn parquet_rows_are_records() {
             problem_id: Some("extra_info.index".into()),
             choices: None,
             answers_by_id: false,
+            id_pattern: None,
         },
         ..Default::default()
     };

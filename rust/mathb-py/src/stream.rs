@@ -4,6 +4,8 @@
 
 use crate::errors::{CoreError, InputFileError};
 use mathb_core::duplicates::Duplicates;
+use mathb_core::id_pattern::IdPattern;
+use mathb_core::review::{LineKinds, ReviewOptions};
 use mathb_core::{
     FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
 };
@@ -57,7 +59,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), with_gold = false, with_completion = false, only = None, compare_field = None, disagreements = None, id_pattern = None, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: Bound<'py, PyAny>,
@@ -77,6 +79,12 @@ pub fn grade_stream<'py>(
     duplicates: &str,
     limit: Option<u64>,
     ks: Vec<u32>,
+    with_gold: bool,
+    with_completion: bool,
+    only: Option<String>,
+    compare_field: Option<String>,
+    disagreements: Option<PathBuf>,
+    id_pattern: Option<String>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     // One path, or a list of them read in turn as one dump.
@@ -100,6 +108,23 @@ pub fn grade_stream<'py>(
         .into());
     };
     let grade: Options = crate::options::from_kwargs(options)?;
+    let only = match only.as_deref().map(LineKinds::parse).transpose() {
+        Ok(only) => only,
+        Err(e) => return Err(CoreError(format!("only: {e}")).into()),
+    };
+    if only.is_some() && resume {
+        return Err(CoreError(
+            "resume continues a file of every verdict line; it cannot with only".into(),
+        )
+        .into());
+    }
+    let id_pattern = match id_pattern.as_deref().map(IdPattern::parse).transpose() {
+        Ok(p) => p,
+        Err(e) => return Err(CoreError(e).into()),
+    };
+    if disagreements.is_some() && compare_field.is_none() {
+        return Err(CoreError("disagreements are written with compare_field only".into()).into());
+    }
     let threads = match threads {
         Some(n) if n < 1 => {
             return Err(CoreError(format!("threads must be at least 1, not {n}")).into())
@@ -120,6 +145,7 @@ pub fn grade_stream<'py>(
             problem_id: id_field,
             choices: choices_field,
             answers_by_id: answers.is_some(),
+            id_pattern,
         },
         answers: answers.map(Arc::new),
         threads: crate::parallelism::effective_threads(threads),
@@ -130,6 +156,16 @@ pub fn grade_stream<'py>(
         duplicates,
         limit,
         maj_ks: ks,
+        review: ReviewOptions {
+            with_gold,
+            with_completion,
+            only,
+            compare_field,
+        },
+    };
+    let mut apart = match &disagreements {
+        Some(path) => Some(BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
     };
     enum Sink {
         None,
@@ -218,9 +254,11 @@ pub fn grade_stream<'py>(
         let settle_fn: Option<mathb_core::Fallback<'_>> =
             settle.is_some().then_some(&mut on_settle);
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        let result = mathb_core::grade_stream_resuming(
+        let apart = apart.as_mut().map(|w| w as &mut dyn Write);
+        let result = mathb_core::stream::grade_stream_reviewing(
             &specs,
             out,
+            apart,
             &opts,
             &mut on_progress,
             settle_fn,
@@ -278,6 +316,7 @@ pub fn grade_stream<'py>(
     d.set_item("duplicates", summary.duplicates)?;
     d.set_item("duplicate_notes", summary.duplicate_notes.clone())?;
     d.set_item("multi_file", summary.multi_file)?;
+    d.set_item("model", &summary.model)?;
     fields.set_item("lm_eval_filter", &summary.fields.lm_eval_filter)?;
     fields.set_item("choices", &summary.fields.choices)?;
     d.set_item("fields", fields)?;
@@ -287,6 +326,19 @@ pub fn grade_stream<'py>(
     }
     d.set_item("counts", counts)?;
     d.set_item("internal_errors", summary.tally.internal_errors)?;
+    if let Some(field) = &opts.review.compare_field {
+        let c = &summary.comparison;
+        let compared = PyDict::new(py);
+        compared.set_item("field", field)?;
+        compared.set_item("both_correct", c.both_correct)?;
+        compared.set_item("both_incorrect", c.both_incorrect)?;
+        compared.set_item("only_previous", c.only_previous)?;
+        compared.set_item("only_mathb", c.only_mathb)?;
+        compared.set_item("undecided", c.undecided)?;
+        compared.set_item("missing", c.missing)?;
+        compared.set_item("compared", c.compared())?;
+        d.set_item("comparison", compared)?;
+    }
     // Lists, not numpy arrays: a run then never imports numpy, which takes longer to
     // load than grading a small dump.
     let tally = summary.tally;
