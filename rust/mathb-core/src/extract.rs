@@ -108,7 +108,8 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether `b` is one of the control characters 7, 8, 9, 11, 12, 13 that a LaTeX command's
 /// backslash may have become (without branches, so that scans of it vectorize).
-pub(crate) fn is_repairable_control(b: u8) -> bool {
+#[inline]
+pub fn is_repairable_control(b: u8) -> bool {
     (b.wrapping_sub(7) < 7) & (b != b'\n')
 }
 

@@ -3,53 +3,28 @@
 //!
 //! The crate is plain Rust; the Python bindings live in `mathb-py`.
 
-pub mod aggregate;
 pub mod batch;
 pub mod budget;
-pub mod cache;
 pub mod choice;
-mod chunk;
 pub mod clock;
-mod csv_rows;
-pub mod diagnostics;
-pub mod dump;
-pub mod duplicates;
 pub mod equiv;
 pub mod exact;
 pub mod explain;
 pub mod expr;
 pub mod extract;
-mod fallback_round;
-pub mod formats;
 pub mod gold;
 pub mod grade;
-// Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
-#[cfg(fuzzing)]
-pub mod json_scan;
-#[cfg(not(fuzzing))]
-mod json_scan;
 pub mod latex;
-pub mod line_reader;
-pub mod lossy_json;
-pub mod malformed;
 pub mod metrics;
 pub mod modular;
 pub mod normalize;
 pub mod number;
 pub mod numeric;
 pub mod options;
-#[cfg(feature = "parquet")]
-pub mod parquet_rows;
 pub mod python_text;
 pub mod render;
-pub mod resume;
-pub mod sample_fields;
-pub mod schema;
-mod settle;
 pub mod solve;
-pub mod stream;
 pub mod verdict;
-pub mod verdict_file;
 
 pub use batch::{grade_batch, BatchError};
 pub use extract::{
@@ -57,17 +32,6 @@ pub use extract::{
 };
 // Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
 pub use gold::{grade, verify};
-pub use malformed::{ErrorLog, OnError};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
-pub use resume::VerdictLog;
-pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
-pub use stream::{
-    grade_stream, grade_stream_resuming, grade_stream_with_fallback, Fallback, FallbackFn,
-    Progress, StreamError, StreamOptions, Summary,
-};
 pub use verdict::{Status, Verdict};
-pub use verdict_file::VerdictFile;
-
-#[cfg(test)]
-mod test_support;

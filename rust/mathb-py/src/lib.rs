@@ -328,17 +328,17 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(golds::combine_fallback, m)?)?;
     m.add("GOLD_PREFIX", mathb_core::gold::PREFIX)?;
     m.add("MAX_ANSWER_CHARS", mathb_core::latex::MAX_ANSWER_CHARS)?;
-    m.add("CHOICE_FIELDS", mathb_core::schema::CHOICE_FIELDS.to_vec())?;
+    m.add("CHOICE_FIELDS", mathb_dumps::schema::CHOICE_FIELDS.to_vec())?;
     m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
-    m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;
+    m.add("GOLD_FIELDS", mathb_dumps::schema::GOLD_FIELDS.to_vec())?;
     m.add(
         "COMPLETION_FIELDS",
-        mathb_core::schema::COMPLETION_FIELDS.to_vec(),
+        mathb_dumps::schema::COMPLETION_FIELDS.to_vec(),
     )?;
-    m.add("ID_FIELDS", mathb_core::schema::ID_FIELDS.to_vec())?;
+    m.add("ID_FIELDS", mathb_dumps::schema::ID_FIELDS.to_vec())?;
     m.add(
         "PROBLEM_TEXT_FIELDS",
-        mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
+        mathb_dumps::schema::PROBLEM_TEXT_FIELDS.to_vec(),
     )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
     m.add_function(wrap_pyfunction!(explain::explain, m)?)?;

@@ -3,10 +3,9 @@
 //! through its `write` once per MiB); only the per-problem counts come back, as lists.
 
 use crate::errors::{CoreError, InputFileError};
-use mathb_core::duplicates::Duplicates;
-use mathb_core::{
-    FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
-};
+use mathb_core::{Options, Status};
+use mathb_dumps::duplicates::Duplicates;
+use mathb_dumps::{FieldOverrides, OnError, Progress, StreamError, StreamOptions, VerdictFile};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::collections::HashMap;
@@ -39,7 +38,7 @@ impl Write for PyStream {
     }
 }
 
-fn input_error(py: Python<'_>, e: &mathb_core::InputError, raw: Option<Vec<u8>>) -> PyErr {
+fn input_error(py: Python<'_>, e: &mathb_dumps::InputError, raw: Option<Vec<u8>>) -> PyErr {
     let err = InputFileError::new_err(e.to_string());
     let value = err.value(py);
     let _ = value.setattr("code", e.code.as_str());
@@ -215,10 +214,10 @@ pub fn grade_stream<'py>(
                 }
             })
         };
-        let settle_fn: Option<mathb_core::Fallback<'_>> =
+        let settle_fn: Option<mathb_dumps::Fallback<'_>> =
             settle.is_some().then_some(&mut on_settle);
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        let result = mathb_core::grade_stream_resuming(
+        let result = mathb_dumps::grade_stream_resuming(
             &specs,
             out,
             &opts,

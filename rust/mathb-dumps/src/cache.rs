@@ -7,11 +7,11 @@
 //! gives exactly the verdicts of grading every pair. The representative is judged by
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
-use crate::budget::{self, Outcome};
-use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
-use crate::gold::{grade, grade_extracted};
-use crate::options::Options;
-use crate::verdict::Verdict;
+use mathb_core::budget::{self, Outcome};
+use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
+use mathb_core::gold::{grade, grade_extracted};
+use mathb_core::options::Options;
+use mathb_core::verdict::Verdict;
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

@@ -10,7 +10,7 @@
 
 use crate::diagnostics::{ErrorCode, InputError};
 use crate::settle::{LineMaker, Shape};
-use crate::verdict::Status;
+use mathb_core::verdict::Status;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};

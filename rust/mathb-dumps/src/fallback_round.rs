@@ -2,7 +2,7 @@
 //! fallback once each, and the verdicts it settles replace the core's.
 
 use crate::stream::FallbackFn;
-use crate::verdict::{Status, Verdict};
+use mathb_core::verdict::{Status, Verdict};
 
 /// Sends the chunk's distinct undecided (gold, extracted) pairs to `fallback` and applies
 /// its verdicts; returns, per distinct verdict, whether the fallback settled it, and the
@@ -30,7 +30,9 @@ pub(crate) fn ask_fallback<'f>(
     // A gold of several answers asks about each of them (see `gold::fallback_plan`).
     let plans: Vec<Option<Vec<(String, bool)>>> = todo
         .iter()
-        .map(|&(_, gold)| crate::gold::is_encoded(gold).then(|| crate::gold::fallback_plan(gold)))
+        .map(|&(_, gold)| {
+            mathb_core::gold::is_encoded(gold).then(|| mathb_core::gold::fallback_plan(gold))
+        })
         .collect();
     let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(todo.len());
     for (&(j, gold), plan) in todo.iter().zip(&plans) {
@@ -48,7 +50,7 @@ pub(crate) fn ask_fallback<'f>(
             None => results.next().flatten(),
             Some(plan) => {
                 let mine: Vec<_> = results.by_ref().take(plan.len()).collect();
-                crate::gold::combine_fallback(gold, &mine)
+                mathb_core::gold::combine_fallback(gold, &mine)
             }
         })
         .collect();

@@ -85,7 +85,7 @@ impl OnePass {
                 });
             } else if is(key, &self.gold) {
                 gold = Some(match string {
-                    true => Gold::Text(crate::gold::plain(scan.string()?.text)),
+                    true => Gold::Text(mathb_core::gold::plain(scan.string()?.text)),
                     false => Gold::Raw(scan.raw_value()?),
                 });
             } else if self.problem_id.as_deref().is_some_and(|f| is(key, f)) {

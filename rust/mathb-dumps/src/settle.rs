@@ -10,11 +10,11 @@ use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
 use crate::fallback_round::ask_fallback;
 use crate::malformed::{error_line, ErrorLog, OnError};
-use crate::options::Options;
 use crate::resume::{Replayed, VerdictLog};
 use crate::schema::{InputError, ProblemKey};
 use crate::stream::FallbackFn;
-use crate::verdict::{Status, Verdict};
+use mathb_core::options::Options;
+use mathb_core::verdict::{Status, Verdict};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -374,7 +374,7 @@ fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> 
     if let Some(gold) = gold {
         // A gold of several answers is written as JSON: a list, or its choices.
         tail.push_str(",\"gold\":");
-        tail.push_str(&crate::gold::gold_json(gold));
+        tail.push_str(&mathb_core::gold::gold_json(gold));
     }
     if by_fallback {
         tail.push_str(",\"decided_by\":\"fallback\"");

@@ -8,12 +8,12 @@
 use crate::cache::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
 use crate::lossy_json::lossy_line;
-use crate::options::Options;
 use crate::sample_fields::OnePass;
 use crate::schema::{
     completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
     ProblemKey, Record as JsonRecord,
 };
+use mathb_core::options::Options;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub use crate::diagnostics::{ErrorCode, InputError};
-use crate::python_text::python_number_text;
+use mathb_core::python_text::python_number_text;
 
 /// Candidate gold fields, tried in order on the first record (generic names first, then
 /// those written by NeMo-Skills, verl, Qwen2.5-Math/ToRA and evalchemy).
@@ -502,7 +502,8 @@ pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, Input
     if let Some((options, labels)) = choices.as_ref().and_then(choice_list) {
         // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
         let digits_are_index = fields.gold == "target";
-        let gold = crate::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
+        let gold =
+            mathb_core::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
         if let Some(gold) = gold {
             return Ok(gold.encode());
         }
@@ -513,10 +514,10 @@ pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, Input
 /// [`gold_text`] of a value that is present and not null.
 pub(crate) fn gold_from_value(value: Value, field: &str) -> Result<String, InputError> {
     match value {
-        Value::String(s) => Ok(crate::gold::plain(s)),
+        Value::String(s) => Ok(mathb_core::gold::plain(s)),
         Value::Number(n) => Ok(python_number_text(n.as_str())),
-        Value::Array(items) if crate::gold::Gold::any_of(&items).is_some() => {
-            Ok(crate::gold::Gold::any_of(&items)
+        Value::Array(items) if mathb_core::gold::Gold::any_of(&items).is_some() => {
+            Ok(mathb_core::gold::Gold::any_of(&items)
                 .map(|g| g.encode())
                 .unwrap_or_default())
         }

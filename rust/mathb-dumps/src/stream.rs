@@ -9,12 +9,12 @@ use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, Lin
 use crate::duplicates::Duplicates;
 use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
-use crate::options::Options;
 use crate::resume::VerdictLog;
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use crate::settle::Run;
-use crate::verdict::Status;
+use mathb_core::options::Options;
+use mathb_core::verdict::Status;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
