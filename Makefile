@@ -20,11 +20,12 @@ test-python: ## the Python test-suite (API, CLI, properties, conformance)
 
 lint: dev check ## install the tools, then run the static checks
 
-check: ## rustfmt, clippy, ruff, mypy, and the stubs checked against the compiled module
+check: ## rustfmt, clippy, import circles, ruff, mypy, and the stubs checked against the compiled module
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
-	$(PYTHON) -m ruff check python tests benches examples
-	$(PYTHON) -m ruff format --check python tests benches examples
+	$(PYTHON) scripts/module_cycles.py
+	$(PYTHON) -m ruff check python tests benches examples scripts
+	$(PYTHON) -m ruff format --check python tests benches examples scripts
 	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest mathb._core --allowlist .mypy-stubtest-allowlist
 

@@ -3,6 +3,9 @@
 use crate::latex::MAX_ANSWER_CHARS;
 use std::fmt;
 
+/// Reason given when grading hit a bug; tests look for it.
+pub const INTERNAL_ERROR: &str = "internal error";
+
 /// What the grader concluded about one (gold, completion) pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
@@ -64,7 +67,7 @@ impl Verdict {
 
     /// Whether grading hit a bug (a panic caught and reported as this undecided verdict).
     pub fn is_internal_error(&self) -> bool {
-        self.status == Status::Undecided && self.reason.starts_with(crate::grade::INTERNAL_ERROR)
+        self.status == Status::Undecided && self.reason.starts_with(INTERNAL_ERROR)
     }
 
     /// Whether `extracted` holds the whole extracted answer, not its start and "…" (only a

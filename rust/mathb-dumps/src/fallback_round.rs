@@ -1,8 +1,16 @@
 //! The fallback round of a chunk: its distinct undecided (gold, answer) pairs go to the
 //! fallback once each, and the verdicts it settles replace the core's.
 
-use crate::stream::FallbackFn;
 use mathb_core::verdict::{Status, Verdict};
+
+/// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
+/// returns for each the verdict that replaces it (status, reason), or None to keep it
+/// undecided.
+pub type Fallback<'a> = &'a mut (dyn FallbackFn + 'a);
+
+/// The function behind [`Fallback`].
+pub trait FallbackFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
+impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> FallbackFn for F {}
 
 /// Sends the chunk's distinct undecided (gold, extracted) pairs to `fallback` and applies
 /// its verdicts; returns, per distinct verdict, whether the fallback settled it, and the

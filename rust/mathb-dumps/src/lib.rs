@@ -23,12 +23,15 @@ pub mod lossy_json;
 pub mod malformed;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
+pub mod record;
 pub mod resume;
 pub mod sample_fields;
 pub mod schema;
 mod settle;
+mod source;
 pub mod stream;
 pub mod verdict_file;
+mod verdict_line;
 
 pub use malformed::{ErrorLog, OnError};
 pub use resume::VerdictLog;

@@ -1,8 +1,8 @@
 //! Whole lines of one opened input, handed out in chunks: cut from read blocks of a stream
 //! (decompressed or stdin), in place from a mapped file, or from table rows turned into JSON.
 
-use crate::dump::{Mapped, Opened};
 use crate::schema::{ErrorCode, InputError};
+use crate::source::{Mapped, Opened};
 use memmap2::Mmap;
 use std::io;
 use std::sync::atomic::Ordering;

@@ -9,7 +9,7 @@
 //! then ends exactly as an uninterrupted run's would, and so do the counts.
 
 use crate::diagnostics::{ErrorCode, InputError};
-use crate::settle::{LineMaker, Shape};
+use crate::verdict_line::{LineMaker, Shape};
 use mathb_core::verdict::Status;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};

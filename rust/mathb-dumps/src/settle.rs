@@ -5,16 +5,16 @@
 
 use crate::aggregate::Tally;
 use crate::cache::grade_distinct;
-use crate::chunk::{Prepared, Record};
+use crate::chunk::Prepared;
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
 use crate::fallback_round::ask_fallback;
-use crate::malformed::{error_line, ErrorLog, OnError};
+use crate::fallback_round::FallbackFn;
+use crate::malformed::{ErrorLog, OnError};
 use crate::resume::{Replayed, VerdictLog};
 use crate::schema::{InputError, ProblemKey};
-use crate::stream::FallbackFn;
+use crate::verdict_line::{json_string, problem_name, verdict_tails, LineMaker, Shape};
 use mathb_core::options::Options;
-use mathb_core::verdict::{Status, Verdict};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -233,152 +233,4 @@ impl Run {
             .collect();
         Ok((chunk, blocks))
     }
-}
-
-/// The verdict lines a record gets.
-pub(crate) enum Shape {
-    /// None: a malformed record skipped.
-    Nothing,
-    /// One whole line: a malformed record written as an error, or a skipped lm-eval line.
-    Line(Vec<u8>),
-    /// One line per sample (these sample numbers in the chunk), each a head
-    /// ([`LineMaker::head`]) and its verdict.
-    Samples(std::ops::Range<usize>),
-}
-
-/// What the verdict lines of a chunk's records are made of, once they are numbered.
-pub(crate) struct LineMaker<'a> {
-    records: &'a [Record],
-    name_of: &'a [Option<u32>],
-    shown: &'a [u64],
-    repeats: &'a [bool],
-    /// The input's name as JSON, when lines name their file.
-    file: Option<&'a str>,
-    first_sample: &'a [usize],
-    names: &'a [Box<str>],
-    on_error: OnError,
-}
-
-impl LineMaker<'_> {
-    pub(crate) fn records(&self) -> usize {
-        self.records.len()
-    }
-
-    pub(crate) fn line_number(&self, i: usize) -> u64 {
-        self.records[i].line
-    }
-
-    pub(crate) fn shape(&self, i: usize) -> Shape {
-        let r = &self.records[i];
-        if let Some(e) = &r.error {
-            return match self.on_error {
-                OnError::Record => Shape::Line(error_line(e)),
-                _ => Shape::Nothing,
-            };
-        }
-        if let Some(why) = &r.skipped {
-            let mut out = b"{\"line\":".to_vec();
-            out.extend_from_slice(itoa::Buffer::new().format(r.line).as_bytes());
-            if let Some(file) = self.file {
-                out.extend_from_slice(b",\"file\":");
-                out.extend_from_slice(file.as_bytes());
-            }
-            out.extend_from_slice(b",\"status\":\"skipped\",\"reason\":");
-            out.extend_from_slice(json_string(why).as_bytes());
-            out.extend_from_slice(b"}\n");
-            return Shape::Line(out);
-        }
-        Shape::Samples(self.first_sample[i]..self.first_sample[i + 1])
-    }
-
-    /// `{"line":…,("file":…,)"problem_id":…,"sample_idx":…,("duplicate":true,)`: the head of the line of sample `s`, of
-    /// record `i`, which its verdict's tail completes.
-    pub(crate) fn head(&self, out: &mut Vec<u8>, i: usize, s: usize) {
-        let mut num = itoa::Buffer::new();
-        let line = self.records[i].line;
-        out.extend_from_slice(b"{\"line\":");
-        out.extend_from_slice(num.format(line).as_bytes());
-        if let Some(file) = self.file {
-            out.extend_from_slice(b",\"file\":");
-            out.extend_from_slice(file.as_bytes());
-        }
-        out.extend_from_slice(b",\"problem_id\":");
-        match self.name_of[i] {
-            Some(n) => out.extend_from_slice(self.names[n as usize].as_bytes()),
-            None => out.extend_from_slice(num.format(line).as_bytes()),
-        }
-        out.extend_from_slice(b",\"sample_idx\":");
-        out.extend_from_slice(num.format(self.shown[s]).as_bytes());
-        if self.repeats[s] {
-            out.extend_from_slice(b",\"duplicate\":true");
-        }
-        out.push(b',');
-    }
-}
-
-/// The JSON tail of each distinct verdict, escaped once. An undecided verdict carries its
-/// gold, so a fallback (or a reader) can settle it from the verdict file alone; the samples
-/// sharing a verdict share their gold text.
-fn verdict_tails(
-    verdicts: &[Verdict],
-    of: &[u32],
-    golds: &[&str],
-    settled: &[bool],
-) -> Vec<Vec<u8>> {
-    let mut gold_of: Vec<&str> = vec![""; verdicts.len()];
-    for (s, &v) in of.iter().enumerate().rev() {
-        gold_of[v as usize] = golds[s];
-    }
-    verdicts
-        .par_iter()
-        .zip(gold_of.par_iter())
-        .enumerate()
-        .map(|(j, (v, gold))| {
-            let by_fallback = settled.get(j).copied().unwrap_or(false);
-            verdict_tail(
-                v,
-                (v.status == Status::Undecided).then_some(gold),
-                by_fallback,
-            )
-        })
-        .collect()
-}
-
-fn problem_name(key: &ProblemKey, line: u64) -> Box<str> {
-    match key {
-        ProblemKey::Str(s) => json_string(s),
-        ProblemKey::Int(digits) => digits.clone().into_boxed_str(),
-        ProblemKey::Text(_) | ProblemKey::Line => line.to_string().into_boxed_str(),
-    }
-}
-
-fn json_string(s: &str) -> Box<str> {
-    serde_json::to_string(s)
-        .unwrap_or_else(|_| "null".into())
-        .into_boxed_str()
-}
-
-/// `"status":…,"reason":…,"extracted":…` (and `"gold":…` when given, `"decided_by"` when the
-/// fallback settled it), `}` and the newline.
-fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> {
-    let extracted = match &v.extracted {
-        Some(e) => json_string(e),
-        None => "null".into(),
-    };
-    let mut tail = format!(
-        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}",
-        v.status.as_str(),
-        json_string(&v.reason),
-        extracted
-    );
-    if let Some(gold) = gold {
-        // A gold of several answers is written as JSON: a list, or its choices.
-        tail.push_str(",\"gold\":");
-        tail.push_str(&mathb_core::gold::gold_json(gold));
-    }
-    if by_fallback {
-        tail.push_str(",\"decided_by\":\"fallback\"");
-    }
-    tail.push_str("}\n");
-    tail.into_bytes()
 }

@@ -7,6 +7,7 @@ use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::duplicates::Duplicates;
+pub use crate::fallback_round::{Fallback, FallbackFn};
 use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
 use crate::resume::VerdictLog;
@@ -14,7 +15,6 @@ use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use crate::settle::Run;
 use mathb_core::options::Options;
-use mathb_core::verdict::Status;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -126,15 +126,6 @@ impl From<InputError> for StreamError {
         StreamError::Input(e, None)
     }
 }
-
-/// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
-/// returns for each the verdict that replaces it (status, reason), or None to keep it
-/// undecided.
-pub type Fallback<'a> = &'a mut (dyn FallbackFn + 'a);
-
-/// The function behind [`Fallback`].
-pub trait FallbackFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
-impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> FallbackFn for F {}
 
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
 /// to `out` (when given) and calling `progress` now and then; `progress` returning false

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::schema::ErrorCode;
+use mathb_core::verdict::Status;
 use std::path::PathBuf;
 
 fn tempdir(tag: &str) -> PathBuf {
