@@ -8,7 +8,7 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 dev: ## install mathb (release build of the core) with the test and lint tools and the extras the tests use
-	$(PIP) install -q -e '.[test,lint,fallback,report,parquet]'
+	$(PIP) install -q -e '.[fallback,report,parquet]' --group dev
 
 test: dev check test-rust test-python ## install test dependencies and run every check and test
 
@@ -31,7 +31,7 @@ check: ## rustfmt, clippy, import circles, ruff, mypy, and the stubs checked aga
 
 bench: ## criterion benches of the core, then the end-to-end comparison
 	cargo bench -p mathb-core
-	$(PIP) install -q -e '.[bench]'
+	$(PIP) install -q --group bench
 	$(PYTHON) benches/bench_grade.py
 
 # Fuzzing (docs/fuzzing.md): not part of `make test`. cargo-fuzz needs nightly-only rustc
