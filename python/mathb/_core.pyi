@@ -21,6 +21,13 @@ class InvalidArgumentError(MathbError, ValueError):
 class InputFileError(MathbError):
     """An input file is malformed; the message names the file and line."""
 
+    #: The diagnostic's code (`E002`, …), when the dump reader raised it.
+    code: str | None
+    #: The file, as it was named (`<stdin>` for standard input), when the dump reader raised it.
+    path: str | None
+    #: The 1-based line (or table row), when the error is about one.
+    line: int | None
+
 @final
 class Verdict:
     """The verdict on one answer."""

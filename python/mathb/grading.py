@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-from . import InputFileError, InvalidArgumentError, __version__, _core
+from . import InvalidArgumentError, __version__, _core
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -198,7 +198,6 @@ def grade_file(
     if not specs:
         raise InvalidArgumentError("no input given")
     spec = specs[0] if len(specs) == 1 else " ".join(specs)
-    overrides = {"gold_field": gold_field, "completion_field": completion_field}
 
     def on_progress(samples: int, bytes_read: int, total: int | None, counts: list[int]) -> None:
         if progress is not None:
@@ -260,10 +259,6 @@ def grade_file(
             limit=limit,
             ks=sorted(set(ks)),
         )
-    except InputFileError as e:
-        from .dump import explain_line  # only to explain a bad line
-
-        raise explain_line(e, overrides, id_field) from None
     finally:
         if isinstance(target, str):
             partial.end(target)

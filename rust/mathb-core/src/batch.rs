@@ -5,12 +5,20 @@ use crate::options::Options;
 use crate::verdict::Verdict;
 use rayon::prelude::*;
 
+/// Why a batch could not be graded, by cause.
 #[derive(Debug)]
-pub struct BatchError(pub String);
+pub enum BatchError {
+    /// The caller's arguments: golds and completions of different lengths, zero threads.
+    Invalid(String),
+    /// The worker threads could not be started: the system's limits, not the input.
+    Threads(String),
+}
 
 impl std::fmt::Display for BatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            BatchError::Invalid(e) | BatchError::Threads(e) => f.write_str(e),
+        }
     }
 }
 
@@ -31,7 +39,7 @@ where
     C: AsRef<str> + Sync,
 {
     if golds.len() != completions.len() {
-        return Err(BatchError(format!(
+        return Err(BatchError::Invalid(format!(
             "golds and completions differ in length ({} vs {})",
             golds.len(),
             completions.len()
@@ -45,7 +53,7 @@ where
             .collect()
     };
     match threads {
-        Some(0) => Err(BatchError("threads must be at least 1".into())),
+        Some(0) => Err(BatchError::Invalid("threads must be at least 1".into())),
         Some(1) => Ok(golds
             .iter()
             .zip(completions)
@@ -55,7 +63,7 @@ where
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| BatchError(format!("could not start {n} threads: {e}")))?;
+                .map_err(|e| BatchError::Threads(format!("could not start {n} threads: {e}")))?;
             Ok(pool.install(run))
         }
         None => Ok(run()),

@@ -57,16 +57,14 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    /// The chunk's first malformed record, named by its input's `name`, with its bytes.
+    /// The chunk's first malformed record, named by its input's `name`.
     pub fn first_error(&self, name: &str) -> Option<Box<Malformed>> {
         let i = self.records.iter().position(|r| r.error.is_some())?;
         let record = &self.records[i];
         let error = record.error.as_deref()?.clone();
-        let raw = (i < self.chunk.lines.len()).then(|| self.chunk.line(i).to_vec());
         Some(Box::new(Malformed {
             input: self.chunk.input,
             line: record.line,
-            raw,
             error: error.at(name, (record.line > 0).then_some(record.line)),
         }))
     }
@@ -121,11 +119,10 @@ struct Block {
 /// Lines per preparation task: enough to amortize the task, few enough to balance threads.
 const PREPARE_BLOCK: usize = 64;
 
-/// A malformed record: its input, line number and bytes (none for an unreadable input).
+/// A malformed record: its input and line number.
 pub(crate) struct Malformed {
     pub input: usize,
     pub line: u64,
-    pub raw: Option<Vec<u8>>,
     pub error: InputError,
 }
 
@@ -134,7 +131,6 @@ impl Malformed {
         Box::new(Malformed {
             input: chunk.input,
             line: chunk.lines[index].0,
-            raw: Some(chunk.line(index).to_vec()),
             error,
         })
     }

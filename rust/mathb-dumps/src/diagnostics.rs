@@ -1,9 +1,9 @@
-//! Diagnostics of malformed input: `path:LINE: error[CODE] message` plus a `help:` line, with
-//! the codes the Python reader (`mathb/dump.py`) shares.
+//! Diagnostics of malformed input: `path:LINE: error[CODE] message` plus a `help:` line that
+//! says what to do. The one reader of the dump format words them all.
 
 use std::fmt;
 
-/// Diagnostic codes, shared with `mathb/dump.py`'s `ErrorCode`.
+/// Diagnostic codes, stable across releases (tests and scripts match on them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
     CannotOpen,

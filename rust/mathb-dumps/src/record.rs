@@ -86,6 +86,18 @@ pub fn parse_record(raw: &[u8]) -> Result<Record<'_>, InputError> {
 }
 
 fn invalid_json(raw: &[u8], e: &serde_json::Error) -> InputError {
+    if let Err(bad) = std::str::from_utf8(raw) {
+        let at = bad.valid_up_to();
+        return InputError::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "invalid JSON: the line is not valid UTF-8 (byte 0x{:02X} at column {})",
+                raw[at],
+                at + 1
+            ),
+            "JSON Lines files are UTF-8; re-encode the file (for Latin-1: iconv -f latin1 -t utf-8)",
+        );
+    }
     let stripped = raw.trim_ascii();
     let help = if stripped == b"[" || stripped == b"{" {
         "the file looks like one JSON document; mathb grade reads JSON Lines (one object per line)"

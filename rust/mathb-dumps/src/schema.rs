@@ -1,6 +1,6 @@
 //! Record schema: which fields of a dump record hold the gold, the completion(s) and the
-//! problem id, detected on the first record, and the per-record checks with the same
-//! `error[CODE]` diagnostics as the Python reader (`mathb/dump.py`).
+//! problem id, detected on the first record, and the per-record checks with their
+//! `error[CODE]` diagnostics.
 
 use serde_json::Value;
 

@@ -99,19 +99,24 @@ pub struct Summary {
 
 #[derive(Debug)]
 pub enum StreamError {
-    /// A malformed input, with the offending line's bytes when there is one.
-    Input(InputError, Option<Vec<u8>>),
+    /// A malformed input: the diagnostic names the file and line.
+    Input(InputError),
+    /// Options that cannot be honoured (zero threads): the caller's mistake.
+    Usage(String),
     /// The verdicts could not be written.
     Output(io::Error),
     /// The progress callback asked to stop (e.g. Ctrl-C seen by the caller).
     Stopped,
+    /// The reader or grading threads could not be started: a failure of the system, not of
+    /// the input.
     Threads(String),
 }
 
 impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StreamError::Input(e, _) => e.fmt(f),
+            StreamError::Input(e) => e.fmt(f),
+            StreamError::Usage(e) => f.write_str(e),
             StreamError::Output(e) => write!(f, "cannot write the verdicts: {e}"),
             StreamError::Stopped => f.write_str("stopped"),
             StreamError::Threads(e) => f.write_str(e),
@@ -123,7 +128,7 @@ impl std::error::Error for StreamError {}
 
 impl From<InputError> for StreamError {
     fn from(e: InputError) -> Self {
-        StreamError::Input(e, None)
+        StreamError::Input(e)
     }
 }
 
@@ -205,7 +210,7 @@ pub fn grade_stream_resuming(
     let mut reported = None;
     let malformed = |m: Box<Malformed>| {
         let line = (m.line > 0).then_some(m.line);
-        StreamError::Input(m.error.at(&names[m.input], line), m.raw)
+        StreamError::Input(m.error.at(&names[m.input], line))
     };
     // Each round prepares the chunk just read, settles the one prepared in the round
     // before, and writes the lines settled in the round before that: the pool works on
@@ -388,7 +393,7 @@ fn undetected(given: &FieldOverrides) -> Fields {
 fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> {
     let mut builder = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("mathb-grade-{i}"));
     match threads {
-        Some(0) => return Err(StreamError::Threads("threads must be at least 1".into())),
+        Some(0) => return Err(StreamError::Usage("threads must be at least 1".into())),
         Some(n) => builder = builder.num_threads(n),
         None => {}
     }

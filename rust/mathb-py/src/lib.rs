@@ -235,7 +235,7 @@ fn grade_batch(
     let completions: Vec<String> = completions.into_iter().map(|t| t.0).collect();
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
-        .map_err(CoreError::from)?;
+        .map_err(errors::batch_error)?;
     Ok(verdicts.into_iter().map(wrap).collect())
 }
 

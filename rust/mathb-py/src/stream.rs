@@ -2,7 +2,7 @@
 //! file Rust writes in order and renames into place at the end (or, for a Python stream,
 //! through its `write` once per MiB); only the per-problem counts come back, as lists.
 
-use crate::errors::{CoreError, InputFileError};
+use crate::errors::{stream_error, CoreError};
 use mathb_core::{Options, Status};
 use mathb_dumps::duplicates::Duplicates;
 use mathb_dumps::{FieldOverrides, OnError, Progress, StreamError, StreamOptions, VerdictFile};
@@ -36,16 +36,6 @@ impl Write for PyStream {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-fn input_error(py: Python<'_>, e: &mathb_dumps::InputError, raw: Option<Vec<u8>>) -> PyErr {
-    let err = InputFileError::new_err(e.to_string());
-    let value = err.value(py);
-    let _ = value.setattr("code", e.code.as_str());
-    let _ = value.setattr("path", &e.path);
-    let _ = value.setattr("line", e.line);
-    let _ = value.setattr("raw", raw.map(|r| PyBytes::new(py, &r).unbind()));
-    err
 }
 
 /// A status from its name, as Python's `Verdict.status` spells it.
@@ -242,9 +232,8 @@ pub fn grade_stream<'py>(
     }
     let summary = match result {
         Ok(s) => s,
-        Err(StreamError::Input(e, raw)) => return Err(input_error(py, &e, raw)),
         Err(StreamError::Stopped) => {
-            return Err(callback_error.unwrap_or_else(|| CoreError("stopped".into()).into()))
+            return Err(callback_error.unwrap_or_else(|| stream_error(py, StreamError::Stopped)))
         }
         Err(StreamError::Output(e)) => {
             if let Sink::Stream(PyStream {
@@ -255,7 +244,7 @@ pub fn grade_stream<'py>(
             }
             return Err(e.into());
         }
-        Err(StreamError::Threads(e)) => return Err(CoreError(e).into()),
+        Err(e) => return Err(stream_error(py, e)),
     };
     if let Sink::File(f) = sink {
         f.commit()?;
