@@ -34,4 +34,4 @@ pub use extract::{
 pub use gold::{grade, verify};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
-pub use verdict::{Status, Verdict};
+pub use verdict::{DecidedBy, Status, Verdict};

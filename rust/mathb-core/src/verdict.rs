@@ -41,6 +41,36 @@ impl fmt::Display for Status {
     }
 }
 
+/// Who decided a verdict: the exact core, or a fallback (sympy in the Python package) that
+/// settled a verdict the core left undecided.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DecidedBy {
+    /// The exact core.
+    #[default]
+    Core,
+    /// A fallback, after the core said undecided.
+    Fallback,
+}
+
+impl DecidedBy {
+    /// `"core"` or `"fallback"`, as verdict lines and the Python API write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecidedBy::Core => "core",
+            DecidedBy::Fallback => "fallback",
+        }
+    }
+
+    /// The value [`DecidedBy::as_str`] writes, read back.
+    pub fn parse(text: &str) -> Option<DecidedBy> {
+        match text {
+            "core" => Some(DecidedBy::Core),
+            "fallback" => Some(DecidedBy::Fallback),
+            _ => None,
+        }
+    }
+}
+
 /// A verdict is data, never an error: every graded pair yields exactly one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
@@ -50,6 +80,8 @@ pub struct Verdict {
     /// The answer text taken from the completion, if any; past [`MAX_ANSWER_CHARS`]
     /// characters (the longest answer the parser reads) its start and "…".
     pub extracted: Option<String>,
+    /// The core, unless a fallback settled what the core left undecided.
+    pub decided_by: DecidedBy,
 }
 
 impl Verdict {
@@ -58,6 +90,7 @@ impl Verdict {
             status,
             reason: reason.into(),
             extracted: extracted.map(shown),
+            decided_by: DecidedBy::Core,
         }
     }
 

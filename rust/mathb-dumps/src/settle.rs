@@ -177,15 +177,11 @@ impl Run {
             Err(_) => "",
         };
         let (mut verdicts, of) = grade_distinct(&golds, &extracted.answers[s0..], completion, opts);
-        let settled = match fallback {
-            Some(f) => {
-                let (settled, sent, done) = ask_fallback(&mut verdicts, &of, &golds, f);
-                self.fallback_sent += replayed.fallback_sent + sent;
-                self.fallback_settled += replayed.fallback_settled + done;
-                settled
-            }
-            None => Vec::new(),
-        };
+        if let Some(f) = fallback {
+            let (sent, done) = ask_fallback(&mut verdicts, &of, &golds, f);
+            self.fallback_sent += replayed.fallback_sent + sent;
+            self.fallback_settled += replayed.fallback_settled + done;
+        }
         for (s, &(problem, _)) in where_.iter().enumerate() {
             if repeats[s] {
                 continue;
@@ -209,7 +205,7 @@ impl Run {
             self.tally.close(p);
         }
         self.records += records.len() as u64;
-        let tails = verdict_tails(&verdicts, &of, &golds, &settled);
+        let tails = verdict_tails(&verdicts, &of, &golds);
         let blocks = records[done..]
             .par_chunks(FORMAT_BLOCK)
             .enumerate()

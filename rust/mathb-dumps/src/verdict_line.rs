@@ -4,7 +4,7 @@
 use crate::chunk::Record;
 use crate::malformed::{error_line, OnError};
 use crate::schema::ProblemKey;
-use mathb_core::verdict::{Status, Verdict};
+use mathb_core::verdict::{DecidedBy, Status, Verdict};
 use rayon::prelude::*;
 
 /// The verdict lines a record gets.
@@ -91,12 +91,7 @@ impl LineMaker<'_> {
 /// The JSON tail of each distinct verdict, escaped once. An undecided verdict carries its
 /// gold, so a fallback (or a reader) can settle it from the verdict file alone; the samples
 /// sharing a verdict share their gold text.
-pub(crate) fn verdict_tails(
-    verdicts: &[Verdict],
-    of: &[u32],
-    golds: &[&str],
-    settled: &[bool],
-) -> Vec<Vec<u8>> {
+pub(crate) fn verdict_tails(verdicts: &[Verdict], of: &[u32], golds: &[&str]) -> Vec<Vec<u8>> {
     let mut gold_of: Vec<&str> = vec![""; verdicts.len()];
     for (s, &v) in of.iter().enumerate().rev() {
         gold_of[v as usize] = golds[s];
@@ -104,15 +99,7 @@ pub(crate) fn verdict_tails(
     verdicts
         .par_iter()
         .zip(gold_of.par_iter())
-        .enumerate()
-        .map(|(j, (v, gold))| {
-            let by_fallback = settled.get(j).copied().unwrap_or(false);
-            verdict_tail(
-                v,
-                (v.status == Status::Undecided).then_some(gold),
-                by_fallback,
-            )
-        })
+        .map(|(v, gold)| verdict_tail(v, (v.status == Status::Undecided).then_some(gold)))
         .collect()
 }
 
@@ -132,7 +119,7 @@ pub(crate) fn json_string(s: &str) -> Box<str> {
 
 /// `"status":…,"reason":…,"extracted":…` (and `"gold":…` when given, `"decided_by"` when the
 /// fallback settled it), `}` and the newline.
-fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> {
+fn verdict_tail(v: &Verdict, gold: Option<&&str>) -> Vec<u8> {
     let extracted = match &v.extracted {
         Some(e) => json_string(e),
         None => "null".into(),
@@ -148,7 +135,7 @@ fn verdict_tail(v: &Verdict, gold: Option<&&str>, by_fallback: bool) -> Vec<u8> 
         tail.push_str(",\"gold\":");
         tail.push_str(&mathb_core::gold::gold_json(gold));
     }
-    if by_fallback {
+    if v.decided_by == DecidedBy::Fallback {
         tail.push_str(",\"decided_by\":\"fallback\"");
     }
     tail.push_str("}\n");
