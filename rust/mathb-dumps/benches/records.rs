@@ -2,7 +2,7 @@
 //! reader) and the vote key of an answer.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use mathb_dumps::cache::vote_key;
+use mathb_dumps::dedupe::vote_key;
 use mathb_dumps::sample_fields::OnePass;
 use mathb_dumps::schema::{
     completion_texts, gold_text, parse_record, problem_key, FieldOverrides, Fields,

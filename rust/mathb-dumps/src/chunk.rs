@@ -5,7 +5,7 @@
 //! counts, and formats the verdict lines in parallel. The driver (`stream`) overlaps one
 //! chunk's preparation with the previous chunk's settling and writing.
 
-use crate::cache::{extract_answer_of, Answer, Extracted};
+use crate::dedupe::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
 use crate::lossy_json::lossy_line;
 use crate::sample_fields::OnePass;

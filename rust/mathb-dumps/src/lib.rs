@@ -5,15 +5,16 @@
 //! The grader itself is `mathb-core`; this crate is the dump machinery on top of it.
 
 pub mod aggregate;
-pub mod cache;
 mod chunk;
 mod csv_rows;
+pub mod dedupe;
 pub mod diagnostics;
 pub mod dump;
 pub mod duplicates;
 mod fallback_round;
 pub mod formats;
 // Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
+mod chunk_grading;
 #[cfg(fuzzing)]
 pub mod json_scan;
 #[cfg(not(fuzzing))]
@@ -27,7 +28,6 @@ pub mod record;
 pub mod resume;
 pub mod sample_fields;
 pub mod schema;
-mod settle;
 mod source;
 pub mod stream;
 pub mod verdict_file;

@@ -5,6 +5,7 @@
 
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
+use crate::chunk_grading::Run;
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::duplicates::Duplicates;
 pub use crate::fallback_round::{Fallback, FallbackFn};
@@ -13,7 +14,6 @@ use crate::malformed::{ErrorLog, OnError};
 use crate::resume::VerdictLog;
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
-use crate::settle::Run;
 use mathb_core::options::Options;
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -13,7 +13,7 @@ pub fn vote_keys<'py>(py: Python<'py>, answers: Vec<Text>) -> Bound<'py, PyArray
     let keys: Vec<u64> = py.detach(|| {
         answers
             .iter()
-            .map(|a| mathb_dumps::cache::vote_key(&a.0))
+            .map(|a| mathb_dumps::dedupe::vote_key(&a.0))
             .collect()
     });
     keys.into_pyarray(py)

@@ -4,8 +4,8 @@
 //! those lines instead of being graded again (see `resume.rs`).
 
 use crate::aggregate::Tally;
-use crate::cache::grade_distinct;
 use crate::chunk::Prepared;
+use crate::dedupe::grade_distinct;
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
 use crate::fallback_round::ask_fallback;
