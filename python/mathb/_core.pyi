@@ -136,7 +136,7 @@ def grade_stream(
     threads: int | None = None,
     chunk_lines: int = 16384,
     progress: _ProgressCallback | None = None,
-    settle: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
+    fallback: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
     progress_interval: float = 0.5,
     on_error: Literal["stop", "skip", "record"] = "stop",
     resume: bool = False,

@@ -217,7 +217,7 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
-    settle = None if fallback is False else _Settle(fallback)
+    fallback_round = None if fallback is False else _FallbackRound(fallback)
     if isinstance(target, str):
         from . import partial
 
@@ -229,7 +229,7 @@ def grade_file(
             "options": options,
             "inputs": specs,
             "on_error": on_error,
-            "fallback": settle is not None,
+            "fallback": fallback_round is not None,
             "duplicates": duplicates,
             "limit": limit,
         }
@@ -251,7 +251,7 @@ def grade_file(
             **options,
             chunk_lines=batch_size,
             progress=on_progress if progress or progress_detail else None,
-            settle=settle,
+            fallback=fallback_round,
             progress_interval=progress_interval,
             on_error=on_error,
             resume=resume,
@@ -275,7 +275,7 @@ def grade_file(
         summary["limit"] = limit
     summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
-        "used": settle is not None,
+        "used": fallback_round is not None,
         # Samples, not distinct pairs: each distinct pair is sent once.
         "sent": result["fallback_sent"],
         "settled": result["fallback_settled"],
@@ -283,7 +283,7 @@ def grade_file(
     return summary
 
 
-class _Settle:
+class _FallbackRound:
     """Settles the undecided verdicts of each chunk with the sympy fallback while the core
     streams, so the verdict lines, counts, pass@k and maj@k all carry the settled verdicts."""
 

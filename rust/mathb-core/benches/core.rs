@@ -1,7 +1,8 @@
-//! Criterion benches for the hot paths of the grader: extraction, parsing, and whole-pair
-//! grading.
+//! Criterion benches for the hot paths of the grader: extraction, vote keys, parsing, and
+//! whole-pair grading.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use mathb_core::metrics::vote_key;
 use mathb_core::{extract_final_answer, grade, latex::parse_answer, Options};
 use std::hint::black_box;
 
@@ -10,6 +11,9 @@ multiply by the remaining factor to get 7 \\cdot 6 = 42. Checking the boundary c
 them change the result, so the final answer is $\\boxed{\\frac{84}{2}}$.";
 
 fn benches(c: &mut Criterion) {
+    c.bench_function("vote_key", |b| {
+        b.iter(|| vote_key(black_box("\\dfrac{3}{4} + x")))
+    });
     c.bench_function("boxed_extract", |b| {
         b.iter(|| extract_final_answer(black_box(COMPLETION)))
     });

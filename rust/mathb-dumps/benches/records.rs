@@ -1,8 +1,6 @@
-//! Criterion benches for reading a dump record (the one-pass scanner and the general
-//! reader) and the vote key of an answer.
+//! Criterion benches for reading a dump record: the one-pass scanner and the general reader.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use mathb_dumps::dedupe::vote_key;
 use mathb_dumps::sample_fields::OnePass;
 use mathb_dumps::schema::{
     completion_texts, gold_text, parse_record, problem_key, FieldOverrides, Fields,
@@ -37,9 +35,6 @@ fn record_benches(c: &mut Criterion) {
             let key = problem_key(&record, &fields, &gold).unwrap();
             (gold, completions, key)
         })
-    });
-    c.bench_function("vote_key", |b| {
-        b.iter(|| vote_key(black_box("\\dfrac{3}{4} + x")))
     });
 }
 

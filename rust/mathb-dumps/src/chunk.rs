@@ -1,9 +1,9 @@
 //! One chunk of a streaming run, in two stages. `prepare` needs no run state: it parses
 //! the records and extracts every completion's final answer, in parallel; a record that
-//! cannot be read is kept as an error in its place. `Run::settle` (`settle.rs`) then
+//! cannot be read is kept as an error in its place. `Run::grade_chunk` (`chunk_grading.rs`) then
 //! numbers problems and samples in input order, grades each distinct (gold, answer) once,
 //! counts, and formats the verdict lines in parallel. The driver (`stream`) overlaps one
-//! chunk's preparation with the previous chunk's settling and writing.
+//! chunk's preparation with the previous chunk's grading and writing.
 
 use crate::dedupe::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
@@ -31,7 +31,7 @@ struct Parsed {
 }
 
 /// What grading needs of a record once its answers are extracted.
-pub(crate) struct Record {
+pub(crate) struct PreparedRecord {
     /// Its line number in its input.
     pub line: u64,
     pub gold: String,
@@ -48,7 +48,7 @@ pub(crate) struct Record {
 pub(crate) struct Prepared {
     pub chunk: LineChunk,
     /// One per line of the chunk, then one for the chunk's `failure` when it has one.
-    pub records: Vec<Record>,
+    pub records: Vec<PreparedRecord>,
     /// Per sample, in order.
     pub extracted: Extracted,
     /// (sample, completion) of the samples whose extraction panicked, in sample order: they
@@ -71,12 +71,12 @@ impl Prepared {
 
     /// A chunk whose run has no fields yet: every line is malformed, each with `errors[i]`.
     pub fn unreadable(chunk: LineChunk, errors: Vec<InputError>) -> Prepared {
-        let mut records: Vec<Record> = errors
+        let mut records: Vec<PreparedRecord> = errors
             .into_iter()
             .zip(&chunk.lines)
-            .map(|(e, &(line, _, _))| Record::error(line, e))
+            .map(|(e, &(line, _, _))| PreparedRecord::error(line, e))
             .collect();
-        records.extend(chunk.failure.clone().map(Record::failure));
+        records.extend(chunk.failure.clone().map(PreparedRecord::failure));
         Prepared {
             chunk,
             records,
@@ -89,9 +89,9 @@ impl Prepared {
     }
 }
 
-impl Record {
-    fn error(line: u64, e: InputError) -> Record {
-        Record {
+impl PreparedRecord {
+    fn error(line: u64, e: InputError) -> PreparedRecord {
+        PreparedRecord {
             line,
             gold: String::new(),
             key: ProblemKey::Line,
@@ -103,15 +103,15 @@ impl Record {
     }
 
     /// The record standing for the unreadable rest of an input (line 0: the whole input).
-    fn failure(e: InputError) -> Record {
-        Record::error(e.line.unwrap_or(0), e)
+    fn failure(e: InputError) -> PreparedRecord {
+        PreparedRecord::error(e.line.unwrap_or(0), e)
     }
 }
 
 /// The records of a run of lines, prepared by one task.
 #[derive(Default)]
 struct Block {
-    records: Vec<Record>,
+    records: Vec<PreparedRecord>,
     extracted: Vec<Answer>,
     panicked: Vec<(usize, String)>,
 }
@@ -248,7 +248,7 @@ pub(crate) fn prepare(
                     Ok(p) => p,
                     Err(e) => {
                         failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
-                        block.records.push(Record::error(line, e));
+                        block.records.push(PreparedRecord::error(line, e));
                         continue;
                     }
                 };
@@ -261,7 +261,7 @@ pub(crate) fn prepare(
                     }
                     block.extracted.push(answer);
                 }
-                block.records.push(Record {
+                block.records.push(PreparedRecord {
                     line,
                     gold: parsed.gold,
                     key: parsed.key,
@@ -291,7 +291,7 @@ pub(crate) fn prepare(
     }
     // Blocks skipped after an error leave the records short: the run stops at the error.
     if records.len() == lines {
-        records.extend(chunk.failure.clone().map(Record::failure));
+        records.extend(chunk.failure.clone().map(PreparedRecord::failure));
     }
     Prepared {
         chunk,

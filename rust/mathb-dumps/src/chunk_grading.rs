@@ -51,21 +51,22 @@ pub(crate) struct Run {
     pub tally: Tally,
 }
 
-/// A settled chunk (its buffers go back to the reader) and its verdict lines, in blocks.
-pub(crate) type Settled = (LineChunk, Vec<Vec<u8>>);
+/// A graded chunk (its buffers go back to the reader) and its verdict lines, in blocks, ready
+/// to write.
+pub(crate) type GradedChunk = (LineChunk, Vec<Vec<u8>>);
 
 impl Run {
     /// Grades and counts a prepared chunk of the input named `input`; returns its verdict
     /// lines, in blocks, in order. With `log`, the leading records whose lines the resumed
     /// file holds are counted from them and not written again.
-    pub(crate) fn settle<'f>(
+    pub(crate) fn grade_chunk<'f>(
         &mut self,
         prepared: Prepared,
         input: &str,
         opts: &Options,
         fallback: Option<&mut (dyn FallbackFn + 'f)>,
         log: Option<&mut VerdictLog>,
-    ) -> Result<Settled, InputError> {
+    ) -> Result<GradedChunk, InputError> {
         let Prepared {
             chunk,
             mut records,

@@ -212,19 +212,19 @@ pub fn grade_stream_resuming(
         let line = (m.line > 0).then_some(m.line);
         StreamError::Input(m.error.at(&names[m.input], line))
     };
-    // Each round prepares the chunk just read, settles the one prepared in the round
-    // before, and writes the lines settled in the round before that: the pool works on
+    // Each round prepares the chunk just read, grades the one prepared in the round
+    // before, and writes the lines graded in the round before that: the pool works on
     // the first two while this thread writes.
     let mut ahead: Option<Prepared> = None;
-    let mut settled: Option<(LineChunk, Vec<Vec<u8>>)> = None;
+    let mut ready: Option<(LineChunk, Vec<Vec<u8>>)> = None;
     let result = (|| loop {
         let mut incoming = rx.recv().ok();
-        if incoming.is_none() && ahead.is_none() && settled.is_none() {
+        if incoming.is_none() && ahead.is_none() && ready.is_none() {
             return Ok(());
         }
         // A chunk read before the fields are known picks them; one with no record to pick
         // them from (all malformed, when the run goes on past them) is prepared as errors
-        // and settled in this same round. (No chunk is ahead then: only a chunk prepared
+        // and graded in this same round. (No chunk is ahead then: only a chunk prepared
         // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
             match detect_fields(chunk, &opts.fields, stop_at_error).map_err(malformed)? {
@@ -239,11 +239,11 @@ pub fn grade_stream_resuming(
                 }
             }
         }
-        let to_settle = match ahead.take() {
+        let to_grade = match ahead.take() {
             Some(p) => match stop_at_error.then(|| p.first_error(&names[p.chunk.input])) {
                 // What precedes a malformed record is written before it is reported.
                 Some(Some(m)) => {
-                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
                         write_blocks(w, blocks)?;
                     }
                     return Err(malformed(m));
@@ -252,7 +252,7 @@ pub fn grade_stream_resuming(
             },
             None => None,
         };
-        let (mut prepared, mut next_settled) = (None, None);
+        let (mut prepared, mut next_ready) = (None, None);
         let mut written = Ok(());
         let (run, fields) = (&mut run, &fields);
         let log = log.as_deref_mut();
@@ -269,21 +269,21 @@ pub fn grade_stream_resuming(
                     ))
                 });
             }
-            if let Some(p) = to_settle {
+            if let Some(p) = to_grade {
                 let fallback = fallback.as_deref_mut();
                 let name = &names[p.chunk.input];
                 s.spawn(|_| {
-                    next_settled = Some(run.settle(p, name, &opts.grade, fallback, log));
+                    next_ready = Some(run.grade_chunk(p, name, &opts.grade, fallback, log));
                 });
             }
-            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
                 written = write_blocks(w, blocks);
             }
         });
         written?;
-        let next_settled = next_settled.transpose()?;
-        let graded = next_settled.is_some();
-        if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
+        let next_ready = next_ready.transpose()?;
+        let graded = next_ready.is_some();
+        if let Some((chunk, _)) = std::mem::replace(&mut ready, next_ready) {
             let _ = spare_tx.send(chunk);
         }
         ahead = prepared;

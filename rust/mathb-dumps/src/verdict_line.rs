@@ -1,7 +1,7 @@
 //! The verdict line of a sample: its head (line, file, problem, sample) and the tail of its
 //! verdict, as JSON bytes written without a serializer; what each record of a chunk becomes.
 
-use crate::chunk::Record;
+use crate::chunk::PreparedRecord;
 use crate::malformed::{error_line, OnError};
 use crate::schema::ProblemKey;
 use mathb_core::verdict::{DecidedBy, Status, Verdict};
@@ -20,7 +20,7 @@ pub(crate) enum Shape {
 
 /// What the verdict lines of a chunk's records are made of, once they are numbered.
 pub(crate) struct LineMaker<'a> {
-    pub(crate) records: &'a [Record],
+    pub(crate) records: &'a [PreparedRecord],
     pub(crate) name_of: &'a [Option<u32>],
     pub(crate) shown: &'a [u64],
     pub(crate) repeats: &'a [bool],

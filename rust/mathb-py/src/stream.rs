@@ -46,7 +46,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, fallback = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: Bound<'py, PyAny>,
@@ -59,7 +59,7 @@ pub fn grade_stream<'py>(
     threads: Option<i64>,
     chunk_lines: i64,
     progress: Option<Py<PyAny>>,
-    settle: Option<Py<PyAny>>,
+    fallback: Option<Py<PyAny>>,
     progress_interval: f64,
     on_error: &str,
     resume: bool,
@@ -142,8 +142,8 @@ pub fn grade_stream<'py>(
         );
     }
     let mut callback_error: Option<PyErr> = None;
-    // A failing settle callback fails the run (nothing is committed).
-    let mut settle_error: Option<PyErr> = None;
+    // A failing fallback callback fails the run (nothing is committed).
+    let mut fallback_error: Option<PyErr> = None;
     let result = py.detach(|| {
         let mut on_progress = |p: &Progress| -> bool {
             Python::attach(|py| {
@@ -178,8 +178,8 @@ pub fn grade_stream<'py>(
                 Some(&mut buffered)
             }
         };
-        let mut on_settle = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
-            let Some(cb) = &settle else {
+        let mut on_fallback = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
+            let Some(cb) = &fallback else {
                 return vec![None; pairs.len()];
             };
             Python::attach(|py| {
@@ -192,27 +192,28 @@ pub fn grade_stream<'py>(
                         .map(|v| v.and_then(|(s, reason)| Some((status_of(&s)?, reason))))
                         .collect(),
                     Ok(_) => {
-                        settle_error.get_or_insert_with(|| {
-                            CoreError("settle returned a list of another length".into()).into()
+                        fallback_error.get_or_insert_with(|| {
+                            CoreError("the fallback returned a list of another length".into())
+                                .into()
                         });
                         vec![None; pairs.len()]
                     }
                     Err(e) => {
-                        settle_error.get_or_insert(e);
+                        fallback_error.get_or_insert(e);
                         vec![None; pairs.len()]
                     }
                 }
             })
         };
-        let settle_fn: Option<mathb_dumps::Fallback<'_>> =
-            settle.is_some().then_some(&mut on_settle);
+        let fallback_fn: Option<mathb_dumps::Fallback<'_>> =
+            fallback.is_some().then_some(&mut on_fallback);
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
         let result = mathb_dumps::grade_stream_resuming(
             &specs,
             out,
             &opts,
             &mut on_progress,
-            settle_fn,
+            fallback_fn,
             log.as_mut(),
         );
         (result, log)
@@ -222,12 +223,12 @@ pub fn grade_stream<'py>(
         f.put_log(log);
     }
     let stopped = matches!(result, Err(StreamError::Stopped));
-    if (result.is_err() || settle_error.is_some()) && matches!(sink, Sink::File(_)) {
+    if (result.is_err() || fallback_error.is_some()) && matches!(sink, Sink::File(_)) {
         if let Sink::File(f) = std::mem::replace(&mut sink, Sink::None) {
             f.abandon(stopped);
         }
     }
-    if let Some(e) = settle_error {
+    if let Some(e) = fallback_error {
         return Err(e);
     }
     let summary = match result {
