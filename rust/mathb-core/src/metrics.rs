@@ -10,12 +10,23 @@ use std::fmt;
 use std::hash::Hasher;
 use std::sync::LazyLock;
 
+/// Counts that no metric can be computed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetricError {
     /// c > n: more correct samples than samples.
-    CorrectExceedsSamples { n: u64, c: u64 },
+    CorrectExceedsSamples {
+        /// Samples.
+        n: u64,
+        /// Correct samples.
+        c: u64,
+    },
     /// k outside 1..=n.
-    KOutOfRange { n: u64, k: u64 },
+    KOutOfRange {
+        /// Samples.
+        n: u64,
+        /// The k asked for.
+        k: u64,
+    },
 }
 
 impl fmt::Display for MetricError {

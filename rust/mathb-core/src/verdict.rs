@@ -9,7 +9,9 @@ pub const INTERNAL_ERROR: &str = "internal error";
 /// What the grader concluded about one (gold, completion) pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
+    /// The answer equals the gold.
     Correct,
+    /// The answer differs from the gold (the reason says how).
     Incorrect,
     /// Nothing that looks like a final answer was found in the completion.
     NoAnswer,
@@ -18,6 +20,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order counts are kept.
     pub const ALL: [Status; 4] = [
         Status::Correct,
         Status::Incorrect,
@@ -25,6 +28,7 @@ impl Status {
         Status::Undecided,
     ];
 
+    /// The status's name: `correct`, `incorrect`, `no_answer` or `undecided`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Correct => "correct",
@@ -74,6 +78,7 @@ impl DecidedBy {
 /// A verdict is data, never an error: every graded pair yields exactly one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
+    /// What was concluded.
     pub status: Status,
     /// Short explanation, e.g. "equal as exact numbers" or "gold is not in the supported slice".
     pub reason: String,
@@ -85,6 +90,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// A verdict decided by the core; `extracted` is shortened past the longest answer read.
     pub fn new(status: Status, reason: impl Into<String>, extracted: Option<String>) -> Self {
         Verdict {
             status,
@@ -94,6 +100,7 @@ impl Verdict {
         }
     }
 
+    /// Whether the status is `Correct`.
     pub fn is_correct(&self) -> bool {
         self.status == Status::Correct
     }
