@@ -111,7 +111,7 @@ pub enum Ballot {
     /// Graded correct: every correct sample votes for the gold class, whatever its form.
     Gold,
     /// Any other extracted answer (wrong or undecided), by its vote key
-    /// (`cache::vote_key`: spacing and `\dfrac`/`\left` spellings ignored).
+    /// ([`vote_key`]: spacing and `\dfrac`/`\left` spellings ignored).
     Answer(u64),
 }
 
