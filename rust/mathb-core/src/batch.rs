@@ -1,8 +1,10 @@
 //! Parallel grading of batches with rayon; results are independent of the thread count.
+//! Without the `rayon` feature a batch is graded serially on the calling thread.
 
 use crate::gold::grade;
 use crate::options::Options;
 use crate::verdict::Verdict;
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
 /// Why a batch could not be graded, by cause.
@@ -27,7 +29,8 @@ impl std::error::Error for BatchError {}
 /// Grades `completions[i]` against `golds[i]` for every i, in order.
 ///
 /// `threads = None` uses rayon's global pool (all cores); `Some(1)` grades serially on the
-/// calling thread; `Some(n)` uses a dedicated pool of n threads.
+/// calling thread; `Some(n)` uses a dedicated pool of n threads. Without the `rayon`
+/// feature every batch is graded serially.
 pub fn grade_batch<G, C>(
     golds: &[G],
     completions: &[C],
@@ -45,6 +48,19 @@ where
             completions.len()
         )));
     }
+    let serial = || -> Vec<Verdict> {
+        golds
+            .iter()
+            .zip(completions)
+            .map(|(g, c)| grade(g.as_ref(), c.as_ref(), opts))
+            .collect()
+    };
+    #[cfg(not(feature = "rayon"))]
+    return match threads {
+        Some(0) => Err(BatchError::Invalid("threads must be at least 1".into())),
+        _ => Ok(serial()),
+    };
+    #[cfg(feature = "rayon")]
     let run = || -> Vec<Verdict> {
         golds
             .par_iter()
@@ -52,13 +68,10 @@ where
             .map(|(g, c)| grade(g.as_ref(), c.as_ref(), opts))
             .collect()
     };
+    #[cfg(feature = "rayon")]
     match threads {
         Some(0) => Err(BatchError::Invalid("threads must be at least 1".into())),
-        Some(1) => Ok(golds
-            .iter()
-            .zip(completions)
-            .map(|(g, c)| grade(g.as_ref(), c.as_ref(), opts))
-            .collect()),
+        Some(1) => Ok(serial()),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
