@@ -664,12 +664,12 @@ def test_lm_eval_filters_are_reported_as_skipped(run_mathb, tmp_path: Path) -> N
 
 
 def test_command_line_starts_without_what_only_some_commands_need() -> None:
-    # numpy costs ~70 ms of every `mathb grade`; the sampler, dataset and line-explaining
-    # modules (with dataclasses and inspect) another ~20 ms. The commands that use them
+    # numpy costs ~70 ms of every `mathb grade`; the sampler and dataset modules (with
+    # dataclasses and inspect) another ~20 ms. The commands that use them
     # import them when they run.
     code = (
         "import sys, mathb.cli\n"
-        "late = {'numpy', 'mathb.generate', 'mathb.datasets', 'mathb.dump', 'dataclasses'}\n"
+        "late = {'numpy', 'mathb.generate', 'mathb.datasets', 'dataclasses'}\n"
         "assert not late & set(sys.modules), sorted(late & set(sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
