@@ -104,4 +104,15 @@ mod tests {
     fn length_mismatch_is_an_error() {
         assert!(grade_batch(&["1"], &["a", "b"], &Options::default(), None).is_err());
     }
+
+    #[test]
+    fn bad_arguments_are_the_callers_errors() {
+        let opts = Options::default();
+        for result in [
+            grade_batch(&["1"], &["a", "b"], &opts, None),
+            grade_batch(&["1"], &["a"], &opts, Some(0)),
+        ] {
+            assert!(matches!(result, Err(BatchError::Invalid(_))), "{result:?}");
+        }
+    }
 }

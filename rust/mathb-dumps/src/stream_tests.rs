@@ -423,3 +423,24 @@ fn unread_compressions_are_named() {
         }
     }
 }
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let dir = tempdir("zero-threads");
+    let path = dir.join("a.jsonl");
+    std::fs::write(
+        &path,
+        "{\"answer\": \"1\", \"completion\": \"\\\\boxed{1}\"}\n",
+    )
+    .unwrap();
+    let opts = StreamOptions {
+        threads: Some(0),
+        ..Default::default()
+    };
+    let result = run(path.to_str().unwrap(), &opts);
+    assert!(
+        matches!(result, Err(StreamError::Usage(_))),
+        "{:?}",
+        result.err()
+    );
+}
