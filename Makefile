@@ -29,9 +29,9 @@ check: ## rustfmt, clippy, import circles, ruff, mypy, and the stubs checked aga
 	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest mathb._core --allowlist .mypy-stubtest-allowlist
 
-bench: ## criterion benches of the core, then the end-to-end comparison
-	cargo bench -p mathb-core
-	$(PIP) install -q --group bench
+bench: ## criterion benches of the grader and the record reader, then the end-to-end comparison
+	cargo bench -p mathb-core -p mathb-dumps
+	$(PIP) install -q -e . --group bench
 	$(PYTHON) benches/bench_grade.py
 
 # Fuzzing (docs/fuzzing.md): not part of `make test`. cargo-fuzz needs nightly-only rustc
