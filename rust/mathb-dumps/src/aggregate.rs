@@ -17,7 +17,9 @@ pub const MAJ_LEVELS: u32 = 32;
 /// Running counts of every problem, indexed by problem number (first-appearance order).
 #[derive(Default)]
 pub struct Tally {
+    /// Samples per problem.
     pub n: Vec<u32>,
+    /// Correct samples per problem.
     pub c: Vec<u32>,
     /// Per k scored: over problems with at least k samples, how many scored maj@k = 1/t,
     /// by t (a score of 0 is not kept).

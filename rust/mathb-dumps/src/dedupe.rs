@@ -20,8 +20,11 @@ use rustc_hash::FxHashMap;
 /// `of[i]` is sample i's index into it; `votes[i]` is the majority-vote key of sample i's
 /// extracted answer (None when nothing was extracted).
 pub struct Graded {
+    /// One verdict per distinct (gold, extraction).
     pub verdicts: Vec<Verdict>,
+    /// Per sample, the index of its verdict in `verdicts`.
     pub of: Vec<u32>,
+    /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
 }
 
@@ -30,6 +33,7 @@ pub struct Extracted {
     /// None when extraction panicked (a bug): such a sample is graded alone, where `grade`
     /// turns the panic into an undecided verdict.
     pub answers: Vec<Option<Option<Extraction>>>,
+    /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
 }
 

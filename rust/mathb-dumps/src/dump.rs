@@ -26,7 +26,9 @@ const SHARD_SUFFIXES: [&str; 6] = [
 /// One input file, or stdin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
+    /// Standard input (`-`).
     Stdin,
+    /// A file.
     File(PathBuf),
 }
 

@@ -364,9 +364,13 @@ pub fn choice_text(choice: &Value) -> Option<&str> {
 
 /// Where an lm-eval record keeps what mathb reads.
 pub struct LmEvalFields {
+    /// The path of the gold.
     pub gold: &'static str,
+    /// The path of the completions (`resps`).
     pub completion: &'static str,
+    /// The path of the problem id.
     pub problem_id: &'static str,
+    /// The filter whose records are graded, when lines repeat per filter.
     pub filter: Option<String>,
     /// The options of a multiple-choice question, when the document has them.
     pub choices: Option<&'static str>,

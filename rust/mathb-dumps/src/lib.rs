@@ -3,6 +3,7 @@
 //! mathb-core, and aggregate per problem.
 //!
 //! The grader itself is `mathb-core`; this crate is the dump machinery on top of it.
+#![warn(missing_docs)]
 
 pub mod aggregate;
 mod chunk;

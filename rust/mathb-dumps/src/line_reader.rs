@@ -29,6 +29,7 @@ pub struct LineChunk {
 }
 
 impl LineChunk {
+    /// The bytes of line `i`, without its newline.
     pub fn line(&self, i: usize) -> &[u8] {
         let (_, a, b) = self.lines[i];
         match &self.mapped {
@@ -99,6 +100,7 @@ const FIRST_CHUNK_LINES: usize = 1024;
 pub(crate) const READ_BLOCK: usize = 1 << 20;
 
 impl ChunkReader {
+    /// A reader of `source`, input number `input` named `name`, in chunks of at most `max_lines` lines.
     pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
         ChunkReader {
             source,

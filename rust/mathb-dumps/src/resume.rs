@@ -62,6 +62,7 @@ impl VerdictLog {
         })
     }
 
+    /// Whether the log still has lines to replay.
     pub fn is_open(&self) -> bool {
         self.open
     }

@@ -36,6 +36,7 @@ pub const COMPLETION_FIELDS: [&str; 12] = [
     "outputs",
     "samples",
 ];
+/// Candidate problem id fields.
 pub const ID_FIELDS: [&str; 4] = ["problem_id", "id", "idx", "unique_id"];
 /// The options of a multiple-choice question, when a record carries them (a list of at least
 /// two strings or numbers); the gold then names the right one (see `gold::Gold::choice`).
@@ -46,8 +47,11 @@ pub const PROBLEM_TEXT_FIELDS: [&str; 3] = ["problem", "question", "input"];
 /// Fields the user named on the command line; the rest are detected.
 #[derive(Clone, Debug, Default)]
 pub struct FieldOverrides {
+    /// The gold field (`--gold-field`).
     pub gold: Option<String>,
+    /// The completion field (`--completion-field`).
     pub completion: Option<String>,
+    /// The problem id field (`--id-field`).
     pub problem_id: Option<String>,
     /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
     pub choices: Option<String>,
@@ -58,12 +62,16 @@ pub struct FieldOverrides {
 /// How samples are grouped into problems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grouping {
+    /// By the problem id field.
     Id,
+    /// By gold and problem text, when there is no id.
     ProblemText,
+    /// Each record is its own problem.
     Line,
 }
 
 impl Grouping {
+    /// The grouping's name in summaries.
     pub fn as_str(self) -> &'static str {
         match self {
             Grouping::Id => "id",
@@ -76,9 +84,13 @@ impl Grouping {
 /// The record fields a run reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fields {
+    /// The gold field (a dotted path).
     pub gold: String,
+    /// The completion field: a string, or a list of strings.
     pub completion: String,
+    /// The problem id field, when there is one.
     pub problem_id: Option<String>,
+    /// The problem text field, grouping records without an id.
     pub problem_text: Option<String>,
     /// lm-eval writes every document once per filter: only records of this `filter` are
     /// graded, the others are reported as skipped.
@@ -90,6 +102,7 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// How these fields group samples into problems.
     pub fn grouping(&self) -> Grouping {
         if self.problem_id.is_some() {
             Grouping::Id
@@ -391,6 +404,7 @@ pub fn completion_texts(record: &Record<'_>, field: &str) -> Result<Vec<String>,
 pub enum ProblemKey {
     /// A string id, or an integer id in its decimal form: `"1"` and `1` differ.
     Str(String),
+    /// An integer id, in its decimal form.
     Int(String),
     /// Gold and problem text, hashed to 128 bits so that long texts are not kept per problem.
     Text(u128),

@@ -13,8 +13,11 @@ pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
 /// What an opened input yields: lines of JSON (read from a stream, or in place from a
 /// mapped plain file), or Parquet / CSV / TSV rows already turned into JSON.
 pub enum Opened {
+    /// Lines read from a stream (stdin, compressed files).
     Lines(Box<dyn BufRead + Send>),
+    /// Lines read in place from a mapped plain file.
     Mapped(Mapped),
+    /// Table rows, each one JSON object.
     Rows(RowIter),
 }
 

@@ -25,12 +25,16 @@ use std::time::{Duration, Instant};
 /// chunk of 1000-sample list rows still fits comfortably in memory.
 pub const DEFAULT_CHUNK_LINES: usize = 16_384;
 
+/// What a streaming run reads and how it grades.
 #[derive(Clone, Debug)]
 pub struct StreamOptions {
+    /// Fields named by the caller; the others are detected on the first record.
     pub fields: FieldOverrides,
     /// Grading threads; None = all cores.
     pub threads: Option<usize>,
+    /// Lines per chunk (see [`DEFAULT_CHUNK_LINES`]).
     pub chunk_lines: usize,
+    /// The grading options.
     pub grade: Options,
     /// Gold answers by problem id, for dumps that hold none (`FieldOverrides::answers_by_id`).
     pub answers: Option<Arc<HashMap<String, String>>>,
@@ -66,6 +70,7 @@ impl Default for StreamOptions {
 /// How far a run is.
 #[derive(Clone, Debug, Default)]
 pub struct Progress {
+    /// Samples graded so far.
     pub samples: u64,
     /// Bytes read from disk (compressed size for compressed inputs).
     pub bytes_read: u64,
@@ -87,16 +92,21 @@ pub struct Summary {
     pub resumed_lines: u64,
     /// Samples whose undecided verdict went to the fallback, and those it settled.
     pub fallback_sent: u64,
+    /// Of `fallback_sent`, the samples the fallback settled.
     pub fallback_settled: u64,
     /// Samples that repeat an earlier (problem, sample_idx), and the first of their notes.
     pub duplicates: u64,
+    /// The first notes on duplicates, `path:LINE` and the sample it repeats.
     pub duplicate_notes: Vec<String>,
     /// Whether the verdict lines name their file (a directory, a glob, several inputs).
     pub multi_file: bool,
+    /// The fields read.
     pub fields: Fields,
+    /// Per-problem counts and maj@k scores.
     pub tally: Tally,
 }
 
+/// Why a streaming run stopped, by cause.
 #[derive(Debug)]
 pub enum StreamError {
     /// A malformed input: the diagnostic names the file and line.
