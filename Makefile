@@ -8,7 +8,7 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 dev: ## install mathb (release build of the core) with the test and lint tools and the extras the tests use
-	$(PIP) install -q -e '.[test,lint,fallback,report,parquet]'
+	$(PIP) install -q -e '.[fallback,report,parquet]' --group dev
 
 test: dev check test-rust test-python ## install test dependencies and run every check and test
 
@@ -20,17 +20,18 @@ test-python: ## the Python test-suite (API, CLI, properties, conformance)
 
 lint: dev check ## install the tools, then run the static checks
 
-check: ## rustfmt, clippy, ruff, mypy, and the stubs checked against the compiled module
+check: ## rustfmt, clippy, import circles, ruff, mypy, and the stubs checked against the compiled module
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
-	$(PYTHON) -m ruff check python tests benches examples
-	$(PYTHON) -m ruff format --check python tests benches examples
+	$(PYTHON) scripts/module_cycles.py
+	$(PYTHON) -m ruff check python tests benches examples scripts
+	$(PYTHON) -m ruff format --check python tests benches examples scripts
 	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest mathb._core --allowlist .mypy-stubtest-allowlist
 
-bench: ## criterion benches of the core, then the end-to-end comparison
-	cargo bench -p mathb-core
-	$(PIP) install -q -e '.[bench]'
+bench: ## criterion benches of the grader and the record reader, then the end-to-end comparison
+	cargo bench -p mathb-core -p mathb-dumps
+	$(PIP) install -q -e . --group bench
 	$(PYTHON) benches/bench_grade.py
 
 # Fuzzing (docs/fuzzing.md): not part of `make test`. cargo-fuzz needs nightly-only rustc

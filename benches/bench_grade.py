@@ -79,7 +79,7 @@ mean completion length: the synthetic completions are a few hundred characters, 
 reasoning traces are often ten times longer, which costs every grader more; the
 `--reasoning-chars` sections put that much worked reasoning before each completion.
 
-Reproduce with `pip install -e '.[bench]'` (a release build of the core), then
+Reproduce with `pip install -e . --group bench` (a release build of the core), then
 `python benches/bench_grade.py --write`. The synthetic dumps come from
 `examples/make_samples.py` (see `examples/README.md`).
 """

@@ -260,7 +260,6 @@ def test_grade_batch_after_fork_does_not_deadlock(child_threads: int | None) -> 
 
 def test_submodules_do_not_shadow_the_api() -> None:
     import mathb.cli
-    import mathb.dump
     import mathb.grading
 
     assert callable(mathb.grade) and mathb.grade("1", "\\boxed{1}").correct

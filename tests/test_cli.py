@@ -13,7 +13,7 @@ from typing import Any
 import mathb
 import pytest
 from conftest import read_jsonl
-from mathb import cli, dump
+from mathb import cli
 from mathb.cli import grade as grade_command
 from mathb.grading import grade_file
 
@@ -316,17 +316,6 @@ def test_grouping_by_problem_text_then_by_line(run_mathb, write_jsonl) -> None:
     ]
 
 
-def test_resolve_field() -> None:
-    record = {"a": {"b": [10, {"c": "x"}]}, "d.e": 1}
-    assert dump.resolve_field(record, "a.b.0") == 10
-    assert dump.resolve_field(record, "a.b.1.c") == "x"
-    assert dump.resolve_field(record, "a.b.-1.c") == "x"
-    assert dump.resolve_field(record, "d.e") == 1
-    assert dump.resolve_field(record, "a.z") is dump.MISSING
-    assert dump.resolve_field(record, "a.b.5") is dump.MISSING
-    assert dump.resolve_field(record, "a.b.0.c") is dump.MISSING
-
-
 # --------------------------------------------------------------------------- errors
 
 
@@ -530,12 +519,9 @@ def test_broken_pipe_exits_quietly(write_jsonl) -> None:
 # --------------------------------------------------------------------------- library entry
 
 
-def test_grade_file_is_independent_of_batch_size_and_json_library(
-    monkeypatch, data_dir: Path, tmp_path: Path
-) -> None:
+def test_grade_file_is_independent_of_batch_size(data_dir: Path, tmp_path: Path) -> None:
     src = data_dir / "samples.jsonl"
     reference = grade_file(src, tmp_path / "a.jsonl")
-    monkeypatch.setattr(dump, "_orjson", None)
     for batch_size in (1, 2, 5):
         summary = grade_file(src, tmp_path / "b.jsonl", batch_size=batch_size)
         assert summary == reference
@@ -549,12 +535,9 @@ def test_grade_file_progress(data_dir: Path) -> None:
     assert seen == [5, 10, 12]
 
 
-@pytest.mark.parametrize("stdlib_only", [False, True])
-def test_big_integers_survive(monkeypatch, tmp_path: Path, write_jsonl, stdlib_only: bool) -> None:
-    if stdlib_only:
-        monkeypatch.setattr(dump, "_orjson", None)
+def test_big_integers_survive(tmp_path: Path, write_jsonl) -> None:
     big = 12345678901234567890123456789
-    rows = [{"id": 1, "answer": "2", "completion": "\\boxed{2}"}]  # orjson may parse the rest
+    rows = [{"id": 1, "answer": "2", "completion": "\\boxed{2}"}]
     rows += [{"id": big, "answer": big, "completion": f"\\boxed{{{big}}}"}] * 2
     summary = grade_file(write_jsonl("big.jsonl", rows), tmp_path / "out.jsonl")
     verdicts = read_jsonl(tmp_path / "out.jsonl")
@@ -689,12 +672,12 @@ def test_lm_eval_filters_are_reported_as_skipped(run_mathb, tmp_path: Path) -> N
 
 
 def test_command_line_starts_without_what_only_some_commands_need() -> None:
-    # numpy costs ~70 ms of every `mathb grade`; the sampler, dataset and line-explaining
-    # modules (with dataclasses and inspect) another ~20 ms. The commands that use them
+    # numpy costs ~70 ms of every `mathb grade`; the sampler and dataset modules (with
+    # dataclasses and inspect) another ~20 ms. The commands that use them
     # import them when they run.
     code = (
         "import sys, mathb.cli\n"
-        "late = {'numpy', 'mathb.generate', 'mathb.datasets', 'mathb.dump', 'dataclasses'}\n"
+        "late = {'numpy', 'mathb.generate', 'mathb.datasets', 'dataclasses'}\n"
         "assert not late & set(sys.modules), sorted(late & set(sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -6,7 +6,7 @@
 
 use flate2::{write::GzEncoder, Compression};
 use libfuzzer_sys::fuzz_target;
-use mathb_core::{grade_stream, StreamOptions};
+use mathb_dumps::{grade_stream, StreamOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mathb_core::json_scan::Scan;
-use mathb_core::sample_fields::OnePass;
-use mathb_core::schema::{
+use mathb_dumps::json_scan::Scan;
+use mathb_dumps::sample_fields::OnePass;
+use mathb_dumps::schema::{
     completion_texts, gold_text, parse_record, problem_key, FieldOverrides, Fields,
 };
 use serde::de::IgnoredAny;

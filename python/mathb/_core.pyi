@@ -21,6 +21,13 @@ class InvalidArgumentError(MathbError, ValueError):
 class InputFileError(MathbError):
     """An input file is malformed; the message names the file and line."""
 
+    #: The diagnostic's code (`E002`, …), when the dump reader raised it.
+    code: str | None
+    #: The file, as it was named (`<stdin>` for standard input), when the dump reader raised it.
+    path: str | None
+    #: The 1-based line (or table row), when the error is about one.
+    line: int | None
+
 @final
 class Verdict:
     """The verdict on one answer."""
@@ -129,7 +136,7 @@ def grade_stream(
     threads: int | None = None,
     chunk_lines: int = 16384,
     progress: _ProgressCallback | None = None,
-    settle: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
+    fallback: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
     progress_interval: float = 0.5,
     on_error: Literal["stop", "skip", "record"] = "stop",
     resume: bool = False,

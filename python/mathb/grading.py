@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-from . import InputFileError, InvalidArgumentError, __version__, _core
+from . import InvalidArgumentError, __version__, _core
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -226,7 +226,6 @@ def grade_file(
     if disagreements is not None:
         _check_not_an_input(os.fspath(disagreements), specs)
     spec = specs[0] if len(specs) == 1 else " ".join(specs)
-    overrides = {"gold_field": gold_field, "completion_field": completion_field}
 
     def on_progress(samples: int, bytes_read: int, total: int | None, counts: list[int]) -> None:
         if progress is not None:
@@ -246,7 +245,7 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
-    settle = None if fallback is False else _Settle(fallback)
+    fallback_round = None if fallback is False else _FallbackRound(fallback)
     if isinstance(target, str):
         from . import partial
 
@@ -259,7 +258,7 @@ def grade_file(
             "options": options,
             "inputs": specs,
             "on_error": on_error,
-            "fallback": settle is not None,
+            "fallback": fallback_round is not None,
             "duplicates": duplicates,
             "limit": limit,
         }
@@ -286,7 +285,7 @@ def grade_file(
             **options,
             chunk_lines=batch_size,
             progress=on_progress if progress or progress_detail else None,
-            settle=settle,
+            fallback=fallback_round,
             progress_interval=progress_interval,
             on_error=on_error,
             resume=resume,
@@ -300,10 +299,6 @@ def grade_file(
             disagreements=None if disagreements is None else os.fspath(disagreements),
             id_pattern=id_pattern,
         )
-    except InputFileError as e:
-        from .dump import explain_line  # only to explain a bad line
-
-        raise explain_line(e, overrides, id_field) from None
     finally:
         if isinstance(target, str):
             partial.end(target)
@@ -323,7 +318,7 @@ def grade_file(
         summary["model"] = result["model"]
     summary["resumed_lines"] = result["resumed_lines"]
     summary["fallback"] = {
-        "used": settle is not None,
+        "used": fallback_round is not None,
         # Samples, not distinct pairs: each distinct pair is sent once.
         "sent": result["fallback_sent"],
         "settled": result["fallback_settled"],
@@ -363,7 +358,7 @@ def _line_kinds(only: str | Iterable[str] | None) -> list[str] | None:
     return kinds
 
 
-class _Settle:
+class _FallbackRound:
     """Settles the undecided verdicts of each chunk with the sympy fallback while the core
     streams, so the verdict lines, counts, pass@k and maj@k all carry the settled verdicts."""
 

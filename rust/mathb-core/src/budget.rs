@@ -60,6 +60,7 @@ pub fn charge(n: u64) {
 
 /// How a budgeted step ended.
 pub enum Outcome<T> {
+    /// The step finished with this value.
     Done(T),
     /// The budget was spent.
     Exceeded,

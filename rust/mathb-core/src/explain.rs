@@ -15,6 +15,7 @@ pub type Reading = Result<String, String>;
 /// The verdict on a pair and how it was reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
+    /// The verdict the pair gets (the same as `grade`'s).
     pub verdict: Verdict,
     /// How the answer was found (`boxed`, `anchor`, `last_math`, `last_number`, `whole`);
     /// None when no answer was found.

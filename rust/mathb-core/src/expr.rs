@@ -6,6 +6,7 @@ use num_rational::BigRational;
 /// for deciding whether a decimal approximates an exact value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Literal {
+    /// The exact value written.
     pub value: BigRational,
     /// Digits after the decimal point when written as a decimal (`None` for integers).
     pub decimal_places: Option<u32>,
@@ -13,35 +14,56 @@ pub struct Literal {
     pub significant_digits: u32,
 }
 
+/// The named constants of answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Constant {
+    /// π.
     Pi,
+    /// Euler's number e.
     E,
+    /// The imaginary unit i.
     I,
+    /// ∞ (signed by an enclosing negation).
     Infinity,
 }
 
+/// A relation between two sides: `=`, `≠`, `<`, `≤`, `>`, `≥`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RelOp {
+    /// `=`.
     Eq,
+    /// `≠`.
     Ne,
+    /// `<`.
     Lt,
+    /// `≤`.
     Le,
+    /// `>`.
     Gt,
+    /// `≥`.
     Ge,
     /// Membership, `x \in S`.
     In,
 }
 
+/// A parsed answer: the tree the comparison works on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Expr {
+    /// A number as written (integer, decimal, fraction).
     Num(Literal),
+    /// A variable or an unknown name.
     Sym(String),
+    /// A named constant.
     Const(Constant),
+    /// −a.
     Neg(Box<Expr>),
+    /// A sum of its terms.
     Add(Vec<Expr>),
+    /// A product of its factors.
     Mul(Vec<Expr>),
+    /// a / b.
     Div(Box<Expr>, Box<Expr>),
+    /// a ^ b.
     Pow(Box<Expr>, Box<Expr>),
     /// `\sqrt[index]{radicand}`; index 2 for square roots.
     Root(Box<Expr>, u32),
@@ -57,9 +79,13 @@ pub enum Expr {
     Tuple(Vec<Expr>),
     /// An interval with its endpoints and whether each end is closed.
     Interval {
+        /// The lower endpoint.
         lo: Box<Expr>,
+        /// The upper endpoint.
         hi: Box<Expr>,
+        /// Whether the lower endpoint belongs to the interval.
         lo_closed: bool,
+        /// Whether the upper endpoint belongs to the interval.
         hi_closed: bool,
     },
     /// A matrix by rows (`pmatrix`, `bmatrix`, `array`, …).

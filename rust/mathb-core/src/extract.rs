@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 /// How the answer was located.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// Inside `\boxed{…}` (or `\fbox`).
     Boxed,
+    /// After an answer phrase ("the answer is", "####", "Answer:" and the like).
     Anchor,
     /// The last math segment of the final paragraph (no box, no anchor).
     LastMath,
@@ -21,6 +23,7 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method's name as the verdicts and the Python API write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Boxed => "boxed",
@@ -32,9 +35,12 @@ impl Method {
     }
 }
 
+/// The final answer found in a completion, and how it was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extraction {
+    /// The answer's text.
     pub text: String,
+    /// How it was located.
     pub method: Method,
 }
 
@@ -108,7 +114,8 @@ pub fn repair_control_escapes(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether `b` is one of the control characters 7, 8, 9, 11, 12, 13 that a LaTeX command's
 /// backslash may have become (without branches, so that scans of it vectorize).
-pub(crate) fn is_repairable_control(b: u8) -> bool {
+#[inline]
+pub fn is_repairable_control(b: u8) -> bool {
     (b.wrapping_sub(7) < 7) & (b != b'\n')
 }
 

@@ -37,7 +37,9 @@ pub enum Gold {
     /// A multiple-choice question: the options (letters A, B, … by position) and the
     /// indices of the right ones (at least one, all in range).
     Choice {
+        /// The options, in order (letter A is the first).
         choices: Vec<String>,
+        /// The 0-based indices of the right options.
         correct: Vec<usize>,
     },
 }

@@ -17,8 +17,7 @@ use crate::verdict::{Status, Verdict};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Reason given when grading hit a bug; tests look for it.
-pub const INTERNAL_ERROR: &str = "internal error";
+pub use crate::verdict::INTERNAL_ERROR;
 /// Opens the reason of a verdict left undecided because the answer could not be read.
 pub const ANSWER_NOT_PARSED: &str = "answer not parsed";
 /// Opens the reason of a verdict left undecided because the gold could not be read.

@@ -1,39 +1,49 @@
 //! mathb-core: extract final answers from math-model completions, decide whether they equal
-//! the gold answer (exactly, or `Undecided` when unsure), and compute pass@k.
+//! the gold answer (exactly, or `Undecided` when unsure), and compute pass@k and maj@k.
 //!
-//! The crate is plain Rust; the Python bindings live in `mathb-py`.
+//! ```
+//! use mathb_core::{extract_final_answer, grade, pass_at_k, Options, Status};
+//!
+//! let options = Options::default();
+//! let verdict = grade("\\frac{1}{2}", "Halving gives $\\boxed{0.5}$.", &options);
+//! assert_eq!(verdict.status, Status::Correct);
+//! assert_eq!(verdict.extracted.as_deref(), Some("0.5"));
+//! println!("{}: {}", verdict.status, verdict.reason);
+//!
+//! // A difference of kind is incorrect, with the reason; genuinely hard cases are undecided.
+//! assert_eq!(grade("[1, 2]", "The answer is 3.", &options).status, Status::Incorrect);
+//!
+//! // Only the extraction step, and the unbiased pass@k of 3 correct samples out of 10.
+//! assert_eq!(extract_final_answer("so $\\boxed{42}$").unwrap().text, "42");
+//! assert!((pass_at_k(10, 3, 1).unwrap() - 0.3).abs() < 1e-12);
+//! ```
+//!
+//! The answer language, from the text in: [`extract`] finds the final answer of a
+//! completion; [`latex`] reads it into an [`expr::Expr`]; [`normalize`], [`number`],
+//! [`exact`], [`modular`], [`numeric`] and [`solve`] decide values exactly (or by witnesses
+//! of difference); [`equiv`] compares two expressions; [`grade()`] (with [`gold`] for golds
+//! of several answers and multiple choice) turns a (gold, completion) pair into a
+//! [`Verdict`]; [`options`] holds what a caller may tune; [`metrics`] computes pass@k and
+//! maj@k; [`batch`] grades many pairs on all cores. Every step is bounded ([`budget`]):
+//! past a bound the verdict says so, never a hang or a panic.
+//!
+//! The crate reads no files: the dump machinery (files, compression, tool formats,
+//! streaming) is the `mathb-dumps` crate, the Python bindings are `mathb-py`, and
+//! `examples/grade_jsonl.rs` grades JSON Lines from stdin.
+#![warn(missing_docs)]
 
-pub mod aggregate;
 pub mod batch;
 pub mod budget;
-pub mod cache;
 pub mod choice;
-mod chunk;
 pub mod clock;
-mod csv_rows;
-pub mod diagnostics;
-pub mod dump;
-pub mod dump_model;
-pub mod duplicates;
 pub mod equiv;
 pub mod exact;
 pub mod explain;
 pub mod expr;
 pub mod extract;
-mod fallback_round;
-pub mod formats;
 pub mod gold;
 pub mod grade;
-pub mod id_pattern;
-// Reachable from the fuzz targets (cargo-fuzz builds with `--cfg fuzzing`), private otherwise.
-#[cfg(fuzzing)]
-pub mod json_scan;
-#[cfg(not(fuzzing))]
-mod json_scan;
 pub mod latex;
-pub mod line_reader;
-pub mod lossy_json;
-pub mod malformed;
 pub mod metrics;
 pub mod modular;
 pub mod normalize;
@@ -41,20 +51,11 @@ pub mod number;
 mod number_words;
 pub mod numeric;
 pub mod options;
-#[cfg(feature = "parquet")]
-pub mod parquet_rows;
 pub mod python_text;
 pub mod render;
-pub mod resume;
-pub mod review;
-pub mod sample_fields;
-pub mod schema;
-mod settle;
 pub mod solve;
-pub mod stream;
 mod unread;
 pub mod verdict;
-pub mod verdict_file;
 
 pub use batch::{grade_batch, BatchError};
 pub use extract::{
@@ -62,17 +63,6 @@ pub use extract::{
 };
 // Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
 pub use gold::{grade, verify};
-pub use malformed::{ErrorLog, OnError};
 pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
-pub use resume::VerdictLog;
-pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
-pub use stream::{
-    grade_stream, grade_stream_resuming, grade_stream_with_fallback, Fallback, FallbackFn,
-    Progress, StreamError, StreamOptions, Summary,
-};
-pub use verdict::{Status, Verdict};
-pub use verdict_file::VerdictFile;
-
-#[cfg(test)]
-mod test_support;
+pub use verdict::{DecidedBy, Status, Verdict};

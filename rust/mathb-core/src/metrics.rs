@@ -1,16 +1,32 @@
 //! Benchmark metrics: the unbiased pass@k estimator over per-problem counts, and maj@k over
-//! a problem's samples in order. Both the streaming summary of `mathb grade` and the curves
+//! a problem's samples in order, answers grouped by [`vote_key`]. Both the streaming summary of `mathb grade` and the curves
 //! of `mathb eval` use these definitions.
 
+use memchr::memmem::Finder;
+use rustc_hash::FxHasher;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hasher;
+use std::sync::LazyLock;
 
+/// Counts that no metric can be computed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetricError {
     /// c > n: more correct samples than samples.
-    CorrectExceedsSamples { n: u64, c: u64 },
+    CorrectExceedsSamples {
+        /// Samples.
+        n: u64,
+        /// Correct samples.
+        c: u64,
+    },
     /// k outside 1..=n.
-    KOutOfRange { n: u64, k: u64 },
+    KOutOfRange {
+        /// Samples.
+        n: u64,
+        /// The k asked for.
+        k: u64,
+    },
 }
 
 impl fmt::Display for MetricError {
@@ -95,7 +111,7 @@ pub enum Ballot {
     /// Graded correct: every correct sample votes for the gold class, whatever its form.
     Gold,
     /// Any other extracted answer (wrong or undecided), by its vote key
-    /// (`cache::vote_key`: spacing and `\dfrac`/`\left` spellings ignored).
+    /// ([`vote_key`]: spacing and `\dfrac`/`\left` spellings ignored).
     Answer(u64),
 }
 
@@ -210,6 +226,55 @@ pub fn maj_at_k(ballots: &[Ballot], ks: &[u64]) -> Result<Vec<f64>, MetricError>
     Ok(out)
 }
 
+/// The rewrites `vote_key` makes, in order, and searchers for them built once.
+const VOTE_REWRITES: [(&str, &str); 9] = [
+    ("\\dfrac", "\\frac"),
+    ("\\tfrac", "\\frac"),
+    ("\\left", ""),
+    ("\\right", ""),
+    ("\\,", ""),
+    ("\\;", ""),
+    ("\\:", ""),
+    ("\\!", ""),
+    ("\\ ", ""),
+];
+static VOTE_FINDERS: LazyLock<[Finder<'static>; 9]> =
+    LazyLock::new(|| VOTE_REWRITES.map(|(from, _)| Finder::new(from.as_bytes())));
+
+/// The key majority voting groups answers by: the extracted text with whitespace, LaTeX
+/// spacing commands and `\left`/`\right` removed and `\dfrac`/`\tfrac` read as `\frac`,
+/// hashed with fixed keys (the same in every run).
+pub fn vote_key(text: &str) -> u64 {
+    let mut s = Cow::Borrowed(text);
+    // Every rewrite starts with a backslash.
+    if text.contains('\\') {
+        for ((from, to), finder) in VOTE_REWRITES.iter().zip(VOTE_FINDERS.iter()) {
+            if finder.find(s.as_bytes()).is_some() {
+                s = Cow::Owned(s.replace(from, to));
+            }
+        }
+    }
+    let mut h = FxHasher::default();
+    let kept_byte = |b: &u8| !b.is_ascii_whitespace() && *b != 0x0b;
+    if s.is_ascii() && s.len() <= 256 {
+        // Most answers are short: their bytes are gathered on the stack.
+        let mut kept = [0u8; 256];
+        let mut n = 0;
+        for b in s.bytes().filter(kept_byte) {
+            kept[n] = b;
+            n += 1;
+        }
+        h.write(&kept[..n]);
+    } else if s.is_ascii() {
+        let kept: Vec<u8> = s.bytes().filter(kept_byte).collect();
+        h.write(&kept);
+    } else {
+        let kept: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        h.write(kept.as_bytes());
+    }
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +355,12 @@ mod tests {
         ]);
         let got = maj_at_k(&ballots, &[40, 41, 42, 43, 44]).unwrap();
         assert_eq!(got, vec![0.0, 1.0 / 41.0, 1.0, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn vote_keys_ignore_spacing() {
+        assert_eq!(vote_key("\\dfrac{1}{2}"), vote_key("\\frac { 1 } { 2 }"));
+        assert_eq!(vote_key("\\left(1,2\\right)"), vote_key("(1, 2)"));
+        assert_ne!(vote_key("12"), vote_key("1 3"));
     }
 }

@@ -17,7 +17,9 @@ use num_traits::{Signed, ToPrimitive};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// The prime modulus p = 2⁶¹ − 1 (a Mersenne prime: reduction is a shift and an add).
 pub const P: u64 = (1u64 << 61) - 1;
+/// Independent random points per comparison; see the module's error bound.
 pub const TRIALS: u64 = 3;
 /// Largest total degree for which the probability bound above is claimed.
 pub const MAX_DEGREE: u64 = 1 << 30;

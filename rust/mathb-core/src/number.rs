@@ -35,6 +35,7 @@ const PI_60: &str = "31415926535897932384626433832795028841971693993751058209749
 pub struct Basis {
     /// Square-free radicand (1 for rational terms).
     pub radicand: BigUint,
+    /// The power of π (0 for algebraic terms).
     pub pi_power: i32,
 }
 
@@ -58,12 +59,14 @@ fn fits(q: &BigRational) -> bool {
 }
 
 impl Exact {
+    /// 0.
     pub fn zero() -> Self {
         Exact {
             terms: BTreeMap::new(),
         }
     }
 
+    /// The rational `q`, or None past the size bounds.
     pub fn rational(q: BigRational) -> Option<Self> {
         if !fits(&q) {
             return None;
@@ -75,10 +78,12 @@ impl Exact {
         Some(Exact { terms })
     }
 
+    /// The integer `n`.
     pub fn integer(n: i64) -> Self {
         Exact::rational(BigRational::from_integer(n.into())).expect("small integer fits")
     }
 
+    /// π.
     pub fn pi() -> Self {
         let mut terms = BTreeMap::new();
         terms.insert(
@@ -108,6 +113,7 @@ impl Exact {
         }
     }
 
+    /// Whether the value is 0.
     pub fn is_zero(&self) -> bool {
         self.terms.is_empty()
     }
@@ -116,12 +122,14 @@ impl Exact {
         (self.terms.len() <= MAX_TERMS && self.terms.values().all(fits)).then_some(self)
     }
 
+    /// −x.
     pub fn neg(&self) -> Self {
         Exact {
             terms: self.terms.iter().map(|(b, q)| (b.clone(), -q)).collect(),
         }
     }
 
+    /// x + y, or None past the size bounds.
     pub fn add(&self, other: &Exact) -> Option<Self> {
         let mut terms = self.terms.clone();
         for (b, q) in &other.terms {
@@ -130,10 +138,12 @@ impl Exact {
         Exact { terms }.checked()
     }
 
+    /// x − y, or None past the size bounds.
     pub fn sub(&self, other: &Exact) -> Option<Self> {
         self.add(&other.neg())
     }
 
+    /// x · y, or None past the size bounds.
     pub fn mul(&self, other: &Exact) -> Option<Self> {
         if self.terms.len() * other.terms.len() > MAX_TERMS * MAX_TERMS {
             return None;
@@ -179,6 +189,7 @@ impl Exact {
         Exact { terms }.checked()
     }
 
+    /// x / y, or None for y = 0, a denominator it cannot rationalize, or past the size bounds.
     pub fn div(&self, other: &Exact) -> Option<Self> {
         if other.is_zero() {
             return None;
@@ -186,6 +197,7 @@ impl Exact {
         self.mul(&other.recip()?)
     }
 
+    /// xⁿ for an integer n, or None past the size bounds.
     pub fn pow_int(&self, exp: i64) -> Option<Self> {
         if exp.unsigned_abs() > MAX_EXPONENT {
             return None;

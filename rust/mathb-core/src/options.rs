@@ -13,13 +13,17 @@ pub enum DecimalPolicy {
     /// `0.333000000000000` matches 1/3 at m = 3 (Math-Verify's `precision`). Two decimals are
     /// always compared exactly, so `1e-7` never matches `2e-7`.
     Rounded {
+        /// Fewest significant digits a decimal needs to match by rounding.
         min_significant_digits: u32,
+        /// Most decimal places the comparison uses (None: all the decimal has).
         max_places: Option<u32>,
     },
 }
 
+/// How answers are read and compared; `Options::default()` is mathb's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Options {
+    /// How a decimal answer matches an exact value.
     pub decimal: DecimalPolicy,
     /// Read a one-variable inequality as its solution set, so `x > 2` matches `(2, \infty)`.
     pub relation_as_set: bool,

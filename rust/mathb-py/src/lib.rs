@@ -19,7 +19,7 @@ use text::Text;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use mathb_core::Status;
+use mathb_core::{DecidedBy, Status};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -29,8 +29,6 @@ use pyo3::types::{PyDict, PyString};
 #[derive(Clone, PartialEq)]
 struct PyVerdict {
     inner: mathb_core::Verdict,
-    /// Decided by the sympy fallback rather than the core.
-    fallback: bool,
 }
 
 #[pymethods]
@@ -59,11 +57,7 @@ impl PyVerdict {
     /// "core", or "fallback" when the sympy fallback settled a verdict the core left undecided.
     #[getter]
     fn decided_by(&self) -> &'static str {
-        if self.fallback {
-            "fallback"
-        } else {
-            "core"
-        }
+        self.inner.decided_by.as_str()
     }
 
     /// A verdict from its fields, as `to_dict` gives them (pickling goes through it, so
@@ -76,19 +70,14 @@ impl PyVerdict {
         extracted: Option<String>,
         decided_by: &str,
     ) -> PyResult<PyVerdict> {
-        let fallback = match decided_by {
-            "core" => false,
-            "fallback" => true,
-            other => {
-                return Err(errors::InvalidArgumentError::new_err(format!(
-                    "decided_by must be 'core' or 'fallback', not {other:?}"
-                )))
-            }
+        let Some(decided_by) = DecidedBy::parse(decided_by) else {
+            return Err(errors::InvalidArgumentError::new_err(format!(
+                "decided_by must be 'core' or 'fallback', not {decided_by:?}"
+            )));
         };
-        Ok(PyVerdict {
-            inner: mathb_core::Verdict::new(parse_status(status)?, reason, extracted),
-            fallback,
-        })
+        let mut inner = mathb_core::Verdict::new(parse_status(status)?, reason, extracted);
+        inner.decided_by = decided_by;
+        Ok(PyVerdict { inner })
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, VerdictFields)> {
@@ -109,7 +98,7 @@ impl PyVerdict {
             self.status(),
             self.reason(),
             self.extracted(),
-            self.fallback,
+            self.inner.decided_by,
         )
             .hash(&mut h);
         h.finish()
@@ -117,14 +106,10 @@ impl PyVerdict {
 
     /// This verdict as settled by the fallback: same extracted answer, new status and reason.
     fn settled_by_fallback(&self, status: &str, reason: &str) -> PyResult<PyVerdict> {
-        Ok(PyVerdict {
-            inner: mathb_core::Verdict::new(
-                parse_status(status)?,
-                reason,
-                self.inner.extracted.clone(),
-            ),
-            fallback: true,
-        })
+        let mut inner =
+            mathb_core::Verdict::new(parse_status(status)?, reason, self.inner.extracted.clone());
+        inner.decided_by = DecidedBy::Fallback;
+        Ok(PyVerdict { inner })
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -167,10 +152,7 @@ fn parse_status(status: &str) -> PyResult<Status> {
 }
 
 fn wrap(v: mathb_core::Verdict) -> PyVerdict {
-    PyVerdict {
-        inner: v,
-        fallback: false,
-    }
+    PyVerdict { inner: v }
 }
 
 /// One pair judged by `judge` with the GIL released: the three steps every call takes
@@ -235,7 +217,7 @@ fn grade_batch(
     let completions: Vec<String> = completions.into_iter().map(|t| t.0).collect();
     let verdicts = py
         .detach(|| mathb_core::grade_batch(&golds, &completions, &opts, threads))
-        .map_err(CoreError::from)?;
+        .map_err(errors::batch_error)?;
     Ok(verdicts.into_iter().map(wrap).collect())
 }
 
@@ -328,17 +310,17 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(golds::combine_fallback, m)?)?;
     m.add("GOLD_PREFIX", mathb_core::gold::PREFIX)?;
     m.add("MAX_ANSWER_CHARS", mathb_core::latex::MAX_ANSWER_CHARS)?;
-    m.add("CHOICE_FIELDS", mathb_core::schema::CHOICE_FIELDS.to_vec())?;
+    m.add("CHOICE_FIELDS", mathb_dumps::schema::CHOICE_FIELDS.to_vec())?;
     m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
-    m.add("GOLD_FIELDS", mathb_core::schema::GOLD_FIELDS.to_vec())?;
+    m.add("GOLD_FIELDS", mathb_dumps::schema::GOLD_FIELDS.to_vec())?;
     m.add(
         "COMPLETION_FIELDS",
-        mathb_core::schema::COMPLETION_FIELDS.to_vec(),
+        mathb_dumps::schema::COMPLETION_FIELDS.to_vec(),
     )?;
-    m.add("ID_FIELDS", mathb_core::schema::ID_FIELDS.to_vec())?;
+    m.add("ID_FIELDS", mathb_dumps::schema::ID_FIELDS.to_vec())?;
     m.add(
         "PROBLEM_TEXT_FIELDS",
-        mathb_core::schema::PROBLEM_TEXT_FIELDS.to_vec(),
+        mathb_dumps::schema::PROBLEM_TEXT_FIELDS.to_vec(),
     )?;
     m.add_function(wrap_pyfunction!(extract_final_answer, m)?)?;
     m.add_function(wrap_pyfunction!(explain::explain, m)?)?;

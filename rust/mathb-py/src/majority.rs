@@ -1,5 +1,5 @@
 //! maj@k for Python: vote keys of answer strings and the per-problem maj@k matrix, both
-//! computed by mathb-core (`metrics::maj_at_k`, `cache::vote_key`).
+//! computed by mathb-core (`metrics::maj_at_k`, `metrics::vote_key`).
 
 use crate::errors::{CoreError, InvalidArgumentError};
 use crate::text::Text;
@@ -13,7 +13,7 @@ pub fn vote_keys<'py>(py: Python<'py>, answers: Vec<Text>) -> Bound<'py, PyArray
     let keys: Vec<u64> = py.detach(|| {
         answers
             .iter()
-            .map(|a| mathb_core::cache::vote_key(&a.0))
+            .map(|a| mathb_core::metrics::vote_key(&a.0))
             .collect()
     });
     keys.into_pyarray(py)

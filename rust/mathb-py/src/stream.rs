@@ -2,13 +2,12 @@
 //! file Rust writes in order and renames into place at the end (or, for a Python stream,
 //! through its `write` once per MiB); only the per-problem counts come back, as lists.
 
-use crate::errors::{CoreError, InputFileError};
-use mathb_core::duplicates::Duplicates;
-use mathb_core::id_pattern::IdPattern;
-use mathb_core::review::{LineKinds, ReviewOptions};
-use mathb_core::{
-    FieldOverrides, OnError, Options, Progress, Status, StreamError, StreamOptions, VerdictFile,
-};
+use crate::errors::{stream_error, CoreError};
+use mathb_core::{Options, Status};
+use mathb_dumps::duplicates::Duplicates;
+use mathb_dumps::id_pattern::IdPattern;
+use mathb_dumps::review::{LineKinds, ReviewOptions};
+use mathb_dumps::{FieldOverrides, OnError, Progress, StreamError, StreamOptions, VerdictFile};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::collections::HashMap;
@@ -41,16 +40,6 @@ impl Write for PyStream {
     }
 }
 
-fn input_error(py: Python<'_>, e: &mathb_core::InputError, raw: Option<Vec<u8>>) -> PyErr {
-    let err = InputFileError::new_err(e.to_string());
-    let value = err.value(py);
-    let _ = value.setattr("code", e.code.as_str());
-    let _ = value.setattr("path", &e.path);
-    let _ = value.setattr("line", e.line);
-    let _ = value.setattr("raw", raw.map(|r| PyBytes::new(py, &r).unbind()));
-    err
-}
-
 /// A status from its name, as Python's `Verdict.status` spells it.
 fn status_of(name: &str) -> Option<Status> {
     Status::ALL.into_iter().find(|s| s.as_str() == name)
@@ -59,7 +48,7 @@ fn status_of(name: &str) -> Option<Status> {
 /// Grades every sample of the dump(s) `spec` names; see `mathb.grading.grade_file`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // one keyword argument per option of the run
-#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, settle = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), with_gold = false, with_completion = false, only = None, compare_field = None, disagreements = None, id_pattern = None, **options))]
+#[pyo3(signature = (spec, output = None, *, gold_field = None, completion_field = None, id_field = None, choices_field = None, answers = None, threads = None, chunk_lines = 16384, progress = None, fallback = None, progress_interval = 0.5, on_error = "stop", resume = false, duplicates = "first", limit = None, ks = Vec::new(), with_gold = false, with_completion = false, only = None, compare_field = None, disagreements = None, id_pattern = None, **options))]
 pub fn grade_stream<'py>(
     py: Python<'py>,
     spec: Bound<'py, PyAny>,
@@ -72,7 +61,7 @@ pub fn grade_stream<'py>(
     threads: Option<i64>,
     chunk_lines: i64,
     progress: Option<Py<PyAny>>,
-    settle: Option<Py<PyAny>>,
+    fallback: Option<Py<PyAny>>,
     progress_interval: f64,
     on_error: &str,
     resume: bool,
@@ -189,8 +178,8 @@ pub fn grade_stream<'py>(
         );
     }
     let mut callback_error: Option<PyErr> = None;
-    // A failing settle callback fails the run (nothing is committed).
-    let mut settle_error: Option<PyErr> = None;
+    // A failing fallback callback fails the run (nothing is committed).
+    let mut fallback_error: Option<PyErr> = None;
     let result = py.detach(|| {
         let mut on_progress = |p: &Progress| -> bool {
             Python::attach(|py| {
@@ -225,8 +214,8 @@ pub fn grade_stream<'py>(
                 Some(&mut buffered)
             }
         };
-        let mut on_settle = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
-            let Some(cb) = &settle else {
+        let mut on_fallback = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
+            let Some(cb) = &fallback else {
                 return vec![None; pairs.len()];
             };
             Python::attach(|py| {
@@ -239,29 +228,30 @@ pub fn grade_stream<'py>(
                         .map(|v| v.and_then(|(s, reason)| Some((status_of(&s)?, reason))))
                         .collect(),
                     Ok(_) => {
-                        settle_error.get_or_insert_with(|| {
-                            CoreError("settle returned a list of another length".into()).into()
+                        fallback_error.get_or_insert_with(|| {
+                            CoreError("the fallback returned a list of another length".into())
+                                .into()
                         });
                         vec![None; pairs.len()]
                     }
                     Err(e) => {
-                        settle_error.get_or_insert(e);
+                        fallback_error.get_or_insert(e);
                         vec![None; pairs.len()]
                     }
                 }
             })
         };
-        let settle_fn: Option<mathb_core::Fallback<'_>> =
-            settle.is_some().then_some(&mut on_settle);
+        let fallback_fn: Option<mathb_dumps::Fallback<'_>> =
+            fallback.is_some().then_some(&mut on_fallback);
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
         let apart = apart.as_mut().map(|w| w as &mut dyn Write);
-        let result = mathb_core::stream::grade_stream_reviewing(
+        let result = mathb_dumps::stream::grade_stream_reviewing(
             &specs,
             out,
             apart,
             &opts,
             &mut on_progress,
-            settle_fn,
+            fallback_fn,
             log.as_mut(),
         );
         (result, log)
@@ -271,19 +261,18 @@ pub fn grade_stream<'py>(
         f.put_log(log);
     }
     let stopped = matches!(result, Err(StreamError::Stopped));
-    if (result.is_err() || settle_error.is_some()) && matches!(sink, Sink::File(_)) {
+    if (result.is_err() || fallback_error.is_some()) && matches!(sink, Sink::File(_)) {
         if let Sink::File(f) = std::mem::replace(&mut sink, Sink::None) {
             f.abandon(stopped);
         }
     }
-    if let Some(e) = settle_error {
+    if let Some(e) = fallback_error {
         return Err(e);
     }
     let summary = match result {
         Ok(s) => s,
-        Err(StreamError::Input(e, raw)) => return Err(input_error(py, &e, raw)),
         Err(StreamError::Stopped) => {
-            return Err(callback_error.unwrap_or_else(|| CoreError("stopped".into()).into()))
+            return Err(callback_error.unwrap_or_else(|| stream_error(py, StreamError::Stopped)))
         }
         Err(StreamError::Output(e)) => {
             if let Sink::Stream(PyStream {
@@ -294,7 +283,7 @@ pub fn grade_stream<'py>(
             }
             return Err(e.into());
         }
-        Err(StreamError::Threads(e)) => return Err(CoreError(e).into()),
+        Err(e) => return Err(stream_error(py, e)),
     };
     if let Sink::File(f) = sink {
         f.commit()?;

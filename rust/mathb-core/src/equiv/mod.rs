@@ -1,7 +1,7 @@
 //! Equivalence of a gold answer and a candidate answer, both parsed to [`Expr`].
 //!
-//! Numbers are compared exactly ([`numbers`]); collections, intervals and solution sets
-//! element-wise ([`collections`]); expressions and equations by randomized exact evaluation;
+//! Numbers are compared exactly (`numbers`); collections, intervals and solution sets
+//! element-wise (`collections`); expressions and equations by randomized exact evaluation;
 //! what the core cannot settle is `Undecided` — never a guess.
 
 mod collections;

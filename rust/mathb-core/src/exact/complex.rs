@@ -28,9 +28,12 @@ const WORK_BUDGET: u64 = 1 << 16;
 /// Largest radicand, in bits, whose square root is taken (made square-free by trial division).
 const MAX_SQRT_BITS: u64 = 128;
 
+/// An exact complex number re + i·im with exact real and imaginary parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Complex {
+    /// The real part.
     pub re: Exact,
+    /// The imaginary part.
     pub im: Exact,
 }
 
@@ -291,6 +294,7 @@ pub fn sqrt_real(x: &Exact) -> Option<Exact> {
 }
 
 impl Complex {
+    /// The real number `re`.
     pub fn real(re: Exact) -> Self {
         Complex {
             re,
@@ -298,6 +302,7 @@ impl Complex {
         }
     }
 
+    /// The imaginary unit.
     pub fn i() -> Self {
         Complex {
             re: Exact::zero(),
@@ -305,14 +310,17 @@ impl Complex {
         }
     }
 
+    /// Whether the imaginary part is zero.
     pub fn is_real(&self) -> bool {
         self.im.is_zero()
     }
 
+    /// Whether both parts are zero.
     pub fn is_zero(&self) -> bool {
         self.re.is_zero() && self.im.is_zero()
     }
 
+    /// −z.
     pub fn neg(&self) -> Self {
         Complex {
             re: self.re.neg(),
@@ -320,6 +328,7 @@ impl Complex {
         }
     }
 
+    /// The complex conjugate.
     pub fn conj(&self) -> Self {
         Complex {
             re: self.re.clone(),
@@ -327,6 +336,7 @@ impl Complex {
         }
     }
 
+    /// z + o, or None when a part leaves exact arithmetic's bounds.
     pub fn add(&self, o: &Complex) -> Option<Self> {
         Some(Complex {
             re: self.re.add(&o.re)?,
@@ -334,6 +344,7 @@ impl Complex {
         })
     }
 
+    /// z · o, or None when a part leaves exact arithmetic's bounds.
     pub fn mul(&self, o: &Complex) -> Option<Self> {
         if self.is_real() && o.is_real() {
             return Some(Complex::real(mul_real(&self.re, &o.re)?));
@@ -348,6 +359,7 @@ impl Complex {
         mul_real(&self.re, &self.re)?.add(&mul_real(&self.im, &self.im)?)
     }
 
+    /// 1 / z, or None for zero or past exact arithmetic's bounds.
     pub fn recip(&self) -> Option<Self> {
         let n = recip_real(&self.norm()?)?;
         Some(Complex {
@@ -356,6 +368,7 @@ impl Complex {
         })
     }
 
+    /// z / o, or None for o = 0 or past exact arithmetic's bounds.
     pub fn div(&self, o: &Complex) -> Option<Self> {
         if o.is_real() {
             let r = recip_real(&o.re)?;
@@ -367,6 +380,7 @@ impl Complex {
         self.mul(&o.recip()?)
     }
 
+    /// zⁿ for an integer n, or None past exact arithmetic's bounds.
     pub fn pow_int(&self, n: i64) -> Option<Self> {
         if n < 0 {
             return self.recip()?.pow_int(n.checked_neg()?);

@@ -6,8 +6,10 @@
 
 use crate::expr::{Literal, RelOp};
 
+/// A token of the answer language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Token {
+    /// A number as written.
     Num(Literal),
     /// A single-letter variable (possibly with a prime or subscript handled by the parser).
     Ident(String),
@@ -17,25 +19,45 @@ pub enum Token {
     Cmd(String),
     /// The content of `\text{…}` and friends.
     Text(String),
+    /// `(`.
     LParen,
+    /// `)`.
     RParen,
+    /// `[`.
     LBracket,
+    /// `]`.
     RBracket,
+    /// `{` (a group).
     LBrace,
+    /// `}` (a group).
     RBrace,
+    /// `\{`: a set opens.
     SetOpen,
+    /// `\}`: a set closes.
     SetClose,
+    /// `+`.
     Plus,
+    /// `-`, `−`, `–`.
     Minus,
+    /// `*`, `×`, `·`, `\cdot`, `\times`, `\ast`.
     Times,
+    /// `/`, `÷`, `\div`.
     Divide,
+    /// `^`.
     Caret,
+    /// `_`.
     Underscore,
+    /// `,`.
     Comma,
+    /// `;`.
     Semicolon,
+    /// `!`.
     Bang,
+    /// `%`.
     Percent,
+    /// `|`, `\vert`, `\mid` (absolute values, set-builder bars).
     Pipe,
+    /// `±`, `\pm`, `\mp`.
     PlusMinus,
     /// `:` in ratios (`7:32`) and times (`12:00`).
     Colon,
@@ -45,16 +67,20 @@ pub enum Token {
     Modulo,
     /// `\begin{env}`; the column spec of `array` is skipped.
     Begin(String),
+    /// `\end{env}`.
     End(String),
     /// `&` column separator.
     Amp,
     /// `\\` row separator.
     RowSep,
+    /// A relation sign.
     Rel(RelOp),
 }
 
+/// Why a string could not be tokenized.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LexError {
+    /// What went wrong, for a verdict's reason.
     pub message: String,
 }
 
@@ -133,6 +159,7 @@ pub(super) fn is_fraction_command(cmd: &str) -> bool {
     cmd.len() <= 8 && cmd.ends_with("frac") && cmd.chars().all(|c| c.is_ascii_alphabetic())
 }
 
+/// The tokenizer's state over one answer string.
 pub struct Lexer<'a> {
     pub(super) chars: Vec<char>,
     pub(super) pos: usize,
@@ -158,6 +185,7 @@ fn is_greek_letter(c: char) -> bool {
     ('\u{370}'..='\u{3ff}').contains(&c)
 }
 
+/// The tokens of `src`, or why it is not in the answer language.
 pub fn tokenize(src: &str) -> Result<Vec<Token>, LexError> {
     tokenize_marked(src).map(|(tokens, _)| tokens)
 }

@@ -13,8 +13,10 @@ pub const MAX_DEPTH: usize = 64;
 /// The error of an answer with nothing to parse once formatting is dropped (`\boxed{}`).
 pub const EMPTY_ANSWER: &str = "empty answer";
 
+/// Why a token sequence is not an answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// What went wrong, for a verdict's reason.
     pub message: String,
 }
 
@@ -32,6 +34,7 @@ pub(super) const FUNCTIONS: &[&str] = &[
     "log", "ln", "lg", "exp", "gcd", "lcm", "max", "min", "det",
 ];
 
+/// The recursive-descent parser's state over one answer's tokens (depth bounded).
 pub struct Parser {
     pub(super) tokens: Vec<Token>,
     pub(super) pos: usize,
@@ -40,6 +43,7 @@ pub struct Parser {
     pub(super) degree_marks: Vec<usize>,
 }
 
+/// The expression the tokens spell.
 pub fn parse_tokens(tokens: Vec<Token>) -> PResult<Expr> {
     parse_tokens_marked(tokens, Vec::new())
 }

@@ -1,8 +1,8 @@
 //! Whole lines of one opened input, handed out in chunks: cut from read blocks of a stream
 //! (decompressed or stdin), in place from a mapped file, or from table rows turned into JSON.
 
-use crate::dump::{Mapped, Opened};
 use crate::schema::{ErrorCode, InputError};
+use crate::source::{Mapped, Opened};
 use memmap2::Mmap;
 use std::io;
 use std::sync::atomic::Ordering;
@@ -29,6 +29,7 @@ pub struct LineChunk {
 }
 
 impl LineChunk {
+    /// The bytes of line `i`, without its newline.
     pub fn line(&self, i: usize) -> &[u8] {
         let (_, a, b) = self.lines[i];
         match &self.mapped {
@@ -99,6 +100,7 @@ const FIRST_CHUNK_LINES: usize = 1024;
 pub(crate) const READ_BLOCK: usize = 1 << 20;
 
 impl ChunkReader {
+    /// A reader of `source`, input number `input` named `name`, in chunks of at most `max_lines` lines.
     pub fn new(source: Opened, input: usize, name: String, max_lines: usize) -> Self {
         ChunkReader {
             source,

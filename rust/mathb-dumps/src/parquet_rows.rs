@@ -7,7 +7,7 @@ use std::fs::File;
 use std::path::Path;
 
 /// The rows of the Parquet file at `path`, each as one JSON object (UTF-8 bytes).
-pub fn rows(path: &Path, name: &str) -> Result<crate::dump::RowIter, InputError> {
+pub fn rows(path: &Path, name: &str) -> Result<crate::source::RowIter, InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::new(
             ErrorCode::Unreadable,

@@ -1,18 +1,25 @@
 //! The fallback round of a chunk: its distinct undecided (gold, answer) pairs go to the
 //! fallback once each, and the verdicts it settles replace the core's.
 
-use crate::stream::FallbackFn;
-use crate::verdict::{Status, Verdict};
+use mathb_core::verdict::{DecidedBy, Status, Verdict};
+
+/// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
+/// returns for each the verdict that replaces it (status, reason), or None to keep it
+/// undecided.
+pub type Fallback<'a> = &'a mut (dyn FallbackFn + 'a);
+
+/// The function behind [`Fallback`].
+pub trait FallbackFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
+impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> FallbackFn for F {}
 
 /// Sends the chunk's distinct undecided (gold, extracted) pairs to `fallback` and applies
-/// its verdicts; returns, per distinct verdict, whether the fallback settled it, and the
-/// samples sent and settled.
+/// its verdicts (marked as decided by the fallback); returns the samples sent and settled.
 pub(crate) fn ask_fallback<'f>(
     verdicts: &mut [Verdict],
     of: &[u32],
     golds: &[&str],
     fallback: &mut (dyn FallbackFn + 'f),
-) -> (Vec<bool>, u64, u64) {
+) -> (u64, u64) {
     let mut asked = vec![false; verdicts.len()];
     let mut todo: Vec<(usize, &str)> = Vec::new();
     for (s, &j) in of.iter().enumerate() {
@@ -25,12 +32,14 @@ pub(crate) fn ask_fallback<'f>(
     }
     let mut settled = vec![false; verdicts.len()];
     if todo.is_empty() {
-        return (settled, 0, 0);
+        return (0, 0);
     }
     // A gold of several answers asks about each of them (see `gold::fallback_plan`).
     let plans: Vec<Option<Vec<(String, bool)>>> = todo
         .iter()
-        .map(|&(_, gold)| crate::gold::is_encoded(gold).then(|| crate::gold::fallback_plan(gold)))
+        .map(|&(_, gold)| {
+            mathb_core::gold::is_encoded(gold).then(|| mathb_core::gold::fallback_plan(gold))
+        })
         .collect();
     let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(todo.len());
     for (&(j, gold), plan) in todo.iter().zip(&plans) {
@@ -48,7 +57,7 @@ pub(crate) fn ask_fallback<'f>(
             None => results.next().flatten(),
             Some(plan) => {
                 let mine: Vec<_> = results.by_ref().take(plan.len()).collect();
-                crate::gold::combine_fallback(gold, &mine)
+                mathb_core::gold::combine_fallback(gold, &mine)
             }
         })
         .collect();
@@ -56,6 +65,7 @@ pub(crate) fn ask_fallback<'f>(
         if let Some((status, reason)) = outcome.filter(|(s, _)| *s != Status::Undecided) {
             verdicts[j].status = status;
             verdicts[j].reason = reason;
+            verdicts[j].decided_by = DecidedBy::Fallback;
             settled[j] = true;
         }
     }
@@ -64,5 +74,5 @@ pub(crate) fn ask_fallback<'f>(
         sent += u64::from(asked[j as usize]);
         done += u64::from(settled[j as usize]);
     }
-    (settled, sent, done)
+    (sent, done)
 }

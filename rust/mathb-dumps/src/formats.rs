@@ -6,8 +6,10 @@
 //!
 //! lm-eval's samples files stay JSON Lines and are read in place: see [`lm_eval_fields`].
 
+use crate::diagnostics::{ErrorCode, InputError};
 use crate::lossy_json::lossy_line;
-use crate::schema::{ErrorCode, InputError, Record};
+use crate::record::Record;
+use mathb_core::python_text::python_number_text;
 use serde_json::{Map, Value};
 
 /// Whether a file that starts with `head` is one JSON document rather than JSON Lines: it
@@ -293,11 +295,9 @@ pub fn lm_eval_fields(record: &Record<'_>) -> Option<LmEvalFields> {
     // Multiple choice: the options in `doc.choices` / `doc.options`, and the gold as an
     // index (`doc.answer`, `doc.gold`, `doc.label`, `doc.gold_index`) or a letter or option
     // text (`doc.answerKey`, `doc.answer`, else `target`).
-    let choices = ["doc.choices", "doc.options"].into_iter().find(|path| {
-        record
-            .resolve(path)
-            .is_some_and(|v| crate::schema::is_choice_list(&v))
-    });
+    let choices = ["doc.choices", "doc.options"]
+        .into_iter()
+        .find(|path| record.resolve(path).is_some_and(|v| is_choice_list(&v)));
     let is_index =
         |path: &str| matches!(record.resolve(path), Some(Value::Number(n)) if n.as_u64().is_some());
     let choice_gold = choices.and_then(|_| {
@@ -364,12 +364,48 @@ pub fn choice_text(choice: &Value) -> Option<&str> {
 
 /// Where an lm-eval record keeps what mathb reads.
 pub struct LmEvalFields {
+    /// The path of the gold.
     pub gold: &'static str,
+    /// The path of the completions (`resps`).
     pub completion: &'static str,
+    /// The path of the problem id.
     pub problem_id: &'static str,
+    /// The filter whose records are graded, when lines repeat per filter.
     pub filter: Option<String>,
     /// The options of a multiple-choice question, when the document has them.
     pub choices: Option<&'static str>,
+}
+
+/// Options of a multiple-choice question: a list of at least two strings or numbers, or
+/// `{"text": [...], "label": [...]}` (ARC, CommonsenseQA).
+pub fn is_choice_list(v: &Value) -> bool {
+    choice_list(v).is_some()
+}
+
+/// The option texts and labels (when given) of a choices value.
+pub(crate) fn choice_list(v: &Value) -> Option<(Vec<String>, Option<Vec<String>>)> {
+    let texts = |v: &Value| -> Option<Vec<String>> {
+        let items = v.as_array()?;
+        let texts: Option<Vec<String>> = items
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(python_number_text(n.as_str())),
+                _ => None,
+            })
+            .collect();
+        texts.filter(|t| t.len() >= 2)
+    };
+    match v {
+        Value::Array(_) => Some((texts(v)?, None)),
+        Value::Object(map) => {
+            let options = texts(map.get("text")?)?;
+            let labels = map.get("label").and_then(texts);
+            let labels = labels.filter(|l| l.len() == options.len());
+            Some((options, labels))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,11 @@ use serde_json::Value;
 
 /// What a run needs of one record.
 pub struct SampleFields {
+    /// The gold answer, encoded (see `mathb_core::gold`).
     pub gold: String,
+    /// The completions: one, or each element of a list.
     pub completions: Vec<String>,
+    /// The record's problem.
     pub key: ProblemKey,
     /// The record's own `sample_idx`, when it has one (a non-negative integer).
     pub sample_idx: Option<u64>,
@@ -31,6 +34,7 @@ pub struct OnePass {
 }
 
 impl OnePass {
+    /// The scanner for `fields`, or None when they need the general reader.
     pub fn new(fields: &Fields) -> Option<OnePass> {
         // lm-eval filters, answers tables and multiple-choice options need the general reader.
         if fields.lm_eval_filter.is_some() || fields.answers_by_id || fields.choices.is_some() {
@@ -85,7 +89,7 @@ impl OnePass {
                 });
             } else if is(key, &self.gold) {
                 gold = Some(match string {
-                    true => Gold::Text(crate::gold::plain(scan.string()?.text)),
+                    true => Gold::Text(mathb_core::gold::plain(scan.string()?.text)),
                     false => Gold::Raw(scan.raw_value()?),
                 });
             } else if self.problem_id.as_deref().is_some_and(|f| is(key, f)) {

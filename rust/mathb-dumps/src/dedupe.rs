@@ -7,25 +7,24 @@
 //! gives exactly the verdicts of grading every pair. The representative is judged by
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
-use crate::budget::{self, Outcome};
-use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
-use crate::gold::{grade, grade_extracted};
-use crate::options::Options;
-use crate::verdict::Verdict;
-use memchr::memmem::Finder;
+use mathb_core::budget::{self, Outcome};
+use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
+use mathb_core::gold::{grade, grade_extracted};
+use mathb_core::metrics::vote_key;
+use mathb_core::options::Options;
+use mathb_core::verdict::Verdict;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use rustc_hash::FxHasher;
-use std::borrow::Cow;
-use std::hash::Hasher;
-use std::sync::LazyLock;
 
 /// The verdicts of a chunk: `verdicts` holds one per distinct (gold, extraction), and
 /// `of[i]` is sample i's index into it; `votes[i]` is the majority-vote key of sample i's
 /// extracted answer (None when nothing was extracted).
 pub struct Graded {
+    /// One verdict per distinct (gold, extraction).
     pub verdicts: Vec<Verdict>,
+    /// Per sample, the index of its verdict in `verdicts`.
     pub of: Vec<u32>,
+    /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
 }
 
@@ -34,6 +33,7 @@ pub struct Extracted {
     /// None when extraction panicked (a bug): such a sample is graded alone, where `grade`
     /// turns the panic into an undecided verdict.
     pub answers: Vec<Option<Option<Extraction>>>,
+    /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
 }
 
@@ -132,55 +132,6 @@ pub fn grade_distinct<'c>(
     (verdicts, of)
 }
 
-/// The rewrites `vote_key` makes, in order, and searchers for them built once.
-const VOTE_REWRITES: [(&str, &str); 9] = [
-    ("\\dfrac", "\\frac"),
-    ("\\tfrac", "\\frac"),
-    ("\\left", ""),
-    ("\\right", ""),
-    ("\\,", ""),
-    ("\\;", ""),
-    ("\\:", ""),
-    ("\\!", ""),
-    ("\\ ", ""),
-];
-static VOTE_FINDERS: LazyLock<[Finder<'static>; 9]> =
-    LazyLock::new(|| VOTE_REWRITES.map(|(from, _)| Finder::new(from.as_bytes())));
-
-/// The key majority voting groups answers by: the extracted text with whitespace, LaTeX
-/// spacing commands and `\left`/`\right` removed and `\dfrac`/`\tfrac` read as `\frac`,
-/// hashed with fixed keys (the same in every run).
-pub fn vote_key(text: &str) -> u64 {
-    let mut s = Cow::Borrowed(text);
-    // Every rewrite starts with a backslash.
-    if text.contains('\\') {
-        for ((from, to), finder) in VOTE_REWRITES.iter().zip(VOTE_FINDERS.iter()) {
-            if finder.find(s.as_bytes()).is_some() {
-                s = Cow::Owned(s.replace(from, to));
-            }
-        }
-    }
-    let mut h = FxHasher::default();
-    let kept_byte = |b: &u8| !b.is_ascii_whitespace() && *b != 0x0b;
-    if s.is_ascii() && s.len() <= 256 {
-        // Most answers are short: their bytes are gathered on the stack.
-        let mut kept = [0u8; 256];
-        let mut n = 0;
-        for b in s.bytes().filter(kept_byte) {
-            kept[n] = b;
-            n += 1;
-        }
-        h.write(&kept[..n]);
-    } else if s.is_ascii() {
-        let kept: Vec<u8> = s.bytes().filter(kept_byte).collect();
-        h.write(&kept);
-    } else {
-        let kept: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        h.write(kept.as_bytes());
-    }
-    h.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,12 +164,5 @@ mod tests {
                 "{g} {c}"
             );
         }
-    }
-
-    #[test]
-    fn vote_keys_ignore_spacing() {
-        assert_eq!(vote_key("\\dfrac{1}{2}"), vote_key("\\frac { 1 } { 2 }"));
-        assert_eq!(vote_key("\\left(1,2\\right)"), vote_key("(1, 2)"));
-        assert_ne!(vote_key("12"), vote_key("1 3"));
     }
 }

@@ -9,7 +9,7 @@
 //! Where it is stricter than the general reader (a key holding an escape, values nested
 //! deeper than [`MAX_DEPTH`]) the general reader decides; it is never more lenient.
 
-use crate::extract::is_repairable_control;
+use mathb_core::extract::is_repairable_control;
 
 /// Nesting deeper than this inside a skipped value is left to the general reader.
 const MAX_DEPTH: usize = 64;

@@ -9,8 +9,8 @@
 //! then ends exactly as an uninterrupted run's would, and so do the counts.
 
 use crate::diagnostics::{ErrorCode, InputError};
-use crate::settle::{LineMaker, Shape};
-use crate::verdict::Status;
+use crate::verdict_line::{LineMaker, Shape};
+use mathb_core::verdict::Status;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -62,6 +62,7 @@ impl VerdictLog {
         })
     }
 
+    /// Whether the log still has lines to replay.
     pub fn is_open(&self) -> bool {
         self.open
     }

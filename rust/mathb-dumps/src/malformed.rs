@@ -16,6 +16,7 @@ pub enum OnError {
 }
 
 impl OnError {
+    /// The policy named `stop`, `skip` or `record`.
     pub fn parse(name: &str) -> Option<OnError> {
         match name {
             "stop" => Some(OnError::Stop),
@@ -25,6 +26,7 @@ impl OnError {
         }
     }
 
+    /// The policy's name.
     pub fn as_str(self) -> &'static str {
         match self {
             OnError::Stop => "stop",
@@ -40,12 +42,14 @@ pub const KEPT_DIAGNOSTICS: usize = 20;
 /// The malformed records of a run that went on past them.
 #[derive(Clone, Debug, Default)]
 pub struct ErrorLog {
+    /// Malformed records seen.
     pub count: u64,
     /// The first [`KEPT_DIAGNOSTICS`] diagnostics, `path:LINE: error[CODE] message` each.
     pub first: Vec<String>,
 }
 
 impl ErrorLog {
+    /// Counts `e`, keeping its headline while fewer than [`KEPT_DIAGNOSTICS`] are kept.
     pub fn add(&mut self, e: &InputError) {
         self.count += 1;
         if self.first.len() < KEPT_DIAGNOSTICS {

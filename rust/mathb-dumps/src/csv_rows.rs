@@ -12,7 +12,7 @@ pub fn rows<R: BufRead + Send + 'static>(
     mut reader: R,
     delimiter: u8,
     name: &str,
-) -> Result<crate::dump::RowIter, InputError> {
+) -> Result<crate::source::RowIter, InputError> {
     let header = match next_record(&mut reader, delimiter) {
         Ok(Some(h)) => h,
         Ok(None) => return Ok(Box::new(std::iter::empty())),

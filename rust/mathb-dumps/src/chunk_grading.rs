@@ -4,19 +4,18 @@
 //! those lines instead of being graded again (see `resume.rs`).
 
 use crate::aggregate::Tally;
-use crate::cache::grade_distinct;
-use crate::chunk::{Prepared, Record};
+use crate::chunk::Prepared;
+use crate::dedupe::grade_distinct;
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
-use crate::extract::Extraction;
 use crate::fallback_round::ask_fallback;
-use crate::malformed::{error_line, ErrorLog, OnError};
-use crate::options::Options;
+use crate::fallback_round::FallbackFn;
+use crate::malformed::{ErrorLog, OnError};
 use crate::resume::{Replayed, VerdictLog};
 use crate::review::{line_end, Comparison, ReviewOptions};
 use crate::schema::{InputError, ProblemKey};
-use crate::stream::FallbackFn;
-use crate::verdict::{Status, Verdict};
+use crate::verdict_line::{json_string, problem_name, verdict_tails, LineMaker, Shape};
+use mathb_core::options::Options;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -58,21 +57,22 @@ pub(crate) struct Run {
     pub tally: Tally,
 }
 
-/// A settled chunk (its buffers go back to the reader) and its verdict lines, in blocks.
-pub(crate) type Settled = (LineChunk, Vec<Vec<u8>>);
+/// A graded chunk (its buffers go back to the reader) and its verdict lines, in blocks, ready
+/// to write.
+pub(crate) type GradedChunk = (LineChunk, Vec<Vec<u8>>);
 
 impl Run {
     /// Grades and counts a prepared chunk of the input named `input`; returns its verdict
     /// lines, in blocks, in order. With `log`, the leading records whose lines the resumed
     /// file holds are counted from them and not written again.
-    pub(crate) fn settle<'f>(
+    pub(crate) fn grade_chunk<'f>(
         &mut self,
         prepared: Prepared,
         input: &str,
         opts: &Options,
         fallback: Option<&mut (dyn FallbackFn + 'f)>,
         log: Option<&mut VerdictLog>,
-    ) -> Result<Settled, InputError> {
+    ) -> Result<GradedChunk, InputError> {
         let Prepared {
             chunk,
             mut records,
@@ -184,15 +184,11 @@ impl Run {
             Err(_) => "",
         };
         let (mut verdicts, of) = grade_distinct(&golds, &extracted.answers[s0..], completion, opts);
-        let settled = match fallback {
-            Some(f) => {
-                let (settled, sent, done) = ask_fallback(&mut verdicts, &of, &golds, f);
-                self.fallback_sent += replayed.fallback_sent + sent;
-                self.fallback_settled += replayed.fallback_settled + done;
-                settled
-            }
-            None => Vec::new(),
-        };
+        if let Some(f) = fallback {
+            let (sent, done) = ask_fallback(&mut verdicts, &of, &golds, f);
+            self.fallback_sent += replayed.fallback_sent + sent;
+            self.fallback_settled += replayed.fallback_settled + done;
+        }
         for (s, &(problem, _)) in where_.iter().enumerate() {
             if repeats[s] {
                 continue;
@@ -235,7 +231,7 @@ impl Run {
         self.records += records.len() as u64;
         let methods = &extracted.answers[s0..];
         let with_gold = self.review.with_gold;
-        let tails = verdict_tails(&verdicts, &of, &golds, &settled, methods, with_gold);
+        let tails = verdict_tails(&verdicts, &of, &golds, methods, with_gold);
         let (blocks, disagreements): (Vec<Vec<u8>>, Vec<Vec<u8>>) = records[done..]
             .par_chunks(FORMAT_BLOCK)
             .enumerate()
@@ -282,169 +278,4 @@ impl Run {
         }
         Ok((chunk, blocks))
     }
-}
-
-/// The verdict lines a record gets.
-pub(crate) enum Shape {
-    /// None: a malformed record skipped.
-    Nothing,
-    /// One whole line: a malformed record written as an error, or a skipped lm-eval line.
-    Line(Vec<u8>),
-    /// One line per sample (these sample numbers in the chunk), each a head
-    /// ([`LineMaker::head`]) and its verdict.
-    Samples(std::ops::Range<usize>),
-}
-
-/// What the verdict lines of a chunk's records are made of, once they are numbered.
-pub(crate) struct LineMaker<'a> {
-    records: &'a [Record],
-    name_of: &'a [Option<u32>],
-    shown: &'a [u64],
-    repeats: &'a [bool],
-    /// The input's name as JSON, when lines name their file.
-    file: Option<&'a str>,
-    first_sample: &'a [usize],
-    names: &'a [Box<str>],
-    on_error: OnError,
-}
-
-impl LineMaker<'_> {
-    pub(crate) fn records(&self) -> usize {
-        self.records.len()
-    }
-
-    pub(crate) fn line_number(&self, i: usize) -> u64 {
-        self.records[i].line
-    }
-
-    pub(crate) fn shape(&self, i: usize) -> Shape {
-        let r = &self.records[i];
-        if let Some(e) = &r.error {
-            return match self.on_error {
-                OnError::Record => Shape::Line(error_line(e)),
-                _ => Shape::Nothing,
-            };
-        }
-        if let Some(why) = &r.skipped {
-            let mut out = b"{\"line\":".to_vec();
-            out.extend_from_slice(itoa::Buffer::new().format(r.line).as_bytes());
-            if let Some(file) = self.file {
-                out.extend_from_slice(b",\"file\":");
-                out.extend_from_slice(file.as_bytes());
-            }
-            out.extend_from_slice(b",\"status\":\"skipped\",\"reason\":");
-            out.extend_from_slice(json_string(why).as_bytes());
-            out.extend_from_slice(b"}\n");
-            return Shape::Line(out);
-        }
-        Shape::Samples(self.first_sample[i]..self.first_sample[i + 1])
-    }
-
-    /// `{"line":…,("file":…,)"problem_id":…,"sample_idx":…,("duplicate":true,)`: the head of the line of sample `s`, of
-    /// record `i`, which its verdict's tail completes.
-    pub(crate) fn head(&self, out: &mut Vec<u8>, i: usize, s: usize) {
-        let mut num = itoa::Buffer::new();
-        let line = self.records[i].line;
-        out.extend_from_slice(b"{\"line\":");
-        out.extend_from_slice(num.format(line).as_bytes());
-        if let Some(file) = self.file {
-            out.extend_from_slice(b",\"file\":");
-            out.extend_from_slice(file.as_bytes());
-        }
-        out.extend_from_slice(b",\"problem_id\":");
-        match self.name_of[i] {
-            Some(n) => out.extend_from_slice(self.names[n as usize].as_bytes()),
-            None => out.extend_from_slice(num.format(line).as_bytes()),
-        }
-        out.extend_from_slice(b",\"sample_idx\":");
-        out.extend_from_slice(num.format(self.shown[s]).as_bytes());
-        if self.repeats[s] {
-            out.extend_from_slice(b",\"duplicate\":true");
-        }
-        out.push(b',');
-    }
-}
-
-/// The JSON tail of each distinct verdict, escaped once. An undecided verdict carries its
-/// gold, so a fallback (or a reader) can settle it from the verdict file alone; the samples
-/// sharing a verdict share their gold text.
-fn verdict_tails(
-    verdicts: &[Verdict],
-    of: &[u32],
-    golds: &[&str],
-    settled: &[bool],
-    answers: &[Option<Option<Extraction>>],
-    with_gold: bool,
-) -> Vec<Vec<u8>> {
-    let mut gold_of: Vec<&str> = vec![""; verdicts.len()];
-    let mut method_of: Vec<Option<&str>> = vec![None; verdicts.len()];
-    for (s, &v) in of.iter().enumerate().rev() {
-        gold_of[v as usize] = golds[s];
-        method_of[v as usize] = answers[s]
-            .as_ref()
-            .and_then(|e| e.as_ref())
-            .map(|e| e.method.as_str());
-    }
-    verdicts
-        .par_iter()
-        .zip(gold_of.par_iter())
-        .zip(method_of.par_iter())
-        .enumerate()
-        .map(|(j, ((v, gold), method))| {
-            let by_fallback = settled.get(j).copied().unwrap_or(false);
-            verdict_tail(
-                v,
-                (with_gold || v.status == Status::Undecided).then_some(gold),
-                *method,
-                by_fallback,
-            )
-        })
-        .collect()
-}
-
-fn problem_name(key: &ProblemKey, line: u64) -> Box<str> {
-    match key {
-        ProblemKey::Str(s) => json_string(s),
-        ProblemKey::Int(digits) => digits.clone().into_boxed_str(),
-        ProblemKey::Text(_) | ProblemKey::Line => line.to_string().into_boxed_str(),
-    }
-}
-
-fn json_string(s: &str) -> Box<str> {
-    serde_json::to_string(s)
-        .unwrap_or_else(|_| "null".into())
-        .into_boxed_str()
-}
-
-/// `"status":…,"reason":…,"extracted":…,"method":…` (and `"gold":…` when given,
-/// `"decided_by"` when the fallback settled it); `review::line_end` closes the line.
-fn verdict_tail(
-    v: &Verdict,
-    gold: Option<&&str>,
-    method: Option<&str>,
-    by_fallback: bool,
-) -> Vec<u8> {
-    let extracted = match &v.extracted {
-        Some(e) => json_string(e),
-        None => "null".into(),
-    };
-    let mut tail = format!(
-        "\"status\":\"{}\",\"reason\":{},\"extracted\":{}",
-        v.status.as_str(),
-        json_string(&v.reason),
-        extracted
-    );
-    match method {
-        Some(m) => tail.push_str(&format!(",\"method\":\"{m}\"")),
-        None => tail.push_str(",\"method\":null"),
-    }
-    if let Some(gold) = gold {
-        // A gold of several answers is written as JSON: a list, or its choices.
-        tail.push_str(",\"gold\":");
-        tail.push_str(&crate::gold::gold_json(gold));
-    }
-    if by_fallback {
-        tail.push_str(",\"decided_by\":\"fallback\"");
-    }
-    tail.into_bytes()
 }

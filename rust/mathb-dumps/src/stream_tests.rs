@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::schema::ErrorCode;
+use mathb_core::verdict::Status;
 use std::path::PathBuf;
 
 fn tempdir(tag: &str) -> PathBuf {
@@ -90,14 +91,13 @@ fn malformed_line_names_file_and_line() {
             chunk_lines,
             ..Default::default()
         };
-        let Err(StreamError::Input(e, raw)) = run(path.to_str().unwrap(), &opts) else {
+        let Err(StreamError::Input(e)) = run(path.to_str().unwrap(), &opts) else {
             panic!("expected an input error");
         };
         assert_eq!((e.code, e.line), (ErrorCode::InvalidJson, Some(3)));
         assert!(e
             .to_string()
             .starts_with(&format!("{}:3: error[E002] invalid JSON", path.display())));
-        assert_eq!(raw.as_deref(), Some(&b"{\"answer\": \"1\", "[..]));
     }
     let missing = dir.join("missing.jsonl");
     std::fs::write(
@@ -105,7 +105,7 @@ fn malformed_line_names_file_and_line() {
         "{\"answer\": \"1\", \"completion\": \"x\"}\n{\"answer\": \"1\"}\n",
     )
     .unwrap();
-    let Err(StreamError::Input(e, _)) = run(missing.to_str().unwrap(), &StreamOptions::default())
+    let Err(StreamError::Input(e)) = run(missing.to_str().unwrap(), &StreamOptions::default())
     else {
         panic!("expected an input error");
     };
@@ -113,8 +113,7 @@ fn malformed_line_names_file_and_line() {
     assert_eq!(e.message, "completion field 'completion' is missing");
     let empty = dir.join("empty.jsonl");
     std::fs::write(&empty, "\n\n").unwrap();
-    let Err(StreamError::Input(e, _)) = run(empty.to_str().unwrap(), &StreamOptions::default())
-    else {
+    let Err(StreamError::Input(e)) = run(empty.to_str().unwrap(), &StreamOptions::default()) else {
         panic!("expected an input error");
     };
     assert_eq!((e.code, e.line), (ErrorCode::NoRecords, None));
@@ -334,7 +333,7 @@ fn multiple_choice_records_with_their_options() {
     let (summary, _) = run(named.to_str().unwrap(), &opts).unwrap();
     assert_eq!(summary.tally.counts, [1, 1, 0, 0]);
     opts.fields.choices = Some("nope".into());
-    let Err(StreamError::Input(e, _)) = run(named.to_str().unwrap(), &opts) else {
+    let Err(StreamError::Input(e)) = run(named.to_str().unwrap(), &opts) else {
         panic!("a missing choices field is an error")
     };
     assert!(e.to_string().contains("--choices-field"), "{e}");
@@ -381,7 +380,7 @@ fn own_sample_idx_file_names_and_duplicates() {
         ..StreamOptions::default()
     };
     match run(dir.to_str().unwrap(), &refuse) {
-        Err(StreamError::Input(e, _)) => {
+        Err(StreamError::Input(e)) => {
             assert_eq!((e.code, e.line), (ErrorCode::Duplicate, Some(1)));
             assert!(e.path.ends_with("b.jsonl"));
         }
@@ -417,11 +416,32 @@ fn unread_compressions_are_named() {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         match run(path.to_str().unwrap(), &StreamOptions::default()) {
-            Err(StreamError::Input(e, _)) => {
+            Err(StreamError::Input(e)) => {
                 assert_eq!(e.code, ErrorCode::Unreadable);
                 assert_eq!(e.message, format!("{what} compression is not supported"));
             }
             _ => panic!("{name} refused"),
         }
     }
+}
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let dir = tempdir("zero-threads");
+    let path = dir.join("a.jsonl");
+    std::fs::write(
+        &path,
+        "{\"answer\": \"1\", \"completion\": \"\\\\boxed{1}\"}\n",
+    )
+    .unwrap();
+    let opts = StreamOptions {
+        threads: Some(0),
+        ..Default::default()
+    };
+    let result = run(path.to_str().unwrap(), &opts);
+    assert!(
+        matches!(result, Err(StreamError::Usage(_))),
+        "{:?}",
+        result.err()
+    );
 }

@@ -7,8 +7,8 @@
 //! reaches that many samples, and keeps per k how many problems scored 1/t for each t: the
 //! mean is then summed in one fixed order, so it does not depend on the order of problems.
 
-use crate::metrics::{Ballot, MajorityVote};
-use crate::verdict::Status;
+use mathb_core::metrics::{Ballot, MajorityVote};
+use mathb_core::verdict::Status;
 use std::collections::{BTreeMap, HashMap};
 
 /// Powers of two the stream scores maj@k at: k = 2^0 … 2^31.
@@ -17,7 +17,9 @@ pub const MAJ_LEVELS: u32 = 32;
 /// Running counts of every problem, indexed by problem number (first-appearance order).
 #[derive(Default)]
 pub struct Tally {
+    /// Samples per problem.
     pub n: Vec<u32>,
+    /// Correct samples per problem.
     pub c: Vec<u32>,
     /// Per k scored: over problems with at least k samples, how many scored maj@k = 1/t,
     /// by t (a score of 0 is not kept).

@@ -64,7 +64,7 @@ fn malformed_records_are_skipped_or_recorded_in_place() {
     std::fs::write(&path, MIXED).unwrap();
     let name = path.display().to_string();
     for chunk_lines in [1, 3, 100] {
-        let Err(StreamError::Input(e, _)) = run(&path, &opts(OnError::Stop, chunk_lines)) else {
+        let Err(StreamError::Input(e)) = run(&path, &opts(OnError::Stop, chunk_lines)) else {
             panic!("the default stops");
         };
         assert_eq!((e.code, e.line), (ErrorCode::InvalidJson, Some(3)));
@@ -124,7 +124,7 @@ fn a_bad_shard_is_skipped_or_recorded_and_the_others_graded() {
     )
     .unwrap();
     std::fs::write(dir.join("d.jsonl"), &good[..good.len() / 3000]).unwrap();
-    let Err(StreamError::Input(e, _)) = run(&dir, &opts(OnError::Stop, 1000)) else {
+    let Err(StreamError::Input(e)) = run(&dir, &opts(OnError::Stop, 1000)) else {
         panic!("the default stops");
     };
     assert!(e.path.ends_with("b.jsonl.gz"), "{e}");
@@ -261,7 +261,7 @@ fn a_verdicts_file_of_another_input_is_refused() {
     // Lines of another problem where the first record's belong.
     let other = reference.replacen("\"problem_id\":\"p0\"", "\"problem_id\":\"q0\"", 1);
     std::fs::write(&verdicts, &other[..other.len() / 2]).unwrap();
-    let Err(StreamError::Input(e, _)) = resume(&dump, &verdicts, &options) else {
+    let Err(StreamError::Input(e)) = resume(&dump, &verdicts, &options) else {
         panic!("expected a mismatch");
     };
     assert_eq!((e.code, e.line), (ErrorCode::ResumeMismatch, Some(1)));
@@ -272,14 +272,14 @@ fn a_verdicts_file_of_another_input_is_refused() {
         format!("{reference}{}", reference.lines().next().unwrap()) + "\n",
     )
     .unwrap();
-    let Err(StreamError::Input(e, _)) = resume(&dump, &verdicts, &options) else {
+    let Err(StreamError::Input(e)) = resume(&dump, &verdicts, &options) else {
         panic!("expected a mismatch");
     };
     assert_eq!(e.code, ErrorCode::ResumeMismatch);
     assert!(e.message.contains("more lines"), "{e}");
     // The same input read as skip instead of record: the error line is not where it was.
     std::fs::write(&verdicts, &reference).unwrap();
-    let Err(StreamError::Input(e, _)) = resume(&dump, &verdicts, &opts(OnError::Skip, 8)) else {
+    let Err(StreamError::Input(e)) = resume(&dump, &verdicts, &opts(OnError::Skip, 8)) else {
         panic!("expected a mismatch");
     };
     assert_eq!(e.code, ErrorCode::ResumeMismatch);

@@ -5,6 +5,7 @@
 use crate::line_reader::READ_BLOCK;
 pub use crate::line_reader::{ChunkReader, Line, LineChunk};
 use crate::schema::{ErrorCode, InputError};
+pub use crate::source::{Mapped, Opened, RowIter};
 use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -25,7 +26,9 @@ const SHARD_SUFFIXES: [&str; 6] = [
 /// One input file, or stdin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
+    /// Standard input (`-`).
     Stdin,
+    /// A file.
     File(PathBuf),
 }
 
@@ -138,23 +141,6 @@ impl<R: Read> Read for Counting<R> {
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
-}
-
-/// Rows of a table, each already turned into one JSON object.
-pub type RowIter = Box<dyn Iterator<Item = Result<Vec<u8>, InputError>> + Send>;
-
-/// What an opened input yields: lines of JSON (read from a stream, or in place from a
-/// mapped plain file), or Parquet / CSV / TSV rows already turned into JSON.
-pub enum Opened {
-    Lines(Box<dyn BufRead + Send>),
-    Mapped(Mapped),
-    Rows(RowIter),
-}
-
-/// A plain JSON Lines file mapped into memory, and the count of its bytes handed out.
-pub struct Mapped {
-    pub(crate) map: Arc<Mmap>,
-    pub(crate) bytes: Arc<AtomicU64>,
 }
 
 const GZIP_MAGIC: &[u8] = b"\x1f\x8b";

@@ -20,6 +20,7 @@ pub enum Duplicates {
 }
 
 impl Duplicates {
+    /// The policy named `keep`, `first` or `error`.
     pub fn parse(name: &str) -> Option<Duplicates> {
         match name {
             "keep" => Some(Duplicates::Keep),
@@ -29,6 +30,7 @@ impl Duplicates {
         }
     }
 
+    /// The policy's name.
     pub fn as_str(self) -> &'static str {
         match self {
             Duplicates::Keep => "keep",

@@ -1,15 +1,13 @@
 //! Record schema: which fields of a dump record hold the gold, the completion(s) and the
-//! problem id, detected on the first record, and the per-record checks with the same
-//! `error[CODE]` diagnostics as the Python reader (`mathb/dump.py`).
+//! problem id, detected on the first record, and the per-record checks with their
+//! `error[CODE]` diagnostics.
 
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::Value;
-use std::borrow::Cow;
-use std::fmt;
 
 pub use crate::diagnostics::{ErrorCode, InputError};
-use crate::python_text::python_number_text;
+use crate::formats::{choice_list, is_choice_list};
+pub use crate::record::{parse_record, type_name, Record};
+use mathb_core::python_text::python_number_text;
 
 /// Candidate gold fields, tried in order on the first record (generic names first, then
 /// those written by NeMo-Skills, verl, Qwen2.5-Math/ToRA and evalchemy).
@@ -38,6 +36,7 @@ pub const COMPLETION_FIELDS: [&str; 12] = [
     "outputs",
     "samples",
 ];
+/// Candidate problem id fields.
 pub const ID_FIELDS: [&str; 4] = ["problem_id", "id", "idx", "unique_id"];
 /// The options of a multiple-choice question, when a record carries them (a list of at least
 /// two strings or numbers); the gold then names the right one (see `gold::Gold::choice`).
@@ -45,182 +44,14 @@ pub const CHOICE_FIELDS: [&str; 2] = ["choices", "options"];
 /// Without an id field, records sharing gold and problem text form one problem.
 pub const PROBLEM_TEXT_FIELDS: [&str; 3] = ["problem", "question", "input"];
 
-/// The top level of one record: keys in file order, values still unparsed, so that the
-/// large fields a run never reads (prompts, documents) are only validated, not built.
-pub struct Record<'a> {
-    entries: Vec<(Cow<'a, str>, &'a RawValue)>,
-}
-
-struct RecordVisitor;
-
-impl<'de> Visitor<'de> for RecordVisitor {
-    type Value = Record<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            entries.push((key.0, map.next_value::<&'de RawValue>()?));
-        }
-        Ok(Record { entries })
-    }
-}
-
-pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-/// Python's names for JSON types, as the diagnostics print them.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Parses one line (without its newline) as a JSON object.
-pub fn parse_record(raw: &[u8]) -> Result<Record<'_>, InputError> {
-    let start = raw.iter().position(|b| !b" \t\r\n".contains(b));
-    if start.is_some_and(|i| raw[i] == b'{') {
-        let mut de = serde_json::Deserializer::from_slice(raw);
-        let parsed = de
-            .deserialize_map(RecordVisitor)
-            .and_then(|r| de.end().map(|_| r));
-        return parsed.map_err(|e| invalid_json(raw, &e));
-    }
-    match serde_json::from_slice::<Value>(raw) {
-        Ok(value) => Err(InputError::new(
-            ErrorCode::NotAnObject,
-            format!("the line is {}, not a JSON object", type_name(&value)),
-            "every non-blank line must be one JSON object holding a gold answer and a completion",
-        )),
-        Err(e) => Err(invalid_json(raw, &e)),
-    }
-}
-
-fn invalid_json(raw: &[u8], e: &serde_json::Error) -> InputError {
-    let stripped = raw.trim_ascii();
-    let help = if stripped == b"[" || stripped == b"{" {
-        "the file looks like one JSON document; mathb grade reads JSON Lines (one object per line)"
-    } else if e.is_eof() {
-        // What an interrupted writer leaves as the last line of a file.
-        "the line ends before its JSON object does: the record is cut short (an interrupted \
-         write?); --on-error skip or record goes on past it"
-    } else {
-        "every non-blank line must be one complete JSON object"
-    };
-    // serde_json's message ends in "at line 1 column N"; the line is ours to name.
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    InputError::new(
-        ErrorCode::InvalidJson,
-        format!("invalid JSON: {msg} at column {}", e.column()),
-        help,
-    )
-}
-
-impl<'a> Record<'a> {
-    fn top(&self, key: &str) -> Option<&'a RawValue> {
-        // Python dicts keep the last of repeated keys.
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|e| e.1)
-    }
-
-    /// The value at a dotted `path` (`doc.answer`, `resps.0`), or None when absent. A key
-    /// that itself contains dots is matched whole first; digits index into lists.
-    pub fn resolve(&self, path: &str) -> Option<Value> {
-        self.resolve_checked(path).ok().flatten()
-    }
-
-    /// [`Record::resolve`], with the error of a value that is well-formed JSON text but not
-    /// a valid value (a lone UTF-16 surrogate escape) instead of None.
-    pub fn resolve_checked(&self, path: &str) -> Result<Option<Value>, serde_json::Error> {
-        if let Some(raw) = self.top(path) {
-            return serde_json::from_str(raw.get()).map(Some);
-        }
-        let mut parts = path.split('.');
-        let Some(first) = parts.next().and_then(|f| self.top(f)) else {
-            return Ok(None);
-        };
-        let mut value: Value = serde_json::from_str(first.get())?;
-        for part in parts {
-            value = match value {
-                Value::Object(mut map) => match map.remove(part) {
-                    Some(v) => v,
-                    None => return Ok(None),
-                },
-                Value::Array(mut items) => {
-                    let digits = part.trim_start_matches('-');
-                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                        return Ok(None);
-                    }
-                    let Ok(index) = part.parse::<i64>() else {
-                        return Ok(None);
-                    };
-                    let len = items.len() as i64;
-                    let i = if index < 0 { index + len } else { index };
-                    if !(0..len).contains(&i) {
-                        return Ok(None);
-                    }
-                    items.swap_remove(i as usize)
-                }
-                _ => return Ok(None),
-            };
-        }
-        Ok(Some(value))
-    }
-
-    fn present(&self, path: &str) -> bool {
-        !matches!(self.resolve(path), None | Some(Value::Null))
-    }
-
-    fn keys_hint(&self) -> String {
-        if self.entries.is_empty() {
-            return "the record is empty".into();
-        }
-        let mut seen: Vec<&str> = Vec::new();
-        for (k, _) in &self.entries {
-            if !seen.contains(&k.as_ref()) {
-                seen.push(k);
-            }
-        }
-        let keys: Vec<&str> = seen.into_iter().take(20).collect();
-        format!("fields present: {}", keys.join(", "))
-    }
-}
-
 /// Fields the user named on the command line; the rest are detected.
 #[derive(Clone, Debug, Default)]
 pub struct FieldOverrides {
+    /// The gold field (`--gold-field`).
     pub gold: Option<String>,
+    /// The completion field (`--completion-field`).
     pub completion: Option<String>,
+    /// The problem id field (`--id-field`).
     pub problem_id: Option<String>,
     /// The options of a multiple-choice question (see [`CHOICE_FIELDS`]).
     pub choices: Option<String>,
@@ -233,12 +64,16 @@ pub struct FieldOverrides {
 /// How samples are grouped into problems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grouping {
+    /// By the problem id field.
     Id,
+    /// By gold and problem text, when there is no id.
     ProblemText,
+    /// Each record is its own problem.
     Line,
 }
 
 impl Grouping {
+    /// The grouping's name in summaries.
     pub fn as_str(self) -> &'static str {
         match self {
             Grouping::Id => "id",
@@ -251,9 +86,13 @@ impl Grouping {
 /// The record fields a run reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fields {
+    /// The gold field (a dotted path).
     pub gold: String,
+    /// The completion field: a string, or a list of strings.
     pub completion: String,
+    /// The problem id field, when there is one.
     pub problem_id: Option<String>,
+    /// The problem text field, grouping records without an id.
     pub problem_text: Option<String>,
     /// lm-eval writes every document once per filter: only records of this `filter` are
     /// graded, the others are reported as skipped.
@@ -267,6 +106,7 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// How these fields group samples into problems.
     pub fn grouping(&self) -> Grouping {
         if self.problem_id.is_some() {
             Grouping::Id
@@ -429,38 +269,6 @@ fn from_answers_table(record: &Record<'_>, given: &FieldOverrides) -> Result<Fie
     })
 }
 
-/// Options of a multiple-choice question: a list of at least two strings or numbers, or
-/// `{"text": [...], "label": [...]}` (ARC, CommonsenseQA).
-pub fn is_choice_list(v: &Value) -> bool {
-    choice_list(v).is_some()
-}
-
-/// The option texts and labels (when given) of a choices value.
-fn choice_list(v: &Value) -> Option<(Vec<String>, Option<Vec<String>>)> {
-    let texts = |v: &Value| -> Option<Vec<String>> {
-        let items = v.as_array()?;
-        let texts: Option<Vec<String>> = items
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(python_number_text(n.as_str())),
-                _ => None,
-            })
-            .collect();
-        texts.filter(|t| t.len() >= 2)
-    };
-    match v {
-        Value::Array(_) => Some((texts(v)?, None)),
-        Value::Object(map) => {
-            let options = texts(map.get("text")?)?;
-            let labels = map.get("label").and_then(texts);
-            let labels = labels.filter(|l| l.len() == options.len());
-            Some((options, labels))
-        }
-        _ => None,
-    }
-}
-
 fn is_int(v: &Value) -> bool {
     match v {
         Value::Number(n) => !n.as_str().contains(['.', 'e', 'E']),
@@ -509,7 +317,8 @@ pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, Input
     if let Some((options, labels)) = choices.as_ref().and_then(choice_list) {
         // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
         let digits_are_index = fields.gold == "target";
-        let gold = crate::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
+        let gold =
+            mathb_core::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
         if let Some(gold) = gold {
             return Ok(gold.encode());
         }
@@ -520,10 +329,10 @@ pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, Input
 /// [`gold_text`] of a value that is present and not null.
 pub(crate) fn gold_from_value(value: Value, field: &str) -> Result<String, InputError> {
     match value {
-        Value::String(s) => Ok(crate::gold::plain(s)),
+        Value::String(s) => Ok(mathb_core::gold::plain(s)),
         Value::Number(n) => Ok(python_number_text(n.as_str())),
-        Value::Array(items) if crate::gold::Gold::any_of(&items).is_some() => {
-            Ok(crate::gold::Gold::any_of(&items)
+        Value::Array(items) if mathb_core::gold::Gold::any_of(&items).is_some() => {
+            Ok(mathb_core::gold::Gold::any_of(&items)
                 .map(|g| g.encode())
                 .unwrap_or_default())
         }
@@ -602,6 +411,7 @@ pub fn completion_texts(record: &Record<'_>, field: &str) -> Result<Vec<String>,
 pub enum ProblemKey {
     /// A string id, or an integer id in its decimal form: `"1"` and `1` differ.
     Str(String),
+    /// An integer id, in its decimal form.
     Int(String),
     /// Gold and problem text, hashed to 128 bits so that long texts are not kept per problem.
     Text(u128),

@@ -3,7 +3,7 @@
 //! (`--only`), and the comparison with the dump's previous grader (`--compare-field`): its
 //! value on each line, the agreement counted, and the disagreeing lines written apart.
 
-use crate::verdict::Status;
+use mathb_core::verdict::Status;
 use serde_json::Value;
 
 /// The review options of a run; the default writes every line with the verdict alone.
@@ -30,8 +30,11 @@ impl ReviewOptions {
 /// lines, and the records `skipped` (lm-eval lines of another filter).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LineKinds {
+    /// Per status, in the order of `Status`: whether its lines are kept.
     pub statuses: [bool; 4],
+    /// Whether the error lines of malformed records are kept.
     pub error: bool,
+    /// Whether the lines of skipped records are kept.
     pub skipped: bool,
 }
 
@@ -144,8 +147,9 @@ pub fn previous_of(value: &Value) -> Option<bool> {
 /// The agreement of a run's verdicts with the previous grader's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Comparison {
-    /// Samples both call correct, and both call not correct.
+    /// Samples both call correct.
     pub both_correct: u64,
+    /// Samples both call not correct.
     pub both_incorrect: u64,
     /// Samples the previous grader calls correct and mathb incorrect or no answer.
     pub only_previous: u64,

@@ -2,8 +2,6 @@
 //! `q17#0`, `q17#1`, …; `--id-pattern '{problem}#{sample}'` reads them back as problem `q17`,
 //! samples 0, 1, … so that they group into one problem and join its gold.
 
-use crate::schema::{ErrorCode, InputError, ProblemKey};
-
 const PROBLEM: &str = "{problem}";
 const SAMPLE: &str = "{sample}";
 
@@ -73,25 +71,9 @@ impl IdPattern {
         (!problem.is_empty()).then_some((problem, sample))
     }
 
-    /// `key` read through the pattern: the problem's key and the sample's number.
-    pub(crate) fn apply(&self, key: ProblemKey) -> Result<(ProblemKey, u64), InputError> {
-        let id = match &key {
-            ProblemKey::Str(s) | ProblemKey::Int(s) => s.as_str(),
-            _ => return Err(self.mismatch("the records have no problem id")),
-        };
-        match self.split(id) {
-            Some((problem, sample)) => Ok((ProblemKey::Str(problem.to_owned()), sample)),
-            None => Err(self.mismatch(&format!("problem id {id:?} does not fit"))),
-        }
-    }
-
-    fn mismatch(&self, what: &str) -> InputError {
-        InputError::new(
-            ErrorCode::WrongType,
-            format!("{what} --id-pattern {:?}", self.template),
-            "--id-pattern names where the problem and the sample number are in each id, \
-             e.g. '{problem}#{sample}' for q17#0; --id-field picks the id field",
-        )
+    /// The template as given (`{problem}#{sample}`).
+    pub fn template(&self) -> &str {
+        &self.template
     }
 }
 
@@ -116,14 +98,5 @@ mod tests {
         assert!(IdPattern::parse("{problem}").is_err());
         assert!(IdPattern::parse("{problem}{sample}").is_err());
         assert!(IdPattern::parse("{problem}#{sample}#{sample}").is_err());
-    }
-
-    #[test]
-    fn a_key_that_does_not_fit_is_an_error_naming_it() {
-        let p = IdPattern::parse("{problem}#{sample}").unwrap();
-        let key = ProblemKey::Str("q1#2".into());
-        assert_eq!(p.apply(key).unwrap(), (ProblemKey::Str("q1".into()), 2));
-        let e = p.apply(ProblemKey::Str("q1".into())).unwrap_err();
-        assert!(e.message.contains("\"q1\" does not fit"));
     }
 }

@@ -1,20 +1,21 @@
 //! One chunk of a streaming run, in two stages. `prepare` needs no run state: it parses
 //! the records and extracts every completion's final answer, in parallel; a record that
-//! cannot be read is kept as an error in its place. `Run::settle` (`settle.rs`) then
+//! cannot be read is kept as an error in its place. `Run::grade_chunk` (`chunk_grading.rs`) then
 //! numbers problems and samples in input order, grades each distinct (gold, answer) once,
 //! counts, and formats the verdict lines in parallel. The driver (`stream`) overlaps one
-//! chunk's preparation with the previous chunk's settling and writing.
+//! chunk's preparation with the previous chunk's grading and writing.
 
-use crate::cache::{extract_answer_of, Answer, Extracted};
+use crate::dedupe::{extract_answer_of, Answer, Extracted};
 use crate::dump::LineChunk;
+use crate::id_pattern::IdPattern;
 use crate::lossy_json::lossy_line;
-use crate::options::Options;
 use crate::review::{RecordReview, ReviewOptions};
 use crate::sample_fields::OnePass;
 use crate::schema::{
     completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
     ProblemKey, Record as JsonRecord,
 };
+use mathb_core::options::Options;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ struct Parsed {
 }
 
 /// What grading needs of a record once its answers are extracted.
-pub(crate) struct Record {
+pub(crate) struct PreparedRecord {
     /// Its line number in its input.
     pub line: u64,
     pub gold: String,
@@ -53,7 +54,7 @@ pub(crate) struct Record {
 pub(crate) struct Prepared {
     pub chunk: LineChunk,
     /// One per line of the chunk, then one for the chunk's `failure` when it has one.
-    pub records: Vec<Record>,
+    pub records: Vec<PreparedRecord>,
     /// Per sample, in order.
     pub extracted: Extracted,
     /// (sample, completion) of the samples whose extraction panicked, in sample order: they
@@ -62,28 +63,26 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    /// The chunk's first malformed record, named by its input's `name`, with its bytes.
+    /// The chunk's first malformed record, named by its input's `name`.
     pub fn first_error(&self, name: &str) -> Option<Box<Malformed>> {
         let i = self.records.iter().position(|r| r.error.is_some())?;
         let record = &self.records[i];
         let error = record.error.as_deref()?.clone();
-        let raw = (i < self.chunk.lines.len()).then(|| self.chunk.line(i).to_vec());
         Some(Box::new(Malformed {
             input: self.chunk.input,
             line: record.line,
-            raw,
             error: error.at(name, (record.line > 0).then_some(record.line)),
         }))
     }
 
     /// A chunk whose run has no fields yet: every line is malformed, each with `errors[i]`.
     pub fn unreadable(chunk: LineChunk, errors: Vec<InputError>) -> Prepared {
-        let mut records: Vec<Record> = errors
+        let mut records: Vec<PreparedRecord> = errors
             .into_iter()
             .zip(&chunk.lines)
-            .map(|(e, &(line, _, _))| Record::error(line, e))
+            .map(|(e, &(line, _, _))| PreparedRecord::error(line, e))
             .collect();
-        records.extend(chunk.failure.clone().map(Record::failure));
+        records.extend(chunk.failure.clone().map(PreparedRecord::failure));
         Prepared {
             chunk,
             records,
@@ -96,9 +95,9 @@ impl Prepared {
     }
 }
 
-impl Record {
-    fn error(line: u64, e: InputError) -> Record {
-        Record {
+impl PreparedRecord {
+    fn error(line: u64, e: InputError) -> PreparedRecord {
+        PreparedRecord {
             line,
             gold: String::new(),
             key: ProblemKey::Line,
@@ -111,15 +110,15 @@ impl Record {
     }
 
     /// The record standing for the unreadable rest of an input (line 0: the whole input).
-    fn failure(e: InputError) -> Record {
-        Record::error(e.line.unwrap_or(0), e)
+    fn failure(e: InputError) -> PreparedRecord {
+        PreparedRecord::error(e.line.unwrap_or(0), e)
     }
 }
 
 /// The records of a run of lines, prepared by one task.
 #[derive(Default)]
 struct Block {
-    records: Vec<Record>,
+    records: Vec<PreparedRecord>,
     extracted: Vec<Answer>,
     panicked: Vec<(usize, String)>,
 }
@@ -127,11 +126,10 @@ struct Block {
 /// Lines per preparation task: enough to amortize the task, few enough to balance threads.
 const PREPARE_BLOCK: usize = 64;
 
-/// A malformed record: its input, line number and bytes (none for an unreadable input).
+/// A malformed record: its input and line number.
 pub(crate) struct Malformed {
     pub input: usize,
     pub line: u64,
-    pub raw: Option<Vec<u8>>,
     pub error: InputError,
 }
 
@@ -140,7 +138,6 @@ impl Malformed {
         Box::new(Malformed {
             input: chunk.input,
             line: chunk.lines[index].0,
-            raw: Some(chunk.line(index).to_vec()),
             error,
         })
     }
@@ -221,7 +218,7 @@ fn split_id(
 ) -> Result<(ProblemKey, Option<u64>), InputError> {
     match &fields.id_pattern {
         Some(p) => {
-            let (key, sample) = p.apply(key)?;
+            let (key, sample) = split_key(p, key)?;
             Ok((key, sample_idx.or(Some(sample))))
         }
         _ => Ok((key, sample_idx)),
@@ -283,7 +280,7 @@ pub(crate) fn prepare(
                     Ok(p) => p,
                     Err(e) => {
                         failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
-                        block.records.push(Record::error(line, e));
+                        block.records.push(PreparedRecord::error(line, e));
                         continue;
                     }
                 };
@@ -297,7 +294,7 @@ pub(crate) fn prepare(
                     block.extracted.push(answer);
                 }
                 let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
-                block.records.push(Record {
+                block.records.push(PreparedRecord {
                     line,
                     gold: parsed.gold,
                     key: parsed.key,
@@ -328,12 +325,49 @@ pub(crate) fn prepare(
     }
     // Blocks skipped after an error leave the records short: the run stops at the error.
     if records.len() == lines {
-        records.extend(chunk.failure.clone().map(Record::failure));
+        records.extend(chunk.failure.clone().map(PreparedRecord::failure));
     }
     Prepared {
         chunk,
         records,
         extracted,
         panicked,
+    }
+}
+
+/// `key` read through an `--id-pattern`: the problem's key and the sample's number.
+fn split_key(pattern: &IdPattern, key: ProblemKey) -> Result<(ProblemKey, u64), InputError> {
+    let mismatch = |what: &str| {
+        InputError::new(
+            ErrorCode::WrongType,
+            format!("{what} --id-pattern {:?}", pattern.template()),
+            "--id-pattern names where the problem and the sample number are in each id, \
+             e.g. '{problem}#{sample}' for q17#0; --id-field picks the id field",
+        )
+    };
+    let id = match &key {
+        ProblemKey::Str(s) | ProblemKey::Int(s) => s.as_str(),
+        _ => return Err(mismatch("the records have no problem id")),
+    };
+    match pattern.split(id) {
+        Some((problem, sample)) => Ok((ProblemKey::Str(problem.to_owned()), sample)),
+        None => Err(mismatch(&format!("problem id {id:?} does not fit"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_that_does_not_fit_the_id_pattern_is_an_error_naming_it() {
+        let p = IdPattern::parse("{problem}#{sample}").unwrap();
+        let key = ProblemKey::Str("q1#2".into());
+        assert_eq!(
+            split_key(&p, key).unwrap(),
+            (ProblemKey::Str("q1".into()), 2)
+        );
+        let e = split_key(&p, ProblemKey::Str("q1".into())).unwrap_err();
+        assert!(e.message.contains("\"q1\" does not fit"));
     }
 }

@@ -33,3 +33,27 @@ fn diagnostics_have_codes() {
         ErrorCode::EmptySamples
     );
 }
+
+#[test]
+fn a_line_in_another_encoding_is_named_as_such() {
+    let Err(e) = parse_record(b"{\"answer\": \"caf\xe9\", \"completion\": \"x\"}") else {
+        panic!("expected an error");
+    };
+    assert_eq!(e.code, ErrorCode::InvalidJson);
+    assert_eq!(
+        e.message,
+        "invalid JSON: the line is not valid UTF-8 (byte 0xE9 at column 16)"
+    );
+    assert!(e.help.contains("re-encode"), "{}", e.help);
+}
+
+#[test]
+fn dotted_keys_and_missing_paths() {
+    let r = parse_record(br#"{"a": {"b": [10, {"c": "x"}]}, "d.e": 1}"#).unwrap();
+    assert_eq!(r.resolve("a.b.0"), Some(Value::from(10)));
+    assert_eq!(r.resolve("a.b.-1.c"), Some(Value::from("x")));
+    assert_eq!(r.resolve("d.e"), Some(Value::from(1)));
+    assert_eq!(r.resolve("a.z"), None);
+    assert_eq!(r.resolve("a.b.5"), None);
+    assert_eq!(r.resolve("a.b.0.c"), None);
+}

@@ -5,17 +5,17 @@
 
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
+use crate::chunk_grading::Run;
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::duplicates::Duplicates;
+pub use crate::fallback_round::{Fallback, FallbackFn};
 use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
-use crate::options::Options;
 use crate::resume::VerdictLog;
 use crate::review::{Comparison, ReviewOptions};
 use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
-use crate::settle::Run;
-use crate::verdict::Status;
+use mathb_core::options::Options;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,12 +26,16 @@ use std::time::{Duration, Instant};
 /// chunk of 1000-sample list rows still fits comfortably in memory.
 pub const DEFAULT_CHUNK_LINES: usize = 16_384;
 
+/// What a streaming run reads and how it grades.
 #[derive(Clone, Debug)]
 pub struct StreamOptions {
+    /// Fields named by the caller; the others are detected on the first record.
     pub fields: FieldOverrides,
     /// Grading threads; None = all cores.
     pub threads: Option<usize>,
+    /// Lines per chunk (see [`DEFAULT_CHUNK_LINES`]).
     pub chunk_lines: usize,
+    /// The grading options.
     pub grade: Options,
     /// Gold answers by problem id, for dumps that hold none (`FieldOverrides::answers_by_id`).
     pub answers: Option<Arc<HashMap<String, String>>>,
@@ -70,6 +74,7 @@ impl Default for StreamOptions {
 /// How far a run is.
 #[derive(Clone, Debug, Default)]
 pub struct Progress {
+    /// Samples graded so far.
     pub samples: u64,
     /// Bytes read from disk (compressed size for compressed inputs).
     pub bytes_read: u64,
@@ -91,13 +96,17 @@ pub struct Summary {
     pub resumed_lines: u64,
     /// Samples whose undecided verdict went to the fallback, and those it settled.
     pub fallback_sent: u64,
+    /// Of `fallback_sent`, the samples the fallback settled.
     pub fallback_settled: u64,
     /// Samples that repeat an earlier (problem, sample_idx), and the first of their notes.
     pub duplicates: u64,
+    /// The first notes on duplicates, `path:LINE` and the sample it repeats.
     pub duplicate_notes: Vec<String>,
     /// Whether the verdict lines name their file (a directory, a glob, several inputs).
     pub multi_file: bool,
+    /// The fields read.
     pub fields: Fields,
+    /// Per-problem counts and maj@k scores.
     pub tally: Tally,
     /// The agreement with the previous grader (`ReviewOptions::compare_field`).
     pub comparison: Comparison,
@@ -105,21 +114,27 @@ pub struct Summary {
     pub model: Option<String>,
 }
 
+/// Why a streaming run stopped, by cause.
 #[derive(Debug)]
 pub enum StreamError {
-    /// A malformed input, with the offending line's bytes when there is one.
-    Input(InputError, Option<Vec<u8>>),
+    /// A malformed input: the diagnostic names the file and line.
+    Input(InputError),
+    /// Options that cannot be honoured (zero threads): the caller's mistake.
+    Usage(String),
     /// The verdicts could not be written.
     Output(io::Error),
     /// The progress callback asked to stop (e.g. Ctrl-C seen by the caller).
     Stopped,
+    /// The reader or grading threads could not be started: a failure of the system, not of
+    /// the input.
     Threads(String),
 }
 
 impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StreamError::Input(e, _) => e.fmt(f),
+            StreamError::Input(e) => e.fmt(f),
+            StreamError::Usage(e) => f.write_str(e),
             StreamError::Output(e) => write!(f, "cannot write the verdicts: {e}"),
             StreamError::Stopped => f.write_str("stopped"),
             StreamError::Threads(e) => f.write_str(e),
@@ -131,18 +146,9 @@ impl std::error::Error for StreamError {}
 
 impl From<InputError> for StreamError {
     fn from(e: InputError) -> Self {
-        StreamError::Input(e, None)
+        StreamError::Input(e)
     }
 }
-
-/// Settles undecided verdicts during a run: given distinct (gold, extracted answer) pairs,
-/// returns for each the verdict that replaces it (status, reason), or None to keep it
-/// undecided.
-pub type Fallback<'a> = &'a mut (dyn FallbackFn + 'a);
-
-/// The function behind [`Fallback`].
-pub trait FallbackFn: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send {}
-impl<F: FnMut(&[(&str, &str)]) -> Vec<Option<(Status, String)>> + Send> FallbackFn for F {}
 
 /// Grades every sample of the dump(s) `spec` names, writing one verdict line per sample
 /// to `out` (when given) and calling `progress` now and then; `progress` returning false
@@ -238,21 +244,21 @@ pub fn grade_stream_reviewing(
     let mut reported = None;
     let malformed = |m: Box<Malformed>| {
         let line = (m.line > 0).then_some(m.line);
-        StreamError::Input(m.error.at(&names[m.input], line), m.raw)
+        StreamError::Input(m.error.at(&names[m.input], line))
     };
-    // Each round prepares the chunk just read, settles the one prepared in the round
-    // before, and writes the lines settled in the round before that: the pool works on
+    // Each round prepares the chunk just read, grades the one prepared in the round
+    // before, and writes the lines graded in the round before that: the pool works on
     // the first two while this thread writes.
     let mut ahead: Option<Prepared> = None;
-    let mut settled: Option<(LineChunk, Vec<Vec<u8>>)> = None;
+    let mut ready: Option<(LineChunk, Vec<Vec<u8>>)> = None;
     let result = (|| loop {
         let mut incoming = rx.recv().ok();
-        if incoming.is_none() && ahead.is_none() && settled.is_none() {
+        if incoming.is_none() && ahead.is_none() && ready.is_none() {
             return Ok(());
         }
         // A chunk read before the fields are known picks them; one with no record to pick
         // them from (all malformed, when the run goes on past them) is prepared as errors
-        // and settled in this same round. (No chunk is ahead then: only a chunk prepared
+        // and graded in this same round. (No chunk is ahead then: only a chunk prepared
         // with fields can be.)
         if let (Some(chunk), None) = (&incoming, &fields) {
             if model.is_none() {
@@ -272,11 +278,11 @@ pub fn grade_stream_reviewing(
                 }
             }
         }
-        let to_settle = match ahead.take() {
+        let to_grade = match ahead.take() {
             Some(p) => match stop_at_error.then(|| p.first_error(&names[p.chunk.input])) {
                 // What precedes a malformed record is written before it is reported.
                 Some(Some(m)) => {
-                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
                         write_blocks(w, blocks)?;
                     }
                     return Err(malformed(m));
@@ -285,7 +291,7 @@ pub fn grade_stream_reviewing(
             },
             None => None,
         };
-        let (mut prepared, mut next_settled) = (None, None);
+        let (mut prepared, mut next_ready) = (None, None);
         let mut written = Ok(());
         let (run, fields) = (&mut run, &fields);
         let log = log.as_deref_mut();
@@ -303,14 +309,14 @@ pub fn grade_stream_reviewing(
                     ))
                 });
             }
-            if let Some(p) = to_settle {
+            if let Some(p) = to_grade {
                 let fallback = fallback.as_deref_mut();
                 let name = &names[p.chunk.input];
                 s.spawn(|_| {
-                    next_settled = Some(run.settle(p, name, &opts.grade, fallback, log));
+                    next_ready = Some(run.grade_chunk(p, name, &opts.grade, fallback, log));
                 });
             }
-            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &settled) {
+            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
                 written = write_blocks(w, blocks);
             }
         });
@@ -320,9 +326,9 @@ pub fn grade_stream_reviewing(
                 .map_err(StreamError::Output)?;
         }
         run.disagreements.clear();
-        let next_settled = next_settled.transpose()?;
-        let graded = next_settled.is_some();
-        if let Some((chunk, _)) = std::mem::replace(&mut settled, next_settled) {
+        let next_ready = next_ready.transpose()?;
+        let graded = next_ready.is_some();
+        if let Some((chunk, _)) = std::mem::replace(&mut ready, next_ready) {
             let _ = spare_tx.send(chunk);
         }
         ahead = prepared;
@@ -438,7 +444,7 @@ fn undetected(given: &FieldOverrides) -> Fields {
 fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, StreamError> {
     let mut builder = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("mathb-grade-{i}"));
     match threads {
-        Some(0) => return Err(StreamError::Threads("threads must be at least 1".into())),
+        Some(0) => return Err(StreamError::Usage("threads must be at least 1".into())),
         Some(n) => builder = builder.num_threads(n),
         None => {}
     }
