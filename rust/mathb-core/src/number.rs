@@ -211,7 +211,10 @@ impl Exact {
             if bits.saturating_mul(exp as u64) > MAX_BITS {
                 return None;
             }
-            return Exact::rational(num_traits::pow(q, exp as usize));
+            // A reduced fraction's parts are coprime and so are their powers: raised apart,
+            // with no gcd at each step.
+            let e = u32::try_from(exp).ok()?;
+            return Exact::rational(BigRational::new_raw(q.numer().pow(e), q.denom().pow(e)));
         }
         power_by_squaring(self, exp as u64, Exact::integer(1), Exact::mul)
     }

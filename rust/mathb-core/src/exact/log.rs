@@ -104,18 +104,67 @@ fn ln_f64(q: &BigRational) -> Option<f64> {
     Some(ln_int(q.numer())? - ln_int(q.denom())?)
 }
 
-/// qᵏ for an integer k, when its size stays under [`MAX_POWER_BITS`].
+/// qᵏ for an integer k, when its size stays under [`MAX_POWER_BITS`]. The numerator and
+/// denominator of a reduced fraction are coprime, and so are their powers: each is raised on
+/// its own and no gcd is taken.
 pub(super) fn power(q: &BigRational, k: i64) -> Option<BigRational> {
     let bits = q.numer().bits().max(q.denom().bits());
     if bits.saturating_mul(k.unsigned_abs()) > MAX_POWER_BITS {
         return None;
     }
-    let p = num_traits::pow(q.clone(), k.unsigned_abs() as usize);
-    if k < 0 {
-        (!p.is_zero()).then(|| p.recip())
-    } else {
-        Some(p)
+    let e = u32::try_from(k.unsigned_abs()).ok()?;
+    let (n, d) = (q.numer().pow(e), q.denom().pow(e));
+    if k >= 0 {
+        return Some(BigRational::new_raw(n, d));
     }
+    if n.is_zero() {
+        return None;
+    }
+    // 1/(n/d) = d/n, with the sign kept in the numerator.
+    Some(if n.is_negative() {
+        BigRational::new_raw(-d, -n)
+    } else {
+        BigRational::new_raw(d, n)
+    })
+}
+
+/// Primes for [`powers_may_agree`]: below 2⁶¹, so products fit in u128.
+const CHECK_PRIMES: [u64; 2] = [2_305_843_009_213_693_951, 2_305_843_009_213_693_921];
+
+/// Whether bᵐ = xⁿ may hold, judged modulo two large primes on numerators and denominators
+/// apart (both fractions are reduced, so the equality holds part by part): `false` proves
+/// the powers differ without building them.
+fn powers_may_agree(b: &BigRational, m: i64, x: &BigRational, n: i64) -> bool {
+    let parts = |q: &BigRational, k: i64| {
+        let (a, c) = (q.numer().clone(), q.denom().clone());
+        let (top, bottom) = if k >= 0 { (a, c) } else { (c, a) };
+        let sign = if top.is_negative() != bottom.is_negative() && k % 2 != 0 {
+            -1
+        } else {
+            1
+        };
+        (top.abs(), bottom.abs(), k.unsigned_abs(), sign)
+    };
+    let (bt, bb, be, bs) = parts(b, m);
+    let (xt, xb, xe, xs) = parts(x, n);
+    if bs != xs {
+        return false;
+    }
+    CHECK_PRIMES.iter().all(|&p| {
+        let pow_mod = |v: &BigInt, e: u64| {
+            let r = (v % BigInt::from(p)).to_u64().unwrap_or(0);
+            let (mut base, mut e, mut acc) = (r as u128, e, 1u128);
+            while e > 0 {
+                if e & 1 == 1 {
+                    acc = acc * base % p as u128;
+                }
+                base = base * base % p as u128;
+                e >>= 1;
+            }
+            acc as u64
+        };
+        pow_mod(&bt, be) == pow_mod(&xt, xe) && pow_mod(&bb, be) == pow_mod(&xb, xe)
+    })
 }
 
 /// log_b x for positive rationals b ≠ 1 and x, when it is rational: the continued-fraction
@@ -136,9 +185,11 @@ pub(super) fn rational_log(b: &BigRational, x: &BigRational) -> Option<BigRation
     let (mut h0, mut h1, mut k0, mut k1) = (1i64, t.floor() as i64, 0i64, 1i64);
     let mut rest = t - t.floor();
     loop {
-        if let (Some(bm), Some(xn)) = (power(b, h1), power(x, k1)) {
-            if bm == xn {
-                return Some(BigRational::new(h1.into(), k1.into()));
+        if powers_may_agree(b, h1, x, k1) {
+            if let (Some(bm), Some(xn)) = (power(b, h1), power(x, k1)) {
+                if bm == xn {
+                    return Some(BigRational::new(h1.into(), k1.into()));
+                }
             }
         }
         if rest.abs() < 1e-12 {
