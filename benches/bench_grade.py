@@ -154,7 +154,8 @@ def load_pairs(path: Path) -> tuple[list[str], list[str]]:
         for line in f:
             if line.strip():
                 rec = loads(line)
-                golds.append(rec["answer"])
+                # examples/make_samples.py writes `answer`; the real-completions corpus `gold`
+                golds.append(rec["answer"] if "answer" in rec else rec["gold"])
                 completions.append(rec["completion"])
     return golds, completions
 

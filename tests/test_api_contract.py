@@ -47,14 +47,16 @@ def test_every_name_the_readme_uses_exists() -> None:
 def test_the_documented_except_clause_catches_a_missing_sympy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import importlib
+    import importlib.util
 
     from mathb import sympy_judge
 
-    def no_sympy(name: str) -> object:
-        raise ImportError(f"No module named {name!r}")
+    real_find_spec = importlib.util.find_spec
 
-    monkeypatch.setattr(importlib, "import_module", no_sympy)
+    def no_sympy(name: str, package: str | None = None) -> object:
+        return None if name == "sympy" else real_find_spec(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_sympy)
     with pytest.raises(mathb.FallbackUnavailableError) as caught:
         sympy_judge.require_sympy()
     assert isinstance(caught.value, mathb.MathbError) and isinstance(caught.value, ImportError)

@@ -6,6 +6,7 @@ Needs sympy and latex2sympy2_extended, which are installed with mathb.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -23,14 +24,21 @@ _EVAL_DIGITS = 50
 
 
 def require_sympy() -> None:
-    try:
-        for name in ("sympy", "latex2sympy2_extended"):
-            importlib.import_module(name)
-    except ImportError as e:
+    """Raises `FallbackUnavailableError` unless sympy and latex2sympy2_extended are installed.
+
+    Only their presence is checked: importing sympy takes most of a second and happens in
+    the fallback's worker processes, which report a broken installation when they start."""
+    missing = [
+        name
+        for name in ("sympy", "latex2sympy2_extended")
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
         raise FallbackUnavailableError(
-            f"the sympy fallback needs sympy and latex2sympy2_extended ({e}); "
-            "they are dependencies of mathb: `pip install 'mathb[fallback]'` reinstalls them"
-        ) from None
+            f"the sympy fallback needs sympy and latex2sympy2_extended ({', '.join(missing)} "
+            "not installed); they are dependencies of mathb: `pip install 'mathb[fallback]'` "
+            "reinstalls them"
+        )
 
 
 # ---------------------------------------------------------------- text

@@ -191,7 +191,8 @@ fn parse(
             (answer_of(answers, &key)?, key, sample_idx)
         }
         _ => {
-            let gold = record_gold(&record, fields)?;
+            let with_choices = record_choices(&record, fields);
+            let gold = record_gold(&record, with_choices.as_ref().unwrap_or(fields))?;
             let key = problem_key(&record, fields, &gold)?;
             let (key, sample_idx) = split_id(fields, key, own_idx)?;
             (gold, key, sample_idx)
@@ -206,6 +207,25 @@ fn parse(
         controls: true,
         skipped: None,
         previous: compare.and_then(|f| record.resolve(f)),
+    })
+}
+
+/// The fields of a record that carries its options (`choices`, `options`) in a dump whose
+/// first record did not: a dump mixing free-form and multiple-choice items grades each of
+/// the latter against its options, as if the field had been named for the whole dump.
+fn record_choices(record: &JsonRecord<'_>, fields: &Fields) -> Option<Fields> {
+    if fields.choices.is_some() {
+        return None;
+    }
+    let choices = crate::schema::first_field(
+        record,
+        &crate::schema::CHOICE_FIELDS,
+        crate::formats::is_choice_list,
+    )
+    .filter(|c| *c != fields.completion)?;
+    Some(Fields {
+        choices: Some(choices),
+        ..fields.clone()
     })
 }
 

@@ -99,6 +99,12 @@ impl OnePass {
                 });
             } else if self.problem_text.as_deref().is_some_and(|f| is(key, f)) {
                 problem_text = Some(scan.string()?.text);
+            } else if crate::schema::CHOICE_FIELDS.iter().any(|f| is(key, f))
+                && scan.peek() == Some(b'[')
+            {
+                // A record that carries its options (a dump mixing free-form and
+                // multiple-choice items) is read in full, so its gold can name one.
+                return None;
             } else if is(key, SAMPLE_IDX) {
                 sample_idx = match string {
                     true => sample_idx_of_digits(&scan.string()?.text),

@@ -218,7 +218,7 @@ impl Fields {
 }
 
 /// The first of `candidates` that the record holds, not null, with a value `accept` takes.
-fn first_field(
+pub(crate) fn first_field(
     record: &Record<'_>,
     candidates: &[&str],
     accept: fn(&Value) -> bool,

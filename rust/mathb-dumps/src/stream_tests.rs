@@ -306,6 +306,22 @@ fn multiple_choice_records_with_their_options() {
     assert_eq!(summary.fields.choices.as_deref(), Some("options"));
     assert_eq!(summary.tally.counts, [3, 2, 0, 0]);
 
+    // A dump that mixes free-form and multiple-choice items, the first one free-form: each
+    // record with options is graded against them (a value names its option).
+    let mixed = dir.join("mixed.jsonl");
+    let rows = [
+        r#"{"id": 1, "answer": "12", "completion": "\\boxed{12}"}"#,
+        r#"{"id": 2, "answer": "C", "options": ["1", "2", "3", "4"], "completion": ["\\boxed{3}", "\\boxed{C}", "\\boxed{2}"]}"#,
+    ];
+    std::fs::write(&mixed, rows.join("\n") + "\n").unwrap();
+    let (summary, out) = run(mixed.to_str().unwrap(), &StreamOptions::default()).unwrap();
+    assert_eq!(summary.fields.choices, None);
+    assert_eq!(summary.tally.counts, [3, 1, 0, 0], "{out}");
+    assert!(
+        out.contains("states the value of option B, C expected"),
+        "{out}"
+    );
+
     // lm-eval's target is str() of the index: digits there name an option by position.
     let target = dir.join("samples_hellaswag.jsonl");
     let row = r#"{"doc_id": 0, "doc": {"ctx": "Q", "choices": ["10", "20", "30"], "label": "2"}, "target": "2", "resps": [["\boxed{30}", "\boxed{C}", "\boxed{2}"]], "filter": "none"}"#;
