@@ -5,7 +5,7 @@
 //! the same diagnostic as always; so this pass changes speed, never results.
 
 use crate::json_scan::Scan;
-use crate::schema::{gold_from_value, hash128, id_key_from_value, Fields, ProblemKey};
+use crate::schema::{choice_gold, gold_from_value, hash128, id_key_from_value, Fields, ProblemKey};
 use serde_json::Value;
 
 /// What a run needs of one record.
@@ -77,6 +77,7 @@ impl OnePass {
         let mut problem_text = None;
         let mut controls = false;
         let mut sample_idx = None;
+        let mut options = None;
         // A repeated key keeps its last value, as Python's dicts do.
         scan.object(|key, scan| {
             let string = scan.peek() == Some(b'"');
@@ -89,7 +90,7 @@ impl OnePass {
                 });
             } else if is(key, &self.gold) {
                 gold = Some(match string {
-                    true => Gold::Text(mathb_core::gold::plain(scan.string()?.text)),
+                    true => Gold::Text(scan.string()?.text),
                     false => Gold::Raw(scan.raw_value()?),
                 });
             } else if self.problem_id.as_deref().is_some_and(|f| is(key, f)) {
@@ -103,8 +104,8 @@ impl OnePass {
                 && scan.peek() == Some(b'[')
             {
                 // A record that carries its options (a dump mixing free-form and
-                // multiple-choice items) is read in full, so its gold can name one.
-                return None;
+                // multiple-choice items): its gold may name one of them.
+                options = Some(scan.raw_value()?);
             } else if is(key, SAMPLE_IDX) {
                 sample_idx = match string {
                     true => sample_idx_of_digits(&scan.string()?.text),
@@ -116,12 +117,25 @@ impl OnePass {
             Some(())
         })?;
         scan.end()?;
-        let gold = match gold? {
-            Gold::Text(text) => text,
-            Gold::Raw(raw) => match serde_json::from_str::<Value>(raw).ok()? {
-                Value::Null => return None,
-                value => gold_from_value(value, &self.gold).ok()?,
-            },
+        let gold = match (gold?, options) {
+            (Gold::Text(text), None) => mathb_core::gold::plain(text),
+            (gold, options) => {
+                let value = match gold {
+                    Gold::Text(text) => Value::String(text),
+                    Gold::Raw(raw) => serde_json::from_str::<Value>(raw).ok()?,
+                };
+                if value.is_null() {
+                    return None;
+                }
+                let options = options.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
+                match options
+                    .as_ref()
+                    .and_then(|o| choice_gold(&value, o, &self.gold))
+                {
+                    Some(encoded) => encoded,
+                    None => gold_from_value(value, &self.gold).ok()?,
+                }
+            }
         };
         let key = if let Some(field) = self.problem_id.as_deref() {
             match id? {
@@ -195,7 +209,7 @@ fn is(key: &str, field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{completion_texts, gold_text, parse_record, problem_key, FieldOverrides};
+    use crate::schema::{completion_texts, parse_record, problem_key, record_gold, FieldOverrides};
     use proptest::prelude::*;
 
     /// The one-pass reader agrees with the general reader wherever it answers; `Some(read)`
@@ -210,7 +224,18 @@ mod tests {
         .unwrap();
         let fast = OnePass::new(&fields).unwrap().read(line.as_bytes());
         let slow = record.ok().and_then(|r| {
-            let gold = gold_text(&r, &fields.gold).ok()?;
+            // As the chunk stage reads a record that carries its options.
+            let with_options = crate::schema::first_field(
+                &r,
+                &crate::schema::CHOICE_FIELDS,
+                crate::formats::is_choice_list,
+            )
+            .filter(|c| *c != fields.completion)
+            .map(|c| Fields {
+                choices: Some(c),
+                ..fields.clone()
+            });
+            let gold = record_gold(&r, with_options.as_ref().unwrap_or(&fields)).ok()?;
             let completions = completion_texts(&r, &fields.completion).ok()?;
             let key = problem_key(&r, &fields, &gold).ok()?;
             Some((gold, completions, key))
@@ -235,6 +260,11 @@ mod tests {
             r#"{"problem_id": 1, "answer": "1", "completion": "x"} x"#,
             r#"{"problem_id": 1, "answer": "1", "completion": 3, "completion": "ok"}"#,
             r#"{"problem_id": 1, "answer": "1"}"#,
+            // Options beside the gold: a letter, a value, an index, none of them.
+            r#"{"problem_id": 1, "answer": "B", "choices": ["3", "4"], "completion": "x"}"#,
+            r#"{"problem_id": 1, "answer": "4", "options": ["(A) 3", "(B) 4"], "completion": "x"}"#,
+            r#"{"problem_id": 1, "answer": 1, "choices": ["3", "4"], "completion": "x"}"#,
+            r#"{"problem_id": 1, "answer": "7", "choices": [{"text": "3"}], "completion": "x"}"#,
         ]
         .into_iter()
         .enumerate()
@@ -242,7 +272,7 @@ mod tests {
             let (same, read) = agrees(line);
             assert!(same, "{line}");
             // The well-formed records are read in one pass.
-            assert_eq!(read, i < 3 || i == 9, "{line}");
+            assert_eq!(read, i < 3 || i == 9 || i > 10, "{line}");
         }
     }
 

@@ -314,16 +314,20 @@ pub fn gold_text(record: &Record<'_>, field: &str) -> Result<String, InputError>
 pub fn record_gold(record: &Record<'_>, fields: &Fields) -> Result<String, InputError> {
     let value = required(record, &fields.gold, "gold", "--gold-field")?;
     let choices = fields.choices.as_deref().and_then(|f| record.resolve(f));
-    if let Some((options, labels)) = choices.as_ref().and_then(choice_list) {
-        // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
-        let digits_are_index = fields.gold == "target";
-        let gold =
-            mathb_core::gold::Gold::choice(&value, &options, labels.as_deref(), digits_are_index);
-        if let Some(gold) = gold {
-            return Ok(gold.encode());
-        }
+    if let Some(gold) = choices.and_then(|c| choice_gold(&value, &c, &fields.gold)) {
+        return Ok(gold);
     }
     gold_from_value(value, &fields.gold)
+}
+
+/// The encoded multiple-choice gold when `choices` is a list of options and the gold
+/// `value` names one of them.
+pub(crate) fn choice_gold(value: &Value, choices: &Value, gold_field: &str) -> Option<String> {
+    let (options, labels) = choice_list(choices)?;
+    // lm-eval's `target` is str() of the index; elsewhere digits are an option's text.
+    let digits_are_index = gold_field == "target";
+    mathb_core::gold::Gold::choice(value, &options, labels.as_deref(), digits_are_index)
+        .map(|g| g.encode())
 }
 
 /// [`gold_text`] of a value that is present and not null.
