@@ -11,6 +11,16 @@ use std::hint::black_box;
 /// a completion with escapes.
 const RECORD: &str = r#"{"problem_id": "int-001", "problem": "A bakery sells 36 muffins in the morning and twice as many in the afternoon. How many muffins does it sell in the whole day?", "answer": "108", "completion": "I need to work through this carefully.\n\n1. In the morning the bakery sells 36 muffins.\n2. In the afternoon it sells twice as many, which is $2 \\times 36 = 72$ muffins.\n3. Adding the two parts of the day gives $36 + 72 = 108$.\n\nEverything checks out.\n\n#### 108 muffins", "sample_idx": 1}"#;
 
+/// The fields the one-pass scanner reads, for the libraries' typed deserializers.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // read to be decoded, not used
+struct Sample {
+    problem_id: String,
+    answer: String,
+    completion: String,
+    sample_idx: Option<u64>,
+}
+
 fn record_benches(c: &mut Criterion) {
     let line = RECORD.as_bytes();
     let fields = Fields::detect(&parse_record(line).unwrap(), &FieldOverrides::default()).unwrap();
@@ -26,6 +36,30 @@ fn record_benches(c: &mut Criterion) {
     );
     c.bench_function("record_one_pass_long", |b| {
         b.iter(|| one_pass.read(black_box(long.as_bytes())).unwrap())
+    });
+    // The same fields through JSON libraries, deserialized into a struct (escapes decoded,
+    // other fields skipped): serde_json, sonic-rs (SIMD), simd-json (SIMD, needs a mutable
+    // copy of the line).
+    c.bench_function("record_serde_json_typed", |b| {
+        b.iter(|| serde_json::from_slice::<Sample>(black_box(line)).unwrap())
+    });
+    c.bench_function("record_sonic_rs_typed", |b| {
+        b.iter(|| sonic_rs::from_slice::<Sample>(black_box(line)).unwrap())
+    });
+    c.bench_function("record_simd_json_typed", |b| {
+        b.iter(|| {
+            let mut copy = black_box(line).to_vec();
+            simd_json::serde::from_slice::<Sample>(&mut copy).unwrap()
+        })
+    });
+    c.bench_function("record_sonic_rs_typed_long", |b| {
+        b.iter(|| sonic_rs::from_slice::<Sample>(black_box(long.as_bytes())).unwrap())
+    });
+    c.bench_function("record_simd_json_typed_long", |b| {
+        b.iter(|| {
+            let mut copy = black_box(long.as_bytes()).to_vec();
+            simd_json::serde::from_slice::<Sample>(&mut copy).unwrap()
+        })
     });
     c.bench_function("record_general_reader", |b| {
         b.iter(|| {
