@@ -6,7 +6,10 @@ below are the ones their sources make."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
+import sys
+from types import ModuleType
 from typing import Any
 
 import mathb
@@ -29,6 +32,31 @@ def test_expected_statuses_cover_each_kind() -> None:
 
 
 # --------------------------------------------------------------------------- verl
+
+
+def load_by_path(path: str | None, name: str) -> ModuleType:
+    """A reward file loaded as verl (verl/trainer/ppo/reward.py) and OpenRLHF load one: by
+    its path, as a module outside any package."""
+    assert path is not None
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def test_reward_files_load_by_path() -> None:
+    custom = load_by_path(verl.__file__, "custom_module")
+    assert custom.compute_score("math", SOLUTIONS[0], GOLDS[0])["acc"] is True
+    assert asyncio.run(custom.compute_score_async("math", SOLUTIONS[2], GOLDS[2]))["acc"]
+    rewards = load_by_path(openrlhf.__file__, "reward_func")
+    out = rewards.reward_func(SOLUTIONS, [""] * 5, GOLDS)
+    scores = out["scores"].tolist() if hasattr(out["scores"], "tolist") else out["scores"]
+    assert scores == [1.0, 0.0, 1.0, 1.0, 0.0]
 
 
 def test_verl_single_call_as_the_naive_manager_makes_it() -> None:

@@ -6,7 +6,8 @@
 OpenRLHF calls ``reward_func(queries, prompts, labels, **kwargs)``: each query is the prompt
 followed by the response; the label is the gold answer. It returns ``{"rewards", "scores",
 "extra_logs"}``: torch tensors when torch is importable (as it is wherever OpenRLHF runs),
-else lists of floats. `reward_batch` is the same grading for `mathb serve`.
+else lists of floats. `reward_batch` is the same grading for `mathb serve`. Imports are
+absolute: OpenRLHF may load this very file by its path, outside the package.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .. import InvalidArgumentError, grade_batch
-from .rewards import as_gold, split_options
+from mathb import InvalidArgumentError, Verdict, grade_batch
+from mathb.integrations.rewards import Scores, as_gold, split_options
 
 
 def response_of(query: str, prompt: str) -> str:
@@ -39,6 +40,11 @@ def reward_batch(
     options, scores = split_options(kwargs)
     responses = [response_of(q, p) for q, p in zip(queries, prompts)]
     verdicts = grade_batch([as_gold(label) for label in labels], responses, **options)
+    return rewards_of(verdicts, scores)
+
+
+def rewards_of(verdicts: Sequence[Verdict], scores: Scores) -> dict[str, Any]:
+    """The ``{"rewards", "scores", "extra_logs"}`` lists of these verdicts."""
     correct = [1.0 if v.status == "correct" else 0.0 for v in verdicts]
     return {
         "rewards": [scores.of(v) for v in verdicts],
@@ -68,4 +74,4 @@ def reward_func(
     }
 
 
-__all__ = ["response_of", "reward_batch", "reward_func"]
+__all__ = ["response_of", "reward_batch", "reward_func", "rewards_of"]

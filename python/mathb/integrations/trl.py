@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import InvalidArgumentError, grade_batch
-from .rewards import GRADING_OPTIONS, as_gold, gold_unreadable, split_options
+from mathb import InvalidArgumentError, grade_batch
+from mathb.integrations.rewards import GRADING_OPTIONS, as_gold, gold_unreadable, split_options
 
 #: Dataset columns read as the gold answer, in this order, when no column is named.
 GOLD_COLUMNS = ("solution", "answer", "ground_truth", "gold", "target")

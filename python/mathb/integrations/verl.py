@@ -12,7 +12,8 @@
 (``data_sources=``, ``solution_strs=``, ``ground_truths=``, ``extra_infos=``) it grades the
 whole batch in one GIL-free call and returns one such dict per sample. Keyword arguments
 (verl's ``reward_kwargs``) may set mathb's grading options and ``correct_score`` /
-``incorrect_score`` / ``no_answer_score``; verl's own keys are ignored.
+``incorrect_score`` / ``no_answer_score``; verl's own keys are ignored. Imports are absolute:
+verl loads this file by its path, outside the package.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from .. import InvalidArgumentError, Verdict, grade_batch
-from .rewards import Scores, as_gold, split_options
+from mathb import InvalidArgumentError, Verdict, grade_batch
+from mathb.integrations.rewards import Scores, as_gold, split_options
 
 _BATCH_KEYS = ("data_sources", "solution_strs", "ground_truths", "extra_infos")
 
@@ -94,7 +95,7 @@ async def compute_score_async(
     loop is never blocked."""
     import asyncio
 
-    from ..batching import CoalescingGrader
+    from mathb.batching import CoalescingGrader
 
     del data_source, extra_info
     if solution_str is None:
