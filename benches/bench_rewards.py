@@ -174,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join(lines) + "\n"
     print(table)
     if args.write:
-        with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as f:
-            f.write("\n" + table)
+        path = ROOT / "BENCHMARKS.md"
+        path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n\n" + table, "utf-8")
     return 0
 
 
