@@ -39,11 +39,17 @@ def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
         text=True,
     )
     assert proc.stderr is not None
-    line = proc.stderr.readline()
-    found = re.search(r"listening on (http://\S+)", line)
+    seen = []
+    found = None
+    while found is None and len(seen) < 50:  # warnings may come first
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        found = re.search(r"listening on (http://\S+)", line)
     if found is None:
         proc.kill()
-        pytest.fail(f"mathb serve did not start: {line}{proc.stderr.read()}")
+        pytest.fail("mathb serve did not start:\n" + "".join(seen))
     yield proc, found.group(1)
     if proc.poll() is None:
         proc.kill()
