@@ -147,6 +147,31 @@ def test_options() -> None:
         verify("1", "1", float_rounding=0)
 
 
+def test_timeout_seconds_is_the_fallback_deadline_from_any_thread() -> None:
+    """With the fallback on, `timeout_seconds` is the deadline of its killable workers: it
+    holds in a worker thread, where a signal-based timeout cannot."""
+    pytest.importorskip("sympy")
+    from mathb.compat import math_verify
+
+    out: list[bool] = []
+    tower = "$\\boxed{2003^{2002^{2001}}}$"
+
+    def work() -> None:
+        out.append(verify(parse("2003"), parse(tower), timeout_seconds=1, fallback=True))
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(timeout=120)
+    assert not t.is_alive() and out == [False]
+    engine = math_verify._engines[1.0]
+    assert engine.timeout == 1 and engine.stats.timeouts >= 1
+    # The shared fallback's deadline, and none asked for, use the shared engine.
+    assert math_verify._fallback_with_timeout(5) is True
+    assert math_verify._fallback_with_timeout(None) is True
+    with pytest.raises(mathb.ArgumentTypeError, match="timeout_seconds"):
+        verify("1", "1", timeout_seconds="soon", fallback=True)
+
+
 def test_from_threads_without_signals() -> None:
     """Math-Verify's `signal only works in main thread` case: same answers from 8 threads."""
     pairs = [

@@ -12,8 +12,10 @@ The README's "Use from other tools" section lists which options change what.
 
 from __future__ import annotations
 
+import atexit
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -23,10 +25,12 @@ from ..errors import ArgumentTypeError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from .. import ExtractMode, Fallback
+    from ..fallback import SympyFallback
 
 #: Math-Verify's default ``float_rounding``: at it, mathb keeps its own decimal policy.
 DEFAULT_FLOAT_ROUNDING = 6
 _MIN_SIGNIFICANT_DIGITS = 3  # mathb's default, lowered for a coarser float_rounding
+_SHARED_TIMEOUT = 5.0  # the per-pair deadline of the shared fallback (fallback=True)
 
 
 @dataclass(frozen=True)
@@ -289,19 +293,48 @@ def verify(
     Each side is `parse`'s result, a list of them, a string (read as an answer, not
     extracted), a number or a SymPy object. ``float_rounding`` other than 6 compares
     decimals at that many places (mathb's ``decimal_places``); ``strict=False`` lets
-    variable names differ. ``allow_set_relation_comp``, ``numeric_precision``,
-    ``timeout_seconds`` and ``raise_on_error`` are accepted and change nothing: mathb always
-    compares a one-variable relation with its solution set (both ways), computes exactly,
-    is bounded without a timer, and turns what it cannot read into a verdict. A pair the
-    core leaves undecided is False unless ``fallback`` (True or a `mathb.SympyFallback`)
-    settles it in killable sympy worker processes.
+    variable names differ. ``allow_set_relation_comp``, ``numeric_precision`` and
+    ``raise_on_error`` are accepted and change nothing: mathb always compares a one-variable
+    relation with its solution set (both ways), computes exactly, and turns what it cannot
+    read into a verdict. The core needs no timeout (every step is bounded). A pair it leaves
+    undecided is False unless ``fallback`` (True or a `mathb.SympyFallback`) settles it in
+    killable sympy worker processes; with ``fallback=True``, ``timeout_seconds`` is their
+    deadline per pair (a worker past it is killed, from any thread; None or 0: the shared
+    fallback's 5 s).
     """
-    del numeric_precision, allow_set_relation_comp, timeout_seconds, raise_on_error
+    del numeric_precision, allow_set_relation_comp, raise_on_error
     _arguments.check_fallback(fallback)
+    if fallback is True:
+        fallback = _fallback_with_timeout(timeout_seconds)
     options = _options(float_rounding, strict, _mode(gold, target))
     golds = _answers(gold, "gold", gold=True)
     targets = _answers(target, "target", gold=False)
     return any(_equal(g, t, options, fallback) for g in golds for t in targets)
+
+
+_engines: dict[float, SympyFallback] = {}
+_engines_lock = threading.Lock()
+
+
+def _fallback_with_timeout(timeout_seconds: Any) -> Fallback:
+    """The shared fallback, or for another per-pair deadline a fallback of its own (one per
+    deadline, started on first use, stopped at exit)."""
+    if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, (int, float)):
+        if timeout_seconds is None:
+            return True
+        raise ArgumentTypeError(
+            f"timeout_seconds must be a number or None, not {type(timeout_seconds).__name__}"
+        )
+    if timeout_seconds <= 0 or timeout_seconds == _SHARED_TIMEOUT:
+        return True
+    from ..fallback import SympyFallback
+
+    with _engines_lock:
+        engine = _engines.get(float(timeout_seconds))
+        if engine is None:
+            engine = _engines[float(timeout_seconds)] = SympyFallback(timeout=timeout_seconds)
+            atexit.register(engine.close)
+        return engine
 
 
 def _equal(gold: str, answer: str, options: dict[str, Any], fallback: Fallback) -> bool:
