@@ -34,6 +34,7 @@ if _typing.TYPE_CHECKING:
     from decimal import Decimal
     from fractions import Fraction
 
+    from .batching import grade_batch_async
     from .fallback import SympyFallback
 
 __version__: str = _core.__version__
@@ -264,11 +265,15 @@ def __getattr__(name: str) -> _typing.Any:
         from .fallback import SympyFallback
 
         return SympyFallback
+    if name == "grade_batch_async":  # asyncio is imported only by a caller that awaits
+        from .batching import grade_batch_async
+
+        return grade_batch_async
     raise AttributeError(f"module 'mathb' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"SympyFallback"})
+    return sorted(set(globals()) | {"SympyFallback", "grade_batch_async"})
 
 
 __all__ = [
@@ -290,6 +295,7 @@ __all__ = [
     "extract_final_answer",
     "grade",
     "grade_batch",
+    "grade_batch_async",
     "grade_file",
     "parallelism_enabled",
     "pass_at_k",

@@ -1,5 +1,5 @@
 """The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
-`grade`, `check`, `generate`, `eval`, `report` and `bench`."""
+`grade`, `check`, `generate`, `eval`, `report`, `bench` and `serve`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .generate import COMMAND as GENERATE
 from .grade import COMMAND as GRADE
 from .grade import format_summary
 from .report import COMMAND as REPORT
+from .serve import COMMAND as SERVE
 
 COMMANDS: tuple[Command, ...] = (
     GRADE,
@@ -26,6 +27,7 @@ COMMANDS: tuple[Command, ...] = (
     EVAL,
     REPORT,
     BENCH,
+    SERVE,
 )
 
 

@@ -299,6 +299,7 @@ fn pep440_version() -> String {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     parallelism::register_fork_handler();
+    parallelism::cap_from_env().map_err(pyo3::exceptions::PyValueError::new_err)?;
     panics::install_quiet_hook();
     m.add("__version__", pep440_version())?;
     m.add_class::<PyVerdict>()?;
