@@ -37,6 +37,19 @@ const SCALES: [(&str, u64); 4] = [
     ("trillion", 1_000_000_000_000),
 ];
 
+/// Whether a lower-case word names a number or a part of one ("seven", "hundred", "half",
+/// "twice").
+pub(crate) fn is_number_word(word: &str) -> bool {
+    UNITS.contains(&word)
+        || TENS.contains(&word)
+        || word == "hundred"
+        || SCALES.iter().any(|(s, _)| *s == word)
+        || matches!(
+            word,
+            "half" | "third" | "quarter" | "dozen" | "once" | "twice"
+        )
+}
+
 /// The last word read, which decides what may follow it.
 #[derive(Clone, Copy, PartialEq)]
 enum Last {

@@ -2,6 +2,8 @@
 //! bound (`<240`, `\geq 5`) is no value, and text in which no number is written at all
 //! (`\vec{g}`, "The line is about _ centimeters long") cannot name the gold's number.
 
+use crate::number_words::is_number_word;
+
 /// Relations that open a bound.
 const BOUND_OPENERS: [&str; 12] = [
     "<",
@@ -29,48 +31,6 @@ pub(crate) fn states_a_bound(answer: &str) -> bool {
         })
     })
 }
-
-/// Words that write a number (English; answers in other scripts are not judged here).
-const NUMBER_WORDS: [&str; 38] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-    "billion",
-    "half",
-    "third",
-    "quarter",
-    "dozen",
-    "once",
-    "twice",
-];
 
 /// Commands that write a number without a digit.
 const NUMBER_COMMANDS: [&str; 8] = [
@@ -103,7 +63,7 @@ pub(crate) fn writes_no_number(answer: &str) -> bool {
             .find(|c: char| !c.is_ascii_alphabetic())
             .map_or(rest.len(), |n| start + n);
         let word = rest[start..word_end].to_ascii_lowercase();
-        if !command && (word == "e" || word == "i" || NUMBER_WORDS.contains(&word.as_str())) {
+        if !command && (word == "e" || word == "i" || is_number_word(&word)) {
             return false;
         }
         rest = &rest[word_end..];
