@@ -134,3 +134,32 @@ def test_a_sample_in_two_shards_is_refused(cluster: str, tmp_path: Path) -> None
     assert proc.returncode == 2, proc.stderr
     assert f"{folder / 'b.jsonl'}:1: problem" in proc.stderr
     assert f"{folder / 'a.jsonl'}:1" in proc.stderr
+
+
+def test_a_malformed_shard_is_named_with_its_line(cluster: str, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    lines = SAMPLES.read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "a.jsonl").write_text("".join(lines[:8]), encoding="utf-8")
+    (folder / "b.jsonl").write_text("".join(lines[8:10]) + "{not json\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mathb", "grade", str(folder), "--ray", cluster, "-o", "-"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert f"{folder / 'b.jsonl'}:3:" in proc.stderr
+    assert "mathb-shard-" not in proc.stderr
+
+
+def test_local_only_options_are_refused(shards: Path, tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mathb", "grade", str(shards), "--ray", "--resume", "-o", "v.jsonl"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert "--resume" in proc.stderr and "local runs" in proc.stderr

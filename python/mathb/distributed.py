@@ -127,7 +127,8 @@ class ShardGrader:
             buffer = io.BytesIO()
             summary = grade_file(tmp, buffer, **self.settings)
         except InputFileError as e:
-            raise InputFileError(str(e).replace(tmp, name)) from None
+            # Returned, not raised: the driver raises it as a local run would.
+            return pickle.dumps(InputFileError(str(e).replace(tmp, name)))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         text = buffer.getvalue()
@@ -306,15 +307,15 @@ def _run(
         paths, include_paths=True, override_num_blocks=len(paths), num_cpus=0
     )
     per_shard = {**settings, "answers": answers, "ks": ks, "threads": cpus}
+    # A class gives one grader per actor. Ray Data restarts a dead actor and retries its task
+    # by default (max_restarts / max_task_retries = -1 for actor pools).
     graded = ds.map_batches(
         ShardGrader,
         fn_constructor_args=(names, index_of, len(names) > 1, per_shard),
         batch_size=1,
-        concurrency=min(workers, len(names)),
+        compute=ray.data.ActorPoolStrategy(size=min(workers, len(names))),
         num_cpus=cpus,
         runtime_env={"env_vars": {"MATHB_RAY_RUN": run, **_passed_env()}},
-        max_restarts=-1,
-        max_task_retries=-1,
     )
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
@@ -324,7 +325,10 @@ def _run(
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     reports: dict[int, tuple[bytes, dict[str, Any], Any]] = {}
     for row in graded.iter_rows():
-        reports[int(row["index"])] = pickle.loads(row["report"])
+        report = pickle.loads(row["report"])
+        if isinstance(report, InputFileError):
+            raise report  # a bad input found on a worker is the user's error, as locally
+        reports[int(row["index"])] = report
     missing = [names[i] for i in range(len(names)) if i not in reports]
     if missing:
         raise RuntimeError(f"shards came back ungraded: {', '.join(missing)}")
