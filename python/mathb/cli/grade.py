@@ -438,6 +438,16 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
         rows.append(
             ("fallback", f"{settled['settled']:,} of {settled['sent']:,} undecided settled")
         )
+    on_ray = summary.get("ray")
+    if on_ray:
+        retried = sum(on_ray["retried"].values())
+        rows.append(
+            (
+                "ray",
+                f"{on_ray['shards']:,} shards on {on_ray['actors']:,} actors"
+                + (f"  ({retried:,} graded again after a worker died)" if retried else ""),
+            )
+        )
     if elapsed is not None:
         rate = summary["samples"] / elapsed if elapsed > 0 else 0.0
         rows.append(("time", f"{elapsed:.2f} s  ({rate:,.0f} samples/s)"))
