@@ -8,7 +8,7 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 dev: ## install mathb (release build of the core) with the test and lint tools and the extras the tests use
-	$(PIP) install -q -e '.[fallback,report,parquet,serve]' --group dev
+	$(PIP) install -q -e '.[fallback,report,parquet,serve,ray]' --group dev
 
 test: dev check test-rust test-python ## install test dependencies and run every check and test
 

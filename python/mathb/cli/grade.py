@@ -140,6 +140,23 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=argparse.SUPPRESS,
     )
+    cluster = p.add_argument_group("cluster", "grade on a Ray cluster (pip install 'mathb[ray]')")
+    cluster.add_argument(
+        "--ray",
+        nargs="?",
+        const="auto",
+        metavar="ADDRESS",
+        help="grade the input's shards on the Ray cluster at ADDRESS ('auto': the one this "
+        "machine belongs to, else a new local one); verdicts and summary are those of a local "
+        "run (default: grade here)",
+    )
+    cluster.add_argument(
+        "--actors",
+        type=positive_int,
+        metavar="N",
+        help="graders on the cluster, each with --threads CPUs (default: the cluster's CPUs "
+        "over --threads)",
+    )
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no table and no progress line on stderr"
     )
@@ -174,6 +191,76 @@ def run(args: argparse.Namespace) -> ExitStatus:
     report = sys.stderr if routing.table_to_stderr else sys.stdout
     progress = _Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     started = time.perf_counter()
+    if args.ray is not None:
+        summary = _grade_on_ray(args, files, sys.stdout.buffer if to_stdout else output, apart)
+    else:
+        summary = _grade_here(args, files, to_stdout, output, threads, progress, apart)
+    elapsed = time.perf_counter() - started
+    if args.summary not in (None, "-"):
+        write_summary(summary, args.summary)
+    if not args.quiet:
+        _report_malformed(summary, args.on_error)
+        _report_duplicates(summary)
+        _report_retried(summary)
+    if routing.summary_to_stdout:
+        sys.stdout.write(summary_json(summary))
+        sys.stdout.flush()
+    if not args.quiet and not args.json:
+        report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
+        report.flush()
+    return ExitStatus.SUCCESS
+
+
+def _grade_on_ray(
+    args: argparse.Namespace, files: list[str], output: str | IO[bytes] | None, apart: str | None
+) -> dict[str, Any]:
+    """The run on a Ray cluster: same verdicts and summary as `_grade_here`."""
+    from ..distributed import grade_on_ray
+
+    if args.resume or args.limit is not None or args.only is not None or apart is not None:
+        raise UsageError(
+            "--ray grades whole inputs: --resume, --limit, --only and --disagreements "
+            "are for local runs"
+        )
+    return grade_on_ray(
+        files,
+        output,
+        address=None if args.ray == "auto" else args.ray,
+        actors=args.actors,
+        cpus_per_actor=args.threads or 1,
+        answers=args.answers,
+        ks=args.ks,
+        gold_field=args.gold_field,
+        completion_field=args.completion_field,
+        id_field=args.id_field,
+        id_pattern=args.id_pattern,
+        choices_field=args.choices_field,
+        **grading_options(args),
+        batch_size=args.batch_size,
+        on_error=args.on_error,
+        duplicates=args.duplicates,
+        with_gold=args.with_gold,
+        with_completion=args.with_completion,
+        compare_field=args.compare_field,
+    )
+
+
+def _report_retried(summary: dict[str, Any]) -> None:
+    """The shards a Ray run graded again after a worker died, on stderr."""
+    retried = summary.get("ray", {}).get("retried", {})
+    for name, times in retried.items():
+        sys.stderr.write(f"note: {name}: its worker died; graded again ({times} retry)\n")
+
+
+def _grade_here(
+    args: argparse.Namespace,
+    files: list[str],
+    to_stdout: bool,
+    output: str | None,
+    threads: int | None,
+    progress: _Progress | None,
+    apart: str | None,
+) -> dict[str, Any]:
     try:
         summary = grade_file(
             files[0] if len(files) == 1 else files,
@@ -212,19 +299,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
     finally:
         if progress is not None:
             progress.close()
-    elapsed = time.perf_counter() - started
-    if args.summary not in (None, "-"):
-        write_summary(summary, args.summary)
-    if not args.quiet:
-        _report_malformed(summary, args.on_error)
-        _report_duplicates(summary)
-    if routing.summary_to_stdout:
-        sys.stdout.write(summary_json(summary))
-        sys.stdout.flush()
-    if not args.quiet and not args.json:
-        report.write(format_summary(summary, "<stdout>" if to_stdout else str(output), elapsed))
-        report.flush()
-    return ExitStatus.SUCCESS
+    return summary
 
 
 def _check_distinct(files: list[str]) -> None:
@@ -362,6 +437,16 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
     if settled.get("sent"):
         rows.append(
             ("fallback", f"{settled['settled']:,} of {settled['sent']:,} undecided settled")
+        )
+    on_ray = summary.get("ray")
+    if on_ray:
+        retried = sum(on_ray["retried"].values())
+        rows.append(
+            (
+                "ray",
+                f"{on_ray['shards']:,} shards on {on_ray['actors']:,} actors"
+                + (f"  ({retried:,} graded again after a worker died)" if retried else ""),
+            )
         )
     if elapsed is not None:
         rate = summary["samples"] / elapsed if elapsed > 0 else 0.0
