@@ -27,9 +27,10 @@ from .setmetrics import (
 )
 
 MAJ_AT_K_DEFINITION = (
-    "majority vote over the extracted answers of the first k samples; correct answers form "
-    "one class, other answers group by their text (spacing and \\dfrac/\\left spellings "
-    "ignored), no-answer samples abstain, a tie including the gold class scores 1/t"
+    "expected majority vote over a uniformly random k-subset of the samples (exact); correct "
+    "answers form one class, other answers group by their exact value where the core has a "
+    "canonical form, else by their text (spacing and \\dfrac/\\left spellings ignored), "
+    "no-answer samples abstain, a tie including the gold class scores 1/t"
 )
 BREAKDOWN_COLUMNS: tuple[str, ...] = ("topic", "difficulty")
 

@@ -344,8 +344,18 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
             f"{percent(summary['accuracy'])}  ({counts['correct']:,}/{summary['samples']:,})",
         ),
     ]
+    if summary.get("avg_at_n") is not None:
+        rows.append(("avg@n", percent(summary["avg_at_n"])))
     rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
+    for k, by_tau in summary.get("g_pass_at_k", {}).items():
+        if k == "1":  # every τ gives pass@1 there
+            continue
+        taus = "  ".join(f"τ={tau} {percent(v)}" for tau, v in by_tau.items())
+        rows.append((f"G-Pass@{k}", taus))
+    rows += [(f"mG-Pass@{k}", percent(v)) for k, v in summary.get("mg_pass_at_k", {}).items()]
+    if summary.get("no_answer_rate") is not None:
+        rows.append(("no-answer rate", percent(summary["no_answer_rate"])))
     rows += [(status, f"{count:,}") for status, count in counts.items()]
     rows += comparison_rows(summary)
     found = summary.get("duplicates", {})

@@ -32,6 +32,7 @@
 //! `examples/grade_jsonl.rs` grades JSON Lines from stdin.
 #![warn(missing_docs)]
 
+pub mod answer_class;
 pub mod batch;
 pub mod budget;
 pub mod choice;
@@ -44,6 +45,7 @@ pub mod extract;
 pub mod gold;
 pub mod grade;
 pub mod latex;
+pub mod majority;
 pub mod metrics;
 pub mod modular;
 pub mod normalize;
@@ -63,6 +65,7 @@ pub use extract::{
 };
 // Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
 pub use gold::{grade, verify};
-pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
+pub use majority::maj_at_k;
+pub use metrics::{maj_at_k_first, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use verdict::{DecidedBy, Status, Verdict};

@@ -7,10 +7,10 @@
 //! gives exactly the verdicts of grading every pair. The representative is judged by
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
+use mathb_core::answer_class::answer_class_key;
 use mathb_core::budget::{self, Outcome};
 use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use mathb_core::gold::{grade, grade_extracted};
-use mathb_core::metrics::vote_key;
 use mathb_core::options::Options;
 use mathb_core::verdict::Verdict;
 use rayon::prelude::*;
@@ -82,7 +82,7 @@ pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> An
         Outcome::Exceeded | Outcome::Panicked => None,
     };
     let vote = match &answer {
-        Some(Some(x)) => Some(vote_key(&x.text)),
+        Some(Some(x)) => Some(answer_class_key(&x.text)),
         _ => None,
     };
     (answer, vote)
