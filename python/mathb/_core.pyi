@@ -208,6 +208,17 @@ def mean_g_pass_at_k(n: list[int], c: list[int], k: int, tau: float) -> float:
 def mean_mg_pass_at_k(n: list[int], c: list[int], k: int) -> float:
     """Mean mG-Pass@k over problems: G-Pass@k_tau averaged over tau in (0.5, 1]."""
 
+def pass_at_k_intervals(
+    n: list[int],
+    c: list[int],
+    ks: list[int],
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> list[tuple[float, float] | None]:
+    """Seeded percentile-bootstrap intervals of mean pass@k over problems, one per k."""
+
 def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
 

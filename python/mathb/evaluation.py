@@ -75,6 +75,7 @@ def grade_dump(
         )
     results = read_verdicts(verdicts)
     results.model = summary.get("model")
+    results.no_answer = summary.get("no_answer_reasons")
     return results
 
 
@@ -154,6 +155,11 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         "curves": curves(model, config.ks, **boot),
         "base_curves": curves(base, config.ks, **boot) if base is not None else None,
         "maj_at_k_definition": MAJ_AT_K_DEFINITION,
+        # no_answer samples by cause: truncated, looping, refused, other.
+        "no_answer": {
+            "model": model.no_answer,
+            "base": base.no_answer if base is not None else None,
+        },
         "bootstrap": boot,
         "breakdown": {},
         "notes": notes,

@@ -112,6 +112,28 @@ def pass_at_k_table(
     return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in sorted(ks)}
 
 
+#: The bootstrap of `mathb grade`'s pass@k intervals: resamples of the problems, seed, level.
+INTERVAL_RESAMPLES, INTERVAL_SEED, INTERVAL_LEVEL = 1000, 0, 0.95
+
+
+def pass_at_k_intervals(
+    n: Iterable[int], c: Iterable[int], extra_ks: Iterable[int] = ()
+) -> dict[str, list[float] | None]:
+    """95 % percentile-bootstrap intervals of mean pass@k over problems (1000 resamples of
+    the problems, seed 0; computed in the core) at the ks of `pass_at_k_table`."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    ks = list(pass_at_k_table(ns, cs, extra_ks))
+    found = _core.pass_at_k_intervals(
+        ns,
+        cs,
+        [int(k) for k in ks],
+        resamples=INTERVAL_RESAMPLES,
+        seed=INTERVAL_SEED,
+        level=INTERVAL_LEVEL,
+    )
+    return {k: (list(ci) if ci is not None else None) for k, ci in zip(ks, found)}
+
+
 #: The τ grid G-Pass@k_τ is reported at (Liu et al. 2024).
 G_PASS_TAUS = (0.25, 0.5, 0.75, 1.0)
 
@@ -441,10 +463,14 @@ def summarize(
         "avg_at_n": _mean([ci / ni for ni, ci in zip(fixed_n, fixed_c) if ni]),
         "no_answer_rate": (counts["no_answer"] / samples) if samples else None,
         "pass_at_k": pass_at_k_table(fixed_n, fixed_c, ks),
+        "pass_at_k_ci": pass_at_k_intervals(fixed_n, fixed_c, ks),
         "g_pass_at_k": g_pass_at_k_table(fixed_n, fixed_c, ks),
         "mg_pass_at_k": mg_pass_at_k_table(fixed_n, fixed_c, ks),
         "maj_at_k": {str(k): float(v) for k, v in sorted(result["maj_at_k"].items())},
         "counts": {s: counts[s] for s in STATUSES},
+        # Why the no_answer samples hold none: truncated (cut off mid-sentence), looping (a
+        # repeated tail), refused (declines or asks for missing information), other.
+        "no_answer_reasons": dict(result.get("no_answer_reasons", {})),
         # Undecided verdicts of samples whose grading hit a bug in the core (a caught panic).
         "internal_errors": result.get("internal_errors", 0),
         "fields": result["fields"],
@@ -467,6 +493,7 @@ __all__ = [
     "g_pass_at_k_table",
     "grade_file",
     "mg_pass_at_k_table",
+    "pass_at_k_intervals",
     "pass_at_k_table",
     "summarize",
     "summary_json",

@@ -43,6 +43,9 @@ class ProblemResults:
     votes: list[npt.NDArray[np.int64]]
     #: The model the dump names (its first record's `model`), when it does.
     model: str | None = None
+    #: `no_answer` samples of the whole graded dump by cause (truncated, looping, refused,
+    #: other), when it was graded here; a subset keeps the dump's counts.
+    no_answer: dict[str, int] | None = None
 
     @property
     def solved(self) -> BoolArray:
@@ -57,6 +60,7 @@ class ProblemResults:
             self.c[index],
             [self.votes[i] for i in index],
             self.model,
+            self.no_answer,
         )
 
 

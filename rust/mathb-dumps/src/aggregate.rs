@@ -10,6 +10,7 @@
 
 use mathb_core::majority::{expected_maj_at_k, VoteCounts};
 use mathb_core::metrics::{numpy_mean, Ballot};
+use mathb_core::no_answer::NoAnswerKind;
 use mathb_core::verdict::Status;
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +32,8 @@ pub struct Tally {
     pub counts: [u64; 4],
     /// Samples whose grading hit a bug (an undecided verdict with an internal-error reason).
     pub internal_errors: u64,
+    /// `no_answer` samples by why they hold no answer, in `NoAnswerKind::ALL` order.
+    pub no_answer_kinds: [u64; 4],
     /// Vote counts of problems that may still get samples.
     open: HashMap<u32, VoteCounts>,
 }
@@ -55,6 +58,15 @@ impl Tally {
     pub fn add(&mut self, problem: u32, status: Status, vote: Option<u64>) {
         let ballot = self.count(problem, status, vote);
         self.open.entry(problem).or_default().add(ballot);
+    }
+
+    /// Counts why a `no_answer` sample holds no answer.
+    pub fn note_no_answer(&mut self, kind: NoAnswerKind) {
+        let i = NoAnswerKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(3);
+        self.no_answer_kinds[i] += 1;
     }
 
     /// [`Tally::add`] for a sample whose record names its index (maj@k no longer depends on

@@ -11,6 +11,7 @@ use mathb_core::answer_class::answer_class_key;
 use mathb_core::budget::{self, Outcome};
 use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use mathb_core::gold::{grade, grade_extracted};
+use mathb_core::no_answer::{why_no_answer, NoAnswerKind};
 use mathb_core::options::Options;
 use mathb_core::verdict::Verdict;
 use rayon::prelude::*;
@@ -35,6 +36,8 @@ pub struct Extracted {
     pub answers: Vec<Option<Option<Extraction>>>,
     /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
+    /// Per sample with nothing extracted, why (see `mathb_core::no_answer`); None otherwise.
+    pub why: Vec<Option<NoAnswerKind>>,
 }
 
 /// (gold, (extracted text, extraction method)), or no extraction.
@@ -59,8 +62,22 @@ pub fn extract_answers(completions: &[&str], opts: &Options) -> Extracted {
         .par_iter()
         .map(|completion| extract_answer(completion, opts))
         .collect();
+    let why = completions
+        .iter()
+        .zip(&pairs)
+        .map(|(c, (answer, _))| why_of(c, answer))
+        .collect();
     let (answers, votes) = pairs.into_iter().unzip();
-    Extracted { answers, votes }
+    Extracted {
+        answers,
+        votes,
+        why,
+    }
+}
+
+/// Why a completion whose extraction found nothing holds no answer; None when it holds one.
+pub fn why_of(completion: &str, answer: &Option<Option<Extraction>>) -> Option<NoAnswerKind> {
+    matches!(answer, Some(None)).then(|| why_no_answer(completion))
 }
 
 /// One completion's extracted answer (None when extraction panicked) and its vote key.

@@ -288,6 +288,33 @@ fn mean_mg_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64) -> PyResult<f64> {
     })
 }
 
+/// Percentile-bootstrap intervals of mean pass@k over problems at each k of `ks` (see
+/// `mathb_core::interval`); None where there are no problems.
+#[pyfunction]
+#[pyo3(signature = (n, c, ks, *, resamples = 1000, seed = 0, level = 0.95))]
+fn pass_at_k_intervals(
+    py: Python<'_>,
+    n: Vec<u64>,
+    c: Vec<u64>,
+    ks: Vec<u64>,
+    resamples: usize,
+    seed: u64,
+    level: f64,
+) -> PyResult<Vec<Option<(f64, f64)>>> {
+    if n.len() != c.len() {
+        return Err(errors::InvalidArgumentError::new_err(
+            "n and c differ in length",
+        ));
+    }
+    if !(level > 0.0 && level < 1.0) || resamples == 0 {
+        return Err(errors::InvalidArgumentError::new_err(format!(
+            "level = {level} must lie in (0, 1) and resamples = {resamples} be at least 1"
+        )));
+    }
+    py.detach(|| mathb_core::interval::pass_at_k_intervals(&n, &c, &ks, resamples, seed, level))
+        .map_err(|e| CoreError::from(e).into())
+}
+
 fn mean_over_problems(
     n: &[u64],
     c: &[u64],
@@ -360,6 +387,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mean_pass_at_k, m)?)?;
     m.add_function(wrap_pyfunction!(mean_g_pass_at_k, m)?)?;
     m.add_function(wrap_pyfunction!(mean_mg_pass_at_k, m)?)?;
+    m.add_function(wrap_pyfunction!(pass_at_k_intervals, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(parallelism_enabled, m)?)?;
     errors::register(m)?;
