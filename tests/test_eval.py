@@ -274,6 +274,9 @@ def test_cli_eval_against_base_dump(run_mathb, tmp_path: Path) -> None:
     assert summary["curves"]["k"] == [1, 2]
     assert summary["base_curves"]["pass_at_k"]["mean"][0] == pytest.approx(0.5 * 30 / 129)
     assert "21.21%  (21/99)" in result.stdout and "maj@2" in result.stdout
+    # The base's pass@k is printed under the model's.
+    base_line = next(line for line in result.stdout.splitlines() if "base pass@1" in line)
+    assert f"{100 * 0.5 * 30 / 129:.2f}%" in base_line
 
 
 @pytest.mark.parametrize(

@@ -408,6 +408,17 @@ def format_eval(summary: dict[str, Any], output: str) -> str:
                 f"   maj@{k} {percent(m['mean'][j])}",
             )
         )
+        base = summary.get("base_curves")
+        if base and k in base["k"]:
+            b, bm = base["pass_at_k"], base["maj_at_k"]
+            i = base["k"].index(k)
+            rows.append(
+                (
+                    f"  base pass@{k}",
+                    f"{percent(b['mean'][i])}{_interval([b['low'][i], b['high'][i]])}"
+                    f"   maj@{k} {percent(bm['mean'][i])}",
+                )
+            )
     for name in ("expansion", "shrinkage", "preservation", "out_of_reach"):
         cell = sets[name]
         rows.append(
