@@ -5,7 +5,7 @@
 //! counts, and formats the verdict lines in parallel. The driver (`stream`) overlaps one
 //! chunk's preparation with the previous chunk's grading and writing.
 
-use crate::dedupe::{extract_answer_of, why_of, Answer, Extracted};
+use crate::dedupe::{extract_answer_keyed, why_of, Answer, ClassKeys, Extracted};
 use crate::dump::LineChunk;
 use crate::id_pattern::IdPattern;
 use crate::lossy_json::lossy_line;
@@ -273,6 +273,7 @@ pub(crate) fn prepare(
         .into_par_iter()
         .map(|b| {
             let mut block = Block::default();
+            let mut keys = ClassKeys::default();
             if stop_at_error && b > failed.load(std::sync::atomic::Ordering::Relaxed) {
                 return block;
             }
@@ -288,7 +289,7 @@ pub(crate) fn prepare(
                     }
                 };
                 for completion in &parsed.completions {
-                    let answer = extract_answer_of(completion, parsed.controls, opts);
+                    let answer = extract_answer_keyed(completion, parsed.controls, opts, &mut keys);
                     if answer.0.is_none() {
                         block
                             .panicked

@@ -91,6 +91,20 @@ pub fn extract_answer(completion: &str, opts: &Options) -> Answer {
 /// [`extract_answer`], told whether the completion may hold control characters to repair
 /// (`false` when its reader knows it holds none, which saves a scan of the text).
 pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> Answer {
+    extract_answer_keyed(completion, controls, opts, &mut ClassKeys::default())
+}
+
+/// Class keys of the answers already seen, by text: a block of records computes each
+/// distinct answer's key once (a key depends only on the text, so this changes no key).
+pub type ClassKeys = FxHashMap<String, u64>;
+
+/// [`extract_answer_of`], taking class keys from (and adding them to) `keys`.
+pub fn extract_answer_keyed(
+    completion: &str,
+    controls: bool,
+    opts: &Options,
+    keys: &mut ClassKeys,
+) -> Answer {
     let answer = match budget::run(|| match controls {
         true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
         false => extract_final_answer_with(completion, opts.extract),
@@ -99,7 +113,14 @@ pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> An
         Outcome::Exceeded | Outcome::Panicked => None,
     };
     let vote = match &answer {
-        Some(Some(x)) => Some(answer_class_key(&x.text)),
+        Some(Some(x)) => Some(match keys.get(x.text.as_str()) {
+            Some(&key) => key,
+            None => {
+                let key = answer_class_key(&x.text);
+                keys.insert(x.text.clone(), key);
+                key
+            }
+        }),
         _ => None,
     };
     (answer, vote)
