@@ -205,7 +205,7 @@ def test_maj_at_k_first_k_samples() -> None:
         np.array([3, 1, 0]),
         [np.array(v, dtype=np.int64) for v in votes],
     )
-    got = maj_at_k_matrix(results, [1, 2, 3, 4, 5])
+    got = maj_at_k_matrix(results, [1, 2, 3, 4, 5], first_k=True)
     assert got[0].tolist() == [1.0, 0.5, 0.0, 0.5, 1.0]
     assert got[1].tolist() == pytest.approx([0.0, 0.0, 0.0, 0.5, 1 / 3])
     assert got[2].tolist() == [0.0] * 5
@@ -220,7 +220,10 @@ def test_maj_votes_come_from_extracted_answers(write_jsonl, tmp_path: Path) -> N
     mathb.grading.grade_file(dump, tmp_path / "v.jsonl")
     results = read_verdicts(tmp_path / "v.jsonl")
     assert results.votes[0].tolist() == [0, 1, 1, -1]  # "13" and " 13 " are one answer
-    assert maj_at_k_matrix(results, [1, 3, 4])[0].tolist() == [1.0, 0.0, 0.0]
+    assert maj_at_k_matrix(results, [1, 3, 4], first_k=True)[0].tolist() == [1.0, 0.0, 0.0]
+    # Over all 3-subsets: leaving out the gold → 0, a "13" (2 ways) → a tie, 1/2 each, the
+    # no-answer sample → 0: 1/4.
+    assert maj_at_k_matrix(results, [1, 3, 4])[0].tolist() == pytest.approx([0.25, 0.25, 0.0])
 
 
 def test_read_verdicts_names_the_bad_line(tmp_path: Path) -> None:
@@ -271,6 +274,9 @@ def test_cli_eval_against_base_dump(run_mathb, tmp_path: Path) -> None:
     assert summary["curves"]["k"] == [1, 2]
     assert summary["base_curves"]["pass_at_k"]["mean"][0] == pytest.approx(0.5 * 30 / 129)
     assert "21.21%  (21/99)" in result.stdout and "maj@2" in result.stdout
+    # The base's pass@k is printed under the model's.
+    base_line = next(line for line in result.stdout.splitlines() if "base pass@1" in line)
+    assert f"{100 * 0.5 * 30 / 129:.2f}%" in base_line
 
 
 @pytest.mark.parametrize(

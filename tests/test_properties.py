@@ -225,6 +225,26 @@ def test_symmetric(pair: tuple[str, str], policy: tuple[str, int]) -> None:
 
 @PROPERTY
 @given(
+    st.one_of(st.tuples(answers, answers), value_and_two_forms().map(lambda t: t[1:])),
+    value_and_form,
+    value_and_form,
+)
+def test_a_vote_class_is_one_value(
+    pair: tuple[str, str], x: tuple[Value, str], y: tuple[Value, str]
+) -> None:
+    # maj@k groups answers by `vote_keys`: answers of one class must be equal under verify,
+    # and two different values never share a class.
+    a, b = pair
+    keys = mathb._core.vote_keys([a, b])
+    if keys[0] == keys[1]:
+        assert mathb.verify(a, b, decimal="exact"), f"{a!r} and {b!r} share a class"
+    (v, c), (w, d) = x, y
+    if v.key() != w.key():
+        assert len(set(mathb._core.vote_keys([c, d]).tolist())) == 2, f"{c!r} vs {d!r}"
+
+
+@PROPERTY
+@given(
     st.builds(Fraction, st.integers(-2000, 2000), st.integers(1, 97)),
     st.integers(0, 6),
     st.integers(1, 6),

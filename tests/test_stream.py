@@ -128,9 +128,12 @@ def test_counts_without_verdicts_and_maj_at_k(write_jsonl) -> None:
     ]
     summary = grade_file(write_jsonl("maj.jsonl", rows), None)
     assert summary["samples"] == 6 and summary["problems"] == 1
-    # maj@1: "3" (wrong); maj@2: the gold class ties with "3" (1/2); maj@4: correct x2 vs
-    # "3" x2, a tie again.
-    assert summary["maj_at_k"] == {"1": 0.0, "2": 0.5, "4": 0.5}
+    # Gold x3, "3" x2, no answer x1; maj@k is the mean vote over all k-subsets.
+    # maj@1 = 3/6. maj@2, 15 pairs: two golds (3) win, gold + "3" (6) tie at 1/2, gold + none
+    # (3) win: 9/15. maj@4, by the two samples left out (15 ways): two golds (3) → 0, a gold
+    # and a "3" (6) → 1, a gold and none (3) → tie 1/2, both "3" (1) → 1, a "3" and none
+    # (2) → 1: 10.5/15.
+    assert summary["maj_at_k"] == pytest.approx({"1": 0.5, "2": 9 / 15, "4": 10.5 / 15})
     more = rows[:5] + [{"id": "p", "answer": "2", "completion": "\\boxed{2}"}] * 3
     assert grade_file(write_jsonl("maj2.jsonl", more), None)["maj_at_k"]["8"] == 1.0
 

@@ -185,16 +185,39 @@ def pass_at_k_array(
     """Element-wise unbiased pass@k over flat int64 arrays of equal length."""
 
 def maj_at_k_matrix(
-    lengths: npt.NDArray[np.int64], votes: npt.NDArray[np.int64], ks: npt.NDArray[np.int64]
+    lengths: npt.NDArray[np.int64],
+    votes: npt.NDArray[np.int64],
+    ks: npt.NDArray[np.int64],
+    *,
+    first_k: bool = False,
 ) -> npt.NDArray[np.float64]:
     """maj@k of every problem (rows) at every k (columns); problem i owns `lengths[i]`
-    consecutive `votes` in sample order: -1 abstains, 0 is correct, > 0 an answer class."""
+    consecutive `votes` in sample order: -1 abstains, 0 is correct, > 0 an answer class.
+    The expected vote over random k-subsets, or with `first_k` the vote of the first k."""
 
 def vote_keys(answers: list[str]) -> npt.NDArray[np.uint64]:
-    """The majority-vote key of each answer (spacing and spelling variants ignored)."""
+    """The majority-vote class key of each answer: its exact value where the core has a
+    canonical form, its normalized text otherwise."""
 
 def mean_pass_at_k(n: list[int], c: list[int], k: int) -> float:
     """Mean unbiased pass@k over problems, summed the way numpy's `mean` sums."""
+
+def mean_g_pass_at_k(n: list[int], c: list[int], k: int, tau: float) -> float:
+    """Mean G-Pass@k_tau over problems: at least ceil(tau k) of k draws correct."""
+
+def mean_mg_pass_at_k(n: list[int], c: list[int], k: int) -> float:
+    """Mean mG-Pass@k over problems: G-Pass@k_tau averaged over tau in (0.5, 1]."""
+
+def pass_at_k_intervals(
+    n: list[int],
+    c: list[int],
+    ks: list[int],
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> list[tuple[float, float] | None]:
+    """Seeded percentile-bootstrap intervals of mean pass@k over problems, one per k."""
 
 def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""

@@ -376,6 +376,10 @@ def _reduce(
         "c": c,
         "maj_at_k": maj,
         "counts": counts,
+        "no_answer_reasons": {
+            why: sum(r[1]["no_answer_reasons"].get(why, 0) for r in reports)
+            for why in dict.fromkeys(w for r in reports for w in r[1]["no_answer_reasons"])
+        },
         "internal_errors": sum(r[1]["internal_errors"] for r in reports),
         "fields": first["fields"],
     }
@@ -452,8 +456,8 @@ def _mean_maj_at_k(
     ordered: list[list[tuple[int, int, int, Any]]], n: list[int], extra_ks: list[int]
 ) -> dict[int, float]:
     """Mean maj@k over problems at k = 1, 2, 4, … and `extra_ks` up to the fewest samples:
-    each problem's score from the core (`maj_at_k_matrix`), the mean summed as the core's
-    stream sums it (problems scoring 1/t counted per t, added in increasing t)."""
+    each problem's score from the core (`maj_at_k_matrix`, the expected vote over k-subsets),
+    the mean summed as the core's stream sums it (scores in increasing order)."""
     if not n:
         return {}
     fewest = min(n)
@@ -476,15 +480,8 @@ def _mean_maj_at_k(
     )
     means: dict[int, float] = {}
     for j, k in enumerate(ks):
-        by_tie: dict[int, int] = {}
-        for score in matrix[:, j].tolist():
-            if score > 0:
-                t = round(1 / score)
-                by_tie[t] = by_tie.get(t, 0) + 1
-        total = 0.0
-        for t in sorted(by_tie):
-            total += by_tie[t] / t
-        means[k] = total / len(n)
+        # As the core's tally: the scores sorted, then numpy's (pairwise) mean, never -0.0.
+        means[k] = float(np.mean(np.sort(matrix[:, j]))) + 0.0
     return means
 
 

@@ -27,9 +27,10 @@ from .setmetrics import (
 )
 
 MAJ_AT_K_DEFINITION = (
-    "majority vote over the extracted answers of the first k samples; correct answers form "
-    "one class, other answers group by their text (spacing and \\dfrac/\\left spellings "
-    "ignored), no-answer samples abstain, a tie including the gold class scores 1/t"
+    "expected majority vote over a uniformly random k-subset of the samples (exact); correct "
+    "answers form one class, other answers group by their exact value where the core has a "
+    "canonical form, else by their text (spacing and \\dfrac/\\left spellings ignored), "
+    "no-answer samples abstain, a tie including the gold class scores 1/t"
 )
 BREAKDOWN_COLUMNS: tuple[str, ...] = ("topic", "difficulty")
 
@@ -74,6 +75,7 @@ def grade_dump(
         )
     results = read_verdicts(verdicts)
     results.model = summary.get("model")
+    results.no_answer = summary.get("no_answer_reasons")
     return results
 
 
@@ -153,6 +155,11 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         "curves": curves(model, config.ks, **boot),
         "base_curves": curves(base, config.ks, **boot) if base is not None else None,
         "maj_at_k_definition": MAJ_AT_K_DEFINITION,
+        # no_answer samples by cause: truncated, looping, refused, other.
+        "no_answer": {
+            "model": model.no_answer,
+            "base": base.no_answer if base is not None else None,
+        },
         "bootstrap": boot,
         "breakdown": {},
         "notes": notes,

@@ -112,6 +112,56 @@ def pass_at_k_table(
     return {str(k): _core.mean_pass_at_k(ns, cs, k) for k in sorted(ks)}
 
 
+#: The bootstrap of `mathb grade`'s pass@k intervals: resamples of the problems, seed, level.
+INTERVAL_RESAMPLES, INTERVAL_SEED, INTERVAL_LEVEL = 1000, 0, 0.95
+
+
+def pass_at_k_intervals(
+    n: Iterable[int], c: Iterable[int], extra_ks: Iterable[int] = ()
+) -> dict[str, list[float] | None]:
+    """95 % percentile-bootstrap intervals of mean pass@k over problems (1000 resamples of
+    the problems, seed 0; computed in the core) at the ks of `pass_at_k_table`."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    ks = list(pass_at_k_table(ns, cs, extra_ks))
+    found = _core.pass_at_k_intervals(
+        ns,
+        cs,
+        [int(k) for k in ks],
+        resamples=INTERVAL_RESAMPLES,
+        seed=INTERVAL_SEED,
+        level=INTERVAL_LEVEL,
+    )
+    return {k: (list(ci) if ci is not None else None) for k, ci in zip(ks, found)}
+
+
+#: The τ grid G-Pass@k_τ is reported at (Liu et al. 2024).
+G_PASS_TAUS = (0.25, 0.5, 0.75, 1.0)
+
+
+def g_pass_at_k_table(
+    n: Iterable[int], c: Iterable[int], extra_ks: Iterable[int] = ()
+) -> dict[str, dict[str, float]]:
+    """Mean G-Pass@k_τ over problems, by k (as `pass_at_k_table` chooses them) then by τ of
+    `G_PASS_TAUS`: the chance that at least ⌈τk⌉ of k samples drawn are correct."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    return {
+        k: {str(tau): _core.mean_g_pass_at_k(ns, cs, int(k), tau) for tau in G_PASS_TAUS}
+        for k in pass_at_k_table(ns, cs, extra_ks)
+    }
+
+
+def mg_pass_at_k_table(
+    n: Iterable[int], c: Iterable[int], extra_ks: Iterable[int] = ()
+) -> dict[str, float]:
+    """Mean mG-Pass@k over problems (G-Pass@k_τ averaged over τ in (0.5, 1]) for k ≥ 2."""
+    ns, cs = [int(x) for x in n], [int(x) for x in c]
+    return {
+        k: _core.mean_mg_pass_at_k(ns, cs, int(k))
+        for k in pass_at_k_table(ns, cs, extra_ks)
+        if int(k) >= 2
+    }
+
+
 class GradeProgress(NamedTuple):
     """How far a run is: samples graded, bytes read of `bytes_total` (None when the input
     size is unknown, e.g. stdin) and samples per status, in `STATUSES` order."""
@@ -388,11 +438,14 @@ def summarize(
     options: dict[str, Any],
     ks: Iterable[int] = (),
 ) -> dict[str, Any]:
-    """The run summary from the core's counts: sizes, accuracy, pass@k, maj@k (the core's
-    means over problems for k = 1, 2, 4, …; see `mathb.setmetrics.maj_at_k_matrix`), statuses."""
+    """The run summary from the core's counts: sizes, accuracy, avg@n, pass@k, G-Pass@k_τ,
+    mG-Pass@k, maj@k (the core's means over problems for k = 1, 2, 4, …; see
+    `mathb.setmetrics.maj_at_k_matrix`), the no-answer rate, statuses."""
     n, c = result["n"], result["c"]
     samples = sum(int(x) for x in n)
     counts = result["counts"]
+    fixed_n, fixed_c = _in_fixed_order(n, c)
+    ks = list(ks)
     return {
         "input": input_path,
         "records": result["records"],
@@ -405,9 +458,19 @@ def summarize(
         "problems": len(n),
         "samples": samples,
         "accuracy": (counts["correct"] / samples) if samples else None,
-        "pass_at_k": pass_at_k_table(*_in_fixed_order(n, c), ks),
+        # The mean over problems of each problem's accuracy over its n samples (accuracy
+        # weighs problems by their samples; the two differ when n does).
+        "avg_at_n": _mean([ci / ni for ni, ci in zip(fixed_n, fixed_c) if ni]),
+        "no_answer_rate": (counts["no_answer"] / samples) if samples else None,
+        "pass_at_k": pass_at_k_table(fixed_n, fixed_c, ks),
+        "pass_at_k_ci": pass_at_k_intervals(fixed_n, fixed_c, ks),
+        "g_pass_at_k": g_pass_at_k_table(fixed_n, fixed_c, ks),
+        "mg_pass_at_k": mg_pass_at_k_table(fixed_n, fixed_c, ks),
         "maj_at_k": {str(k): float(v) for k, v in sorted(result["maj_at_k"].items())},
         "counts": {s: counts[s] for s in STATUSES},
+        # Why the no_answer samples hold none: truncated (cut off mid-sentence), looping (a
+        # repeated tail), refused (declines or asks for missing information), other.
+        "no_answer_reasons": dict(result.get("no_answer_reasons", {})),
         # Undecided verdicts of samples whose grading hit a bug in the core (a caught panic).
         "internal_errors": result.get("internal_errors", 0),
         "fields": result["fields"],
@@ -416,13 +479,21 @@ def summarize(
     }
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "G_PASS_TAUS",
     "GradeProgress",
     "STATUSES",
     "atomic_output",
     "default_output_path",
+    "g_pass_at_k_table",
     "grade_file",
+    "mg_pass_at_k_table",
+    "pass_at_k_intervals",
     "pass_at_k_table",
     "summarize",
     "summary_json",

@@ -21,6 +21,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "CI",
     "pass@1",
     "pass@k",
+    "no answer (truncated / looping / refused / other)",
 )
 
 
@@ -65,9 +66,19 @@ def table_rows(summaries: Sequence[dict[str, Any]]) -> list[list[str]]:
                 "n/a" if ci is None else f"{100 * ci[0]:.1f}–{100 * ci[1]:.1f} %",
                 _percent(curve[0]) if curve else "n/a",
                 f"{_percent(curve[-1])} (k={top_k})" if curve else "n/a",
+                _no_answer_cell(s),
             ]
         )
     return rows
+
+
+def _no_answer_cell(summary: dict[str, Any]) -> str:
+    """The model's no-answer count split by cause (`n/a` for summaries from before the split)."""
+    why = (summary.get("no_answer") or {}).get("model")
+    if not why:
+        return "n/a"
+    parts = " / ".join(str(why.get(k, 0)) for k in ("truncated", "looping", "refused", "other"))
+    return f"{sum(why.values())} ({parts})"
 
 
 def markdown_table(summaries: Sequence[dict[str, Any]]) -> str:

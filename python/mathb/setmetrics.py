@@ -23,7 +23,8 @@ DEFAULT_SEED = 0
 DEFAULT_LEVEL = 0.95
 
 #: A sample's vote in maj@k: every correct sample votes for the gold class, a wrong or
-#: undecided one for its extracted text, and a sample with no answer abstains.
+#: undecided one for its answer's class (its value, or its text when it has no canonical
+#: value; see `_core.vote_keys`), and a sample with no answer abstains.
 GOLD_VOTE = 0
 NO_VOTE = -1
 
@@ -42,6 +43,9 @@ class ProblemResults:
     votes: list[npt.NDArray[np.int64]]
     #: The model the dump names (its first record's `model`), when it does.
     model: str | None = None
+    #: `no_answer` samples of the whole graded dump by cause (truncated, looping, refused,
+    #: other), when it was graded here; a subset keeps the dump's counts.
+    no_answer: dict[str, int] | None = None
 
     @property
     def solved(self) -> BoolArray:
@@ -56,6 +60,7 @@ class ProblemResults:
             self.c[index],
             [self.votes[i] for i in index],
             self.model,
+            self.no_answer,
         )
 
 
@@ -160,14 +165,17 @@ def pass_at_k_matrix(results: ProblemResults, ks: Sequence[int]) -> FloatArray:
     return np.asarray(out, dtype=np.float64).reshape(len(results.ids), k.size)
 
 
-def maj_at_k_matrix(results: ProblemResults, ks: Sequence[int]) -> FloatArray:
-    """maj@k of every problem at every k: a majority vote over the FIRST k samples, as the
-    core defines it (`metrics::MajorityVote`, also behind `mathb grade`'s summary).
+def maj_at_k_matrix(
+    results: ProblemResults, ks: Sequence[int], *, first_k: bool = False
+) -> FloatArray:
+    """maj@k of every problem at every k as the core defines it (`mathb_core::majority`,
+    also behind `mathb grade`'s summary): the expected score of a majority vote over a
+    uniformly random k-subset of the problem's samples, computed exactly, so maj@1 = pass@1.
 
     The gold class wins when it has strictly the most votes; a tie between the gold class and
     t−1 wrong answers scores 1/t (the expected score of a uniformly random tie-break); no
-    votes at all score 0. The first-k estimate is unbiased only if sample order is random,
-    as it is for independently drawn samples; it is deterministic and costs O(n) per problem.
+    votes at all score 0. `first_k=True` gives the vote over the FIRST k samples instead: one
+    draw of that expectation, deterministic given the sample order but far noisier.
     """
     lengths = np.array([len(v) for v in results.votes], dtype=np.int64)
     votes = (
@@ -175,7 +183,7 @@ def maj_at_k_matrix(results: ProblemResults, ks: Sequence[int]) -> FloatArray:
         if results.votes
         else np.empty(0, dtype=np.int64)
     )
-    matrix = _core.maj_at_k_matrix(lengths, votes, np.asarray(ks, dtype=np.int64))
+    matrix = _core.maj_at_k_matrix(lengths, votes, np.asarray(ks, dtype=np.int64), first_k=first_k)
     return np.asarray(matrix, dtype=np.float64)
 
 

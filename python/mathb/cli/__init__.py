@@ -1,5 +1,5 @@
 """The `mathb` command line. Each subcommand registers a parser and a runner in `COMMANDS`:
-`grade`, `check`, `generate`, `eval`, `report`, `bench` and `serve`."""
+`grade`, `check`, `check-golds`, `generate`, `eval`, `report`, `bench` and `serve`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .. import InputFileError, InvalidArgumentError, MissingExtraError, __version__
 from .bench import COMMAND as BENCH
 from .check import COMMAND as CHECK
+from .check_golds import COMMAND as CHECK_GOLDS
 from .command import Command, ExitStatus, UsageError
 from .eval import COMMAND as EVAL
 from .eval import format_eval
@@ -23,6 +24,7 @@ from .serve import COMMAND as SERVE
 COMMANDS: tuple[Command, ...] = (
     GRADE,
     CHECK,
+    CHECK_GOLDS,
     GENERATE,
     EVAL,
     REPORT,

@@ -22,6 +22,7 @@ from .generate import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..datasets import ProblemSet
     from ..generate import Problem, Sampler, SampleRequest, Sampling
     from ..generate import Sample as GeneratedSample
 
@@ -240,6 +241,9 @@ def run(args: argparse.Namespace) -> ExitStatus:
             check_output(Path(os.devnull), samples_path(prefix, role))
     problem_set = load_problem_set(args.dataset) if args.dataset is not None else None
     notes: list[str] = []
+    failed_golds: list[dict[str, Any]] = []
+    if problem_set is not None:
+        failed_golds = _check_golds(args, problem_set, notes)
     samples, base_samples = args.samples, args.base_samples
     if args.model is not None or args.base_model is not None:
         assert problem_set is not None
@@ -280,6 +284,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         problem_set=problem_set,
     )
     summary = evaluate(config)
+    summary["gold_check"] = failed_golds
     if args.model is not None or args.base_model is not None:
         summary["generation"] = {
             "model": args.model,
@@ -295,6 +300,27 @@ def run(args: argparse.Namespace) -> ExitStatus:
     if not args.quiet:
         sys.stdout.write(format_eval(summary, str(output)))
     return ExitStatus.SUCCESS
+
+
+def _check_golds(
+    args: argparse.Namespace, problem_set: ProblemSet, notes: list[str]
+) -> list[dict[str, Any]]:
+    """Grades the selected problems' golds against themselves before anything runs and lists
+    on stderr those the grader cannot read (their problems would be a silent 0)."""
+    from ..goldcheck import check_golds, format_gold_problems
+
+    keep = problem_set.mask(unsolved_by=args.unsolved_by, subset=args.subset)
+    rows = [r for r, k in enumerate(keep) if k]
+    answers, ids = problem_set.columns["answer"], problem_set.ids
+    failed = check_golds([answers[r] for r in rows], [ids[r] for r in rows])
+    if failed:
+        sys.stderr.write("warning: " + format_gold_problems(failed, len(rows), problem_set.source))
+        shown = ", ".join(str(f.problem_id) for f in failed[:20])
+        notes.append(
+            f"{len(failed)} gold(s) do not grade correct against themselves: {shown}"
+            + (" …" if len(failed) > 20 else "")
+        )
+    return [f.to_json() for f in failed]
 
 
 def model_label(model: str) -> str:
@@ -382,6 +408,17 @@ def format_eval(summary: dict[str, Any], output: str) -> str:
                 f"   maj@{k} {percent(m['mean'][j])}",
             )
         )
+        base = summary.get("base_curves")
+        if base and k in base["k"]:
+            b, bm = base["pass_at_k"], base["maj_at_k"]
+            i = base["k"].index(k)
+            rows.append(
+                (
+                    f"  base pass@{k}",
+                    f"{percent(b['mean'][i])}{_interval([b['low'][i], b['high'][i]])}"
+                    f"   maj@{k} {percent(bm['mean'][i])}",
+                )
+            )
     for name in ("expansion", "shrinkage", "preservation", "out_of_reach"):
         cell = sets[name]
         rows.append(

@@ -419,9 +419,29 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
             f"{percent(summary['accuracy'])}  ({counts['correct']:,}/{summary['samples']:,})",
         ),
     ]
-    rows += [(f"pass@{k}", percent(v)) for k, v in summary["pass_at_k"].items()]
+    if summary.get("avg_at_n") is not None:
+        rows.append(("avg@n", percent(summary["avg_at_n"])))
+    intervals = summary.get("pass_at_k_ci") or {}
+    for k, v in summary["pass_at_k"].items():
+        ci = intervals.get(k)
+        shown = percent(v) if ci is None else f"{percent(v)}  [{percent(ci[0])}, {percent(ci[1])}]"
+        rows.append((f"pass@{k}", shown))
     rows += [(f"maj@{k}", percent(v)) for k, v in summary.get("maj_at_k", {}).items()]
-    rows += [(status, f"{count:,}") for status, count in counts.items()]
+    for k, by_tau in summary.get("g_pass_at_k", {}).items():
+        if k == "1":  # every τ gives pass@1 there
+            continue
+        taus = "  ".join(f"τ={tau} {percent(v)}" for tau, v in by_tau.items())
+        rows.append((f"G-Pass@{k}", taus))
+    rows += [(f"mG-Pass@{k}", percent(v)) for k, v in summary.get("mg_pass_at_k", {}).items()]
+    if summary.get("no_answer_rate") is not None:
+        rows.append(("no-answer rate", percent(summary["no_answer_rate"])))
+    for status, count in counts.items():
+        why = summary.get("no_answer_reasons") or {}
+        if status == "no_answer" and count and why:
+            split = ", ".join(f"{kind} {n:,}" for kind, n in why.items())
+            rows.append((status, f"{count:,}  ({split})"))
+        else:
+            rows.append((status, f"{count:,}"))
     rows += comparison_rows(summary)
     found = summary.get("duplicates", {})
     if found.get("count"):

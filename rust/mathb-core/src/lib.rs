@@ -32,6 +32,7 @@
 //! `examples/grade_jsonl.rs` grades JSON Lines from stdin.
 #![warn(missing_docs)]
 
+pub mod answer_class;
 pub mod batch;
 pub mod budget;
 pub mod choice;
@@ -43,9 +44,12 @@ pub mod expr;
 pub mod extract;
 pub mod gold;
 pub mod grade;
+pub mod interval;
 pub mod latex;
+pub mod majority;
 pub mod metrics;
 pub mod modular;
+pub mod no_answer;
 pub mod normalize;
 pub mod number;
 mod number_words;
@@ -63,6 +67,7 @@ pub use extract::{
 };
 // Gold-aware: a gold may hold several answers (see `gold`); a plain gold goes straight through.
 pub use gold::{grade, verify};
-pub use metrics::{maj_at_k, pass_at_k, Ballot, MajorityVote, MetricError};
+pub use majority::maj_at_k;
+pub use metrics::{maj_at_k_first, pass_at_k, Ballot, MajorityVote, MetricError};
 pub use options::{DecimalPolicy, Options};
 pub use verdict::{DecidedBy, Status, Verdict};

@@ -1,6 +1,8 @@
-//! Benchmark metrics: the unbiased pass@k estimator over per-problem counts, and maj@k over
-//! a problem's samples in order, answers grouped by [`vote_key`]. Both the streaming summary of `mathb grade` and the curves
-//! of `mathb eval` use these definitions.
+//! Benchmark metrics: the unbiased pass@k estimator over per-problem counts, G-Pass@k_τ, the
+//! ballots of maj@k and the vote over the first k samples ([`maj_at_k_first`]). maj@k itself,
+//! the expected vote over random k-subsets, is in the `majority` module, and the class of an
+//! answer in `answer_class`. Both the streaming summary of `mathb grade` and the curves of
+//! `mathb eval` use these definitions.
 
 use memchr::memmem::Finder;
 use rustc_hash::FxHasher;
@@ -101,6 +103,65 @@ pub fn pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
         prod *= 1.0 - kf / i as f64;
     }
     Ok(1.0 - prod)
+}
+
+/// ln(i!) for i = 0..=n.
+pub(crate) fn ln_factorials(n: u64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n as usize + 1);
+    let mut acc = 0.0f64;
+    out.push(0.0);
+    for i in 1..=n {
+        acc += (i as f64).ln();
+        out.push(acc);
+    }
+    out
+}
+
+/// ln C(a, b) from a log-factorial table (b ≤ a).
+pub(crate) fn ln_binom(lf: &[f64], a: u64, b: u64) -> f64 {
+    lf[a as usize] - lf[b as usize] - lf[(a - b) as usize]
+}
+
+/// The τ grid G-Pass@k_τ is reported at (Liu et al. 2024, "Are Your LLMs Capable of Stable
+/// Reasoning?").
+pub const G_PASS_TAUS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+
+/// G-Pass@k_τ: the probability that at least ⌈τ·k⌉ (and at least one) of k samples drawn
+/// without replacement from n, c of them correct, are correct:
+/// `Σ_{j ≥ ⌈τk⌉} C(c, j) C(n−c, k−j) / C(n, k)`. τ = 1 asks for all k; τ → 0 is pass@k.
+pub fn g_pass_at_k(n: u64, c: u64, k: u64, tau: f64) -> Result<f64, MetricError> {
+    if c > n {
+        return Err(MetricError::CorrectExceedsSamples { n, c });
+    }
+    if k == 0 || k > n {
+        return Err(MetricError::KOutOfRange { n, k });
+    }
+    // ⌈τk⌉ without rounding 0.75 · 4 up to 4 through a float error.
+    let need = ((tau * k as f64) - 1e-9).ceil().max(1.0) as u64;
+    if need > c.min(k) {
+        return Ok(0.0);
+    }
+    let table = ln_factorials(n);
+    let ln_binom = |a: u64, b: u64| ln_binom(&table, a, b);
+    let lo = need.max(k.saturating_sub(n - c));
+    let total = ln_binom(n, k);
+    let sum = (lo..=c.min(k))
+        .map(|j| (ln_binom(c, j) + ln_binom(n - c, k - j) - total).exp())
+        .fold(0.0, |acc, x| acc + x);
+    Ok(sum.min(1.0))
+}
+
+/// mG-Pass@k: G-Pass@k_τ averaged over τ in (0.5, 1], `(2/k) Σ_{i=⌈k/2⌉+1..k} G-Pass@k_{i/k}`
+/// (0 at k = 1, where the sum is empty).
+pub fn mg_pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
+    if k == 0 || k > n {
+        return Err(MetricError::KOutOfRange { n, k });
+    }
+    let mut sum = 0.0;
+    for i in (k.div_ceil(2) + 1)..=k {
+        sum += g_pass_at_k(n, c, k, i as f64 / k as f64)?;
+    }
+    Ok(2.0 * sum / k as f64)
 }
 
 /// A sample's ballot in the majority vote of its problem.
@@ -205,8 +266,10 @@ impl MajorityVote {
 }
 
 /// maj@k of one problem at every k of `ks` (each in 1..=ballots.len()), its samples being
-/// `ballots` in order: the vote over the first k samples (see `MajorityVote`).
-pub fn maj_at_k(ballots: &[Ballot], ks: &[u64]) -> Result<Vec<f64>, MetricError> {
+/// `ballots` in order: the vote over the first k samples (see `MajorityVote`). A single
+/// draw of what `majority::maj_at_k` averages: it depends on sample order and varies much
+/// more.
+pub fn maj_at_k_first(ballots: &[Ballot], ks: &[u64]) -> Result<Vec<f64>, MetricError> {
     let n = ballots.len() as u64;
     if let Some(&k) = ks.iter().find(|&&k| k == 0 || k > n) {
         return Err(MetricError::KOutOfRange { n, k });
@@ -307,6 +370,28 @@ mod tests {
     }
 
     #[test]
+    fn g_pass_against_hand_computations() {
+        // n = 4, c = 2, k = 2: both correct with probability C(2,2)/C(4,2) = 1/6; at least one
+        // with 1 − C(2,2)/C(4,2) = 5/6 (= pass@2).
+        assert!((g_pass_at_k(4, 2, 2, 1.0).unwrap() - 1.0 / 6.0).abs() < 1e-12);
+        assert!((g_pass_at_k(4, 2, 2, 0.5).unwrap() - 5.0 / 6.0).abs() < 1e-12);
+        assert!((g_pass_at_k(4, 2, 2, 0.25).unwrap() - pass_at_k(4, 2, 2).unwrap()).abs() < 1e-12);
+        // n = 10, c = 6, k = 4, τ = 0.75: at least 3 correct of 4:
+        // (C(6,3)·C(4,1) + C(6,4)) / C(10,4) = (80 + 15) / 210.
+        assert!((g_pass_at_k(10, 6, 4, 0.75).unwrap() - 95.0 / 210.0).abs() < 1e-12);
+        // mG-Pass@4 = (2/4)(G-Pass@4_{3/4} + G-Pass@4_{1}) = (1/2)(95 + 15)/210.
+        assert!((mg_pass_at_k(10, 6, 4).unwrap() - 0.5 * 110.0 / 210.0).abs() < 1e-12);
+        // mG-Pass@2 = G-Pass@2_{1}; at k = 1 the sum is empty.
+        assert!((mg_pass_at_k(4, 2, 2).unwrap() - 1.0 / 6.0).abs() < 1e-12);
+        assert_eq!(mg_pass_at_k(4, 2, 1).unwrap(), 0.0);
+        // Fewer correct samples than asked for, and every sample correct.
+        assert_eq!(g_pass_at_k(10, 2, 4, 0.75).unwrap(), 0.0);
+        assert!((g_pass_at_k(8, 8, 8, 1.0).unwrap() - 1.0).abs() < 1e-12);
+        assert!(g_pass_at_k(3, 4, 1, 0.5).is_err() && g_pass_at_k(3, 1, 4, 0.5).is_err());
+        assert!(mg_pass_at_k(3, 1, 4).is_err());
+    }
+
+    #[test]
     fn edge_cases() {
         assert_eq!(pass_at_k(10, 0, 5).unwrap(), 0.0);
         assert_eq!(pass_at_k(10, 10, 1).unwrap(), 1.0);
@@ -332,16 +417,16 @@ mod tests {
         use Ballot::{Abstain, Answer, Gold};
         // A(wrong) gold gold A A, then no answer
         let seq = [Answer(1), Gold, Gold, Answer(1), Answer(1), Abstain];
-        let got = maj_at_k(&seq, &[1, 2, 3, 4, 5, 6]).unwrap();
+        let got = maj_at_k_first(&seq, &[1, 2, 3, 4, 5, 6]).unwrap();
         assert_eq!(got, vec![0.0, 0.5, 1.0, 0.5, 0.0, 0.0]);
         // out of order and repeated ks, a three-way tie, and nobody voting
         let tie = [Answer(1), Answer(2), Gold, Abstain];
         assert_eq!(
-            maj_at_k(&tie, &[4, 1, 3, 3]).unwrap(),
+            maj_at_k_first(&tie, &[4, 1, 3, 3]).unwrap(),
             [1.0 / 3.0, 0.0, 1.0 / 3.0, 1.0 / 3.0]
         );
-        assert_eq!(maj_at_k(&[Abstain, Abstain], &[2]).unwrap(), [0.0]);
-        assert!(maj_at_k(&tie, &[5]).is_err() && maj_at_k(&tie, &[0]).is_err());
+        assert_eq!(maj_at_k_first(&[Abstain, Abstain], &[2]).unwrap(), [0.0]);
+        assert!(maj_at_k_first(&tie, &[5]).is_err() && maj_at_k_first(&tie, &[0]).is_err());
     }
 
     #[test]
@@ -353,7 +438,7 @@ mod tests {
             Ballot::Answer(39),
             Ballot::Answer(39),
         ]);
-        let got = maj_at_k(&ballots, &[40, 41, 42, 43, 44]).unwrap();
+        let got = maj_at_k_first(&ballots, &[40, 41, 42, 43, 44]).unwrap();
         assert_eq!(got, vec![0.0, 1.0 / 41.0, 1.0, 0.5, 0.0]);
     }
 

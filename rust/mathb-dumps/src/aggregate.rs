@@ -1,13 +1,16 @@
 //! Per-problem aggregation straight from the verdict stream: sample and correct counts
-//! (n, c) for pass@k, and the running majority votes for maj@k, without keeping any verdict.
+//! (n, c) for pass@k, and the class counts of each problem's votes for maj@k, without
+//! keeping any verdict.
 //!
-//! maj@k is `metrics::MajorityVote` over a problem's first k samples: in `sample_idx` order
-//! for samples whose record names its index (their ballots are kept until the problem
-//! closes), else in input order. The stream scores it at k = 1, 2, 4, … as each problem
-//! reaches that many samples, and keeps per k how many problems scored 1/t for each t: the
-//! mean is then summed in one fixed order, so it does not depend on the order of problems.
+//! maj@k is `mathb_core::majority::expected_maj_at_k`, the expected vote over random
+//! k-subsets: it needs only how many samples each answer class has, so sample order (and
+//! `sample_idx`) does not matter. A problem is scored at k = 1, 2, 4, … (and the asked-for
+//! ks) when it closes; the mean over problems is summed in a fixed order (the scores
+//! sorted), so it does not depend on the order of problems either.
 
-use mathb_core::metrics::{Ballot, MajorityVote};
+use mathb_core::majority::{expected_maj_at_k, VoteCounts};
+use mathb_core::metrics::{numpy_mean, Ballot};
+use mathb_core::no_answer::NoAnswerKind;
 use mathb_core::verdict::Status;
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,19 +24,18 @@ pub struct Tally {
     pub n: Vec<u32>,
     /// Correct samples per problem.
     pub c: Vec<u32>,
-    /// Per k scored: over problems with at least k samples, how many scored maj@k = 1/t,
-    /// by t (a score of 0 is not kept).
-    maj_scores: BTreeMap<u32, BTreeMap<u32, u64>>,
+    /// Per k scored: the maj@k of every problem with at least k samples.
+    maj_scores: BTreeMap<u32, Vec<f64>>,
     /// k scored besides the powers of two (`mathb grade -k`), sorted.
     pub extra_ks: Vec<u32>,
     /// Samples per status, in `Status::ALL` order.
     pub counts: [u64; 4],
     /// Samples whose grading hit a bug (an undecided verdict with an internal-error reason).
     pub internal_errors: u64,
-    /// Vote state of problems that may still get samples.
-    open: HashMap<u32, MajorityVote>,
-    /// Ballots of samples that name their index, by problem, voted when it closes.
-    indexed: HashMap<u32, Vec<(u64, Ballot)>>,
+    /// `no_answer` samples by why they hold no answer, in `NoAnswerKind::ALL` order.
+    pub no_answer_kinds: [u64; 4],
+    /// Vote counts of problems that may still get samples.
+    open: HashMap<u32, VoteCounts>,
 }
 
 impl Tally {
@@ -51,18 +53,26 @@ impl Tally {
         *n - 1
     }
 
-    /// Records the verdict of `problem`'s next sample in order; `vote` is the vote key of
-    /// its extracted answer (None when nothing was extracted).
+    /// Records the verdict of one of `problem`'s samples; `vote` is the class key of its
+    /// extracted answer (None when nothing was extracted).
     pub fn add(&mut self, problem: u32, status: Status, vote: Option<u64>) {
         let ballot = self.count(problem, status, vote);
-        self.vote(problem, ballot);
+        self.open.entry(problem).or_default().add(ballot);
     }
 
-    /// [`Tally::add`] for a sample whose record names its index: its ballot is voted in
-    /// index order when the problem closes.
-    pub fn add_indexed(&mut self, problem: u32, status: Status, vote: Option<u64>, idx: u64) {
-        let ballot = self.count(problem, status, vote);
-        self.indexed.entry(problem).or_default().push((idx, ballot));
+    /// Counts why a `no_answer` sample holds no answer.
+    pub fn note_no_answer(&mut self, kind: NoAnswerKind) {
+        let i = NoAnswerKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(3);
+        self.no_answer_kinds[i] += 1;
+    }
+
+    /// [`Tally::add`] for a sample whose record names its index (maj@k no longer depends on
+    /// the order of the samples, so the index is not needed).
+    pub fn add_indexed(&mut self, problem: u32, status: Status, vote: Option<u64>, _idx: u64) {
+        self.add(problem, status, vote);
     }
 
     fn count(&mut self, problem: u32, status: Status, vote: Option<u64>) -> Ballot {
@@ -78,60 +88,42 @@ impl Tally {
         }
     }
 
-    fn vote(&mut self, problem: u32, ballot: Ballot) {
-        let votes = self.open.entry(problem).or_default();
-        votes.add(ballot);
-        let seen = votes.samples();
-        if seen.is_power_of_two() || self.extra_ks.binary_search(&seen).is_ok() {
-            if let Some(t) = votes.tie_size() {
-                *self
-                    .maj_scores
-                    .entry(seen)
-                    .or_default()
-                    .entry(t)
-                    .or_default() += 1;
-            }
-        }
-    }
-
-    /// Votes the indexed ballots of `problem`, in index order (input order among equal
-    /// indices, which only duplicates kept on purpose have).
-    fn vote_indexed(&mut self, problem: u32) {
-        if let Some(mut ballots) = self.indexed.remove(&problem) {
-            ballots.sort_by_key(|&(idx, _)| idx);
-            for (_, ballot) in ballots {
-                self.vote(problem, ballot);
-            }
-        }
-    }
-
-    /// Frees the vote state of `problem`, which gets no more samples.
+    /// Scores `problem`, which gets no more samples, and frees its vote counts.
     pub fn close(&mut self, problem: u32) {
-        self.vote_indexed(problem);
-        self.open.remove(&problem);
+        let Some(votes) = self.open.remove(&problem) else {
+            return;
+        };
+        let n = votes.samples();
+        let mut ks: Vec<u64> = (0..MAJ_LEVELS)
+            .map(|i| 1u64 << i)
+            .chain(self.extra_ks.iter().map(|&k| u64::from(k)))
+            .filter(|&k| k >= 1 && k <= n)
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        // ks lie in 1..=n, the only error of the estimator.
+        let scores = expected_maj_at_k(&votes, &ks).unwrap_or_default();
+        for (k, score) in ks.into_iter().zip(scores) {
+            self.maj_scores.entry(k as u32).or_default().push(score);
+        }
     }
 
-    /// Frees every vote state; call once after the last sample.
+    /// Scores every problem still open; call once after the last sample.
     pub fn close_all(&mut self) {
-        let mut waiting: Vec<u32> = self.indexed.keys().copied().collect();
+        let mut waiting: Vec<u32> = self.open.keys().copied().collect();
         waiting.sort_unstable();
         for problem in waiting {
-            self.vote_indexed(problem);
-            self.open.remove(&problem);
+            self.close(problem);
         }
-        self.open.clear();
     }
 
-    /// The sum over problems of their maj@k, added in increasing t.
+    /// The sum over problems of their maj@k, in a fixed order.
+    #[cfg(test)]
     fn maj_sum(&self, k: u32) -> f64 {
         let Some(scores) = self.maj_scores.get(&k) else {
             return 0.0;
         };
-        scores
-            .iter()
-            .map(|(&t, &count)| count as f64 / f64::from(t))
-            // Not `sum()`: an empty float sum is -0.0, which would print as "-0.00%".
-            .fold(0.0, |sum, score| sum + score)
+        mean_in_fixed_order(scores) * scores.len() as f64
     }
 
     /// Mean maj@k over problems for k = 1, 2, 4, … and the `extra_ks`, up to the fewest
@@ -140,7 +132,6 @@ impl Tally {
         let Some(&fewest) = self.n.iter().min() else {
             return Vec::new();
         };
-        let problems = self.n.len() as f64;
         let mut ks: Vec<u32> = (0..MAJ_LEVELS)
             .map(|i| 1u32 << i)
             .chain(self.extra_ks.iter().copied())
@@ -149,9 +140,25 @@ impl Tally {
         ks.sort_unstable();
         ks.dedup();
         ks.into_iter()
-            .map(|k| (u64::from(k), self.maj_sum(k) / problems))
+            .map(|k| {
+                let scores = self.maj_scores.get(&k).map(Vec::as_slice).unwrap_or(&[]);
+                // Every problem has at least `fewest` samples, so each was scored at k.
+                (u64::from(k), mean_in_fixed_order(scores))
+            })
             .collect()
     }
+}
+
+/// The mean of `scores` summed in increasing order (0 for none): the same bits whatever
+/// order the problems came in.
+fn mean_in_fixed_order(scores: &[f64]) -> f64 {
+    if scores.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    // +0.0, never -0.0 (which would print as "-0.00%").
+    numpy_mean(&sorted) + 0.0
 }
 
 #[cfg(test)]
@@ -171,7 +178,9 @@ mod tests {
     }
 
     #[test]
-    fn majority_vote_prefixes() {
+    fn maj_at_k_is_the_cores_expected_vote_averaged_over_problems() {
+        use mathb_core::maj_at_k;
+        use Ballot::{Abstain, Answer, Gold};
         let mut t = Tally::default();
         // answers: A(wrong) B(right) B(right) A(wrong) A(wrong), then none
         let first = [
@@ -192,16 +201,25 @@ mod tests {
         feed(&mut t, &second);
         t.close_all();
         assert_eq!((t.n.clone(), t.c.clone()), (vec![6, 3], vec![2, 2]));
-        // maj@1: 0 and 1; maj@2: tie (1/2) twice; maj@4 only the first problem: tie, 1/2.
-        let sums: Vec<f64> = [1, 2, 4, 8].into_iter().map(|k| t.maj_sum(k)).collect();
-        assert_eq!(sums, [1.0, 1.0, 0.5, 0.0]);
-        assert!(t.maj_sum(8).is_sign_positive(), "no score is +0.0");
-        assert_eq!(t.maj_at_k(), vec![(1, 0.5), (2, 0.5)]);
+        let a = maj_at_k(
+            &[Answer(1), Gold, Gold, Answer(1), Answer(1), Abstain],
+            &[1, 2, 4],
+        )
+        .unwrap();
+        let b = maj_at_k(&[Gold, Answer(1), Gold], &[1, 2]).unwrap();
+        // maj@1 is pass@1: (2/6 + 2/3) / 2.
+        assert!((t.maj_at_k()[0].1 - 0.5).abs() < 1e-12);
+        let got = t.maj_at_k();
+        assert_eq!(got.len(), 2);
+        assert!((got[1].1 - (a[1] + b[1]) / 2.0).abs() < 1e-12);
+        // maj@4 is scored for the first problem only.
+        assert!((t.maj_sum(4) - a[2]).abs() < 1e-12);
+        assert_eq!(t.maj_sum(8), 0.0);
         assert_eq!(t.counts, [4, 4, 1, 0]);
     }
 
     #[test]
-    fn indexed_samples_vote_in_index_order() {
+    fn order_and_indices_do_not_matter() {
         // The same samples given in index order and in reverse: the same maj@k.
         let seq = [
             (Some(1), Status::Incorrect),
@@ -219,9 +237,10 @@ mod tests {
             reversed.add_indexed(p, status, vote, i as u64);
         }
         reversed.close_all();
-        // maj@1 takes sample 0 (wrong), not the last one given (right).
-        assert_eq!(ordered.maj_at_k(), vec![(1, 0.0), (2, 0.5), (4, 0.5)]);
         assert_eq!(reversed.maj_at_k(), ordered.maj_at_k());
+        // maj@1 = pass@1 = 1/2, and maj@4 is a tie: 1/2.
+        assert_eq!(ordered.maj_at_k()[0], (1, 0.5));
+        assert_eq!(ordered.maj_at_k()[2], (4, 0.5));
         // Any k asked for is scored too.
         let mut three = Tally {
             extra_ks: vec![3],
@@ -229,9 +248,7 @@ mod tests {
         };
         feed(&mut three, &seq);
         three.close_all();
-        assert_eq!(
-            three.maj_at_k(),
-            vec![(1, 0.0), (2, 0.5), (3, 0.0), (4, 0.5)]
-        );
+        let ks: Vec<u64> = three.maj_at_k().iter().map(|x| x.0).collect();
+        assert_eq!(ks, vec![1, 2, 3, 4]);
     }
 }

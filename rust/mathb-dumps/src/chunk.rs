@@ -5,7 +5,7 @@
 //! counts, and formats the verdict lines in parallel. The driver (`stream`) overlaps one
 //! chunk's preparation with the previous chunk's grading and writing.
 
-use crate::dedupe::{extract_answer_of, Answer, Extracted};
+use crate::dedupe::{extract_answer_keyed, why_of, Answer, ClassKeys, Extracted};
 use crate::dump::LineChunk;
 use crate::id_pattern::IdPattern;
 use crate::lossy_json::lossy_line;
@@ -15,6 +15,7 @@ use crate::schema::{
     completion_texts, parse_record, problem_key, record_gold, ErrorCode, Fields, InputError,
     ProblemKey, Record as JsonRecord,
 };
+use mathb_core::no_answer::NoAnswerKind;
 use mathb_core::options::Options;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -89,6 +90,7 @@ impl Prepared {
             extracted: Extracted {
                 answers: Vec::new(),
                 votes: Vec::new(),
+                why: Vec::new(),
             },
             panicked: Vec::new(),
         }
@@ -120,6 +122,7 @@ impl PreparedRecord {
 struct Block {
     records: Vec<PreparedRecord>,
     extracted: Vec<Answer>,
+    why: Vec<Option<NoAnswerKind>>,
     panicked: Vec<(usize, String)>,
 }
 
@@ -290,6 +293,7 @@ pub(crate) fn prepare(
         .into_par_iter()
         .map(|b| {
             let mut block = Block::default();
+            let mut keys = ClassKeys::default();
             if stop_at_error && b > failed.load(std::sync::atomic::Ordering::Relaxed) {
                 return block;
             }
@@ -305,12 +309,13 @@ pub(crate) fn prepare(
                     }
                 };
                 for completion in &parsed.completions {
-                    let answer = extract_answer_of(completion, parsed.controls, opts);
+                    let answer = extract_answer_keyed(completion, parsed.controls, opts, &mut keys);
                     if answer.0.is_none() {
                         block
                             .panicked
                             .push((block.extracted.len(), completion.clone()));
                     }
+                    block.why.push(why_of(completion, &answer.0));
                     block.extracted.push(answer);
                 }
                 let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
@@ -332,12 +337,14 @@ pub(crate) fn prepare(
     let mut extracted = Extracted {
         answers: Vec::with_capacity(lines),
         votes: Vec::with_capacity(lines),
+        why: Vec::with_capacity(lines),
     };
     let mut panicked = Vec::new();
     for block in blocks {
         let offset = extracted.answers.len();
         panicked.extend(block.panicked.into_iter().map(|(s, c)| (s + offset, c)));
         records.extend(block.records);
+        extracted.why.extend(block.why);
         for (answer, vote) in block.extracted {
             extracted.answers.push(answer);
             extracted.votes.push(vote);

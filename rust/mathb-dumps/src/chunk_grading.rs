@@ -15,6 +15,7 @@ use crate::resume::{Replayed, VerdictLog};
 use crate::review::{line_end, Comparison, ReviewOptions};
 use crate::schema::{InputError, ProblemKey};
 use crate::verdict_line::{json_string, problem_name, verdict_tails, LineMaker, Shape};
+use mathb_core::no_answer::NoAnswerKind;
 use mathb_core::options::Options;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -201,6 +202,11 @@ impl Run {
                     verdict.status
                 }
             };
+            if status == mathb_core::Status::NoAnswer {
+                let why = extracted.why.get(s).copied().flatten();
+                self.tally
+                    .note_no_answer(why.unwrap_or(NoAnswerKind::Other));
+            }
             match named[s] {
                 true => self
                     .tally

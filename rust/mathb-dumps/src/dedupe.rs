@@ -7,10 +7,11 @@
 //! gives exactly the verdicts of grading every pair. The representative is judged by
 //! `grade_extracted`, the step of `grade` after extraction, so nothing is extracted twice.
 
+use mathb_core::answer_class::answer_class_key;
 use mathb_core::budget::{self, Outcome};
 use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use mathb_core::gold::{grade, grade_extracted};
-use mathb_core::metrics::vote_key;
+use mathb_core::no_answer::{why_no_answer, NoAnswerKind};
 use mathb_core::options::Options;
 use mathb_core::verdict::Verdict;
 use rayon::prelude::*;
@@ -35,6 +36,8 @@ pub struct Extracted {
     pub answers: Vec<Option<Option<Extraction>>>,
     /// Per sample, the vote key of its extracted answer (None when nothing was extracted).
     pub votes: Vec<Option<u64>>,
+    /// Per sample with nothing extracted, why (see `mathb_core::no_answer`); None otherwise.
+    pub why: Vec<Option<NoAnswerKind>>,
 }
 
 /// (gold, (extracted text, extraction method)), or no extraction.
@@ -59,8 +62,22 @@ pub fn extract_answers(completions: &[&str], opts: &Options) -> Extracted {
         .par_iter()
         .map(|completion| extract_answer(completion, opts))
         .collect();
+    let why = completions
+        .iter()
+        .zip(&pairs)
+        .map(|(c, (answer, _))| why_of(c, answer))
+        .collect();
     let (answers, votes) = pairs.into_iter().unzip();
-    Extracted { answers, votes }
+    Extracted {
+        answers,
+        votes,
+        why,
+    }
+}
+
+/// Why a completion whose extraction found nothing holds no answer; None when it holds one.
+pub fn why_of(completion: &str, answer: &Option<Option<Extraction>>) -> Option<NoAnswerKind> {
+    matches!(answer, Some(None)).then(|| why_no_answer(completion))
 }
 
 /// One completion's extracted answer (None when extraction panicked) and its vote key.
@@ -74,6 +91,20 @@ pub fn extract_answer(completion: &str, opts: &Options) -> Answer {
 /// [`extract_answer`], told whether the completion may hold control characters to repair
 /// (`false` when its reader knows it holds none, which saves a scan of the text).
 pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> Answer {
+    extract_answer_keyed(completion, controls, opts, &mut ClassKeys::default())
+}
+
+/// Class keys of the answers already seen, by text: a block of records computes each
+/// distinct answer's key once (a key depends only on the text, so this changes no key).
+pub type ClassKeys = FxHashMap<String, u64>;
+
+/// [`extract_answer_of`], taking class keys from (and adding them to) `keys`.
+pub fn extract_answer_keyed(
+    completion: &str,
+    controls: bool,
+    opts: &Options,
+    keys: &mut ClassKeys,
+) -> Answer {
     let answer = match budget::run(|| match controls {
         true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
         false => extract_final_answer_with(completion, opts.extract),
@@ -82,7 +113,14 @@ pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> An
         Outcome::Exceeded | Outcome::Panicked => None,
     };
     let vote = match &answer {
-        Some(Some(x)) => Some(vote_key(&x.text)),
+        Some(Some(x)) => Some(match keys.get(x.text.as_str()) {
+            Some(&key) => key,
+            None => {
+                let key = answer_class_key(&x.text);
+                keys.insert(x.text.clone(), key);
+                key
+            }
+        }),
         _ => None,
     };
     (answer, vote)

@@ -263,6 +263,63 @@ fn pass_at_k_array<'py>(
 /// the way numpy's `mean` sums (see `mathb_core::metrics::numpy_mean`).
 #[pyfunction]
 fn mean_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64) -> PyResult<f64> {
+    mean_over_problems(&n, &c, |ni, ci| mathb_core::pass_at_k(ni, ci, k))
+}
+
+/// Mean G-Pass@k_τ over problems (see `mathb_core::metrics::g_pass_at_k`), summed as
+/// `mean_pass_at_k` sums.
+#[pyfunction]
+fn mean_g_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64, tau: f64) -> PyResult<f64> {
+    if !(tau > 0.0 && tau <= 1.0) {
+        return Err(errors::InvalidArgumentError::new_err(format!(
+            "tau = {tau} must lie in (0, 1]"
+        )));
+    }
+    mean_over_problems(&n, &c, |ni, ci| {
+        mathb_core::metrics::g_pass_at_k(ni, ci, k, tau)
+    })
+}
+
+/// Mean mG-Pass@k over problems (see `mathb_core::metrics::mg_pass_at_k`).
+#[pyfunction]
+fn mean_mg_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64) -> PyResult<f64> {
+    mean_over_problems(&n, &c, |ni, ci| {
+        mathb_core::metrics::mg_pass_at_k(ni, ci, k)
+    })
+}
+
+/// Percentile-bootstrap intervals of mean pass@k over problems at each k of `ks` (see
+/// `mathb_core::interval`); None where there are no problems.
+#[pyfunction]
+#[pyo3(signature = (n, c, ks, *, resamples = 1000, seed = 0, level = 0.95))]
+fn pass_at_k_intervals(
+    py: Python<'_>,
+    n: Vec<u64>,
+    c: Vec<u64>,
+    ks: Vec<u64>,
+    resamples: usize,
+    seed: u64,
+    level: f64,
+) -> PyResult<Vec<Option<(f64, f64)>>> {
+    if n.len() != c.len() {
+        return Err(errors::InvalidArgumentError::new_err(
+            "n and c differ in length",
+        ));
+    }
+    if !(level > 0.0 && level < 1.0) || resamples == 0 {
+        return Err(errors::InvalidArgumentError::new_err(format!(
+            "level = {level} must lie in (0, 1) and resamples = {resamples} be at least 1"
+        )));
+    }
+    py.detach(|| mathb_core::interval::pass_at_k_intervals(&n, &c, &ks, resamples, seed, level))
+        .map_err(|e| CoreError::from(e).into())
+}
+
+fn mean_over_problems(
+    n: &[u64],
+    c: &[u64],
+    metric: impl Fn(u64, u64) -> Result<f64, mathb_core::MetricError>,
+) -> PyResult<f64> {
     if n.len() != c.len() {
         return Err(errors::InvalidArgumentError::new_err(
             "n and c differ in length",
@@ -270,8 +327,8 @@ fn mean_pass_at_k(n: Vec<u64>, c: Vec<u64>, k: u64) -> PyResult<f64> {
     }
     let values = n
         .iter()
-        .zip(&c)
-        .map(|(&ni, &ci)| mathb_core::pass_at_k(ni, ci, k))
+        .zip(c)
+        .map(|(&ni, &ci)| metric(ni, ci))
         .collect::<Result<Vec<f64>, _>>()
         .map_err(CoreError::from)?;
     Ok(mathb_core::metrics::numpy_mean(&values))
@@ -329,6 +386,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(majority::maj_at_k_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(majority::vote_keys, m)?)?;
     m.add_function(wrap_pyfunction!(mean_pass_at_k, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_g_pass_at_k, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_mg_pass_at_k, m)?)?;
+    m.add_function(wrap_pyfunction!(pass_at_k_intervals, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(parallelism_enabled, m)?)?;
     errors::register(m)?;

@@ -315,6 +315,14 @@ pub fn grade_stream<'py>(
     }
     d.set_item("counts", counts)?;
     d.set_item("internal_errors", summary.tally.internal_errors)?;
+    let why = PyDict::new(py);
+    for (kind, count) in mathb_core::no_answer::NoAnswerKind::ALL
+        .iter()
+        .zip(summary.tally.no_answer_kinds)
+    {
+        why.set_item(kind.as_str(), count)?;
+    }
+    d.set_item("no_answer_reasons", why)?;
     if let Some(field) = &opts.review.compare_field {
         let c = &summary.comparison;
         let compared = PyDict::new(py);
