@@ -147,6 +147,11 @@ mod tests {
                 "{gold} vs {answer}"
             );
         }
+        // `\\genfrac` is no two-argument fraction.
+        assert_ne!(
+            status("\\frac{1}{2}", "\\genfrac{}{}{}{}{1}{2}"),
+            Status::Incorrect
+        );
         // Unread with a number in it: nothing is claimed.
         assert_eq!(status("3", "\\foo{3}"), Status::Undecided);
     }

@@ -154,9 +154,13 @@ fn bare_argument_count(cmd: &str) -> usize {
 
 /// Fraction commands: `\frac` and its display variants, the slanted `\sfrac` and `\nicefrac`
 /// of the xfrac and nicefrac packages, and any other short command named `…frac` (`\bfrac`),
-/// whose two arguments can only be a numerator and a denominator.
+/// whose two arguments can only be a numerator and a denominator. `\genfrac` takes six
+/// (delimiters and style first) and is not one of them.
 pub(super) fn is_fraction_command(cmd: &str) -> bool {
-    cmd.len() <= 8 && cmd.ends_with("frac") && cmd.chars().all(|c| c.is_ascii_alphabetic())
+    cmd.len() <= 8
+        && cmd.ends_with("frac")
+        && cmd != "genfrac"
+        && cmd.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// The tokenizer's state over one answer string.
