@@ -17,7 +17,8 @@ pub fn free_symbols(e: &Expr, out: &mut BTreeSet<String>) {
     }
 }
 
-fn substitute(e: &Expr, name: &str, value: &Expr) -> Expr {
+/// `e` with every `Sym(name)` replaced by `value`.
+pub(crate) fn substitute(e: &Expr, name: &str, value: &Expr) -> Expr {
     e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
 }
 
@@ -29,7 +30,8 @@ pub fn rename_symbols(e: &Expr, names: &std::collections::BTreeMap<String, Strin
     })
 }
 
-fn rational(q: BigRational) -> Expr {
+/// A rational as a number literal.
+pub(crate) fn rational(q: BigRational) -> Expr {
     Expr::Num(Literal {
         value: q,
         decimal_places: None,

@@ -8,8 +8,9 @@ use crate::modular::{compare_expressions, Outcome};
 use crate::normalize::is_numeric;
 use crate::numeric::{compare_numeric, compare_numeric_real, Numeric};
 use crate::options::Options;
-use crate::solve::free_symbols;
+use crate::solve::{free_symbols, rational, substitute};
 use crate::verdict::Status;
+use num_rational::BigRational;
 use std::collections::BTreeSet;
 
 /// An equation between numbers with two adjacent members that differ (`41 = 42`,
@@ -251,15 +252,10 @@ const SUBSTITUTED_VALUES: [u32; 6] = [2, 3, 7, 10, 30, 100];
 /// Whether `e` takes two real values apart beyond doubt when `name` is set to two of
 /// [`SUBSTITUTED_VALUES`] in turn (other variables keep their random test points).
 fn differs_between_values(e: &Expr, name: &str) -> bool {
-    let at = |v: u32| {
-        let value = Expr::Num(crate::expr::Literal {
-            value: num_rational::BigRational::from_integer(v.into()),
-            decimal_places: None,
-            significant_digits: 1,
-        });
-        e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
-    };
-    let values: Vec<Expr> = SUBSTITUTED_VALUES.iter().map(|&v| at(v)).collect();
+    let values: Vec<Expr> = SUBSTITUTED_VALUES
+        .iter()
+        .map(|&v| substitute(e, name, &rational(BigRational::from_integer(v.into()))))
+        .collect();
     values.windows(2).any(|pair| {
         matches!(
             compare_numeric_real(&pair[0], &pair[1]),
@@ -333,19 +329,11 @@ pub(super) fn solution_not_shared(gold: (&Expr, &Expr), answer: (&Expr, &Expr)) 
             if !names.contains(name) {
                 return false;
             }
-            let put = |e: &Expr| {
-                e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| value.clone()))
-            };
-            let zero = Expr::Num(crate::expr::Literal {
-                value: num_rational::BigRational::from_integer(0.into()),
-                decimal_places: None,
-                significant_digits: 1,
-            });
-            let residual = Expr::Add(vec![put(other.0), Expr::Neg(Box::new(put(other.1)))]);
-            matches!(
-                compare_numeric_real(&residual, &zero),
-                Numeric::Different(_)
-            )
+            let (left, right) = (
+                substitute(other.0, name, value),
+                substitute(other.1, name, value),
+            );
+            matches!(compare_numeric_real(&left, &right), Numeric::Different(_))
         })
 }
 
