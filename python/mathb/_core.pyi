@@ -114,6 +114,7 @@ def combine_fallback(
 GOLD_PREFIX: str
 MAX_ANSWER_CHARS: int
 CHOICE_FIELDS: list[str]
+SHARD_SUFFIXES: list[str]
 GOLD_FIELDS: list[str]
 COMPLETION_FIELDS: list[str]
 ID_FIELDS: list[str]

@@ -53,7 +53,7 @@ def expand_shards(specs: Sequence[str]) -> list[str]:
             names = sorted(
                 os.path.join(spec, n)
                 for n in os.listdir(spec)
-                if os.path.isfile(os.path.join(spec, n)) and n.endswith(_SHARD_SUFFIXES)
+                if os.path.isfile(os.path.join(spec, n)) and n.endswith(tuple(_core.SHARD_SUFFIXES))
             )
             if not names:
                 raise InputFileError(f"{spec}: the directory holds no dump files")
@@ -68,17 +68,6 @@ def expand_shards(specs: Sequence[str]) -> list[str]:
                 raise InputFileError(f"{spec}: cannot open the file: no such file")
             shards.append(spec)
     return shards
-
-
-# The suffixes the core reads a directory's shards by (mathb-dumps `SHARD_SUFFIXES`).
-_SHARD_SUFFIXES = (
-    ".jsonl",
-    ".jsonl.gz",
-    ".jsonl.zst",
-    ".jsonl.zstd",
-    ".parquet",
-    ".ndjson",
-)
 
 
 class ShardGrader:

@@ -220,12 +220,7 @@ fn record_choices(record: &JsonRecord<'_>, fields: &Fields) -> Option<Fields> {
     if fields.choices.is_some() {
         return None;
     }
-    let choices = crate::schema::first_field(
-        record,
-        &crate::schema::CHOICE_FIELDS,
-        crate::formats::is_choice_list,
-    )
-    .filter(|c| *c != fields.completion)?;
+    let choices = crate::schema::options_field(record, &fields.completion)?;
     Some(Fields {
         choices: Some(choices),
         ..fields.clone()

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// File names a directory contributes; other files in it (verdicts, READMEs) are ignored.
-const SHARD_SUFFIXES: [&str; 6] = [
+pub const SHARD_SUFFIXES: [&str; 6] = [
     ".jsonl",
     ".jsonl.gz",
     ".jsonl.zst",

@@ -225,16 +225,11 @@ mod tests {
         let fast = OnePass::new(&fields).unwrap().read(line.as_bytes());
         let slow = record.ok().and_then(|r| {
             // As the chunk stage reads a record that carries its options.
-            let with_options = crate::schema::first_field(
-                &r,
-                &crate::schema::CHOICE_FIELDS,
-                crate::formats::is_choice_list,
-            )
-            .filter(|c| *c != fields.completion)
-            .map(|c| Fields {
-                choices: Some(c),
-                ..fields.clone()
-            });
+            let with_options =
+                crate::schema::options_field(&r, &fields.completion).map(|c| Fields {
+                    choices: Some(c),
+                    ..fields.clone()
+                });
             let gold = record_gold(&r, with_options.as_ref().unwrap_or(&fields)).ok()?;
             let completions = completion_texts(&r, &fields.completion).ok()?;
             let key = problem_key(&r, &fields, &gold).ok()?;

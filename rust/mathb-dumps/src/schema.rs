@@ -200,10 +200,10 @@ impl Fields {
             Some(_) => None,
             None => pick(&PROBLEM_TEXT_FIELDS, Value::is_string),
         };
-        // Options are never the completions themselves (`--completion-field choices`).
-        let choices = given.choices.clone().or_else(|| {
-            first_field(record, &CHOICE_FIELDS, is_choice_list).filter(|c| *c != completion)
-        });
+        let choices = given
+            .choices
+            .clone()
+            .or_else(|| options_field(record, &completion));
         Ok(Fields {
             gold,
             completion,
@@ -217,8 +217,14 @@ impl Fields {
     }
 }
 
+/// The field among [`CHOICE_FIELDS`] that holds the record's multiple-choice options;
+/// never the completions themselves (`--completion-field choices`).
+pub(crate) fn options_field(record: &Record<'_>, completion: &str) -> Option<String> {
+    first_field(record, &CHOICE_FIELDS, is_choice_list).filter(|c| c != completion)
+}
+
 /// The first of `candidates` that the record holds, not null, with a value `accept` takes.
-pub(crate) fn first_field(
+fn first_field(
     record: &Record<'_>,
     candidates: &[&str],
     accept: fn(&Value) -> bool,

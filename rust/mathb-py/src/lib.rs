@@ -369,6 +369,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GOLD_PREFIX", mathb_core::gold::PREFIX)?;
     m.add("MAX_ANSWER_CHARS", mathb_core::latex::MAX_ANSWER_CHARS)?;
     m.add("CHOICE_FIELDS", mathb_dumps::schema::CHOICE_FIELDS.to_vec())?;
+    m.add("SHARD_SUFFIXES", mathb_dumps::dump::SHARD_SUFFIXES.to_vec())?;
     m.add_function(wrap_pyfunction!(stream::grade_stream, m)?)?;
     m.add("GOLD_FIELDS", mathb_dumps::schema::GOLD_FIELDS.to_vec())?;
     m.add(
