@@ -1,6 +1,5 @@
 """Typed stubs of the compiled core (`mathb._core`)."""
 
-from collections.abc import Callable
 from typing import IO, Any, Literal, Protocol, TypeAlias, final
 
 import numpy as np
@@ -125,6 +124,13 @@ class _ProgressCallback(Protocol):
         self, samples: int, bytes_read: int, bytes_total: int | None, counts: list[int], /
     ) -> object: ...
 
+class _FallbackQueue(Protocol):
+    """Settles undecided pairs off the run's critical path (see `mathb.fallback_queue`)."""
+
+    def submit(self, pairs: list[tuple[str, str]], /) -> int: ...
+    def ready(self, ticket: int, /) -> bool: ...
+    def collect(self, ticket: int, /) -> list[tuple[str, str] | None]: ...
+
 def grade_stream(
     spec: str | list[str],
     output: str | IO[bytes] | None = None,
@@ -137,7 +143,7 @@ def grade_stream(
     threads: int | None = None,
     chunk_lines: int = 16384,
     progress: _ProgressCallback | None = None,
-    fallback: Callable[[list[tuple[str, str]]], list[tuple[str, str] | None]] | None = None,
+    fallback: _FallbackQueue | None = None,
     progress_interval: float = 0.5,
     on_error: Literal["stop", "skip", "record"] = "stop",
     resume: bool = False,

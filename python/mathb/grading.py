@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import InvalidArgumentError, __version__, _core
+from .fallback_queue import FallbackQueue
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -295,7 +296,7 @@ def grade_file(
     target: str | IO[bytes] | None = (
         os.fspath(output) if isinstance(output, (str, os.PathLike)) else output
     )
-    fallback_round = None if fallback is False else _FallbackRound(fallback)
+    fallback_round = None if fallback is False else FallbackQueue(fallback)
     if isinstance(target, str):
         from . import partial
 
@@ -350,6 +351,8 @@ def grade_file(
             id_pattern=id_pattern,
         )
     finally:
+        if fallback_round is not None:
+            fallback_round.close()
         if isinstance(target, str):
             partial.end(target)
     summary = summarize(spec, result, options, ks)
@@ -406,23 +409,6 @@ def _line_kinds(only: str | Iterable[str] | None) -> list[str] | None:
             f"only takes line kinds from {', '.join(LINE_KINDS)}, not {only!r}"
         )
     return kinds
-
-
-class _FallbackRound:
-    """Settles the undecided verdicts of each chunk with the sympy fallback while the core
-    streams, so the verdict lines, counts, pass@k and maj@k all carry the settled verdicts."""
-
-    def __init__(self, fallback: bool | SympyFallback) -> None:
-        self.fallback = fallback
-        self.engine: SympyFallback | None = None
-
-    def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
-        if self.engine is None:  # its worker processes start at the first undecided verdict
-            from .fallback import fallback_engine
-
-            self.engine = fallback_engine(self.fallback)
-        results = self.engine.resolve(pairs)
-        return [(r.status, r.reason) if r.status != "undecided" else None for r in results]
 
 
 def _in_fixed_order(n: Iterable[int], c: Iterable[int]) -> tuple[list[int], list[int]]:

@@ -5,11 +5,11 @@
 
 use crate::aggregate::Tally;
 use crate::chunk::Prepared;
+use crate::chunk::PreparedRecord;
 use crate::dedupe::grade_distinct;
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
-use crate::fallback_round::ask_fallback;
-use crate::fallback_round::FallbackFn;
+use crate::fallback_round::{apply_settled, submit_undecided, Asked, FallbackQueue, Settled};
 use crate::malformed::{ErrorLog, OnError};
 use crate::resume::{Replayed, VerdictLog};
 use crate::review::{line_end, Comparison, ReviewOptions};
@@ -62,18 +62,53 @@ pub(crate) struct Run {
 /// to write.
 pub(crate) type GradedChunk = (LineChunk, Vec<Vec<u8>>);
 
+/// A chunk the core has graded, numbered in input order, whose undecided pairs may be with
+/// the fallback: it is counted and its lines are formatted by [`Run::finish_chunk`].
+pub(crate) struct Pending {
+    chunk: LineChunk,
+    records: Vec<PreparedRecord>,
+    extracted: crate::dedupe::Extracted,
+    /// The input's name.
+    input: String,
+    name_of: Vec<Option<u32>>,
+    /// Per sample: its problem (and position in it, `u32::MAX` for a repeat).
+    where_: Vec<(u32, u32)>,
+    /// Problems of one line each, closed once counted.
+    line_problems: Vec<u32>,
+    shown: Vec<u64>,
+    repeats: Vec<bool>,
+    named: Vec<bool>,
+    first_sample: Vec<usize>,
+    replayed: Replayed,
+    /// The distinct verdicts of the samples not replayed, and each sample's.
+    verdicts: Vec<mathb_core::verdict::Verdict>,
+    of: Vec<u32>,
+    /// What the fallback was asked, if anything.
+    pub asked: Option<Asked>,
+}
+
+/// The gold of every sample of `records`, in order.
+fn sample_golds(records: &[PreparedRecord]) -> Vec<&str> {
+    records
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(r.gold.as_str(), r.samples))
+        .collect()
+}
+
 impl Run {
-    /// Grades and counts a prepared chunk of the input named `input`; returns its verdict
-    /// lines, in blocks, in order. With `log`, the leading records whose lines the resumed
-    /// file holds are counted from them and not written again.
-    pub(crate) fn grade_chunk<'f>(
+    /// Grades a prepared chunk of the input named `input` with the core and queues its
+    /// undecided pairs with `fallback`; [`Run::finish_chunk`] counts it and formats its
+    /// lines. Problems are numbered and samples indexed here, in input order. With `log`,
+    /// the leading records whose lines the resumed file holds are counted from them and not
+    /// graded again.
+    pub(crate) fn grade_chunk(
         &mut self,
         prepared: Prepared,
         input: &str,
         opts: &Options,
-        fallback: Option<&mut (dyn FallbackFn + 'f)>,
+        fallback: Option<&mut (dyn FallbackQueue + '_)>,
         log: Option<&mut VerdictLog>,
-    ) -> Result<GradedChunk, InputError> {
+    ) -> Result<Pending, InputError> {
         let Prepared {
             chunk,
             mut records,
@@ -175,21 +210,75 @@ impl Run {
         };
         let done = replayed.records;
         self.resumed_lines += replayed.lines;
+        self.fallback_sent += replayed.fallback_sent;
+        self.fallback_settled += replayed.fallback_settled;
         let s0 = first_sample[done];
-        let golds: Vec<&str> = records[done..]
-            .iter()
-            .flat_map(|r| std::iter::repeat_n(r.gold.as_str(), r.samples))
-            .collect();
+        let golds = sample_golds(&records[done..]);
         let completion = |s: usize| match panicked.binary_search_by_key(&(s + s0), |p| p.0) {
             Ok(i) => panicked[i].1.as_str(),
             Err(_) => "",
         };
-        let (mut verdicts, of) = grade_distinct(&golds, &extracted.answers[s0..], completion, opts);
-        if let Some(f) = fallback {
-            let (sent, done) = ask_fallback(&mut verdicts, &of, &golds, f);
-            self.fallback_sent += replayed.fallback_sent + sent;
-            self.fallback_settled += replayed.fallback_settled + done;
+        let (verdicts, of) = grade_distinct(&golds, &extracted.answers[s0..], completion, opts);
+        let asked = fallback.and_then(|f| submit_undecided(&verdicts, &of, &golds, f));
+        drop(golds);
+        Ok(Pending {
+            chunk,
+            records,
+            extracted,
+            input: input.to_owned(),
+            name_of,
+            where_,
+            line_problems,
+            shown,
+            repeats,
+            named,
+            first_sample,
+            replayed,
+            verdicts,
+            of,
+            asked,
+        })
+    }
+
+    /// Counts a chunk graded by [`Run::grade_chunk`] and formats its verdict lines, in
+    /// blocks, in order; `settled` holds the fallback's verdicts on what it was asked.
+    pub(crate) fn finish_chunk(&mut self, pending: Pending, settled: Vec<Settled>) -> GradedChunk {
+        let Pending {
+            chunk,
+            records,
+            extracted,
+            input,
+            name_of,
+            where_,
+            line_problems,
+            shown,
+            repeats,
+            named,
+            first_sample,
+            replayed,
+            mut verdicts,
+            of,
+            asked,
+        } = pending;
+        let done = replayed.records;
+        let s0 = first_sample[done];
+        let golds = sample_golds(&records[done..]);
+        if let Some(asked) = &asked {
+            let (sent, settled) = apply_settled(&mut verdicts, &of, &golds, asked, settled);
+            self.fallback_sent += sent;
+            self.fallback_settled += settled;
         }
+        let file = self.multi_file.then(|| json_string(&input));
+        let lines = LineMaker {
+            records: &records,
+            name_of: &name_of,
+            shown: &shown,
+            repeats: &repeats,
+            file: file.as_deref(),
+            first_sample: &first_sample,
+            names: &self.names,
+            on_error: self.on_error,
+        };
         for (s, &(problem, _)) in where_.iter().enumerate() {
             if repeats[s] {
                 continue;
@@ -282,6 +371,6 @@ impl Run {
         for d in disagreements {
             self.disagreements.extend_from_slice(&d);
         }
-        Ok((chunk, blocks))
+        (chunk, blocks)
     }
 }

@@ -41,8 +41,8 @@ pub use malformed::{ErrorLog, OnError};
 pub use resume::VerdictLog;
 pub use schema::{ErrorCode, FieldOverrides, Fields, InputError};
 pub use stream::{
-    grade_stream, grade_stream_resuming, grade_stream_with_fallback, Fallback, FallbackFn,
-    Progress, StreamError, StreamOptions, Summary,
+    grade_stream, grade_stream_resuming, grade_stream_with_fallback, Blocking, Fallback,
+    FallbackFn, FallbackQueue, Progress, Settled, StreamError, StreamOptions, Summary,
 };
 pub use verdict_file::VerdictFile;
 

@@ -6,9 +6,10 @@
 use crate::aggregate::Tally;
 use crate::chunk::{prepare, Malformed, Prepared};
 use crate::chunk_grading::Run;
+use crate::chunk_grading::{GradedChunk, Pending};
 use crate::dump::{expand_inputs, open_input, total_size, ChunkReader, Input, LineChunk};
 use crate::duplicates::Duplicates;
-pub use crate::fallback_round::{Fallback, FallbackFn};
+pub use crate::fallback_round::{Blocking, Fallback, FallbackFn, FallbackQueue, Settled};
 use crate::lossy_json::lossy_line;
 use crate::malformed::{ErrorLog, OnError};
 use crate::resume::VerdictLog;
@@ -17,10 +18,15 @@ use crate::sample_fields::OnePass;
 use crate::schema::{parse_record, ErrorCode, FieldOverrides, Fields, InputError};
 use mathb_core::options::Options;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
+
+/// Chunks graded by the core that may wait for the fallback while the next ones are graded;
+/// with more, the oldest is waited for.
+pub(crate) const FALLBACK_BACKLOG: usize = 4;
 
 /// Lines per chunk by default: large enough to keep every core busy, small enough that a
 /// chunk of 1000-sample list rows still fits comfortably in memory.
@@ -247,13 +253,16 @@ pub fn grade_stream_reviewing(
         StreamError::Input(m.error.at(&names[m.input], line))
     };
     // Each round prepares the chunk just read, grades the one prepared in the round
-    // before, and writes the lines graded in the round before that: the pool works on
-    // the first two while this thread writes.
+    // before, and writes the lines finished in the round before that: the pool works on
+    // the first two while this thread writes. A graded chunk whose undecided pairs went to
+    // the fallback waits in `pending` (at most `FALLBACK_BACKLOG`, oldest first) while the
+    // next chunks are graded; it is counted and its lines formatted once its verdicts are in.
     let mut ahead: Option<Prepared> = None;
-    let mut ready: Option<(LineChunk, Vec<Vec<u8>>)> = None;
+    let mut pending: VecDeque<Pending> = VecDeque::new();
+    let mut ready: Vec<GradedChunk> = Vec::new();
     let result = (|| loop {
         let mut incoming = rx.recv().ok();
-        if incoming.is_none() && ahead.is_none() && ready.is_none() {
+        if incoming.is_none() && ahead.is_none() && ready.is_empty() && pending.is_empty() {
             return Ok(());
         }
         // A chunk read before the fields are known picks them; one with no record to pick
@@ -282,8 +291,10 @@ pub fn grade_stream_reviewing(
             Some(p) => match stop_at_error.then(|| p.first_error(&names[p.chunk.input])) {
                 // What precedes a malformed record is written before it is reported.
                 Some(Some(m)) => {
-                    if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
-                        write_blocks(w, blocks)?;
+                    let fallback = fallback.as_deref_mut();
+                    finish_due(&mut run, &mut pending, &mut ready, fallback, true);
+                    if let Some(w) = out.as_deref_mut() {
+                        ready.iter().try_for_each(|(_, b)| write_blocks(w, b))?;
                     }
                     return Err(malformed(m));
                 }
@@ -291,9 +302,9 @@ pub fn grade_stream_reviewing(
             },
             None => None,
         };
-        let (mut prepared, mut next_ready) = (None, None);
+        let (mut prepared, mut finished) = (None, None);
         let mut written = Ok(());
-        let (run, fields) = (&mut run, &fields);
+        let (run, fields, pending) = (&mut run, &fields, &mut pending);
         let log = log.as_deref_mut();
         pool.in_place_scope(|s| {
             if let (Some(chunk), Some((f, one_pass))) = (incoming, fields) {
@@ -309,15 +320,28 @@ pub fn grade_stream_reviewing(
                     ))
                 });
             }
-            if let Some(p) = to_grade {
-                let fallback = fallback.as_deref_mut();
-                let name = &names[p.chunk.input];
-                s.spawn(|_| {
-                    next_ready = Some(run.grade_chunk(p, name, &opts.grade, fallback, log));
+            // Nothing more to grade: the chunks still waiting for the fallback are due.
+            let drain = to_grade.is_none();
+            let mut fallback = fallback.as_deref_mut();
+            if to_grade.is_some() || !pending.is_empty() {
+                let name = to_grade.as_ref().map(|p| names[p.chunk.input].as_str());
+                let (run, pending, finished) = (&mut *run, &mut *pending, &mut finished);
+                s.spawn(move |_| {
+                    let mut done = Vec::new();
+                    let graded = match (to_grade, name) {
+                        (Some(p), Some(name)) => run
+                            .grade_chunk(p, name, &opts.grade, fallback.as_deref_mut(), log)
+                            .map(|g| pending.push_back(g)),
+                        _ => Ok(()),
+                    };
+                    *finished = Some(graded.map(|()| {
+                        finish_due(run, pending, &mut done, fallback, drain);
+                        done
+                    }));
                 });
             }
-            if let (Some(w), Some((_, blocks))) = (out.as_deref_mut(), &ready) {
-                written = write_blocks(w, blocks);
+            if let Some(w) = out.as_deref_mut() {
+                written = ready.iter().try_for_each(|(_, b)| write_blocks(w, b));
             }
         });
         written?;
@@ -326,9 +350,9 @@ pub fn grade_stream_reviewing(
                 .map_err(StreamError::Output)?;
         }
         run.disagreements.clear();
-        let next_ready = next_ready.transpose()?;
-        let graded = next_ready.is_some();
-        if let Some((chunk, _)) = std::mem::replace(&mut ready, next_ready) {
+        let finished = finished.transpose()?.unwrap_or_default();
+        let graded = !finished.is_empty();
+        for (chunk, _) in std::mem::replace(&mut ready, finished) {
             let _ = spare_tx.send(chunk);
         }
         ahead = prepared;
@@ -389,6 +413,31 @@ pub fn grade_stream_reviewing(
         comparison: run.comparison,
         model,
     })
+}
+
+/// Counts and formats the oldest pending chunks whose fallback verdicts are in, in order,
+/// into `done`; waits for the oldest when the backlog is full, and for all with `drain`.
+fn finish_due(
+    run: &mut Run,
+    pending: &mut VecDeque<Pending>,
+    done: &mut Vec<GradedChunk>,
+    mut fallback: Option<&mut (dyn FallbackQueue + '_)>,
+    drain: bool,
+) {
+    while let Some(oldest) = pending.front() {
+        let ticket = oldest.asked.as_ref().map(|a| a.ticket);
+        let settled = match (ticket, fallback.as_deref_mut()) {
+            (None, _) | (_, None) => Vec::new(),
+            (Some(t), Some(f)) => {
+                if !(drain || pending.len() > FALLBACK_BACKLOG || f.is_ready(t)) {
+                    break;
+                }
+                f.collect(t)
+            }
+        };
+        let oldest = pending.pop_front().expect("a pending chunk");
+        done.push(run.finish_chunk(oldest, settled));
+    }
 }
 
 fn write_blocks(w: &mut dyn Write, blocks: &[Vec<u8>]) -> Result<(), StreamError> {

@@ -190,7 +190,7 @@ fn settled_verdicts_are_written_and_counted() {
         Some(&mut out),
         &StreamOptions::default(),
         &mut |_| true,
-        Some(&mut settle),
+        Some(&mut Blocking::new(&mut settle)),
     )
     .unwrap();
     assert_eq!(calls, vec![1]);
@@ -248,7 +248,7 @@ fn a_list_gold_accepts_any_of_its_answers() {
         Some(&mut out),
         &StreamOptions::default(),
         &mut |_| true,
-        Some(&mut settle),
+        Some(&mut Blocking::new(&mut settle)),
     )
     .unwrap();
     assert_eq!(
@@ -460,4 +460,101 @@ fn zero_threads_is_a_usage_error() {
         "{:?}",
         result.err()
     );
+}
+
+/// A fallback that never answers before it is asked to: every chunk with undecided pairs
+/// waits in the backlog until it is full or the input ends.
+struct Slow {
+    submitted: Vec<(u64, Vec<Settled>)>,
+    collected: Vec<u64>,
+    most_waiting: usize,
+}
+
+impl FallbackQueue for Slow {
+    fn submit(&mut self, pairs: &[(&str, &str)]) -> u64 {
+        let ticket = self.submitted.len() as u64 + 1;
+        let verdicts = pairs
+            .iter()
+            .map(|(_, a)| Some((Status::Correct, format!("slow: {a}"))))
+            .collect();
+        self.submitted.push((ticket, verdicts));
+        let waiting = self.submitted.len() - self.collected.len();
+        self.most_waiting = self.most_waiting.max(waiting);
+        ticket
+    }
+
+    fn is_ready(&mut self, _ticket: u64) -> bool {
+        false
+    }
+
+    fn collect(&mut self, ticket: u64) -> Vec<Settled> {
+        self.collected.push(ticket);
+        self.submitted[ticket as usize - 1].1.clone()
+    }
+}
+
+#[test]
+fn a_slow_fallback_keeps_the_order_and_bounds_its_backlog() {
+    let dir = tempdir("slow-fallback");
+    let path = dir.join("rows.jsonl");
+    let rows: Vec<String> = (0..40)
+        .map(|i| {
+            let answer = match i % 3 {
+                0 => format!(r"\\boxed{{{i}}}"),
+                _ => format!(r"so \\boxed{{{i} + f(x_0, y_0)}}"),
+            };
+            format!(r#"{{"id": {i}, "answer": "-0.5", "completion": "{answer}"}}"#)
+        })
+        .collect();
+    std::fs::write(&path, rows.join("\n") + "\n").unwrap();
+    let opts = StreamOptions {
+        chunk_lines: 3,
+        ..StreamOptions::default()
+    };
+    let spec = path.to_str().unwrap();
+    let (_, plain) = run(spec, &opts).unwrap();
+    let undecided = plain.matches(r#""status":"undecided""#).count();
+    assert!(undecided >= 20, "{plain}");
+
+    let settle_now = |pairs: &[(&str, &str)]| -> Vec<Settled> {
+        pairs
+            .iter()
+            .map(|(_, a)| Some((Status::Correct, format!("slow: {a}"))))
+            .collect()
+    };
+    let mut blocking_out = Vec::new();
+    let blocking = grade_stream_with_fallback(
+        spec,
+        Some(&mut blocking_out),
+        &opts,
+        &mut |_| true,
+        Some(&mut Blocking::new(settle_now)),
+    )
+    .unwrap();
+    let mut slow = Slow {
+        submitted: Vec::new(),
+        collected: Vec::new(),
+        most_waiting: 0,
+    };
+    let mut slow_out = Vec::new();
+    let waited = grade_stream_with_fallback(
+        spec,
+        Some(&mut slow_out),
+        &opts,
+        &mut |_| true,
+        Some(&mut slow),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(slow_out).unwrap(),
+        String::from_utf8(blocking_out).unwrap()
+    );
+    assert_eq!(waited.tally.counts, blocking.tally.counts);
+    assert_eq!(waited.tally.counts[0], undecided as u64);
+    assert_eq!(waited.fallback_settled, undecided as u64);
+    // Every ticket collected once, in order; never more than the backlog (+ the chunk just
+    // graded) waiting.
+    let tickets: Vec<u64> = (1..=slow.submitted.len() as u64).collect();
+    assert_eq!(slow.collected, tickets);
+    assert!(slow.most_waiting > 1 && slow.most_waiting <= FALLBACK_BACKLOG + 1);
 }

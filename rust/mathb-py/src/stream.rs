@@ -214,35 +214,13 @@ pub fn grade_stream<'py>(
                 Some(&mut buffered)
             }
         };
-        let mut on_fallback = |pairs: &[(&str, &str)]| -> Vec<Option<(Status, String)>> {
-            let Some(cb) = &fallback else {
-                return vec![None; pairs.len()];
-            };
-            Python::attach(|py| {
-                let outcome = cb
-                    .call1(py, (pairs.to_vec(),))
-                    .and_then(|r| r.extract::<Vec<Option<(String, String)>>>(py));
-                match outcome {
-                    Ok(verdicts) if verdicts.len() == pairs.len() => verdicts
-                        .into_iter()
-                        .map(|v| v.and_then(|(s, reason)| Some((status_of(&s)?, reason))))
-                        .collect(),
-                    Ok(_) => {
-                        fallback_error.get_or_insert_with(|| {
-                            CoreError("the fallback returned a list of another length".into())
-                                .into()
-                        });
-                        vec![None; pairs.len()]
-                    }
-                    Err(e) => {
-                        fallback_error.get_or_insert(e);
-                        vec![None; pairs.len()]
-                    }
-                }
-            })
-        };
+        let mut queue = fallback.as_ref().map(|cb| PyFallbackQueue {
+            fallback: cb,
+            error: &mut fallback_error,
+            sizes: Vec::new(),
+        });
         let fallback_fn: Option<mathb_dumps::Fallback<'_>> =
-            fallback.is_some().then_some(&mut on_fallback);
+            queue.as_mut().map(|q| q as mathb_dumps::Fallback<'_>);
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
         let apart = apart.as_mut().map(|w| w as &mut dyn Write);
         let result = mathb_dumps::stream::grade_stream_reviewing(
@@ -347,4 +325,87 @@ pub fn grade_stream<'py>(
     d.set_item("n", tally.n)?;
     d.set_item("c", tally.c)?;
     Ok(d)
+}
+
+/// The Python fallback of a run (`grading._FallbackRound`): `submit(pairs) -> ticket` queues
+/// pairs without waiting, `ready(ticket) -> bool`, `collect(ticket)` returns a list of
+/// (status, reason) or None per pair. Its first error is kept and fails the run.
+struct PyFallbackQueue<'a> {
+    fallback: &'a Py<PyAny>,
+    error: &'a mut Option<PyErr>,
+    /// (ticket, pairs submitted) of the tickets not collected yet.
+    sizes: Vec<(u64, usize)>,
+}
+
+impl PyFallbackQueue<'_> {
+    fn failed(&mut self, e: PyErr) {
+        self.error.get_or_insert(e);
+    }
+}
+
+impl mathb_dumps::FallbackQueue for PyFallbackQueue<'_> {
+    fn submit(&mut self, pairs: &[(&str, &str)]) -> u64 {
+        if self.error.is_some() {
+            return 0;
+        }
+        let outcome = Python::attach(|py| {
+            self.fallback
+                .call_method1(py, "submit", (pairs.to_vec(),))
+                .and_then(|t| t.extract::<u64>(py))
+        });
+        match outcome {
+            Ok(ticket) => {
+                self.sizes.push((ticket, pairs.len()));
+                ticket
+            }
+            Err(e) => {
+                self.failed(e);
+                0
+            }
+        }
+    }
+
+    fn is_ready(&mut self, ticket: u64) -> bool {
+        if self.error.is_some() {
+            return true;
+        }
+        let outcome = Python::attach(|py| {
+            self.fallback
+                .call_method1(py, "ready", (ticket,))
+                .and_then(|r| r.extract::<bool>(py))
+        });
+        outcome.unwrap_or_else(|e| {
+            self.failed(e);
+            true
+        })
+    }
+
+    fn collect(&mut self, ticket: u64) -> Vec<mathb_dumps::Settled> {
+        if self.error.is_some() {
+            return Vec::new();
+        }
+        let outcome = Python::attach(|py| {
+            self.fallback
+                .call_method1(py, "collect", (ticket,))
+                .and_then(|r| r.extract::<Vec<Option<(String, String)>>>(py))
+        });
+        let size = self.sizes.iter().position(|(t, _)| *t == ticket);
+        let size = size.map(|i| self.sizes.remove(i).1);
+        match outcome {
+            Ok(verdicts) if Some(verdicts.len()) != size => {
+                self.failed(
+                    CoreError("the fallback returned a list of another length".into()).into(),
+                );
+                Vec::new()
+            }
+            Ok(verdicts) => verdicts
+                .into_iter()
+                .map(|v| v.and_then(|(s, reason)| Some((status_of(&s)?, reason))))
+                .collect(),
+            Err(e) => {
+                self.failed(e);
+                Vec::new()
+            }
+        }
+    }
 }
