@@ -7,6 +7,10 @@ the time the pass@k table over the per-problem arrays takes after grading (maj@k
 by the core as it streams).
 
     python benches/bench_memory.py --problems 10000 --samples 1000 --threads 2
+
+`--curve 1e6,1e7,1e8` grades one dump per size instead (problems = size / samples), with
+the verdict lines streamed to /dev/null (`-o -`: 13 GB at 10⁸), and prints one table row
+per size: time linear in size and a flat peak RSS are what it checks.
 """
 
 from __future__ import annotations
@@ -49,7 +53,12 @@ def main() -> int:
     ap.add_argument("--samples", type=int, default=1_000)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--curve", help="comma-separated sample counts, e.g. 1e6,1e7,1e8")
+    ap.add_argument("--tmp", help="directory for the dumps (default: the system's)")
     args = ap.parse_args()
+    if args.curve:
+        sizes = [int(float(x)) for x in args.curve.split(",")]
+        return curve(sizes, args.samples, args.threads, args.seed, args.tmp)
     with tempfile.TemporaryDirectory(prefix="mathb-memory-") as tmp:
         src = Path(tmp) / "big.jsonl.zst"
         t0 = time.perf_counter()
@@ -78,6 +87,38 @@ def main() -> int:
         pass_at_k_table(n, c)
         print(f"pass@k table: {time.perf_counter() - t0:.3f} s")
         print(f"pass@k {summary['pass_at_k']}\nmaj@k {summary['maj_at_k']}")
+    return 0
+
+
+def curve(sizes: list[int], samples: int, threads: int | None, seed: int, tmp: str | None) -> int:
+    """One row per size: dump size, write time, grading wall time, samples/s, peak RSS."""
+    print("| samples | dump (MB, zstd) | wall (s) | samples/s | s per 10⁶ | peak RSS (MiB) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="mathb-curve-", dir=tmp) as d:
+            src = Path(d) / "big.jsonl.zst"
+            write_dump(src, max(1, size // samples), samples, seed)
+            cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mathb", "grade", str(src)]
+            cmd += ["-o", "-", "--summary", str(Path(d) / "s.json"), "-q", "--no-fallback"]
+            if threads:
+                cmd += ["--threads", str(threads)]
+            t0 = time.perf_counter()
+            done = subprocess.run(
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+            )
+            wall = time.perf_counter() - t0
+            if done.returncode:
+                print(done.stderr, file=sys.stderr)
+                return 1
+            rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+            n = json.loads((Path(d) / "s.json").read_text())["samples"]
+            mib = f"{int(rss.group(1)) / 1024:.0f}" if rss else "n/a"
+            mb = src.stat().st_size / 1e6
+            print(
+                f"| {n:,} | {mb:,.0f} | {wall:.1f} | {n / wall:,.0f} | {wall / n * 1e6:.2f} "
+                f"| {mib} |",
+                flush=True,
+            )
     return 0
 
 

@@ -342,6 +342,7 @@ def test_workers_get_this_process_path(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from mathb import fallback as fb
 
+    monkeypatch.setenv(fb.TEMPLATE_VARIABLE, "0")  # fresh interpreters, from the patched command
     monkeypatch.setattr(fb, "_worker_command", lambda *_: [sys.executable, "-c", "exit(3)"])
     with SympyFallback(1, timeout=5) as broken:
         with pytest.raises(fb.FallbackWorkerError, match="code 3 before it was ready"):
@@ -350,3 +351,37 @@ def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch)
     with SympyFallback(1, timeout=5) as broken:
         with pytest.raises(fb.FallbackWorkerError, match="cannot start"):
             broken.resolve([("1", "2")])
+
+
+def test_workers_are_forked_from_a_warm_template() -> None:
+    with SympyFallback(2, timeout=1.5) as fb:
+        assert [r.status for r in fb.resolve([("x+x", "2x"), ("1", "2")])] == [
+            "correct",
+            "incorrect",
+        ]
+        template = fb._template[0]
+        assert template is not None and template.alive()
+        assert all(w.process.args == template.args for w in fb._pool)
+        # A worker killed at a timeout is replaced by a fork, in milliseconds, not by a new
+        # interpreter importing sympy.
+        slow, fine = fb.resolve([POWER_TOWER, ("x+1", "1+x")])
+        assert slow.reason == "sympy: timeout after 1.5 s" and fine.correct
+        t0 = time.monotonic()
+        fb._pool.append(fb._spawn())
+        assert time.monotonic() - t0 < 0.5
+        assert fb.resolve([("y^2", "y*y")])[0].correct
+    assert not template.alive()  # closed with the pool
+
+
+def test_a_template_that_cannot_start_leaves_fresh_interpreters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mathb import fallback_template
+
+    monkeypatch.setattr(
+        fallback_template, "_template_command", lambda *_: [sys.executable, "-c", "exit(4)"]
+    )
+    with SympyFallback(1, timeout=5) as fb:
+        assert fb.resolve([("x+x", "2x")])[0].correct
+        assert fb._template == [None]
+        assert fb._pool[0].process.args[1:3] == ["-m", "mathb._fallback_worker"]

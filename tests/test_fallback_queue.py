@@ -50,6 +50,7 @@ def test_submit_does_not_wait_and_tickets_come_back_in_order(engine: SympyFallba
 def test_a_pool_that_cannot_start_fails_at_collect(monkeypatch: pytest.MonkeyPatch) -> None:
     from mathb import fallback as fb
 
+    monkeypatch.setenv(fb.TEMPLATE_VARIABLE, "0")  # fresh interpreters, from the patched command
     monkeypatch.setattr(fb, "_worker_command", lambda *_: [sys.executable, "-c", "exit(3)"])
     with SympyFallback(1, timeout=5) as broken:
         queue = FallbackQueue(broken)
@@ -90,6 +91,7 @@ def test_a_failing_pool_fails_the_run_and_writes_nothing(
 ) -> None:
     from mathb import fallback as fb
 
+    monkeypatch.setenv(fb.TEMPLATE_VARIABLE, "0")  # fresh interpreters, from the patched command
     monkeypatch.setattr(fb, "_worker_command", lambda *_: [sys.executable, "-c", "exit(3)"])
     src = _dump(tmp_path / "dump.jsonl", 30)
     out = tmp_path / "verdicts.jsonl"

@@ -1,4 +1,6 @@
-"""One sympy fallback worker: ``python -m mathb._fallback_worker IN_FD OUT_FD MEMORY_LIMIT``.
+"""One sympy fallback worker: ``python -m mathb._fallback_worker IN_FD OUT_FD MEMORY_LIMIT``,
+or the template that forks them: ``python -m mathb._fallback_worker template CTRL_FD
+MEMORY_LIMIT`` (see `mathb.fallback_template`).
 
 Started by `mathb.fallback.SympyFallback` as a fresh interpreter (never a multiprocessing
 child), so it imports nothing of the caller's ``__main__``; the caller's ``sys.path``
@@ -17,13 +19,20 @@ from multiprocessing.connection import Connection
 
 
 def main(argv: list[str]) -> int:
-    in_fd, out_fd, memory_limit = (int(a) for a in argv)
+    template = argv[:1] == ["template"]
+    in_fd, out_fd, memory_limit = (
+        (int(argv[1]), -1, int(argv[2])) if template else (int(a) for a in argv)
+    )
     from .fallback import SYS_PATH_VARIABLE, Channel, _worker_main
 
     if parent_path := os.environ.get(SYS_PATH_VARIABLE):
         import json
 
         sys.path.extend(p for p in json.loads(parent_path) if p not in sys.path)
+    if template:
+        from .fallback_template import serve
+
+        return serve(in_fd, memory_limit or None, _worker_main)
 
     channel = Channel(Connection(in_fd, writable=False), Connection(out_fd, readable=False))
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +22,7 @@ from typing import Any, Literal
 from . import _core
 from ._core import MathbError, Verdict
 from .errors import FallbackUnavailableError
+from .fallback_template import ForkedProcess, Template
 from .sympy_judge import (
     FallbackStatus,
     Pair,
@@ -70,10 +72,11 @@ class FallbackStats:
     workers_started: int = 0
 
 
-def _worker_main(conn: Any, memory_limit: int | None) -> None:
+def _worker_main(conn: Any, memory_limit: int | None, *, warm: bool = True) -> None:
     """The loop of one worker process (see `mathb._fallback_worker`): `conn` sends and
-    receives pickled messages."""
-    judge("x+1", "1+x")  # imports and warm-up before "ready", so they never eat an item's time
+    receives pickled messages. A worker forked from the warm template skips the warm-up."""
+    if warm:
+        judge("x+1", "1+x")  # imports and warm-up before "ready", so they never eat an item's time
     if memory_limit:
         try:
             import resource
@@ -148,6 +151,13 @@ def _worker_env() -> dict[str, str]:
 #: The environment variable that hands a worker its parent's sys.path (JSON).
 SYS_PATH_VARIABLE = "MATHB_FALLBACK_SYS_PATH"
 
+#: Set to 0 to start every worker as a fresh interpreter instead of forking a warm template.
+TEMPLATE_VARIABLE = "MATHB_FALLBACK_TEMPLATE"
+
+
+def _use_template() -> bool:
+    return os.environ.get(TEMPLATE_VARIABLE, "1") != "0"
+
 
 class _Worker:
     """A worker process: a fresh interpreter running ``python -m mathb._fallback_worker``
@@ -155,21 +165,25 @@ class _Worker:
     multiprocessing "spawn" child), so scripts, ``python -c``, notebooks and threads can all
     use the fallback."""
 
-    def __init__(self, memory_limit: int | None) -> None:
+    def __init__(self, memory_limit: int | None, template: Template | None = None) -> None:
         if not sys.executable:
             raise FallbackWorkerError("no Python executable to start a fallback worker with")
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        self.process: subprocess.Popen[bytes] | ForkedProcess
         try:
-            self.process = subprocess.Popen(
-                _worker_command(to_child_r, from_child_w, memory_limit),
-                stdin=subprocess.DEVNULL,
-                # Nothing a worker prints may mix with the caller's output (`mathb grade -o -`);
-                # its stderr (tracebacks, warnings) is the caller's.
-                stdout=subprocess.DEVNULL,
-                pass_fds=(to_child_r, from_child_w),
-                env=_worker_env(),
-            )
+            if template is not None:
+                self.process = template.fork(to_child_r, from_child_w)
+            else:
+                self.process = subprocess.Popen(
+                    _worker_command(to_child_r, from_child_w, memory_limit),
+                    stdin=subprocess.DEVNULL,
+                    # Nothing a worker prints may mix with the caller's output (`mathb grade
+                    # -o -`); its stderr (tracebacks, warnings) is the caller's.
+                    stdout=subprocess.DEVNULL,
+                    pass_fds=(to_child_r, from_child_w),
+                    env=_worker_env(),
+                )
         except (OSError, ValueError) as e:  # ValueError: no pass_fds (Windows)
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
                 os.close(fd)
@@ -190,6 +204,13 @@ class _Worker:
     def exitcode(self) -> int | None:
         return self.process.returncode
 
+    @property
+    def exit_text(self) -> str:
+        """ "code N", or "an unknown code" for a forked worker (its template reaped it)."""
+        if isinstance(self.process, ForkedProcess):
+            return "an unknown code"
+        return f"code {self.exitcode}"
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -200,10 +221,15 @@ class _Worker:
         self.conn.close()
 
 
-def _stop_all(workers: list[_Worker]) -> None:
+def _stop_all(workers: list[_Worker], template: list[Template | None] | None = None) -> None:
     for w in workers:
         w.stop()
     workers.clear()
+    for t in template or ():
+        if t is not None:
+            t.stop()
+    if template:
+        template.clear()
 
 
 class SympyFallback:
@@ -233,8 +259,12 @@ class SympyFallback:
         self.stats = FallbackStats()
         self._cache: OrderedDict[Pair, FallbackResult] = OrderedDict()
         self._pool: list[_Worker] = []
+        # Workers are forked from a warm template where the platform allows it (see
+        # `mathb.fallback_template`); `_template` is [] until it is first needed, then holds
+        # it, or None where it cannot run.
+        self._template: list[Template | None] = []
         self._lock = threading.Lock()
-        weakref.finalize(self, _stop_all, self._pool)
+        weakref.finalize(self, _stop_all, self._pool, self._template)
 
     def __enter__(self) -> SympyFallback:
         return self
@@ -245,7 +275,7 @@ class SympyFallback:
     def close(self) -> None:
         """Kills the worker processes; a later `resolve` starts new ones."""
         with self._lock:
-            _stop_all(self._pool)
+            _stop_all(self._pool, self._template)
 
     def resolve(self, pairs: Iterable[Pair]) -> list[FallbackResult]:
         """One result per (gold, answer) pair, in input order; duplicates are computed once.
@@ -274,7 +304,32 @@ class SympyFallback:
 
     def _spawn(self) -> _Worker:
         self.stats.workers_started += 1
+        template = self._warm_template()
+        if template is not None:
+            try:
+                return _Worker(self.memory_limit, template)
+            except FallbackWorkerError:  # the template died: fresh interpreters from now on
+                template.stop()
+                self._template[:] = [None]
         return _Worker(self.memory_limit)
+
+    def _warm_template(self) -> Template | None:
+        """The template to fork workers from, started on first use; None where fork is not
+        available or the template could not start (workers are then fresh interpreters)."""
+        if not self._template:
+            template = None
+            if hasattr(os, "fork") and hasattr(socket, "send_fds") and _use_template():
+                try:
+                    template = Template(self.memory_limit, _worker_env())
+                except (OSError, ValueError):
+                    template = None
+            self._template.append(template)
+        template = self._template[0]
+        if template is not None and not template.alive():
+            template.stop()
+            self._template[:] = [None]
+            return None
+        return template
 
     def _run(self, keys: list[Pair]) -> list[FallbackResult]:
         results: list[FallbackResult | None] = [None] * len(keys)
@@ -334,10 +389,10 @@ class SympyFallback:
             pass
         if not w.ready:
             raise FallbackWorkerError(
-                f"a sympy fallback worker exited with code {w.exitcode} before it was ready"
+                f"a sympy fallback worker exited with {w.exit_text} before it was ready"
             )
         if w.job is not None:
-            died = f"sympy: worker died (exit code {w.exitcode})"
+            died = f"sympy: worker died ({w.exit_text})"
             results[w.job], w.job = FallbackResult("undecided", died), None
         return True
 

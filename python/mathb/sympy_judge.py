@@ -275,6 +275,8 @@ def _judge_text(gold: str, answer: str) -> Judgement:
         a, b = _parse(gold), _parse(answer)
     except MemoryError:
         raise
+    except SystemError as e:  # C code that failed without an error: out of memory at the limit
+        raise MemoryError(str(e)) from e
     except Exception as e:  # the parser raises a bare Exception on bad LaTeX
         first_line = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return "undecided", f"sympy: parse error: {first_line[:80]}"

@@ -5,10 +5,10 @@
 use crate::metrics::{pass_at_k, MetricError};
 
 /// SplitMix64: a small, fixed generator, enough to draw resample indices.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -17,7 +17,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in 0..n (n ≥ 1), by Lemire's multiply-shift (bias below 2⁻³² for n < 2³²).
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next()) * n as u128) >> 64) as usize
     }
 }

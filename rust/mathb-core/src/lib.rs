@@ -47,6 +47,7 @@ pub mod grade;
 pub mod interval;
 pub mod latex;
 pub mod majority;
+pub mod majority_sampled;
 pub mod metrics;
 pub mod modular;
 pub mod no_answer;

@@ -16,6 +16,7 @@
 //! nor depends on the order of the classes beyond rounding, and the classes are taken in
 //! a fixed order so that it is the same in every run.
 
+use crate::majority_sampled::sampled_maj_at_k;
 use crate::metrics::{ln_binom, ln_factorials, Ballot, MetricError};
 use std::collections::HashMap;
 
@@ -62,7 +63,23 @@ pub fn maj_at_k(ballots: &[Ballot], ks: &[u64]) -> Result<Vec<f64>, MetricError>
     expected_maj_at_k(&VoteCounts::of(ballots), ks)
 }
 
+/// Hypergeometric terms below this fraction of their distribution's largest term are left
+/// out: each is below 1e-17 in probability, far under a double's rounding of the sums.
+const NEGLIGIBLE: f64 = 1e-18;
+
+/// Work (inner steps) past which one k is estimated from resamples
+/// (`majority_sampled`) instead of summed exactly: a few milliseconds. Problems of up to
+/// ~128 samples are always exact.
+const EXACT_BUDGET: f64 = 1.5e6;
+
 /// Expected maj@k over uniformly random k-subsets at every k of `ks` (each in 1..=n).
+///
+/// Only the terms that carry probability are computed: the correct samples drawn, j, range
+/// over the bulk of their hypergeometric law (a window of O(√k) values for large k), and so
+/// do the votes a class gets; consecutive weights follow from each other by a ratio. A k
+/// whose sum would still take more than `EXACT_BUDGET` steps (hundreds of samples drawn
+/// with several large answer classes) is estimated from `majority_sampled::RESAMPLES`
+/// seeded resamples instead (one walk per resample serves all such ks).
 pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, MetricError> {
     let n = counts.samples();
     if let Some(&k) = ks.iter().find(|&&k| k == 0 || k > n) {
@@ -70,33 +87,81 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
     }
     let g = counts.gold;
     let others = n - g;
-    let Some(&k_max) = ks.iter().max() else {
+    if ks.is_empty() {
         return Ok(Vec::new());
-    };
+    }
     let lf = ln_factorials(n);
     let mut sizes: Vec<u64> = counts.classes.values().copied().collect();
     sizes.sort_unstable();
-    // tie_weighted[j][s]: E[1/(1+T) · [all classes ≤ j]] over s-subsets of the others.
-    let top_j = g.min(k_max);
-    let mut tie_weighted: Vec<Vec<f64>> = vec![Vec::new()];
-    for j in 1..=top_j {
-        let s_max = (k_max - j).min(others);
-        tie_weighted.push(within_j(&sizes, counts.abstain, j, s_max, &lf));
+    // Per k: the (j, P(j)) that carry probability; then, per j, the largest subset of the
+    // others any k asks about.
+    let mut terms: Vec<Vec<(u64, f64)>> = Vec::with_capacity(ks.len());
+    let mut sampled: Vec<Option<f64>> = vec![None; ks.len()];
+    let mut s_max_of: std::collections::BTreeMap<u64, u64> = Default::default();
+    for (i, &k) in ks.iter().enumerate() {
+        let lo = k.saturating_sub(others).max(1);
+        let hi = g.min(k);
+        let mut kept = Vec::new();
+        if k > 1 && lo <= hi {
+            let ln_all = ln_binom(&lf, n, k);
+            let p = |j: u64| (ln_binom(&lf, g, j) + ln_binom(&lf, others, k - j) - ln_all).exp();
+            let top = (lo..=hi).map(p).fold(0.0f64, f64::max);
+            kept = (lo..=hi)
+                .map(|j| (j, p(j)))
+                .filter(|&(_, p_j)| p_j >= top * NEGLIGIBLE)
+                .collect();
+            let work: f64 = kept
+                .iter()
+                .map(|&(j, _)| {
+                    let big = sizes.len() - sizes.partition_point(|&a| a < j);
+                    let s = (k - j + 1) as f64;
+                    big as f64 * s * (j as f64).min(16.0 * s.sqrt() + 1.0)
+                })
+                .sum();
+            if work > EXACT_BUDGET {
+                sampled[i] = Some(f64::NAN); // estimated below, with the other such ks
+                kept.clear();
+            }
+            for &(j, _) in &kept {
+                let s = s_max_of.entry(j).or_default();
+                *s = (*s).max(k - j);
+            }
+        }
+        terms.push(kept);
     }
+    // The ks too costly to sum, estimated together from one set of resamples.
+    let mut costly: Vec<u64> = ks
+        .iter()
+        .zip(&sampled)
+        .filter_map(|(&k, e)| e.map(|_| k))
+        .collect();
+    costly.sort_unstable();
+    costly.dedup();
+    let estimates = sampled_maj_at_k(g, &sizes, counts.abstain, &costly);
+    for (&k, e) in ks.iter().zip(sampled.iter_mut()) {
+        if e.is_some() {
+            *e = costly.binary_search(&k).ok().map(|i| estimates[i]);
+        }
+    }
+    let tie_weighted: HashMap<u64, Vec<f64>> = s_max_of
+        .into_iter()
+        .map(|(j, s_max)| (j, within_j(&sizes, counts.abstain, j, s_max, &lf)))
+        .collect();
     let mut out = Vec::with_capacity(ks.len());
-    for &k in ks {
+    for ((&k, kept), estimate) in ks.iter().zip(&terms).zip(sampled) {
+        if let Some(estimate) = estimate {
+            out.push(estimate);
+            continue;
+        }
         if k == 1 {
             // The closed form, without the rounding of the sum: one sample wins iff correct.
             out.push(g as f64 / n as f64);
             continue;
         }
-        let mut score = 0.0f64;
-        let lo = k.saturating_sub(others).max(1);
-        for j in lo..=g.min(k) {
-            let s = k - j;
-            let p_j = (ln_binom(&lf, g, j) + ln_binom(&lf, others, s) - ln_binom(&lf, n, k)).exp();
-            score += p_j * tie_weighted[j as usize][s as usize];
-        }
+        let score: f64 = kept
+            .iter()
+            .map(|&(j, p_j)| p_j * tie_weighted[&j][(k - j) as usize])
+            .fold(0.0, |acc, x| acc + x);
         out.push(score.min(1.0));
     }
     Ok(out)
@@ -126,20 +191,55 @@ fn within_j(sizes: &[u64], abstain: u64, j: u64, s_max: u64, lf: &[f64]) -> Vec<
         next.iter_mut().for_each(|x| *x = 0.0);
         let t_next = (t_now + 1).min(t_cap);
         for s2 in 0..=s_max.min(total as usize) {
-            let ln_all = ln_binom(lf, total, s2 as u64);
-            for d in 0..=j.min(a).min(s2 as u64) {
-                let s1 = s2 - d as usize;
-                if s1 as u64 > merged {
-                    continue;
+            let s2u = s2 as u64;
+            // d, the votes of this class among s2 samples, is hypergeometric on [lo, hi];
+            // w(d) = C(merged, s2 - d) C(a, d) / C(total, s2).
+            let (lo, hi) = (s2u.saturating_sub(merged), a.min(s2u));
+            let mode = ((s2u + 1) * (a + 1) / (total + 2)).clamp(lo, hi);
+            let ln_all = ln_binom(lf, total, s2u);
+            let w_mode = (ln_binom(lf, merged, s2u - mode) + ln_binom(lf, a, mode) - ln_all).exp();
+            let floor = w_mode * NEGLIGIBLE;
+            // w(d + 1) / w(d)
+            let ratio = |d: u64| {
+                ((a - d) as f64 / (d + 1) as f64)
+                    * ((s2u - d) as f64 / (merged + d + 1 - s2u) as f64)
+            };
+            let mut add = |d: u64, w: f64| {
+                if d > j {
+                    return;
                 }
-                let w = (ln_binom(lf, merged, s1 as u64) + ln_binom(lf, a, d) - ln_all).exp();
+                let s1 = s2 - d as usize;
                 let bump = usize::from(d == j);
-                for t in 0..=t_now {
+                let Some(t_top) = t_cap.checked_sub(bump) else {
+                    return;
+                };
+                for t in 0..=t_now.min(t_top) {
                     let v = p[s1 * width + t];
-                    if v != 0.0 && t + bump <= t_cap {
+                    if v != 0.0 {
                         next[s2 * width + t + bump] += v * w;
                     }
                 }
+            };
+            let (mut d, mut w) = (mode, w_mode);
+            loop {
+                add(d, w);
+                if d >= hi.min(j) {
+                    break;
+                }
+                w *= ratio(d);
+                d += 1;
+                if w < floor {
+                    break;
+                }
+            }
+            let (mut d, mut w) = (mode, w_mode);
+            while d > lo {
+                w /= ratio(d - 1);
+                d -= 1;
+                if w < floor {
+                    break;
+                }
+                add(d, w);
             }
         }
         std::mem::swap(&mut p, &mut next);
