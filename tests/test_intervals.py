@@ -132,3 +132,20 @@ def test_crossover_k() -> None:
     means = diff["pass_at_k"]["mean"]
     assert means[0] < 0 < means[-1]
     assert diff["crossover_k"] == next(k for k, d in zip(diff["k"], means) if d > 0)
+
+
+def test_a_column_of_zeros_and_ones_gets_the_proportion_interval() -> None:
+    # 8 samples per problem: at k = 8 pass@k is 1 on every solved problem and 0 elsewhere, the
+    # solved rate; its band is Wilson's, not a bootstrap point, even when all are solved.
+    everything = _results([3, 1, 8, 2])
+    band = curves(everything, [1, 8], resamples=200)["pass_at_k"]
+    assert (band["low"][1], band["high"][1]) == pytest.approx(wilson_interval(4, 4))
+    assert band["low"][1] < 1.0
+    assert band["low"][0] < band["mean"][0] < band["high"][0]  # fractional: bootstrap
+    # The difference of two such columns is a paired table: Newcombe's interval.
+    model, base = _results([3, 1, 8, 0, 0]), _results([0, 2, 5, 1, 0])
+    diff = difference_curves(model, base, [8], resamples=200)["pass_at_k"]
+    assert diff["mean"][0] == pytest.approx(0.0)
+    assert (diff["low"][0], diff["high"][0]) == pytest.approx(
+        paired_difference_interval(2, 1, 1, 1)
+    )

@@ -20,6 +20,7 @@ from .setmetrics import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     ProblemResults,
+    curve_matrices,
     curves,
     difference_curves,
     pass_at_k_matrix,
@@ -146,6 +147,9 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         unsolved = problem_set.unsolved(config.base_column)
         base_solved = np.array([not unsolved[r] for r in rows], dtype=bool)
         base_label = config.base_name or problem_set.model(config.base_column).name
+    # Each dump's per-problem matrices once: its curves and the difference share them.
+    model_matrices = curve_matrices(model, config.ks)
+    base_matrices = curve_matrices(base, config.ks) if base is not None else None
     boot: dict[str, Any] = {
         "resamples": config.resamples,
         "seed": config.seed,
@@ -165,10 +169,12 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         "set_metrics": set_metrics(model.solved, base_solved, level=config.level),
         # The problem ids of each class, so the problems behind the counts can be read.
         "solved_sets": solved_sets(model.ids, model.solved, base_solved),
-        "curves": curves(model, config.ks, **boot),
-        "base_curves": curves(base, config.ks, **boot) if base is not None else None,
+        "curves": curves(model_matrices, **boot),
+        "base_curves": curves(base_matrices, **boot) if base_matrices is not None else None,
         "difference_curves": (
-            difference_curves(model, base, config.ks, **boot) if base is not None else None
+            difference_curves(model_matrices, base_matrices, **boot)
+            if base_matrices is not None
+            else None
         ),
         "maj_at_k_definition": MAJ_AT_K_DEFINITION,
         # no_answer samples by cause: truncated, looping, refused, other.

@@ -315,29 +315,64 @@ def solved_sets(
     return {name: [key for key, hit in zip(ids, mask) if hit] for name, mask in masks.items()}
 
 
+@dataclass
+class CurveMatrices:
+    """pass@k and maj@k of every problem (rows) at every k of `k` (columns): computed once and
+    shared by a dump's curves and its difference with another dump (maj@k over every k up to
+    n = 1024 costs the core tens of seconds)."""
+
+    k: list[int]
+    pass_at_k: FloatArray
+    maj_at_k: FloatArray
+
+    def columns(self, ks: Sequence[int]) -> CurveMatrices:
+        where = {k: j for j, k in enumerate(self.k)}
+        index = [where[k] for k in ks]
+        return CurveMatrices(list(ks), self.pass_at_k[:, index], self.maj_at_k[:, index])
+
+
+def curve_matrices(results: ProblemResults, ks: Sequence[int] | None = None) -> CurveMatrices:
+    """The per-problem pass@k and maj@k matrices at `ks` (default: 1 … the fewest samples)."""
+    chosen = curve_ks(results.n, ks)
+    return CurveMatrices(
+        chosen, pass_at_k_matrix(results, chosen), maj_at_k_matrix(results, chosen)
+    )
+
+
 def curves(
-    results: ProblemResults,
+    results: ProblemResults | CurveMatrices,
     ks: Sequence[int] | None = None,
     *,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     level: float = DEFAULT_LEVEL,
 ) -> dict[str, Any]:
-    """Mean pass@k and maj@k over problems for every k, each with a bootstrap interval."""
-    chosen = curve_ks(results.n, ks)
-    out: dict[str, Any] = {"k": chosen}
-    for name, matrix in (
-        ("pass_at_k", pass_at_k_matrix(results, chosen)),
-        ("maj_at_k", maj_at_k_matrix(results, chosen)),
-    ):
+    """Mean pass@k and maj@k over problems for every k, each with a percentile bootstrap
+    interval over problems — or, at a k where every problem's value is 0 or 1 (pass@n: the
+    solved rate), the Wilson interval of that proportion of problems. Given matrices, their k
+    are used and `ks` is not."""
+    matrices = results if isinstance(results, CurveMatrices) else curve_matrices(results, ks)
+    out: dict[str, Any] = {"k": list(matrices.k)}
+    for name, matrix in (("pass_at_k", matrices.pass_at_k), ("maj_at_k", matrices.maj_at_k)):
         mean, low, high = bootstrap_means(matrix, resamples=resamples, seed=seed, level=level)
+        # A column of 0s and 1s (pass@n, say) is a proportion of problems: Wilson, as the
+        # solved rate, not a bootstrap that shrinks to a point when all agree.
+        for j in np.flatnonzero(_binary_columns(matrix)):
+            low[j], high[j] = wilson_interval(int(matrix[:, j].sum()), matrix.shape[0], level)
         out[name] = {"mean": mean.tolist(), "low": low.tolist(), "high": high.tolist()}
     return out
 
 
+def _binary_columns(matrix: FloatArray) -> BoolArray:
+    """True for the columns whose every value is 0 or 1 (and that have a value at all)."""
+    if matrix.shape[0] == 0:
+        return np.zeros(matrix.shape[1], dtype=bool)
+    return np.asarray(np.all((matrix == 0.0) | (matrix == 1.0), axis=0))
+
+
 def difference_curves(
-    model: ProblemResults,
-    base: ProblemResults,
+    model: ProblemResults | CurveMatrices,
+    base: ProblemResults | CurveMatrices,
     ks: Sequence[int] | None = None,
     *,
     resamples: int = DEFAULT_RESAMPLES,
@@ -349,19 +384,42 @@ def difference_curves(
     problem brings its model and its base values together, so the interval is that of the
     mean per-problem difference (narrower than two separate bands when the two models find
     the same problems hard). `crossover_k` is where the pass@k difference first changes sign.
+    Given matrices (`curve_matrices`), the k both have are used and `ks` is not.
 
     A bootstrap, not a formula: per-problem pass@k and maj@k are fractions in [0, 1], not
-    successes, so the paired-proportion intervals do not apply to them.
+    successes, so the paired-proportion intervals do not apply to them — except at a k where
+    both columns hold only 0s and 1s (pass@n): there the difference is one of two paired
+    proportions of problems and gets Newcombe's interval, as `solved_difference` does.
     """
-    if len(model.ids) != len(base.ids):
+    rows = [
+        m.pass_at_k.shape[0] if isinstance(m, CurveMatrices) else len(m.ids) for m in (model, base)
+    ]
+    if rows[0] != rows[1]:
         raise InvalidArgumentError("model and base results cover different problems")
-    chosen = curve_ks(np.minimum(model.n, base.n), ks)
-    out: dict[str, Any] = {"k": chosen}
-    for name, of in (("pass_at_k", pass_at_k_matrix), ("maj_at_k", maj_at_k_matrix)):
-        difference = of(model, chosen) - of(base, chosen)
-        mean, low, high = bootstrap_means(difference, resamples=resamples, seed=seed, level=level)
+    if isinstance(model, CurveMatrices) and isinstance(base, CurveMatrices):
+        shared = [k for k in model.k if k in set(base.k)]
+        left, right = model.columns(shared), base.columns(shared)
+    elif isinstance(model, ProblemResults) and isinstance(base, ProblemResults):
+        chosen = curve_ks(np.minimum(model.n, base.n), ks)
+        left, right = curve_matrices(model, chosen), curve_matrices(base, chosen)
+    else:
+        raise InvalidArgumentError("give two ProblemResults or two CurveMatrices")
+    out: dict[str, Any] = {"k": list(left.k)}
+    for name in ("pass_at_k", "maj_at_k"):
+        first, second = getattr(left, name), getattr(right, name)
+        mean, low, high = bootstrap_means(
+            first - second, resamples=resamples, seed=seed, level=level
+        )
+        # Two columns of 0s and 1s are a paired 2 × 2 table: Newcombe, as the solved rates.
+        for j in np.flatnonzero(_binary_columns(first) & _binary_columns(second)):
+            a, b = first[:, j].astype(bool), second[:, j].astype(bool)
+            both, only_first, only_second = (int(x.sum()) for x in (a & b, a & ~b, ~a & b))
+            neither = len(a) - both - only_first - only_second
+            low[j], high[j] = paired_difference_interval(
+                both, only_first, only_second, neither, level
+            )
         out[name] = {"mean": mean.tolist(), "low": low.tolist(), "high": high.tolist()}
-    out["crossover_k"] = crossover_k(chosen, out["pass_at_k"]["mean"])
+    out["crossover_k"] = crossover_k(left.k, out["pass_at_k"]["mean"])
     return out
 
 
@@ -386,9 +444,12 @@ _CROSSOVER_TOLERANCE = 1e-12
 __all__ = [
     "GOLD_VOTE",
     "NO_VOTE",
+    "SOLVED_SET_CLASSES",
+    "CurveMatrices",
     "ProblemResults",
     "bootstrap_means",
     "curve_ks",
+    "curve_matrices",
     "crossover_k",
     "curves",
     "difference_curves",
@@ -398,5 +459,4 @@ __all__ = [
     "results_of",
     "set_metrics",
     "solved_sets",
-    "SOLVED_SET_CLASSES",
 ]

@@ -389,13 +389,19 @@ def _sample(
         )
 
 
+def _hundredths(x: float) -> float:
+    """100·x rounded to two decimals, without the "-0.00" of a difference that is zero up
+    to rounding."""
+    return round(100 * x, 2) + 0.0
+
+
 def _interval(ci: list[float] | None) -> str:
-    return "" if ci is None else f"  [{100 * ci[0]:.2f}, {100 * ci[1]:.2f}]"
+    return "" if ci is None else f"  [{_hundredths(ci[0]):.2f}, {_hundredths(ci[1]):.2f}]"
 
 
 def _points(x: float | None) -> str:
     """A difference of rates in percentage points, signed."""
-    return "n/a" if x is None else f"{100 * x:+.2f} pp"
+    return "n/a" if x is None else f"{_hundredths(x):+.2f} pp"
 
 
 def _curve_cell(curve: dict[str, Any], maj: dict[str, Any], j: int, k: int, fmt: Any) -> str:
