@@ -154,9 +154,7 @@ def _draw_curves(ax: Axes, summaries: Sequence[dict[str, Any]], colours: dict[st
     ax.set_xlabel("k (samples)")
     ax.set_ylabel("% of problems")
     ax.set_ylim(bottom=0)
-    ax.set_title(
-        f"pass@k (solid, band: {_level_percent(summaries)} % bootstrap CI) and maj@k (dashed)"
-    )
+    ax.set_title(f"pass@k (solid, band: {_level_percent(summaries)} % CI) and maj@k (dashed)")
     ax.grid(True, which="major", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     styles = [
@@ -166,7 +164,15 @@ def _draw_curves(ax: Axes, summaries: Sequence[dict[str, Any]], colours: dict[st
     if any(_crossover(s) is not None for s in summaries):
         styles.append(Line2D([], [], color="0.3", linestyle=":", label="crossover with base"))
     entries: list[Any] = [*handles, *styles]
-    ax.legend(entries, labels + [str(h.get_label()) for h in styles], fontsize="small")
+    # Below the axis, as the other panels' keys: inside, it would cover curves.
+    ax.legend(
+        entries,
+        labels + [str(h.get_label()) for h in styles],
+        fontsize="small",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=2,
+    )
 
 
 def _crossover(summary: dict[str, Any]) -> int | None:
