@@ -424,3 +424,9 @@ def test_eval_of_a_single_model(run_mathb, tmp_path: Path) -> None:
     assert any(line.split()[:1] == ["pass@8"] and "[" in line for line in lines)
     assert f"solved {solved} · unsolved {problems - solved}" in result.stdout
     assert "expansion" not in result.stdout
+    # The report draws it: curves and the solved bar (no topic panel without a base).
+    pytest.importorskip("matplotlib")
+    report = run_mathb("report", "summary.json", "-o", "r")
+    assert report.returncode == 0, report.stderr
+    assert f"| {solved} solved / {problems - solved} unsolved |" in report.stdout
+    assert (tmp_path / "r" / "report.png").stat().st_size > 10_000
