@@ -253,11 +253,14 @@ def test_bootstrap_is_seeded_and_brackets_the_mean() -> None:
 def test_set_metrics_cells() -> None:
     model = np.array([1, 1, 0, 0, 1, 0], dtype=bool)
     base = np.array([0, 0, 0, 1, 1, 1], dtype=bool)
-    out = set_metrics(model, base, resamples=50)
+    out = set_metrics(model, base)
     assert (out["expansion"]["count"], out["expansion"]["of"]) == (2, 3)
     assert (out["out_of_reach"]["count"], out["shrinkage"]["count"]) == (1, 2)
     assert out["preservation"]["rate"] == pytest.approx(1 / 3)
-    none_failed = set_metrics(model, np.ones(6, dtype=bool), resamples=5)
+    assert out["solved"]["model"]["count"] == out["solved"]["base"]["count"] == 3
+    change = out["solved_difference"]
+    assert (change["newly_solved"], change["lost"], change["value"]) == (2, 2, 0.0)
+    none_failed = set_metrics(model, np.ones(6, dtype=bool))
     assert none_failed["expansion"] == {"count": 0, "of": 0, "rate": None, "ci": None}
 
 
@@ -283,8 +286,8 @@ def test_cli_eval_against_base_dump(run_mathb, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--samples", "m.jsonl", "--model", "some/model"], "not both"),
-        (["--samples", "m.jsonl", "--base-samples", "m.jsonl", "--base-model", "b"], "exactly one"),
-        (["--samples", "m.jsonl"], "exactly one of --base-samples"),
+        (["--samples", "m.jsonl", "--base-samples", "m.jsonl", "--base-model", "b"], "at most one"),
+        (["--samples", "m.jsonl", "--base-name", "b"], "--base-name names a base"),
         (["--samples", "m.jsonl", "--base-column", "r1-7b"], "needs --dataset"),
         (["--base-samples", "m.jsonl"], "give --samples FILE"),
     ],
@@ -347,3 +350,83 @@ def test_cli_eval_on_the_fixture_table(run_mathb, data_dir: Path, tmp_path: Path
     both = sum(f and r["r1-1.5b_unsolved"] == "True" for f, r in zip(fails, rows))
     assert summary["problems"] == summary["set_metrics"]["base_unsolved"] == both
     assert summary["subset"] == {"subset": "math-b-i", "unsolved_by": []}
+
+
+# --------------------------------------------------------------------------- solved sets
+
+
+def test_solved_sets_list_the_problem_ids(run_mathb, tmp_path: Path) -> None:
+    pair = TABLE_2[3]
+    model, base = write_pair_dumps(pair, tmp_path)
+    result = run_mathb("eval", "--samples", model, "--base-samples", base, "-o", "s.json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "s.json").read_text())
+    unsolved, total = pair.base_unsolved, pair.base_unsolved + BASE_SOLVED
+    # write_pair_dumps: the model solves the first newly_solved base failures and loses the
+    # first SHRUNK base-solved rows.
+    assert summary["solved_sets"] == {
+        "both": list(range(unsolved + SHRUNK, total)),
+        "newly_solved": list(range(pair.newly_solved)),
+        "lost": list(range(unsolved, unsolved + SHRUNK)),
+        "neither": list(range(pair.newly_solved, unsolved)),
+    }
+    both = BASE_SOLVED - SHRUNK
+    neither = unsolved - pair.newly_solved
+    counts = f"both {both} · newly solved {pair.newly_solved} · lost {SHRUNK} · neither {neither}"
+    assert counts in result.stdout
+    change = summary["set_metrics"]["solved_difference"]
+    assert change["value"] == pytest.approx((pair.newly_solved - SHRUNK) / total)
+    assert f"({pair.newly_solved} newly solved − {SHRUNK} lost, of {total}" in result.stdout
+    assert summary["difference_curves"]["k"] == summary["curves"]["k"]
+
+
+def test_solved_sets_against_a_dataset_column(tmp_path: Path) -> None:
+    pair = TABLE_2[0]
+    model, _ = write_pair_dumps(pair, tmp_path)
+    table = write_pair_table(pair, tmp_path / "t.csv")
+    config = EvalConfig(str(model), base_column=pair.base, dataset=str(table), resamples=20)
+    summary = evaluate(config)
+    sets = summary["solved_sets"]
+    assert sets["newly_solved"] == list(range(pair.newly_solved))
+    assert len(sets["both"]) == BASE_SOLVED - SHRUNK
+    # A column has no curve: no base curves, no difference curves.
+    assert summary["base_curves"] is None and summary["difference_curves"] is None
+
+
+# --------------------------------------------------------------------------- a model alone
+
+
+def test_eval_of_a_single_model(run_mathb, tmp_path: Path) -> None:
+    pair = TABLE_2[1]
+    model, _ = write_pair_dumps(pair, tmp_path, samples=8)
+    table = write_pair_table(pair, tmp_path / "t.csv")
+    result = run_mathb("eval", "--samples", model, "--dataset", table, "--resamples", "200")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["base"] is None and summary["base_curves"] is None
+    assert summary["curves"]["k"] == list(range(1, 9))
+    for name in ("pass_at_k", "maj_at_k"):
+        curve = summary["curves"][name]
+        assert all(lo <= m <= hi for lo, m, hi in zip(curve["low"], curve["mean"], curve["high"]))
+        assert curve["high"][0] > curve["low"][0]
+    solved = pair.newly_solved + BASE_SOLVED - SHRUNK
+    problems = pair.base_unsolved + BASE_SOLVED
+    assert summary["set_metrics"]["solved"]["model"]["count"] == solved
+    assert summary["solved_sets"]["solved"] == sorted(
+        list(range(pair.newly_solved)) + list(range(pair.base_unsolved + SHRUNK, problems))
+    )
+    # pass@1: one correct sample of 8 on every solved problem.
+    assert summary["curves"]["pass_at_k"]["mean"][0] == pytest.approx(solved / 8 / problems)
+    topic = next(iter(summary["breakdown"]["topic"].values()))
+    assert set(topic) == {"problems", "pass_at_1", "solved"}
+    lines = result.stdout.splitlines()
+    assert "vs base" not in result.stdout and "base pass@" not in result.stdout
+    assert any(line.split()[:1] == ["pass@8"] and "[" in line for line in lines)
+    assert f"solved {solved} · unsolved {problems - solved}" in result.stdout
+    assert "expansion" not in result.stdout
+    # The report draws it: curves and the solved bar (no topic panel without a base).
+    pytest.importorskip("matplotlib")
+    report = run_mathb("report", "summary.json", "-o", "r")
+    assert report.returncode == 0, report.stderr
+    assert f"| {solved} solved / {problems - solved} unsolved |" in report.stdout
+    assert (tmp_path / "r" / "report.png").stat().st_size > 10_000

@@ -116,6 +116,24 @@ def test_model_against_the_dataset_column_with_a_selection(
     assert _eval(*changed, "--unsolved-by", "r1-1.5b", "--limit", "2", "-o", out) == 2
 
 
+def test_model_alone_through_an_endpoint(
+    server: dict[str, Any], table: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "alone.json"
+    args = ["--model", "rl", "--dataset", table, "-n", "4", "--endpoint", server["url"]]
+    assert _eval(*args, "--resamples", "50", "-o", out) == 0
+    assert len(server["requests"]) == 4 * 4  # the model only
+    assert not (tmp_path / "alone.base.samples.jsonl").exists()
+    summary = json.loads(out.read_text())
+    assert (summary["model"], summary["base"], summary["problems"]) == ("rl", None, 4)
+    assert summary["solved_sets"] == {"solved": ["q0", "q3"], "unsolved": ["q1", "q2"]}
+    curve = summary["curves"]["pass_at_k"]
+    assert curve["mean"][0] == pytest.approx((0.5 + 1) / 4)
+    assert curve["low"][0] < curve["mean"][0] < curve["high"][0]
+    printed = capsys.readouterr().out
+    assert "solved 2 · unsolved 2" in printed and "vs base" not in printed
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -123,8 +141,8 @@ def test_model_against_the_dataset_column_with_a_selection(
         ([], "give --samples FILE (the model's dump) or --model M"),
         (["--model", "m", "--base-samples", "b.jsonl"], "need --dataset"),
         (["--samples", "m.jsonl", "--base-model", "b"], "need --dataset"),
-        (["--samples", "m.jsonl", "--base-samples", "b.jsonl", "--base-model", "b"], "exactly one"),
-        (["--model", "m", "--dataset", "t.csv"], "exactly one of --base-samples"),
+        (["--samples", "m.jsonl", "--base-samples", "b.jsonl", "--base-model", "b"], "at most one"),
+        (["--model", "m", "--base-column", "b", "--base-model", "b"], "at most one"),
         (["--samples", "m.jsonl", "--base-samples", "b.jsonl", "--limit", "2"], "--limit"),
         (["--samples", "m.jsonl", "--base-samples", "b", "--base-endpoint", "u"], "--base-model"),
     ],

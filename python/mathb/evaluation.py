@@ -1,5 +1,5 @@
 """`mathb eval`: grades a model's dump, compares its solved set with a base (a base dump or a
-dataset's `<base>_unsolved` column) and builds the summary that `mathb report` draws."""
+dataset's `<base>_unsolved` column, or none) and builds the summary that `mathb report` draws."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ from .setmetrics import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     ProblemResults,
+    curve_matrices,
     curves,
+    difference_curves,
     pass_at_k_matrix,
     read_verdicts,
     set_metrics,
+    solved_sets,
 )
 
 MAJ_AT_K_DEFINITION = (
@@ -33,11 +36,18 @@ MAJ_AT_K_DEFINITION = (
     "no-answer samples abstain, a tie including the gold class scores 1/t"
 )
 BREAKDOWN_COLUMNS: tuple[str, ...] = ("topic", "difficulty")
+INTERVALS = {
+    "curves": "percentile bootstrap over problems (pass@k and maj@k means)",
+    "difference_curves": "paired percentile bootstrap over problems of model − base",
+    "rates": "Wilson score (solved rates, expansion, shrinkage, preservation, out of reach)",
+    "solved_difference": "Newcombe (1998) paired score interval, method 10",
+}
 
 
 @dataclass
 class EvalConfig:
-    """What to compare and how: a model dump against a base dump or a dataset column."""
+    """What to compare and how: a model dump against a base dump, a dataset column, or no
+    base (the model's curves and solved rate alone)."""
 
     samples: str
     base_samples: str | None = None
@@ -88,8 +98,8 @@ def _dump_name(path: str) -> str:
 
 def evaluate(config: EvalConfig) -> dict[str, Any]:
     """Runs one comparison and returns its summary (a JSON-ready dict)."""
-    if (config.base_samples is None) == (config.base_column is None):
-        raise InvalidArgumentError("give exactly one base: base samples or a base column")
+    if config.base_samples is not None and config.base_column is not None:
+        raise InvalidArgumentError("give at most one base: base samples or a base column")
     if config.base_column is not None and config.dataset is None:
         raise InvalidArgumentError("a base column needs the dataset that holds it")
     if (config.subset or config.unsolved_by) and config.dataset is None:
@@ -103,7 +113,8 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
     model = _grade(config, config.samples, "model")
     model_label = config.name or model.model or _dump_name(config.samples)
     base: ProblemResults | None = None
-    base_label = config.base_name
+    # No base, no base name: a --base-name alone names nothing.
+    base_label = config.base_name if config.base_samples or config.base_column else None
     if config.base_samples is not None:
         base = _grade(config, config.base_samples, "base")
         base_label = base_label or base.model or _dump_name(config.base_samples)
@@ -128,13 +139,17 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         if missing:
             notes.append(f"{missing} problem(s) of the selected subset are not in the dump")
 
+    base_solved: Any = None
     if base is not None:
         base_solved = base.solved
-    else:
-        assert problem_set is not None and rows is not None and config.base_column is not None
+    elif config.base_column is not None:
+        assert problem_set is not None and rows is not None
         unsolved = problem_set.unsolved(config.base_column)
         base_solved = np.array([not unsolved[r] for r in rows], dtype=bool)
         base_label = config.base_name or problem_set.model(config.base_column).name
+    # Each dump's per-problem matrices once: its curves and the difference share them.
+    model_matrices = curve_matrices(model, config.ks)
+    base_matrices = curve_matrices(base, config.ks) if base is not None else None
     boot: dict[str, Any] = {
         "resamples": config.resamples,
         "seed": config.seed,
@@ -151,9 +166,16 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         "subset": {"subset": config.subset, "unsolved_by": list(config.unsolved_by)},
         "problems": len(model.ids),
         "samples_per_problem": {"min": int(model.n.min()), "max": int(model.n.max())},
-        "set_metrics": set_metrics(model.solved, base_solved, **boot),
-        "curves": curves(model, config.ks, **boot),
-        "base_curves": curves(base, config.ks, **boot) if base is not None else None,
+        "set_metrics": set_metrics(model.solved, base_solved, level=config.level),
+        # The problem ids of each class, so the problems behind the counts can be read.
+        "solved_sets": solved_sets(model.ids, model.solved, base_solved),
+        "curves": curves(model_matrices, **boot),
+        "base_curves": curves(base_matrices, **boot) if base_matrices is not None else None,
+        "difference_curves": (
+            difference_curves(model_matrices, base_matrices, **boot)
+            if base_matrices is not None
+            else None
+        ),
         "maj_at_k_definition": MAJ_AT_K_DEFINITION,
         # no_answer samples by cause: truncated, looping, refused, other.
         "no_answer": {
@@ -161,6 +183,7 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
             "base": base.no_answer if base is not None else None,
         },
         "bootstrap": boot,
+        "intervals": INTERVALS,
         "breakdown": {},
         "notes": notes,
     }
@@ -258,7 +281,8 @@ def _dataset_rows(results: ProblemResults, problem_set: ProblemSet) -> list[int]
 def _breakdown(
     problem_set: ProblemSet, rows: list[int], model: ProblemResults, base_solved: Any
 ) -> dict[str, Any]:
-    """Per topic and per difficulty: problems, mean pass@1, solved, expansion count."""
+    """Per topic and per difficulty: problems, mean pass@1, solved and, against a base,
+    base-unsolved, newly solved and expansion (None where the base solved every problem)."""
     pass1 = pass_at_k_matrix(model, [1])[:, 0]
     out: dict[str, Any] = {}
     for column in BREAKDOWN_COLUMNS:
@@ -271,15 +295,18 @@ def _breakdown(
         table = {}
         for label, members in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
             solved = model.solved[members]
-            fails = ~base_solved[members]
-            table[label] = {
+            entry: dict[str, Any] = {
                 "problems": len(members),
                 "pass_at_1": float(pass1[members].mean()),
                 "solved": int(solved.sum()),
-                "base_unsolved": int(fails.sum()),
-                "newly_solved": int((fails & solved).sum()),
-                "expansion": float((fails & solved).sum() / fails.sum()) if fails.any() else None,
             }
+            if base_solved is not None:
+                fails = ~base_solved[members]
+                newly = int((fails & solved).sum())
+                entry["base_unsolved"] = int(fails.sum())
+                entry["newly_solved"] = newly
+                entry["expansion"] = newly / int(fails.sum()) if fails.any() else None
+            table[label] = entry
         out[column] = table
     return out
 
@@ -292,6 +319,7 @@ def _sort_key(label: str) -> tuple[int, float, str]:
 
 
 __all__ = [
+    "INTERVALS",
     "MAJ_AT_K_DEFINITION",
     "EvalConfig",
     "evaluate",

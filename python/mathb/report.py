@@ -1,8 +1,9 @@
-"""`mathb report`: draws `mathb eval` summaries as one figure (pass@k curves with bootstrap
-bands, per-topic expansion bars) and as a Table-2-style Markdown and HTML table."""
+"""`mathb report`: `mathb eval` summaries as one figure (see `mathb.report_figure`) and as a
+Table-2-style Markdown table and an HTML page that embeds the figure."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -10,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import InputFileError, MissingExtraError
+from . import InputFileError
+from .report_figure import draw_figure, solved_split
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "model",
@@ -21,6 +23,9 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "CI",
     "pass@1",
     "pass@k",
+    "base pass@k",
+    "solved: model − base (CI)",
+    "both / model only / base only / neither",
     "no answer (truncated / looping / refused / other)",
 )
 
@@ -49,27 +54,64 @@ def _percent(x: float | None, digits: int = 2) -> str:
 
 
 def table_rows(summaries: Sequence[dict[str, Any]]) -> list[list[str]]:
-    """One row per summary, cells as text, in the order of TABLE_COLUMNS."""
+    """One row per summary, cells as text, in the order of TABLE_COLUMNS; a summary without
+    a base (or from an older mathb) says n/a where it has nothing to show."""
     rows = []
     for s in summaries:
-        expansion = s["set_metrics"]["expansion"]
-        ci = expansion["ci"]
+        sets = s["set_metrics"]
+        expansion = sets.get("expansion") or {}
+        ci = expansion.get("ci")
         curve = s["curves"]["pass_at_k"]["mean"]
         top_k = s["curves"]["k"][-1] if s["curves"]["k"] else None
         rows.append(
             [
                 str(s["model"]),
-                str(s["base"]),
-                str(expansion["of"]),
-                str(expansion["count"]),
-                _percent(expansion["rate"]),
+                "none" if s["base"] is None else str(s["base"]),
+                str(expansion.get("of", "n/a")),
+                str(expansion.get("count", "n/a")),
+                _percent(expansion.get("rate")),
                 "n/a" if ci is None else f"{100 * ci[0]:.1f}–{100 * ci[1]:.1f} %",
                 _percent(curve[0]) if curve else "n/a",
                 f"{_percent(curve[-1])} (k={top_k})" if curve else "n/a",
+                _base_pass_cell(s),
+                _difference_cell(sets.get("solved_difference")),
+                _split_cell(s),
                 _no_answer_cell(s),
             ]
         )
     return rows
+
+
+def _base_pass_cell(summary: dict[str, Any]) -> str:
+    """The base's pass@k at the model's largest k (a base dump only: a column has no curve)."""
+    base, model = summary.get("base_curves"), summary["curves"]
+    if not base or not model["k"] or model["k"][-1] not in base["k"]:
+        return "n/a"
+    k = model["k"][-1]
+    return f"{_percent(base['pass_at_k']['mean'][base['k'].index(k)])} (k={k})"
+
+
+def _difference_cell(change: dict[str, Any] | None) -> str:
+    if not change or change.get("value") is None:
+        return "n/a"
+    low, high = change["ci"]
+    return f"{100 * change['value']:+.2f} pp ({100 * low:+.1f} to {100 * high:+.1f})"
+
+
+def _split_cell(summary: dict[str, Any]) -> str:
+    split = _solved_split(summary)
+    if split is None:
+        return "n/a"
+    if "both" in split:
+        return " / ".join(str(split[k]) for k in ("both", "newly_solved", "lost", "neither"))
+    return f"{split['solved']} solved / {split['unsolved']} unsolved"
+
+
+def _solved_split(summary: dict[str, Any]) -> dict[str, int] | None:
+    try:
+        return solved_split(summary)
+    except KeyError:  # a summary without the counts (hand-made, or very old)
+        return None
 
 
 def _no_answer_cell(summary: dict[str, Any]) -> str:
@@ -89,87 +131,50 @@ def markdown_table(summaries: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_table(summaries: Sequence[dict[str, Any]]) -> str:
-    """The same table as a standalone HTML page."""
+def html_table(summaries: Sequence[dict[str, Any]], figure_png: bytes | None = None) -> str:
+    """The report as a standalone HTML page: the figure (embedded as a PNG data URI, so the
+    page is one file), the table, and the problem ids of every solved-set class."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TABLE_COLUMNS)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>\n"
         for row in table_rows(summaries)
     )
+    figure = ""
+    if figure_png is not None:
+        data = base64.b64encode(figure_png).decode("ascii")
+        figure = (
+            f'<figure><img alt="pass@k and maj@k curves, solved sets and expansion by topic" '
+            f'src="data:image/png;base64,{data}" style="max-width:100%" /></figure>\n'
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
         "<title>mathb report</title>"
-        "<style>table{border-collapse:collapse;font-family:sans-serif}"
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
         "td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
-        "td:first-child,td:nth-child(2){text-align:left}</style></head><body>\n"
+        "td:first-child,td:nth-child(2){text-align:left}"
+        "details{margin:4px 0}code{font-size:90%}</style></head><body>\n"
+        f"{figure}"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+        f"{_solved_set_ids(summaries)}"
         "</body></html>\n"
     )
 
 
-def _label(s: dict[str, Any]) -> str:
-    return f"{s['model']} (vs {s['base']})"
-
-
-def draw_figure(summaries: Sequence[dict[str, Any]], png: Path, svg: Path) -> None:
-    """pass@k curves on a log₂ k axis with bootstrap bands, beside per-topic expansion bars."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise MissingExtraError(
-            "drawing the report needs matplotlib: pip install 'mathb[report]'"
-        ) from None
-    matplotlib.use("Agg")  # files only; never open a window
-    import matplotlib.pyplot as plt
-    import matplotlib.ticker
-
-    topics = sorted({t for s in summaries for t in s.get("breakdown", {}).get("topic", {})})
-    panels = 2 if topics else 1
-    fig, axes = plt.subplots(1, panels, figsize=(6.5 * panels, 4.6), squeeze=False)
-    ax = axes[0][0]
-    for i, s in enumerate(summaries):
-        color = f"C{i % 10}"
-        k = s["curves"]["k"]
-        curve = s["curves"]["pass_at_k"]
-        ax.plot(k, [100 * v for v in curve["mean"]], color=color, label=_label(s))
-        ax.fill_between(
-            k,
-            [100 * v for v in curve["low"]],
-            [100 * v for v in curve["high"]],
-            color=color,
-            alpha=0.2,
-            linewidth=0,
+def _solved_set_ids(summaries: Sequence[dict[str, Any]]) -> str:
+    """Per summary, each solved-set class as a folded list of its problem ids."""
+    parts = []
+    for s in summaries:
+        classes = s.get("solved_sets")
+        if not classes:
+            continue
+        title = html.escape(str(s["model"]) + ("" if s["base"] is None else f" vs {s['base']}"))
+        items = "".join(
+            f"<details><summary>{html.escape(name.replace('_', ' '))} ({len(ids)})</summary>"
+            f"<code>{html.escape(', '.join(str(i) for i in ids)) or '—'}</code></details>"
+            for name, ids in classes.items()
         )
-    ax.set_xscale("log", base=2)
-    # Plain numbers (1, 2, 4, …) read faster than 2^0, 2^1, … on a sample-count axis.
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
-    ax.set_xlabel("k (samples)")
-    ax.set_ylabel("pass@k (%)")
-    ax.set_title("pass@k, mean over problems (band: bootstrap CI)")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left")
-    if topics:
-        _draw_topics(axes[0][1], summaries, topics)
-    fig.tight_layout()
-    fig.savefig(png, dpi=130)
-    fig.savefig(svg)
-    plt.close(fig)
-
-
-def _draw_topics(ax: Any, summaries: Sequence[dict[str, Any]], topics: list[str]) -> None:
-    # Only runs given a dataset have topics; each keeps the colour of its curve.
-    drawn = [(i, s) for i, s in enumerate(summaries) if s.get("breakdown", {}).get("topic")]
-    width = 0.8 / len(drawn)
-    for slot, (i, s) in enumerate(drawn):
-        table = s["breakdown"]["topic"]
-        values = [100 * ((table.get(t) or {}).get("expansion") or 0.0) for t in topics]
-        positions = [j + (slot - (len(drawn) - 1) / 2) * width for j in range(len(topics))]
-        ax.bar(positions, values, width=width, color=f"C{i % 10}", label=_label(s))
-    ax.set_xticks(range(len(topics)))
-    ax.set_xticklabels(topics, rotation=30, ha="right", fontsize="small")
-    ax.set_ylabel("expansion (%)")
-    ax.set_title("expansion rate by topic (newly solved / base-unsolved)")
-    ax.grid(True, axis="y", alpha=0.3)
+        parts.append(f"<section><h3>problem ids: {title}</h3>{items}</section>\n")
+    return "".join(parts)
 
 
 def write_report(
@@ -182,7 +187,8 @@ def write_report(
     paths = {ext: out / f"report.{ext}" for ext in ("png", "svg", "md", "html")}
     draw_figure(summaries, paths["png"], paths["svg"])
     paths["md"].write_text(markdown_table(summaries), encoding="utf-8")
-    paths["html"].write_text(html_table(summaries), encoding="utf-8")
+    page = html_table(summaries, paths["png"].read_bytes())
+    paths["html"].write_text(page, encoding="utf-8")
     return paths
 
 

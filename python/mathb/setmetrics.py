@@ -1,5 +1,6 @@
-"""Per-problem results of a graded dump and the metrics built on them: pass@k and maj@k curves,
-expansion / shrinkage / preservation / out-of-reach against a base, bootstrap intervals."""
+"""Per-problem results of a graded dump and the metrics built on them: pass@k and maj@k curves
+with bootstrap bands, the model − base curves (paired bootstrap), and the solved sets —
+expansion / shrinkage / preservation / out-of-reach against a base, with Wilson intervals."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import InputFileError, InvalidArgumentError, _core
+from .intervals import paired_difference_interval, wilson_interval
 from .metrics import pass_at_k
 
 FloatArray = npt.NDArray[np.float64]
@@ -228,21 +230,25 @@ def bootstrap_means(
 
 
 def set_metrics(
-    model_solved: BoolArray,
-    base_solved: BoolArray,
-    *,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-    level: float = DEFAULT_LEVEL,
+    model_solved: BoolArray, base_solved: BoolArray | None = None, *, level: float = DEFAULT_LEVEL
 ) -> dict[str, Any]:
-    """The four cells of (base solves?) × (model solves?) on aligned problems.
+    """The solved sets: the model's solved rate and, given the base's, the four cells of
+    (base solves?) × (model solves?) on aligned problems and the paired difference.
 
     Rates use the denominators of MATH-Beyond's Table 2 and of Wu et al. (2025):
     expansion = newly solved / base-unsolved, out_of_reach = neither / base-unsolved,
-    preservation = both / base-solved, shrinkage = lost / base-solved. Each rate has a
-    percentile bootstrap interval over the problems of its denominator.
+    preservation = both / base-solved, shrinkage = lost / base-solved. Every rate carries a
+    Wilson score interval (`mathb.intervals`); `solved_difference` is model − base solved
+    rate, (newly solved − lost) / problems, with Newcombe's paired interval.
     """
     m = np.asarray(model_solved, dtype=bool)
+    model_count = int(m.sum())
+    if base_solved is None:
+        return {
+            "problems": int(m.size),
+            "model_solved": model_count,
+            "solved": {"model": _rate(model_count, int(m.size), level)},
+        }
     b = np.asarray(base_solved, dtype=bool)
     if m.shape != b.shape:
         raise InvalidArgumentError("model and base results cover different problems")
@@ -256,51 +262,201 @@ def set_metrics(
         "problems": int(m.size),
         "base_solved": int(b.sum()),
         "base_unsolved": int((~b).sum()),
-        "model_solved": int(m.sum()),
+        "model_solved": model_count,
     }
     for name, (hit, of) in cells.items():
-        count, total = int(hit.sum()), int(of.sum())
-        entry: dict[str, Any] = {"count": count, "of": total, "rate": None, "ci": None}
-        if total:
-            mean, low, high = bootstrap_means(
-                hit[of].astype(np.float64), resamples=resamples, seed=seed, level=level
-            )
-            entry["rate"] = count / total
-            entry["ci"] = [float(low[0]), float(high[0])]
-        out[name] = entry
+        out[name] = _rate(int(hit.sum()), int(of.sum()), level)
+    out["solved"] = {
+        "model": _rate(model_count, int(m.size), level),
+        "base": _rate(int(b.sum()), int(b.size), level),
+    }
+    both, newly, lost = (int(x.sum()) for x in (m & b, m & ~b, ~m & b))
+    neither = int(m.size) - both - newly - lost
+    out["solved_difference"] = {
+        "newly_solved": newly,
+        "lost": lost,
+        "of": int(m.size),
+        "value": (newly - lost) / m.size if m.size else None,
+        "ci": list(paired_difference_interval(both, newly, lost, neither, level))
+        if m.size
+        else None,
+    }
     return out
 
 
+def _rate(count: int, total: int, level: float) -> dict[str, Any]:
+    """count / total with its Wilson interval; rate and interval are None over no problem."""
+    if not total:
+        return {"count": count, "of": total, "rate": None, "ci": None}
+    return {
+        "count": count,
+        "of": total,
+        "rate": count / total,
+        "ci": list(wilson_interval(count, total, level)),
+    }
+
+
+#: The solved-set classes of a comparison with a base, in the order tables show them.
+SOLVED_SET_CLASSES: tuple[str, ...] = ("both", "newly_solved", "lost", "neither")
+
+
+def solved_sets(
+    ids: Sequence[Any], model_solved: BoolArray, base_solved: BoolArray | None = None
+) -> dict[str, list[Any]]:
+    """The problem ids of every solved-set class: both, newly_solved (the model only), lost
+    (the base only) and neither (out of reach of both); without a base, solved and unsolved.
+    Ids keep the order of `ids`."""
+    m = np.asarray(model_solved, dtype=bool)
+    if base_solved is None:
+        masks = {"solved": m, "unsolved": ~m}
+    else:
+        b = np.asarray(base_solved, dtype=bool)
+        masks = dict(zip(SOLVED_SET_CLASSES, (m & b, m & ~b, ~m & b, ~m & ~b)))
+    return {name: [key for key, hit in zip(ids, mask) if hit] for name, mask in masks.items()}
+
+
+@dataclass
+class CurveMatrices:
+    """pass@k and maj@k of every problem (rows) at every k of `k` (columns): computed once and
+    shared by a dump's curves and its difference with another dump (maj@k over every k up to
+    n = 1024 costs the core tens of seconds)."""
+
+    k: list[int]
+    pass_at_k: FloatArray
+    maj_at_k: FloatArray
+
+    def columns(self, ks: Sequence[int]) -> CurveMatrices:
+        where = {k: j for j, k in enumerate(self.k)}
+        index = [where[k] for k in ks]
+        return CurveMatrices(list(ks), self.pass_at_k[:, index], self.maj_at_k[:, index])
+
+
+def curve_matrices(results: ProblemResults, ks: Sequence[int] | None = None) -> CurveMatrices:
+    """The per-problem pass@k and maj@k matrices at `ks` (default: 1 … the fewest samples)."""
+    chosen = curve_ks(results.n, ks)
+    return CurveMatrices(
+        chosen, pass_at_k_matrix(results, chosen), maj_at_k_matrix(results, chosen)
+    )
+
+
 def curves(
-    results: ProblemResults,
+    results: ProblemResults | CurveMatrices,
     ks: Sequence[int] | None = None,
     *,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     level: float = DEFAULT_LEVEL,
 ) -> dict[str, Any]:
-    """Mean pass@k and maj@k over problems for every k, each with a bootstrap interval."""
-    chosen = curve_ks(results.n, ks)
-    out: dict[str, Any] = {"k": chosen}
-    for name, matrix in (
-        ("pass_at_k", pass_at_k_matrix(results, chosen)),
-        ("maj_at_k", maj_at_k_matrix(results, chosen)),
-    ):
+    """Mean pass@k and maj@k over problems for every k, each with a percentile bootstrap
+    interval over problems — or, at a k where every problem's value is 0 or 1 (pass@n: the
+    solved rate), the Wilson interval of that proportion of problems. Given matrices, their k
+    are used and `ks` is not."""
+    matrices = results if isinstance(results, CurveMatrices) else curve_matrices(results, ks)
+    out: dict[str, Any] = {"k": list(matrices.k)}
+    for name, matrix in (("pass_at_k", matrices.pass_at_k), ("maj_at_k", matrices.maj_at_k)):
         mean, low, high = bootstrap_means(matrix, resamples=resamples, seed=seed, level=level)
+        # A column of 0s and 1s (pass@n, say) is a proportion of problems: Wilson, as the
+        # solved rate, not a bootstrap that shrinks to a point when all agree.
+        for j in np.flatnonzero(_binary_columns(matrix)):
+            low[j], high[j] = wilson_interval(int(matrix[:, j].sum()), matrix.shape[0], level)
         out[name] = {"mean": mean.tolist(), "low": low.tolist(), "high": high.tolist()}
     return out
+
+
+def _binary_columns(matrix: FloatArray) -> BoolArray:
+    """True for the columns whose every value is 0 or 1 (and that have a value at all)."""
+    if matrix.shape[0] == 0:
+        return np.zeros(matrix.shape[1], dtype=bool)
+    return np.asarray(np.all((matrix == 0.0) | (matrix == 1.0), axis=0))
+
+
+def difference_curves(
+    model: ProblemResults | CurveMatrices,
+    base: ProblemResults | CurveMatrices,
+    ks: Sequence[int] | None = None,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    level: float = DEFAULT_LEVEL,
+) -> dict[str, Any]:
+    """Model − base pass@k and maj@k for every k both dumps reach, on aligned problems, each
+    with a paired percentile bootstrap interval: a resample draws problems, and a drawn
+    problem brings its model and its base values together, so the interval is that of the
+    mean per-problem difference (narrower than two separate bands when the two models find
+    the same problems hard). `crossover_k` is where the pass@k difference first changes sign.
+    Given matrices (`curve_matrices`), the k both have are used and `ks` is not.
+
+    A bootstrap, not a formula: per-problem pass@k and maj@k are fractions in [0, 1], not
+    successes, so the paired-proportion intervals do not apply to them — except at a k where
+    both columns hold only 0s and 1s (pass@n): there the difference is one of two paired
+    proportions of problems and gets Newcombe's interval, as `solved_difference` does.
+    """
+    rows = [
+        m.pass_at_k.shape[0] if isinstance(m, CurveMatrices) else len(m.ids) for m in (model, base)
+    ]
+    if rows[0] != rows[1]:
+        raise InvalidArgumentError("model and base results cover different problems")
+    if isinstance(model, CurveMatrices) and isinstance(base, CurveMatrices):
+        shared = [k for k in model.k if k in set(base.k)]
+        left, right = model.columns(shared), base.columns(shared)
+    elif isinstance(model, ProblemResults) and isinstance(base, ProblemResults):
+        chosen = curve_ks(np.minimum(model.n, base.n), ks)
+        left, right = curve_matrices(model, chosen), curve_matrices(base, chosen)
+    else:
+        raise InvalidArgumentError("give two ProblemResults or two CurveMatrices")
+    out: dict[str, Any] = {"k": list(left.k)}
+    for name in ("pass_at_k", "maj_at_k"):
+        first, second = getattr(left, name), getattr(right, name)
+        mean, low, high = bootstrap_means(
+            first - second, resamples=resamples, seed=seed, level=level
+        )
+        # Two columns of 0s and 1s are a paired 2 × 2 table: Newcombe, as the solved rates.
+        for j in np.flatnonzero(_binary_columns(first) & _binary_columns(second)):
+            a, b = first[:, j].astype(bool), second[:, j].astype(bool)
+            both, only_first, only_second = (int(x.sum()) for x in (a & b, a & ~b, ~a & b))
+            neither = len(a) - both - only_first - only_second
+            low[j], high[j] = paired_difference_interval(
+                both, only_first, only_second, neither, level
+            )
+        out[name] = {"mean": mean.tolist(), "low": low.tolist(), "high": high.tolist()}
+    out["crossover_k"] = crossover_k(left.k, out["pass_at_k"]["mean"])
+    return out
+
+
+def crossover_k(ks: Sequence[int], difference: Sequence[float]) -> int | None:
+    """The first k at which `difference` (model − base, one value per k) has the opposite
+    sign of its first non-zero value: where the base overtakes the model (or the model the
+    base); None when the curves never cross."""
+    first = 0
+    for k, d in zip(ks, difference):
+        sign = (d > _CROSSOVER_TOLERANCE) - (d < -_CROSSOVER_TOLERANCE)
+        if sign and not first:
+            first = sign
+        elif sign and sign != first:
+            return int(k)
+    return None
+
+
+# Differences of curves below this are rounding, not a lead.
+_CROSSOVER_TOLERANCE = 1e-12
 
 
 __all__ = [
     "GOLD_VOTE",
     "NO_VOTE",
+    "SOLVED_SET_CLASSES",
+    "CurveMatrices",
     "ProblemResults",
     "bootstrap_means",
     "curve_ks",
+    "curve_matrices",
+    "crossover_k",
     "curves",
+    "difference_curves",
     "maj_at_k_matrix",
     "pass_at_k_matrix",
     "read_verdicts",
     "results_of",
     "set_metrics",
+    "solved_sets",
 ]

@@ -1,5 +1,5 @@
-"""`mathb eval`: a model's samples against a base (a second dump or a dataset's unsolved
-column): pass@k and maj@k curves and the solved-set comparison."""
+"""`mathb eval`: a model's samples alone or against a base (a second dump or a dataset's
+unsolved column): pass@k and maj@k curves and the solved-set comparison."""
 
 from __future__ import annotations
 
@@ -54,12 +54,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="model name (default: the dump's model field or file name, or the model's name)",
     )
     base = p.add_argument_group(
-        "base", "one of: a base dump, a dataset's unsolved column, or a base model"
+        "base",
+        "at most one of: a base dump, a dataset's unsolved column, or a base model "
+        "(none: the model's curves and solved rate alone)",
     )
     base.add_argument(
         "--base-samples",
         metavar="FILE",
-        help="the base model's dump (default: none; one base is needed)",
+        help="the base model's dump (default: none)",
     )
     base.add_argument(
         "--base-column",
@@ -188,15 +190,19 @@ def _generation_options(p: argparse.ArgumentParser) -> dict[str, tuple[str, Any]
 
 
 def check_sources(args: argparse.Namespace) -> None:
-    """Raises UsageError unless the arguments name one model source and one base."""
+    """Raises UsageError unless the arguments name one model source and at most one base."""
     if args.samples is not None and args.model is not None:
         raise UsageError("give one of --samples FILE and --model M, not both")
     if args.samples is None and args.model is None:
         raise UsageError("give --samples FILE (the model's dump) or --model M (to sample it)")
     bases = (args.base_samples, args.base_column, args.base_model)
-    if sum(b is not None for b in bases) != 1:
+    if sum(b is not None for b in bases) > 1:
         raise UsageError(
-            "give exactly one of --base-samples FILE, --base-column B and --base-model M"
+            "give at most one of --base-samples FILE, --base-column B and --base-model M"
+        )
+    if args.base_name is not None and all(b is None for b in bases):
+        raise UsageError(
+            "--base-name names a base: it needs --base-samples, --base-column or --base-model"
         )
     if args.base_column is not None and args.dataset is None:
         raise UsageError("--base-column needs --dataset (the table that holds the column)")
@@ -383,57 +389,96 @@ def _sample(
         )
 
 
+def _hundredths(x: float) -> float:
+    """100·x rounded to two decimals, without the "-0.00" of a difference that is zero up
+    to rounding."""
+    return round(100 * x, 2) + 0.0
+
+
 def _interval(ci: list[float] | None) -> str:
-    return "" if ci is None else f"  [{100 * ci[0]:.2f}, {100 * ci[1]:.2f}]"
+    return "" if ci is None else f"  [{_hundredths(ci[0]):.2f}, {_hundredths(ci[1]):.2f}]"
+
+
+def _points(x: float | None) -> str:
+    """A difference of rates in percentage points, signed."""
+    return "n/a" if x is None else f"{_hundredths(x):+.2f} pp"
+
+
+def _curve_cell(curve: dict[str, Any], maj: dict[str, Any], j: int, k: int, fmt: Any) -> str:
+    band = _interval([curve["low"][j], curve["high"][j]])
+    return f"{fmt(curve['mean'][j])}{band}   maj@{k} {fmt(maj['mean'][j])}"
+
+
+def _rate_cell(cell: dict[str, Any]) -> str:
+    return f"{percent(cell['rate'])}  ({cell['count']}/{cell['of']}){_interval(cell['ci'])}"
 
 
 def format_eval(summary: dict[str, Any], output: str) -> str:
     """The eval summary as the aligned table `mathb eval` prints."""
     sets = summary["set_metrics"]
     curves = summary["curves"]
+    base_name = summary.get("base")
+    compared = "expansion" in sets  # a base's solved set is known (a dump or a column)
+    base = summary.get("base_curves")
+    difference = summary.get("difference_curves")
     level = round(100 * summary["bootstrap"]["level"])
     rows: list[tuple[str, str]] = [
-        ("model", f"{summary['model']}  vs base {summary['base']}"),
+        ("model", f"{summary['model']}  vs base {base_name}" if compared else summary["model"]),
         ("problems", f"{summary['problems']:,}"),
     ]
     ks = curves["k"]
     shown = sorted({ks[0], ks[-1], *(k for k in ks if k & (k - 1) == 0)}) if ks else []
     for k in shown:
         j = ks.index(k)
-        p, m = curves["pass_at_k"], curves["maj_at_k"]
         rows.append(
-            (
-                f"pass@{k}",
-                f"{percent(p['mean'][j])}{_interval([p['low'][j], p['high'][j]])}"
-                f"   maj@{k} {percent(m['mean'][j])}",
-            )
+            (f"pass@{k}", _curve_cell(curves["pass_at_k"], curves["maj_at_k"], j, k, percent))
         )
-        base = summary.get("base_curves")
         if base and k in base["k"]:
-            b, bm = base["pass_at_k"], base["maj_at_k"]
             i = base["k"].index(k)
-            rows.append(
-                (
-                    f"  base pass@{k}",
-                    f"{percent(b['mean'][i])}{_interval([b['low'][i], b['high'][i]])}"
-                    f"   maj@{k} {percent(bm['mean'][i])}",
-                )
-            )
-    for name in ("expansion", "shrinkage", "preservation", "out_of_reach"):
-        cell = sets[name]
+            cell = _curve_cell(base["pass_at_k"], base["maj_at_k"], i, k, percent)
+            rows.append((f"  base pass@{k}", cell))
+        if difference and k in difference["k"]:
+            i = difference["k"].index(k)
+            cell = _curve_cell(difference["pass_at_k"], difference["maj_at_k"], i, k, _points)
+            rows.append(("  model − base", cell))
+    if difference:
+        crossing = difference.get("crossover_k")
+        where = "none" if crossing is None else f"k = {crossing}"
+        rows.append(("crossover", f"{where}  (first k where model − base pass@k changes sign)"))
+    solved = sets.get("solved", {})
+    if "model" in solved:
+        rows.append(("solved", _rate_cell(solved["model"])))
+    if "base" in solved:
+        rows.append(("  base solved", _rate_cell(solved["base"])))
+    change = sets.get("solved_difference")
+    if change:
         rows.append(
             (
-                name.replace("_", " "),
-                f"{percent(cell['rate'])}  ({cell['count']}/{cell['of']}){_interval(cell['ci'])}",
+                "  model − base",
+                f"{_points(change['value'])}{_interval(change['ci'])}  "
+                f"({change['newly_solved']} newly solved − {change['lost']} lost, "
+                f"of {change['of']}; Newcombe paired)",
             )
         )
+    for name in ("expansion", "shrinkage", "preservation", "out_of_reach") if compared else ():
+        rows.append((name.replace("_", " "), _rate_cell(sets[name])))
+    classes = summary.get("solved_sets")
+    if classes:
+        counts = " · ".join(f"{name.replace('_', ' ')} {len(ids)}" for name, ids in classes.items())
+        rows.append(("solved sets", f'{counts}  (their problem ids: "solved_sets" in {output})'))
     width = max(len(name) for name, _ in rows)
-    lines = [f"mathb {summary['mathb_version']} eval -> {output}  (intervals: {level}% bootstrap)"]
+    lines = [
+        f"mathb {summary['mathb_version']} eval -> {output}  ({level}% intervals: "
+        "bootstrap over problems for curves, Wilson for rates)"
+    ]
     lines += [f"  {name:<{width}}  {value}" for name, value in rows]
     lines += [f"  note: {note}" for note in summary["notes"]]
     return "\n".join(lines) + "\n"
 
 
 COMMAND = Command(
-    "eval", "pass@k, maj@k and the solved-set expansion of a model over its base", configure, run
+    "eval",
+    "pass@k, maj@k and the solved sets of a model, alone or over its base",
+    configure,
+    run,
 )
