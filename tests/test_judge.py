@@ -327,3 +327,24 @@ def test_library_pass_on_a_verdicts_file(
     assert judged["judge"]["pairs"] == 4 and judged["judge_requests"]["sent"] == len(asked) == 8
     assert len(read_jsonl(tmp_path / "cache.jsonl")) == 8
     assert [v.get("decided_by") for v in read_jsonl(out)].count("judge") == 3
+
+
+def test_eval_passes_the_judge_to_both_dumps(
+    judge_server: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    url, asked = judge_server
+    plain, judged = tmp_path / "plain.json", tmp_path / "judged.json"
+    common = ["eval", "--samples", str(DUMP), "--base-samples", str(DUMP), "-q"]
+    assert cli.main([*common, "-o", str(plain)]) == 0
+    assert cli.main([*common, "-o", str(judged), *judge_args(url)]) == 0
+    before, after = json.loads(plain.read_text()), json.loads(judged.read_text())
+    assert "judge" not in before
+    # eval grades without the fallback: the four pairs of the grade test, once for both dumps
+    for role in ("model", "base"):
+        assert after["judge"][role]["samples"] == {"correct": 2, "incorrect": 1}
+        lines = read_jsonl(tmp_path / f"judged.{role}.verdicts.jsonl")
+        assert [v.get("decided_by") for v in lines].count("judge") == 3
+    assert len(asked) == 16  # each verdicts file has its own cache beside it
+    # two more of the trig problem's four samples correct: pass@1 up by 2/4 over 4 problems
+    pass_1 = [s["curves"]["pass_at_k"]["mean"][0] for s in (before, after)]
+    assert pass_1[1] == pytest.approx(pass_1[0] + 0.125)

@@ -41,6 +41,8 @@ class JudgeSettings:
     retries: int = 3
     max_tokens: int = 1024
     api_key: str | None = None
+    #: The dump's field of the problem text shown (None: problem, question or input).
+    question_field: str | None = None
     #: Seconds before the first retry (doubled at each).
     backoff: float = 0.5
 

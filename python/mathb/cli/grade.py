@@ -213,7 +213,6 @@ def run(args: argparse.Namespace) -> ExitStatus:
             files,
             ks=args.ks,
             with_gold=args.with_gold,
-            question_field=args.judge_question_field,
             quiet=args.quiet,
         )
     elapsed = time.perf_counter() - started

@@ -108,6 +108,7 @@ def judge_settings(args: argparse.Namespace) -> JudgeSettings | None:
         retries=args.judge_retries,
         max_tokens=args.judge_max_tokens,
         api_key=args.judge_api_key or os.environ.get("OPENAI_API_KEY"),
+        question_field=args.judge_question_field,
     )
 
 
@@ -119,7 +120,6 @@ def run_judge(
     *,
     ks: list[int],
     with_gold: bool,
-    question_field: str | None,
     quiet: bool,
 ) -> dict[str, Any]:
     """The judge's pass over the finished verdicts file `output`: the summary recounted."""
@@ -135,7 +135,7 @@ def run_judge(
         settings,
         ks=ks,
         keep_gold=with_gold,
-        questions=QuestionReader(files, question_field),
+        questions=QuestionReader(files, settings.question_field),
     )
     if not quiet:
         report_judge(judged)
