@@ -270,14 +270,20 @@ def test_a_failing_endpoint_leaves_the_rules_verdicts(
     assert "4 of 4 pairs got no reply" in capsys.readouterr().err
 
 
-def test_a_server_that_is_down_is_given_up_on(tmp_path: Path) -> None:
+def test_a_server_that_is_down_is_given_up_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """After 2 × concurrency requests in a row failed, the rest are not sent."""
     out = tmp_path / "judged.jsonl"
     url = f"http://127.0.0.1:{_closed_port()}"
     extra = ["--judge-on", "incorrect", "--judge-concurrency", "1", "--judge-retries", "0"]
-    assert grade(out, *judge_args(url, *extra), dump=EXAMPLES) == 0
+    assert grade(out, *judge_args(url, *extra), dump=EXAMPLES, quiet=False) == 0
     judged = summary_of(out)
     assert judged["judge"]["failed"] == judged["judge"]["pairs"] > 50
+    # the table says what was sent: two requests, then the rest given up on
+    shown_rows = capsys.readouterr().out
+    left = 2 * judged["judge"]["pairs"] - 2
+    assert f"(2 requests sent, 0 from the cache, {left:,} not sent)" in shown_rows
 
 
 @pytest.mark.parametrize(

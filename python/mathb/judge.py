@@ -140,6 +140,8 @@ class JudgeClient:
         if settings.api_key:
             self.headers["Authorization"] = f"Bearer {settings.api_key}"
         self.failed_in_a_row = 0
+        #: Requests given up on without sending them, the server having failed too often.
+        self.not_sent = 0
         self.lock = threading.Lock()
         self.last_error: str | None = None
 
@@ -147,6 +149,7 @@ class JudgeClient:
         """The reply's text, or None when the request failed (the error in `last_error`)."""
         with self.lock:
             if self.failed_in_a_row >= 2 * self.settings.concurrency:
+                self.not_sent += 1
                 return None
         body = {
             "model": self.settings.model,
@@ -178,11 +181,13 @@ class JudgeClient:
 
 @dataclass
 class AskStats:
-    """Requests of one run: sent to the server (failed ones included) and read from the cache."""
+    """Requests of one run: sent to the server, read from the cache, failed (sent or not),
+    and not sent (given up on once the server kept failing)."""
 
     sent: int = 0
     cached: int = 0
     failed: int = 0
+    not_sent: int = 0
 
 
 def judge_pairs(
@@ -219,7 +224,8 @@ def judge_pairs(
 
     with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="mathb-judge") as pool:
         list(pool.map(ask, todo))
-    stats.sent = len(todo)
+    stats.sent = len(todo) - client.not_sent
+    stats.not_sent = client.not_sent
     stats.failed = sum(1 for slot, *_ in todo if replies.get(slot) is None)
     return (
         {p: _outcome(replies.get((p, 0)), replies.get((p, 1))) for p in pairs},
@@ -339,8 +345,9 @@ def judge_verdicts(
     """Asks the judge about the verdicts file `output` that a run summarised as `summary`,
     rewrites the lines it decides (atomically) and returns the summary recounted from the
     lines, with a `judge` entry. `keep_gold=False` drops the gold from the lines the judge
-    did not decide and the rules did not leave undecided (a run with `on="incorrect"`
-    writes it on every line for the judge to read), so they are the rules' lines.
+    did not decide and the rules did not leave undecided, so they are the rules' lines. The
+    judge reads the gold from the lines: with `on="incorrect"` the file must have been
+    written with `with_gold=True` (the core writes it on undecided lines only otherwise).
     `questions` gives the problem text shown to the judge. Replies are cached in `cache`
     (default `<output>.judge.jsonl`).
     """
@@ -406,7 +413,12 @@ def judge_verdicts(
         # Verdict lines (samples) the judge decided, by its verdict.
         "samples": decided,
     }
-    recounted[REQUESTS_KEY] = {"sent": stats.sent, "cached": stats.cached, "failed": stats.failed}
+    recounted[REQUESTS_KEY] = {
+        "sent": stats.sent,
+        "cached": stats.cached,
+        "failed": stats.failed,
+        "not_sent": stats.not_sent,
+    }
     if last_error is not None:
         recounted[REQUESTS_KEY]["last_error"] = last_error
     return recounted

@@ -160,7 +160,9 @@ def judge_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
             "judge samples",
             f"{decided['correct']:,} correct, {decided['incorrect']:,} incorrect"
             + (
-                f"  ({sent['sent']:,} requests sent, {sent['cached']:,} from the cache)"
+                f"  ({sent['sent']:,} requests sent, {sent['cached']:,} from the cache"
+                + (f", {sent['not_sent']:,} not sent" if sent.get("not_sent") else "")
+                + ")"
                 if sent
                 else ""
             ),
