@@ -329,7 +329,11 @@ def test_library_pass_on_a_verdicts_file(
     out = tmp_path / "v.jsonl"
     summary = grade_file(DUMP, out)  # no fallback: four pairs undecided
     settings = JudgeSettings(url, "verifier", retries=0)
-    judged = judge_verdicts(out, summary, settings, cache=tmp_path / "cache.jsonl")
+    ended: list[tuple[int, int]] = []
+    judged = judge_verdicts(
+        out, summary, settings, cache=tmp_path / "cache.jsonl", progress=lambda *p: ended.append(p)
+    )
+    assert ended == [(i, 8) for i in range(1, 9)]
     assert judged["judge"]["pairs"] == 4 and judged["judge_requests"]["sent"] == len(asked) == 8
     assert len(read_jsonl(tmp_path / "cache.jsonl")) == 8
     assert [v.get("decided_by") for v in read_jsonl(out)].count("judge") == 3

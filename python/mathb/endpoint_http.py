@@ -8,6 +8,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from http.client import HTTPException
 from typing import Any
 
 from . import MathbError
@@ -35,10 +36,10 @@ def post_json(
     retries: int,
     backoff: float = 0.5,
 ) -> dict[str, Any]:
-    """The JSON object the server replies to `payload`. Connection errors, timeouts, invalid
-    JSON, HTTP 408 / 409 / 429 and 5xx are retried up to `retries` times, after `backoff` ×
-    2^attempt seconds (at most 30, with jitter); any other HTTP error, or the last failure,
-    raises EndpointError."""
+    """The JSON object the server replies to `payload`. Connection errors, timeouts, replies
+    cut short, invalid JSON, HTTP 408 / 409 / 429 and 5xx are retried up to `retries` times,
+    after `backoff` × 2^attempt seconds (at most 30, with jitter); any other HTTP error, or
+    the last failure, raises EndpointError."""
     attempt = 0
     while True:
         http = urllib.request.Request(url, data=payload, headers=headers)
@@ -53,7 +54,8 @@ def post_json(
             if e.code not in (408, 409, 429) and e.code < 500:
                 raise EndpointError(f"{url}: HTTP {e.code}: {detail}") from None
             problem = f"HTTP {e.code}: {detail}"
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        except (urllib.error.URLError, TimeoutError, ConnectionError, HTTPException) as e:
+            # HTTPException: a reply cut short (IncompleteRead), a malformed status line.
             problem = f"{type(e).__name__}: {e}"
         except json.JSONDecodeError as e:
             problem = f"invalid JSON in the reply ({e.msg})"

@@ -9,8 +9,8 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple, Protocol
 
@@ -18,12 +18,14 @@ from . import InvalidArgumentError
 from .endpoint_http import EndpointError, chat_url, post_json
 from .grading import STATUSES, atomic_output, summarize
 from .judge_prompt import PROMPT_VERSION, build_messages, parse_reply, words_of
-from .verdict_tally import ballots_of, per_problem
+from .verdict_tally import Ballots, ballots_of, per_problem
 
 #: What `on` may name: the rules' verdicts the judge is asked about.
 JUDGE_ON = ("undecided", "incorrect")
 #: The summary key of what one run sent (not part of what the dump holds).
 REQUESTS_KEY = "judge_requests"
+#: Called with (requests ended, requests to send) as the judge's replies arrive.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,10 @@ class AskStats:
 
 
 def judge_pairs(
-    pairs: list[Pair], settings: JudgeSettings, cache: ReplyCache
+    pairs: list[Pair],
+    settings: JudgeSettings,
+    cache: ReplyCache,
+    progress: Progress | None = None,
 ) -> tuple[dict[Pair, PairOutcome], AskStats, str | None]:
     """Each pair asked in both orders (gold as answer A, then as answer B), at most
     `settings.concurrency` requests in flight; the outcomes, the request counts and the
@@ -222,8 +227,17 @@ def judge_pairs(
                  "reply": text},
             )  # fmt: skip
 
-    with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="mathb-judge") as pool:
-        list(pool.map(ask, todo))
+    pool = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="mathb-judge")
+    try:
+        done = 0
+        for _ in as_completed([pool.submit(ask, job) for job in todo]):
+            done += 1
+            if progress is not None:
+                progress(done, len(todo))
+    finally:
+        # Interrupted (Ctrl-C): the queued requests are dropped, not sent; what arrived is
+        # in the cache for the next run.
+        pool.shutdown(wait=True, cancel_futures=True)
     stats.sent = len(todo) - client.not_sent
     stats.not_sent = client.not_sent
     stats.failed = sum(1 for slot, *_ in todo if replies.get(slot) is None)
@@ -341,6 +355,7 @@ def judge_verdicts(
     keep_gold: bool = True,
     questions: QuestionSource | None = None,
     cache: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Asks the judge about the verdicts file `output` that a run summarised as `summary`,
     rewrites the lines it decides (atomically) and returns the summary recounted from the
@@ -349,7 +364,7 @@ def judge_verdicts(
     judge reads the gold from the lines: with `on="incorrect"` the file must have been
     written with `with_gold=True` (the core writes it on undecided lines only otherwise).
     `questions` gives the problem text shown to the judge. Replies are cached in `cache`
-    (default `<output>.judge.jsonl`).
+    (default `<output>.judge.jsonl`); `progress(done, to_send)` is called as requests end.
     """
     path = os.fspath(output)
     asked = settings.statuses()
@@ -364,33 +379,15 @@ def judge_verdicts(
                 questions.want(before)
     pairs = dict.fromkeys(_pair_of(v, questions) for v in candidates)
     store = ReplyCache(cache_path(path) if cache is None else os.fspath(cache))
-    outcomes, stats, last_error = judge_pairs(list(pairs), settings, store)
+    outcomes, stats, last_error = judge_pairs(list(pairs), settings, store, progress)
     # Second pass: rewrite, and count from the lines as written.
-    counted: list[dict[str, Any]] = []
-    decided = {"correct": 0, "incorrect": 0}
-    resent = [0, 0]  # fallback (sent, settled) a resumed core missed on judge lines
+    rewrite = _Rewrite(outcomes, asked, questions, keep_gold)
     with atomic_output(path) as out:
-        for raw, v in _read_lines(path):
-            before = rules_line(v)
-            if before is not v:
-                _count_resumed_fallback(before, resent)
-            pair = _pair_of(before, questions) if _is_asked(before, asked) else None
-            if pair is not None and outcomes[pair].equivalent is not None:
-                after = judged_line(before, outcomes[pair])
-                decided[after["status"]] += 1
-                out.write(_line_bytes(after))
-            else:
-                # As the rules wrote it; the gold only where the core writes it unasked.
-                after = before
-                keep = keep_gold or before.get("status") == "undecided"
-                if before is not v:
-                    if not keep:
-                        after = {k: x for k, x in before.items() if k != "gold"}
-                    out.write(_line_bytes(after))
-                else:
-                    out.write(raw if keep else _without_gold(raw, v))
-            counted.append(_tally_fields(after))
-    recounted = recount(summary, counted, ks or [])
+        tally = ballots_of(
+            rewrite.lines(path, out), summary["input"], summary["fields"]["grouping"] == "line"
+        )
+    decided, resent = rewrite.decided, rewrite.resent
+    recounted = recount(summary, tally, rewrite.counts, ks or [])
     if recounted["fallback"].get("used"):
         recounted["fallback"] = {
             **recounted["fallback"],
@@ -424,6 +421,52 @@ def judge_verdicts(
     return recounted
 
 
+class _Rewrite:
+    """The second pass: each line as the judge leaves it, written out and yielded for the
+    recount, with what it decided and the status counts on the way."""
+
+    def __init__(
+        self,
+        outcomes: dict[Pair, PairOutcome],
+        asked: tuple[str, ...],
+        questions: QuestionSource | None,
+        keep_gold: bool,
+    ) -> None:
+        self.outcomes = outcomes
+        self.asked = asked
+        self.questions = questions
+        self.keep_gold = keep_gold
+        self.decided = {"correct": 0, "incorrect": 0}
+        self.counts = dict.fromkeys(STATUSES, 0)
+        #: Fallback (sent, settled) a resumed core did not count on the judge's lines.
+        self.resent = [0, 0]
+
+    def lines(self, path: str, out: IO[bytes]) -> Iterator[dict[str, Any]]:
+        for raw, v in _read_lines(path):
+            before = rules_line(v)
+            if before is not v:
+                _count_resumed_fallback(before, self.resent)
+            asked = _is_asked(before, self.asked)
+            outcome = self.outcomes[_pair_of(before, self.questions)] if asked else None
+            if outcome is not None and outcome.equivalent is not None:
+                after = judged_line(before, outcome)
+                self.decided[after["status"]] += 1
+                out.write(_line_bytes(after))
+            else:
+                # As the rules wrote it; the gold only where the core writes it unasked.
+                after = before
+                keep = self.keep_gold or before.get("status") == "undecided"
+                if before is not v:
+                    if not keep:
+                        after = {k: x for k, x in before.items() if k != "gold"}
+                    out.write(_line_bytes(after))
+                else:
+                    out.write(raw if keep else _without_gold(raw, v))
+            if after.get("status") in self.counts and not after.get("duplicate"):
+                self.counts[after["status"]] += 1
+            yield after
+
+
 def _is_asked(v: dict[str, Any], asked: tuple[str, ...]) -> bool:
     """Whether the judge is asked about a rules' line: of a status it is asked about, with
     an answer and the gold to compare it with."""
@@ -446,22 +489,13 @@ def _count_resumed_fallback(rules: dict[str, Any], resent: list[int]) -> None:
     resent[1] += int(by_fallback)
 
 
-def _tally_fields(v: dict[str, Any]) -> dict[str, Any]:
-    # Only what the recount reads: the file's lines need not all stay in memory.
-    keys = ("line", "file", "problem_id", "sample_idx", "status", "extracted", "duplicate")
-    return {k: v[k] for k in keys if k in v}
-
-
-def recount(summary: dict[str, Any], lines: list[dict[str, Any]], ks: list[int]) -> dict[str, Any]:
-    """`summary` with its counts and metrics recounted from the verdict lines of its run
-    (`ks`: the run's extra pass@k / maj@k levels); every other entry kept."""
-    by_line = summary["fields"]["grouping"] == "line"
-    tally = ballots_of(lines, summary["input"], by_line)
+def recount(
+    summary: dict[str, Any], tally: Ballots, counts: dict[str, int], ks: list[int]
+) -> dict[str, Any]:
+    """`summary` with its counts and metrics recounted from the ballots and status counts of
+    its run's verdict lines (`ks`: the run's extra pass@k / maj@k levels); every other
+    entry kept."""
     n, c, maj = per_problem([summary["input"]], [tally], ks)
-    counts = dict.fromkeys(STATUSES, 0)
-    for v in lines:
-        if v.get("status") in counts and not v.get("duplicate"):
-            counts[v["status"]] += 1
     result = {
         **{k: summary[k] for k in ("records", "skipped_records", "error_records", "errors")},
         "n": n,

@@ -129,6 +129,12 @@ def run_judge(
     if not quiet:
         sys.stderr.write(f"judge: asking {settings.model} at {settings.endpoint} …\n")
         sys.stderr.flush()
+    drawn = not quiet and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\r\033[K  judge: {done:,}/{total:,} requests")
+        sys.stderr.flush()
+
     judged = judge_verdicts(
         output,
         summary,
@@ -136,7 +142,10 @@ def run_judge(
         ks=ks,
         keep_gold=with_gold,
         questions=QuestionReader(files, settings.question_field),
+        progress=progress if drawn else None,
     )
+    if drawn:
+        sys.stderr.write("\r\033[K")
     if not quiet:
         report_judge(judged)
     return judged
