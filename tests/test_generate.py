@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -297,8 +298,9 @@ CHAT_TEMPLATE = (
 )
 
 
-def make_tiny_model(directory: Path) -> Path:
-    """A 2-layer Llama with random weights and a 400-token BPE tokenizer trained here."""
+def make_tiny_model(directory: Path, max_positions: int = 256) -> Path:
+    """A 2-layer Llama with random weights and a 400-token BPE tokenizer trained here, for
+    prompts of up to `max_positions` tokens."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -329,7 +331,7 @@ def make_tiny_model(directory: Path) -> Path:
         num_attention_heads=2,
         num_key_value_heads=2,
         head_dim=32,
-        max_position_embeddings=256,
+        max_position_embeddings=max_positions,
         bos_token_id=1,
         eos_token_id=2,
         pad_token_id=3,
@@ -449,11 +451,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.vllm
-@needs_vllm
-def test_endpoint_mode_against_vllm_server(
-    full_run: Path, tiny: dict[str, Path], tmp_path: Path
-) -> None:
+@contextmanager
+def vllm_server(model: Path, logs: Path, *engine_args: str) -> Iterator[str]:
+    """`vllm serve` of `model` on a free local port (its log in `logs`/server.log); yields
+    the base URL once the server is healthy, and stops it after."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -461,32 +462,29 @@ def test_endpoint_mode_against_vllm_server(
             "-m",
             "vllm.entrypoints.openai.api_server",
             "--model",
-            str(tiny["model"]),
+            str(model),
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
-            *ENGINE_ARGS,
+            *(engine_args or ENGINE_ARGS),
         ],  # fmt: skip
         env=_env(offline=False),
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "server.log", "w"),  # noqa: SIM115
+        stderr=open(logs / "server.log", "w"),  # noqa: SIM115
         start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 150
         while True:
-            assert server.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+            assert server.poll() is None, (logs / "server.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "server not ready"
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)
-        out = tmp_path / "endpoint.jsonl"
-        url = f"http://127.0.0.1:{port}"
-        extra = ["--n", "16", "--endpoint", url, "--concurrency", "8", "--grade"]
-        _run(_generate_cmd(tiny, out, *extra, engine=False), tmp_path)
+        yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -494,6 +492,17 @@ def test_endpoint_mode_against_vllm_server(
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+@pytest.mark.vllm
+@needs_vllm
+def test_endpoint_mode_against_vllm_server(
+    full_run: Path, tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "endpoint.jsonl"
+    with vllm_server(tiny["model"], tmp_path) as url:
+        extra = ["--n", "16", "--endpoint", url, "--concurrency", "8", "--grade"]
+        _run(_generate_cmd(tiny, out, *extra, engine=False), tmp_path)
     records = read_jsonl(out)
     assert len(records) == 48
     assert all(r["completion_tokens"] >= 1 for r in records)

@@ -163,3 +163,27 @@ def test_local_only_options_are_refused(shards: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "--resume" in proc.stderr and "local runs" in proc.stderr
+
+
+def test_the_judge_after_a_ray_run_matches_a_local_one(
+    cluster: str, shards: Path, tmp_path: Path
+) -> None:
+    """The judge's pass on the driver: the same lines rewritten and the same recount."""
+    from openai_stub import openai_stub
+    from test_judge import shown
+
+    def script(body: dict[str, Any]) -> str:
+        # a symmetric rule, so some pairs are decided either way in both orders
+        a, b = shown(body)
+        word = "EQUIVALENT" if (len(a) + len(b)) % 2 == 0 else "NOT_EQUIVALENT"
+        return f"VERDICT: {word}"
+
+    with openai_stub(script) as (url, asked):
+        judge = ["--judge-endpoint", url, "--judge-model", "m", "--judge-on", "incorrect"]
+        local = _grade(shards, tmp_path / "local.jsonl", *judge)
+        on_ray = _grade(shards, tmp_path / "ray.jsonl", "--ray", cluster, *judge)
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    on_ray.pop("ray")
+    assert on_ray == local
+    assert local["judge"]["samples"]["correct"] > 0 and local["judge"]["failed"] == 0
+    assert len(asked) == 4 * local["judge"]["pairs"]  # each run has its own cache

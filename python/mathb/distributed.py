@@ -13,17 +13,12 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
-import numpy as np
-
 from . import InputFileError, InvalidArgumentError, _core
 from .grading import STATUSES, atomic_output, grade_file, summarize
+from .verdict_tally import ballots_of_text, per_problem
 
-#: maj@k ballots, as `mathb.setmetrics` numbers them: the gold class, and no vote.
-_GOLD, _ABSTAIN, _ANSWER = 0, -1, 1
 #: Diagnostics of malformed records the summary keeps (the core keeps as many).
 _KEPT_ERRORS = 20
-#: The core scores maj@k at the powers of two up to 2^31.
-_MAJ_LEVELS = 32
 
 
 def require_ray() -> Any:
@@ -130,45 +125,12 @@ class ShardGrader:
             d.replace(tmp, name) for d in summary["duplicates"]["first"]
         ]
         return pickle.dumps(
-            (text, summary, _ballots(text, name, summary["fields"]["grouping"] == "line"))
+            (text, summary, ballots_of_text(text, name, summary["fields"]["grouping"] == "line"))
         )
 
 
 #: The start of every verdict line: its line number.
 _LINE_HEAD = re.compile(rb'^\{"line":[0-9]+', re.MULTILINE)
-
-
-def _ballots(
-    text: bytes, name: str, grouping_by_line: bool
-) -> tuple[list[str], list[int], list[int], list[int], list[Any]]:
-    """Per counted sample of a shard's verdict lines: problem key (one problem per line is
-    named by its file too), sample_idx, line, ballot kind (gold / abstain / answer) and the
-    extracted answer the core keys the vote by."""
-    keys: list[str] = []
-    idx: list[int] = []
-    lines: list[int] = []
-    kinds: list[int] = []
-    answers: list[Any] = []
-    for raw in text.splitlines():
-        v = json.loads(raw)
-        status = v.get("status")
-        if status in ("skipped", "error") or v.get("duplicate"):
-            continue
-        key = json.dumps(v["problem_id"], ensure_ascii=False)
-        if grouping_by_line:
-            key = f"{name}:{key}"
-        keys.append(key)
-        idx.append(int(v["sample_idx"]))
-        lines.append(int(v["line"]))
-        extracted = v.get("extracted")
-        if status == "correct":
-            kinds.append(_GOLD)
-        elif status == "no_answer" or extracted is None:
-            kinds.append(_ABSTAIN)
-        else:
-            kinds.append(_ANSWER)
-        answers.append(extracted)
-    return keys, idx, lines, kinds, answers
 
 
 # --------------------------------------------------------------------------- retries
@@ -353,7 +315,7 @@ def _reduce(
             )
     if output is not None:
         _write_in_order(output, [text for text, _, _ in reports])
-    n, c, maj = _per_problem(names, reports, ks)
+    n, c, maj = per_problem(names, [r[2] for r in reports], ks)
     counts = {s: sum(r[1]["counts"][s] for r in reports) for s in STATUSES}
     errors = [d for r in reports for d in r[1]["errors"]][:_KEPT_ERRORS]
     result = {
@@ -413,65 +375,6 @@ def _write_in_order(output: str | os.PathLike[str] | IO[bytes], texts: list[byte
     else:
         for text in texts:
             output.write(text)
-
-
-def _per_problem(
-    names: list[str], reports: list[tuple[bytes, dict[str, Any], Any]], ks: list[int]
-) -> tuple[list[int], list[int], dict[int, float]]:
-    """Per-problem (n, c) and mean maj@k over every shard's ballots, problems in order of
-    first appearance, each problem's samples in sample_idx order (input order among equal
-    ones), as the core's stream counts them."""
-    problems: dict[str, list[tuple[int, int, int, Any]]] = {}
-    owner: dict[tuple[str, int], tuple[int, int]] = {}
-    for s, (_, _, (keys, idx, lines, kinds, answers)) in enumerate(reports):
-        for key, i, line, kind, answer in zip(keys, idx, lines, kinds, answers):
-            seen = owner.setdefault((key, i), (s, line))
-            if seen[0] != s:
-                raise InputFileError(
-                    f"{names[s]}:{line}: problem {key} sample_idx {i} is also in "
-                    f"{names[seen[0]]}:{seen[1]}\n"
-                    "  help: --ray grades each shard on its own, so a problem that spans "
-                    "shards needs a distinct sample_idx on every sample; remove the repeat, "
-                    "or grade without --ray"
-                )
-            problems.setdefault(key, []).append((i, kind, len(problems[key]), answer))
-    ordered = [sorted(samples, key=lambda s: (s[0], s[2])) for samples in problems.values()]
-    n = [len(s) for s in ordered]
-    c = [sum(kind == _GOLD for _, kind, _, _ in s) for s in ordered]
-    return n, c, _mean_maj_at_k(ordered, n, ks)
-
-
-def _mean_maj_at_k(
-    ordered: list[list[tuple[int, int, int, Any]]], n: list[int], extra_ks: list[int]
-) -> dict[int, float]:
-    """Mean maj@k over problems at k = 1, 2, 4, … and `extra_ks` up to the fewest samples:
-    each problem's score from the core (`maj_at_k_matrix`, the expected vote over k-subsets),
-    the mean summed as the core's stream sums it (scores in increasing order)."""
-    if not n:
-        return {}
-    fewest = min(n)
-    ks = sorted({1 << i for i in range(_MAJ_LEVELS)} | set(extra_ks))
-    ks = [k for k in ks if 1 <= k <= fewest]
-    answers = [a for samples in ordered for _, kind, _, a in samples if kind == _ANSWER]
-    keys = iter(_core.vote_keys(answers).tolist())
-    votes: list[int] = []
-    for samples in ordered:
-        classes: dict[int, int] = {}
-        for _, kind, _, _ in samples:
-            if kind == _ANSWER:
-                votes.append(classes.setdefault(next(keys), len(classes) + 1))
-            else:
-                votes.append(kind)
-    matrix = _core.maj_at_k_matrix(
-        np.asarray(n, dtype=np.int64),
-        np.asarray(votes, dtype=np.int64),
-        np.asarray(ks, dtype=np.int64),
-    )
-    means: dict[int, float] = {}
-    for j, k in enumerate(ks):
-        # As the core's tally: the scores sorted, then numpy's (pairwise) mean, never -0.0.
-        means[k] = float(np.mean(np.sort(matrix[:, j]))) + 0.0
-    return means
 
 
 __all__ = ["ShardGrader", "expand_shards", "grade_on_ray", "require_ray"]

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from .setmetrics import (
     set_metrics,
     solved_sets,
 )
+
+if TYPE_CHECKING:
+    from .judge import JudgeSettings
 
 MAJ_AT_K_DEFINITION = (
     "expected majority vote over a uniformly random k-subset of the samples (exact); correct "
@@ -69,14 +72,29 @@ class EvalConfig:
     notes: list[str] = field(default_factory=list)
     # The dataset already loaded (from `dataset`), so it is not read twice.
     problem_set: ProblemSet | None = None
+    # The judge asked about the pairs the rules leave open in both dumps (None: none).
+    judge: JudgeSettings | None = None
 
 
 def grade_dump(
-    path: str, verdicts: str | os.PathLike[str], *, id_field: str | None, threads: int | None
+    path: str,
+    verdicts: str | os.PathLike[str],
+    *,
+    id_field: str | None,
+    threads: int | None,
+    judge: JudgeSettings | None = None,
 ) -> ProblemResults:
     """Grades the dump at `path` through `mathb.grading.grade_file`, writing its verdicts
-    file, and reads the per-problem counts back from that file."""
+    file (then asking `judge` about what the rules leave open, when given), and reads the
+    per-problem counts back from that file."""
     summary = grade_file(path, verdicts, id_field=id_field, threads=threads)
+    if judge is not None:
+        from .judge import judge_verdicts, report_judge
+        from .judge_questions import QuestionReader
+
+        questions = QuestionReader([path], judge.question_field)
+        summary = judge_verdicts(verdicts, summary, judge, questions=questions)
+        report_judge(summary)
     fields = summary["fields"] or {}
     if fields.get("grouping") != "id":
         raise InvalidArgumentError(
@@ -86,6 +104,7 @@ def grade_dump(
     results = read_verdicts(verdicts)
     results.model = summary.get("model")
     results.no_answer = summary.get("no_answer_reasons")
+    results.judge = summary.get("judge")
     return results
 
 
@@ -187,6 +206,8 @@ def evaluate(config: EvalConfig) -> dict[str, Any]:
         "breakdown": {},
         "notes": notes,
     }
+    if config.judge is not None:
+        summary["judge"] = {"model": model.judge, "base": base.judge if base is not None else None}
     if problem_set is not None and rows is not None:
         summary["breakdown"] = _breakdown(problem_set, rows, model, base_solved)
     return summary
@@ -233,9 +254,13 @@ def _grade(config: EvalConfig, path: str, role: str) -> ProblemResults:
 
         with tempfile.TemporaryDirectory(prefix="mathb-eval-") as tmp:
             target = Path(tmp) / "verdicts.jsonl"
-            return grade_dump(path, target, id_field=config.id_field, threads=config.threads)
+            return grade_dump(
+                path, target, id_field=config.id_field, threads=config.threads, judge=config.judge
+            )
     target = verdicts_path(config.verdicts_prefix, role)
-    return grade_dump(path, target, id_field=config.id_field, threads=config.threads)
+    return grade_dump(
+        path, target, id_field=config.id_field, threads=config.threads, judge=config.judge
+    )
 
 
 def _align_dumps(

@@ -56,7 +56,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 
 #: Keys of a `grade_file` summary that tell how this run went, not what the dump holds: a
 #: resumed run writes the same summary file as an uninterrupted one.
-RUN_ONLY_KEYS = ("resumed_lines",)
+RUN_ONLY_KEYS = ("resumed_lines", "judge_requests")
 
 
 def summary_json(summary: dict[str, Any]) -> str:

@@ -4,22 +4,14 @@ OpenAI-compatible server (`vllm serve` or any other) over HTTP."""
 from __future__ import annotations
 
 import json
-import random
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from . import InvalidArgumentError, MathbError, MissingExtraError
+from . import InvalidArgumentError, MissingExtraError
+from .endpoint_http import EndpointError, chat_url, post_json
 from .generate import Sample, SampleRequest, Sampling
-
-
-class EndpointError(MathbError):
-    """The server refused a request, or kept failing after every retry."""
-
 
 # --------------------------------------------------------------------------- offline engine
 
@@ -193,10 +185,7 @@ class EndpointSampler:
     ) -> None:
         if api not in ("chat", "completions"):
             raise InvalidArgumentError(f"api must be 'chat' or 'completions', got {api!r}")
-        base = url.rstrip("/")
-        if not base.endswith("/v1"):
-            base += "/v1"
-        self.url = base + ("/chat/completions" if api == "chat" else "/completions")
+        self.url = chat_url(url, api)
         self.model = model
         self.sampling = sampling
         self.api = api
@@ -265,28 +254,6 @@ class EndpointSampler:
             ) from e
 
     def _post(self, payload: bytes) -> dict[str, Any]:
-        attempt = 0
-        while True:
-            http = urllib.request.Request(self.url, data=payload, headers=self.headers)
-            try:
-                with urllib.request.urlopen(http, timeout=self.timeout) as response:
-                    reply = json.loads(response.read())
-                if not isinstance(reply, dict):
-                    raise EndpointError(f"{self.url}: reply is not a JSON object")
-                return reply
-            except urllib.error.HTTPError as e:
-                detail = e.read()[:500].decode("utf-8", "replace")
-                if e.code not in (408, 409, 429) and e.code < 500:
-                    raise EndpointError(f"{self.url}: HTTP {e.code}: {detail}") from None
-                problem = f"HTTP {e.code}: {detail}"
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
-                problem = f"{type(e).__name__}: {e}"
-            except json.JSONDecodeError as e:
-                problem = f"invalid JSON in the reply ({e.msg})"
-            if attempt >= self.retries:
-                raise EndpointError(
-                    f"{self.url}: gave up after {attempt + 1} attempts; last: {problem}"
-                )
-            # Exponential backoff with jitter, so many threads do not retry in lockstep.
-            time.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
-            attempt += 1
+        return post_json(
+            self.url, payload, self.headers, timeout=self.timeout, retries=self.retries
+        )

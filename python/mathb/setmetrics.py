@@ -48,6 +48,8 @@ class ProblemResults:
     #: `no_answer` samples of the whole graded dump by cause (truncated, looping, refused,
     #: other), when it was graded here; a subset keeps the dump's counts.
     no_answer: dict[str, int] | None = None
+    #: The judge's counts (`mathb.judge`), when one was asked about this dump.
+    judge: dict[str, Any] | None = None
 
     @property
     def solved(self) -> BoolArray:
@@ -63,6 +65,7 @@ class ProblemResults:
             [self.votes[i] for i in index],
             self.model,
             self.no_answer,
+            self.judge,
         )
 
 

@@ -18,6 +18,7 @@ from .generate import (
     sampler_of,
     sampling_of,
 )
+from .judge_options import add_judge_options, judge_settings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -171,6 +172,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "<name>.model.verdicts.jsonl and <name>.base.verdicts.jsonl, generated samples as "
         "<name>.model.samples.jsonl and <name>.base.samples.jsonl",
     )
+    add_judge_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no table and no progress")
     p.set_defaults(generation_options=_generation_options(p))
 
@@ -235,6 +237,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
     from ..grading import write_summary
 
     check_sources(args)
+    judge = judge_settings(args)
     output = Path(args.output)
     prefix = str(output.with_suffix("")) if output.suffix == ".json" else str(output)
     targets = [output, verdicts_path(prefix, "model"), verdicts_path(prefix, "base")]
@@ -288,6 +291,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         verdicts_prefix=prefix,
         notes=notes,
         problem_set=problem_set,
+        judge=judge,
     )
     summary = evaluate(config)
     summary["gold_check"] = failed_golds

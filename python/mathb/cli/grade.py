@@ -22,6 +22,7 @@ from .command import Command, ExitStatus, UsageError, check_output, percent
 from .grade_io import check_input, check_stdout_is_no_input, clamp_threads, route
 from .grade_review import add_review_options, comparison_rows, disagreements_path
 from .grading_options import add_grading_options, grading_options
+from .judge_options import add_judge_options, judge_rows, judge_settings, run_judge
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -157,6 +158,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="graders on the cluster, each with --threads CPUs (default: the cluster's CPUs "
         "over --threads)",
     )
+    add_judge_options(p)
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no table and no progress line on stderr"
     )
@@ -179,6 +181,12 @@ def run(args: argparse.Namespace) -> ExitStatus:
             "--only writes some verdict lines and --resume continues a file of all of them: "
             "give one"
         )
+    judge = judge_settings(args)
+    if judge is not None:
+        _check_judge_run(args, to_stdout)
+    # The judge reads the gold of the lines it is asked about; the core writes it on the
+    # undecided ones only unless told to write it everywhere.
+    with_gold = args.with_gold or (judge is not None and judge.on == "incorrect")
     apart = disagreements_path(args, output, files[0])
     for spec in files:
         if apart is not None:
@@ -192,9 +200,21 @@ def run(args: argparse.Namespace) -> ExitStatus:
     progress = _Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     started = time.perf_counter()
     if args.ray is not None:
-        summary = _grade_on_ray(args, files, sys.stdout.buffer if to_stdout else output, apart)
+        summary = _grade_on_ray(
+            args, files, sys.stdout.buffer if to_stdout else output, apart, with_gold
+        )
     else:
-        summary = _grade_here(args, files, to_stdout, output, threads, progress, apart)
+        summary = _grade_here(args, files, to_stdout, output, threads, progress, apart, with_gold)
+    if judge is not None and output is not None:
+        summary = run_judge(
+            judge,
+            output,
+            summary,
+            files,
+            ks=args.ks,
+            with_gold=args.with_gold,
+            quiet=args.quiet,
+        )
     elapsed = time.perf_counter() - started
     if args.summary not in (None, "-"):
         write_summary(summary, args.summary)
@@ -211,8 +231,32 @@ def run(args: argparse.Namespace) -> ExitStatus:
     return ExitStatus.SUCCESS
 
 
+def _check_judge_run(args: argparse.Namespace, to_stdout: bool) -> None:
+    """The judge rewrites a finished verdicts file and recounts the summary from all its
+    lines: refused with what writes no such file or counts what it cannot recount."""
+    if to_stdout:
+        raise UsageError(
+            "--judge-endpoint rewrites the verdicts file after grading: give it a path with "
+            "-o (not '-', and not stdout redirected without -o)"
+        )
+    if args.only is not None:
+        raise UsageError(
+            "--judge-endpoint recounts the summary from every verdict line: --only writes "
+            "some of them; give one"
+        )
+    if args.compare_field is not None:
+        raise UsageError(
+            "--compare-field counts the rules' verdicts against the previous grader's, "
+            "which the judge would change afterwards: give one"
+        )
+
+
 def _grade_on_ray(
-    args: argparse.Namespace, files: list[str], output: str | IO[bytes] | None, apart: str | None
+    args: argparse.Namespace,
+    files: list[str],
+    output: str | IO[bytes] | None,
+    apart: str | None,
+    with_gold: bool,
 ) -> dict[str, Any]:
     """The run on a Ray cluster: same verdicts and summary as `_grade_here`."""
     from ..distributed import grade_on_ray
@@ -239,7 +283,7 @@ def _grade_on_ray(
         batch_size=args.batch_size,
         on_error=args.on_error,
         duplicates=args.duplicates,
-        with_gold=args.with_gold,
+        with_gold=with_gold,
         with_completion=args.with_completion,
         compare_field=args.compare_field,
     )
@@ -260,6 +304,7 @@ def _grade_here(
     threads: int | None,
     progress: _Progress | None,
     apart: str | None,
+    with_gold: bool,
 ) -> dict[str, Any]:
     try:
         summary = grade_file(
@@ -281,7 +326,7 @@ def _grade_here(
             duplicates=args.duplicates,
             limit=args.limit,
             ks=args.ks,
-            with_gold=args.with_gold,
+            with_gold=with_gold,
             with_completion=args.with_completion,
             only=args.only,
             compare_field=args.compare_field,
@@ -458,6 +503,7 @@ def format_summary(summary: dict[str, Any], output: str, elapsed: float | None =
         rows.append(
             ("fallback", f"{settled['settled']:,} of {settled['sent']:,} undecided settled")
         )
+    rows += judge_rows(summary)
     on_ray = summary.get("ray")
     if on_ray:
         retried = sum(on_ray["retried"].values())
