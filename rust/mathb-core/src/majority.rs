@@ -114,8 +114,11 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
                 .iter()
                 .map(|&(j, _)| {
                     let big = sizes.len() - sizes.partition_point(|&a| a < j);
-                    let s = (k - j + 1) as f64;
-                    big as f64 * s * (j as f64).min(16.0 * s.sqrt() + 1.0)
+                    // A class's votes among s samples of the N others: a window of about
+                    // 16 standard deviations, σ ≤ √(s(N − s)/N)/2.
+                    let (s, all) = ((k - j) as f64, others.max(1) as f64);
+                    let votes = 8.0 * (s * (all - s) / all).max(0.0).sqrt() + 1.0;
+                    big as f64 * (s + 1.0) * (j as f64).min(votes)
                 })
                 .sum();
             if work > EXACT_BUDGET {

@@ -12,10 +12,27 @@ use mathb_core::majority::{expected_maj_at_k, VoteCounts};
 use mathb_core::metrics::{numpy_mean, Ballot};
 use mathb_core::no_answer::NoAnswerKind;
 use mathb_core::verdict::Status;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Powers of two the stream scores maj@k at: k = 2^0 … 2^31.
 pub const MAJ_LEVELS: u32 = 32;
+
+/// maj@k of a problem closed with `votes`, at k = 1, 2, 4, … and the `extra` ks up to its
+/// samples: (ks, scores).
+fn score(votes: &VoteCounts, extra: &[u32]) -> (Vec<u64>, Vec<f64>) {
+    let n = votes.samples();
+    let mut ks: Vec<u64> = (0..MAJ_LEVELS)
+        .map(|i| 1u64 << i)
+        .chain(extra.iter().map(|&k| u64::from(k)))
+        .filter(|&k| k >= 1 && k <= n)
+        .collect();
+    ks.sort_unstable();
+    ks.dedup();
+    // ks lie in 1..=n, the only error of the estimator.
+    let scores = expected_maj_at_k(votes, &ks).unwrap_or_default();
+    (ks, scores)
+}
 
 /// Running counts of every problem, indexed by problem number (first-appearance order).
 #[derive(Default)]
@@ -93,27 +110,30 @@ impl Tally {
         let Some(votes) = self.open.remove(&problem) else {
             return;
         };
-        let n = votes.samples();
-        let mut ks: Vec<u64> = (0..MAJ_LEVELS)
-            .map(|i| 1u64 << i)
-            .chain(self.extra_ks.iter().map(|&k| u64::from(k)))
-            .filter(|&k| k >= 1 && k <= n)
-            .collect();
-        ks.sort_unstable();
-        ks.dedup();
-        // ks lie in 1..=n, the only error of the estimator.
-        let scores = expected_maj_at_k(&votes, &ks).unwrap_or_default();
+        let scored = score(&votes, &self.extra_ks);
+        self.keep(scored);
+    }
+
+    fn keep(&mut self, (ks, scores): (Vec<u64>, Vec<f64>)) {
         for (k, score) in ks.into_iter().zip(scores) {
             self.maj_scores.entry(k as u32).or_default().push(score);
         }
     }
 
-    /// Scores every problem still open; call once after the last sample.
+    /// Scores every problem still open; call once after the last sample. The problems are
+    /// scored in parallel (on the current rayon pool): a dump keyed by problem id closes
+    /// them all here, and a large problem's maj@k takes milliseconds.
     pub fn close_all(&mut self) {
-        let mut waiting: Vec<u32> = self.open.keys().copied().collect();
-        waiting.sort_unstable();
-        for problem in waiting {
-            self.close(problem);
+        let mut waiting: Vec<(u32, VoteCounts)> = self.open.drain().collect();
+        waiting.sort_unstable_by_key(|(p, _)| *p);
+        let extra = &self.extra_ks;
+        let scored: Vec<(Vec<u64>, Vec<f64>)> = waiting
+            .par_iter()
+            .with_max_len(1)
+            .map(|(_, votes)| score(votes, extra))
+            .collect();
+        for one in scored {
+            self.keep(one);
         }
     }
 

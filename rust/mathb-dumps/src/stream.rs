@@ -397,7 +397,7 @@ pub fn grade_stream_reviewing(
             .into())
         }
     };
-    run.tally.close_all();
+    pool.install(|| run.tally.close_all());
     Ok(Summary {
         records: run.records,
         skipped: run.skipped,
