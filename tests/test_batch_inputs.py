@@ -55,7 +55,9 @@ def test_the_cases_cover_every_status() -> None:
     assert statuses == {"correct", "incorrect", "no_answer", "undecided"}
 
 
-@pytest.mark.parametrize("kind", ["string", "large_string", "string_view", "chunked"])
+@pytest.mark.parametrize(
+    "kind", ["string", "large_string", "string_view", "chunked", "dictionary"]
+)
 def test_arrow_columns_give_the_list_verdicts(pa: Any, kind: str) -> None:
     golds, completions = records()
     expected = mathb.grade_batch(golds, completions)
@@ -64,6 +66,8 @@ def test_arrow_columns_give_the_list_verdicts(pa: Any, kind: str) -> None:
         if kind == "chunked":  # uneven chunks, one of them empty
             cut = len(values) // 3
             return pa.chunked_array([values[:cut], [], values[cut:]], type=pa.string())
+        if kind == "dictionary":  # golds repeat: a categorical column
+            return pa.array(values).dictionary_encode()
         return pa.array(values, type=getattr(pa, kind)())
 
     assert mathb.grade_batch(column(golds), column(completions)) == expected
@@ -145,6 +149,13 @@ def test_arrow_nulls_are_refused_naming_the_row(pa: Any) -> None:
         mathb.grade_batch(golds, pa.array(["a", "b", "c", "d"]))
     with pytest.raises(mathb.InvalidArgumentError, match=r"^completions\[1\] is null"):
         mathb.grade_batch(pa.array(["1", "2"]), pa.array(["a", None]))
+    # A dictionary's null may sit in its keys or in its values.
+    keys, values = pa.array([0, 1, 0]), pa.array(["1", None])
+    with pytest.raises(mathb.InvalidArgumentError, match=r"^golds\[1\] is null"):
+        mathb.grade_batch(pa.DictionaryArray.from_arrays(keys, values), pa.array(["a"] * 3))
+    keys = pa.array([0, None, 0])
+    with pytest.raises(mathb.InvalidArgumentError, match=r"^golds\[1\] is null"):
+        mathb.grade_batch(pa.DictionaryArray.from_arrays(keys, ["1"]), pa.array(["a"] * 3))
 
 
 def test_arrow_wrong_types_are_refused(pa: Any) -> None:

@@ -220,6 +220,24 @@ def grade_batch(
     gold_field: str | None = ...,
     completion_field: str | None = ...,
 ) -> Any: ...
+@_typing.overload
+def grade_batch(
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = ...,
+    *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = ...,
+    threads: int | None = ...,
+    decimal: DecimalPolicy = ...,
+    min_significant_digits: int = ...,
+    decimal_places: int | None = ...,
+    relation_as_set: bool = ...,
+    strict_variables: bool = ...,
+    extract: ExtractMode = ...,
+    fallback: Fallback = ...,
+    output: _columnar.Output,
+    gold_field: str | None = ...,
+    completion_field: str | None = ...,
+) -> Any: ...
 def grade_batch(
     golds: Sequence[Gold] | Any,
     completions: Sequence[str] | Any = None,

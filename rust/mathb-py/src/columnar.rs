@@ -15,7 +15,7 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field};
 use mathb_core::{BatchError, DecidedBy, Options, Status, Verdict};
-use mathb_dumps::dedupe::grade_deduped;
+use mathb_dumps::dedupe::grade_pairs;
 use mathb_dumps::pairs::read_pairs;
 use mathb_dumps::FieldOverrides;
 use numpy::{IntoPyArray, PyArray1};
@@ -79,14 +79,14 @@ impl GradedBatch {
             .map(|g| g.as_ref())
             .zip(completions.iter().copied())
             .collect();
-        let graded = on_threads(threads, || grade_deduped(&pairs, opts))?;
+        let (verdicts, of) = on_threads(threads, || grade_pairs(&pairs, opts))?;
         let undecided = (0..pairs.len())
-            .filter(|&i| graded.verdicts[graded.of[i] as usize].status == Status::Undecided)
+            .filter(|&i| verdicts[of[i] as usize].status == Status::Undecided)
             .map(|i| (i, pairs[i].0.to_owned()))
             .collect();
         Ok(GradedBatch {
-            verdicts: graded.verdicts,
-            of: graded.of,
+            verdicts,
+            of,
             lines: None,
             undecided,
         })

@@ -4,6 +4,7 @@
 //! with no Python object per row.
 
 use crate::errors::InvalidArgumentError;
+use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{make_array, Array, ArrayRef, LargeStringArray, StringArray, StringViewArray};
@@ -53,14 +54,15 @@ impl Column {
             vec![import_array(&schema, &array, name)?]
         };
         for chunk in &chunks {
-            if !matches!(
-                chunk.data_type(),
-                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-            ) {
+            let strings = match chunk.data_type() {
+                DataType::Dictionary(_, values) => is_string(values),
+                other => is_string(other),
+            };
+            if !strings {
                 return Err(PyTypeError::new_err(format!(
-                    "{name} must be an Arrow column of strings (string, large_string or \
-                     string_view), not {}; cast it first (pyarrow.compute.cast(column, \
-                     pyarrow.string()), Series.cast(pl.String))",
+                    "{name} must be an Arrow column of strings (string, large_string, \
+                     string_view, or a dictionary of them), not {}; cast it first \
+                     (pyarrow.compute.cast(column, pyarrow.string()), Series.cast(pl.String))",
                     chunk.data_type()
                 )));
             }
@@ -78,13 +80,14 @@ impl Column {
         self.chunks.iter().map(|c| c.len()).sum()
     }
 
-    /// The first null row, for the error that names it.
+    /// The first null row, for the error that names it (a dictionary's null keys and null
+    /// values alike).
     pub fn first_null(&self) -> Option<usize> {
         let mut offset = 0;
         for chunk in &self.chunks {
-            if chunk.null_count() > 0 {
+            if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
                 return (0..chunk.len())
-                    .find(|&i| chunk.is_null(i))
+                    .find(|&i| nulls.is_null(i))
                     .map(|i| offset + i);
             }
             offset += chunk.len();
@@ -96,16 +99,41 @@ impl Column {
     pub fn rows(&self) -> Vec<&str> {
         let mut rows = Vec::with_capacity(self.len());
         for chunk in &self.chunks {
-            let any = chunk.as_any();
-            if let Some(a) = any.downcast_ref::<StringArray>() {
-                rows.extend((0..a.len()).map(|i| a.value(i)));
-            } else if let Some(a) = any.downcast_ref::<LargeStringArray>() {
-                rows.extend((0..a.len()).map(|i| a.value(i)));
-            } else if let Some(a) = any.downcast_ref::<StringViewArray>() {
-                rows.extend((0..a.len()).map(|i| a.value(i)));
+            match chunk.as_any_dictionary_opt() {
+                Some(dictionary) => {
+                    let values = strings(dictionary.values().as_ref());
+                    rows.extend(
+                        dictionary
+                            .normalized_keys()
+                            .into_iter()
+                            .map(|k| values.get(k).copied().unwrap_or_default()),
+                    );
+                }
+                None => rows.extend(strings(chunk.as_ref())),
             }
         }
         rows
+    }
+}
+
+fn is_string(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+/// The rows of an array of strings (of a type `is_string` accepts).
+fn strings(array: &dyn Array) -> Vec<&str> {
+    let any = array.as_any();
+    if let Some(a) = any.downcast_ref::<StringArray>() {
+        (0..a.len()).map(|i| a.value(i)).collect()
+    } else if let Some(a) = any.downcast_ref::<LargeStringArray>() {
+        (0..a.len()).map(|i| a.value(i)).collect()
+    } else if let Some(a) = any.downcast_ref::<StringViewArray>() {
+        (0..a.len()).map(|i| a.value(i)).collect()
+    } else {
+        Vec::new()
     }
 }
 
