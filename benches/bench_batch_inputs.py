@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import Any
 
 import mathb
-from mathb.columnar import Output
 import orjson
 import pyarrow as pa
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
+from mathb.columnar import Output
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benches"))

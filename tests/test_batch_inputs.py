@@ -55,9 +55,7 @@ def test_the_cases_cover_every_status() -> None:
     assert statuses == {"correct", "incorrect", "no_answer", "undecided"}
 
 
-@pytest.mark.parametrize(
-    "kind", ["string", "large_string", "string_view", "chunked", "dictionary"]
-)
+@pytest.mark.parametrize("kind", ["string", "large_string", "string_view", "chunked", "dictionary"])
 def test_arrow_columns_give_the_list_verdicts(pa: Any, kind: str) -> None:
     golds, completions = records()
     expected = mathb.grade_batch(golds, completions)
