@@ -1,7 +1,8 @@
 """`grade_batch` from each kind of input, against the floor of merely parsing the JSON.
 
-On one JSON Lines file, every path is timed in the same run, alternately (one run of each
-path per round, the best round kept), so that all of them see the same load:
+On one JSON Lines file, every path is timed in the same run, in rounds (one run of each path
+per round), each run right after a run of the floor, so that the pair sees the same load on
+a shared machine; the ratio to the floor is the median over the rounds of those pairs:
 
   orjson loop          read the file and orjson.loads every line, nothing else (the floor)
   orjson + lists       orjson.loads every line, collect golds and completions as lists,
@@ -27,6 +28,7 @@ import argparse
 import importlib.metadata
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -48,6 +50,7 @@ from machine import cpu_name  # noqa: E402  (benches/ is not a package)
 
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
 SECTION = "## `grade_batch` by input kind: lists, Arrow columns, JSON Lines bytes"
+FLOOR = "orjson loop (floor)"
 DEFAULT_INPUTS = [
     (Path("/work/corpus/real.jsonl"), "gold"),
     (REPO / "examples" / "samples.jsonl", "answer"),
@@ -113,7 +116,7 @@ def paths(path: Path, gold: str, parquet: Path, threads: int) -> dict[str, Calla
         )
 
     read_parquet = lambda: pq.read_table(parquet, columns=[gold, "completion"])  # noqa: E731
-    rows: dict[str, Callable[[], Any]] = {"orjson loop (floor)": lambda: orjson_loop(path)}
+    rows: dict[str, Callable[[], Any]] = {FLOOR: lambda: orjson_loop(path)}
     outputs: tuple[Output, ...] = ("verdicts", "numpy")
     for output in outputs:
         rows[f"orjson + lists, {output}"] = lists(output)
@@ -134,47 +137,58 @@ def statuses(result: Any) -> list[str]:
     return [v.status for v in result]
 
 
+def timed_run(run: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = run()
+    return time.perf_counter() - t0, result
+
+
 def measure(
     path: Path, gold: str, threads: int, repeat: int
-) -> tuple[list[tuple[str, float]], int]:
-    """The best time of every path, and how many JSONL verdicts differ from the lists'."""
+) -> tuple[dict[str, list[tuple[float, float]]], int]:
+    """Per path, (floor seconds, path seconds) of each round: the floor runs right before the
+    path, so both see the same load. And how many JSONL verdicts differ from the lists'."""
     with tempfile.TemporaryDirectory() as tmp:
         parquet = Path(tmp) / "records.parquet"
         pq.write_table(arrow_table(path, gold), parquet)
         timed = paths(path, gold, parquet, threads)
-        best = dict.fromkeys(timed, float("inf"))
+        rounds: dict[str, list[tuple[float, float]]] = {name: [] for name in timed}
         results: dict[str, Any] = {}
         for _ in range(repeat):
             for name, run in timed.items():
-                t0 = time.perf_counter()
-                results[name] = run()
-                best[name] = min(best[name], time.perf_counter() - t0)
+                floor, _ = timed_run(lambda: orjson_loop(path))
+                seconds, results[name] = timed_run(run)
+                rounds[name].append((floor, seconds))
     # The Arrow paths grade the same pairs as the lists; the JSONL reader also grades a
     # record that carries options (`choices`) against them, as `mathb grade` does.
     expected = statuses(results["orjson + lists, verdicts"])
     differ = 0
     for name, result in results.items():
-        if name == "orjson loop (floor)":
+        if name == FLOOR:
             continue
         got = statuses(result)
         if name.startswith("JSONL"):
             differ = sum(a != b for a, b in zip(got, expected, strict=True))
         elif got != expected:
             raise SystemExit(f"{name}: verdicts differ from the lists path")
-    return list(best.items()), differ
+    return rounds, differ
 
 
-def table(path: Path, records: int, rows: list[tuple[str, float]], differ: int) -> str:
-    floor = dict(rows)["orjson loop (floor)"]
+def table(
+    path: Path, records: int, rounds: dict[str, list[tuple[float, float]]], differ: int
+) -> str:
     lines = [
         f"### `{path.name}`, {records:,} records, {path.stat().st_size / 1e6:.1f} MB",
         "",
-        "| path | seconds | records/s | vs orjson loop |",
-        "|---|---:|---:|---:|",
+        "| path | best s | records/s (best) | vs orjson loop: median of rounds | range |",
+        "|---|---:|---:|---:|---:|",
     ]
-    for name, seconds in rows:
+    for name, pairs in rounds.items():
+        best = min(seconds for _, seconds in pairs)
+        ratios = sorted(floor / seconds for floor, seconds in pairs)
         lines.append(
-            f"| {name} | {seconds:.3f} | {records / seconds:,.0f} | {floor / seconds:.2f}× |"
+            f"| {name} | {best:.3f} | {records / best:,.0f} | "
+            f"**{statistics.median(ratios):.2f}×** | {ratios[0]:.2f}–{ratios[-1]:.2f}× |"
         )
     lines += [
         "",
@@ -207,8 +221,8 @@ def environment(threads: int, repeat: int, argv: list[str]) -> str:
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {cpu_name()}, {os.cpu_count()} cores "
         f"(load average {load:.1f} at the start: shared); Python {platform.python_version()}, "
         + ", ".join(f"{k} {v}" for k, v in versions.items())
-        + f"; {threads} grading threads; best of {repeat} alternating rounds.\n\n"
-        + f"`python benches/bench_batch_inputs.py {' '.join(argv)}`"
+        + f"; {threads} grading threads; {repeat} rounds, each path run right after the orjson "
+        "loop.\n\n" + f"`python benches/bench_batch_inputs.py {' '.join(argv)}`"
     )
 
 
@@ -228,8 +242,8 @@ def main() -> None:
             real = DEFAULT_INPUTS[0][0]
             inputs.insert(1, (without_options(real, Path(tmp) / "real-no-options.jsonl"), "gold"))
         for path, gold in inputs:
-            rows, differ = measure(path, gold, args.threads, args.repeat)
-            parts += ["", table(path, orjson_loop(path), rows, differ)]
+            rounds, differ = measure(path, gold, args.threads, args.repeat)
+            parts += ["", table(path, orjson_loop(path), rounds, differ)]
     text = "\n".join(parts) + "\n"
     print(text)
     if args.write:
