@@ -12,6 +12,7 @@ import sys as _sys
 import typing as _typing
 
 from . import _arguments, _core
+from . import columnar as _columnar
 from ._core import (
     InputFileError,
     InvalidArgumentError,
@@ -21,6 +22,7 @@ from ._core import (
     parallelism_enabled,
     set_parallelism,
 )
+from .columnar import STATUS_CODES
 from .errors import (
     ArgumentTypeError,
     FallbackUnavailableError,
@@ -33,6 +35,10 @@ if _typing.TYPE_CHECKING:
     from collections.abc import Sequence
     from decimal import Decimal
     from fractions import Fraction
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
 
     from .batching import grade_batch_async
     from .fallback import SympyFallback
@@ -160,9 +166,81 @@ def grade(
     return _settled(encoded, verdict, fallback)
 
 
+@_typing.overload
 def grade_batch(
-    golds: Sequence[Gold],
-    completions: Sequence[str],
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = ...,
+    *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = ...,
+    threads: int | None = ...,
+    decimal: DecimalPolicy = ...,
+    min_significant_digits: int = ...,
+    decimal_places: int | None = ...,
+    relation_as_set: bool = ...,
+    strict_variables: bool = ...,
+    extract: ExtractMode = ...,
+    fallback: Fallback = ...,
+    output: _typing.Literal["verdicts"] = ...,
+    gold_field: str | None = ...,
+    completion_field: str | None = ...,
+) -> list[Verdict]: ...
+@_typing.overload
+def grade_batch(
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = ...,
+    *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = ...,
+    threads: int | None = ...,
+    decimal: DecimalPolicy = ...,
+    min_significant_digits: int = ...,
+    decimal_places: int | None = ...,
+    relation_as_set: bool = ...,
+    strict_variables: bool = ...,
+    extract: ExtractMode = ...,
+    fallback: Fallback = ...,
+    output: _typing.Literal["numpy"],
+    gold_field: str | None = ...,
+    completion_field: str | None = ...,
+) -> tuple[npt.NDArray[np.uint8], tuple[str, ...]]: ...
+@_typing.overload
+def grade_batch(
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = ...,
+    *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = ...,
+    threads: int | None = ...,
+    decimal: DecimalPolicy = ...,
+    min_significant_digits: int = ...,
+    decimal_places: int | None = ...,
+    relation_as_set: bool = ...,
+    strict_variables: bool = ...,
+    extract: ExtractMode = ...,
+    fallback: Fallback = ...,
+    output: _typing.Literal["arrow"],
+    gold_field: str | None = ...,
+    completion_field: str | None = ...,
+) -> Any: ...
+@_typing.overload
+def grade_batch(
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = ...,
+    *,
+    choices: Sequence[Sequence[str | int | float] | None] | None = ...,
+    threads: int | None = ...,
+    decimal: DecimalPolicy = ...,
+    min_significant_digits: int = ...,
+    decimal_places: int | None = ...,
+    relation_as_set: bool = ...,
+    strict_variables: bool = ...,
+    extract: ExtractMode = ...,
+    fallback: Fallback = ...,
+    output: _columnar.Output,
+    gold_field: str | None = ...,
+    completion_field: str | None = ...,
+) -> Any: ...
+def grade_batch(
+    golds: Sequence[Gold] | Any,
+    completions: Sequence[str] | Any = None,
     *,
     choices: Sequence[Sequence[str | int | float] | None] | None = None,
     threads: int | None = None,
@@ -173,7 +251,10 @@ def grade_batch(
     strict_variables: bool = True,
     extract: ExtractMode = "standard",
     fallback: Fallback = False,
-) -> list[Verdict]:
+    output: _columnar.Output = "verdicts",
+    gold_field: str | None = None,
+    completion_field: str | None = None,
+) -> Any:
     """Grades many (gold, completion) pairs in parallel with the GIL released: the same
     verdicts as `grade` on each pair, for any thread count.
 
@@ -181,8 +262,50 @@ def grade_batch(
     options (or None) per pair, as for `grade`. ``threads`` (default: all cores) caps the
     worker threads. A bad row raises `InvalidArgumentError` naming it (``golds[53218] is
     None``; `ArgumentTypeError`, also a TypeError, for a wrong type).
+
+    Besides lists, `golds` and `completions` may be Arrow string columns (pyarrow arrays and
+    chunked arrays, polars Series: anything with ``__arrow_c_stream__`` or
+    ``__arrow_c_array__``), read in place without a Python object per row; a null row is an
+    error naming it. `golds` may instead be bytes of JSON Lines (no `completions`): the
+    gold and completion fields are found as ``mathb grade`` finds them, or named by
+    ``gold_field`` / ``completion_field``; a record with a list of completions gives one
+    verdict per completion, and a malformed record raises `InputFileError` naming its line.
+
+    ``output``: "verdicts" (default, a list of `Verdict`), "arrow" (a pyarrow RecordBatch
+    of status, correct, decided_by, extracted and reason, plus the record's line for JSON
+    Lines), or "numpy" (a uint8 array of status codes and the table of their names,
+    `STATUS_CODES`).
     """
     _arguments.check_fallback(fallback)
+    _columnar.check_output(output)
+    options = _options(
+        decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
+    )
+    if _columnar.is_jsonl(golds):
+        batch = _columnar.grade_jsonl(
+            golds, completions, gold_field, completion_field, choices, threads, options
+        )
+    elif gold_field is not None or completion_field is not None:
+        raise InvalidArgumentError(
+            "gold_field and completion_field name fields of JSON Lines bytes"
+        )
+    elif _columnar.is_arrow(golds) or _columnar.is_arrow(completions):
+        batch = _columnar.grade_arrow(golds, completions, choices, threads, options)
+    else:
+        return _grade_lists(golds, completions, choices, threads, options, fallback, output)
+    _columnar.settle(batch, fallback)
+    return _columnar.result(batch, output)
+
+
+def _grade_lists(
+    golds: Any,
+    completions: Any,
+    choices: Any,
+    threads: int | None,
+    options: dict[str, Any],
+    fallback: Fallback,
+    output: _columnar.Output,
+) -> Any:
     golds = _arguments.as_list(golds, "golds")
     completions = _arguments.as_list(completions, "completions")
     if len(golds) != len(completions):
@@ -197,9 +320,10 @@ def grade_batch(
                 f"golds and choices differ in length: {len(golds)} golds, {len(choices)} choices"
             )
     encoded = _arguments.batch_golds(golds, choices)
-    options = _options(
-        decimal, min_significant_digits, decimal_places, relation_as_set, strict_variables, extract
-    )
+    if output != "verdicts":
+        batch = _columnar.grade_lists(encoded, completions, threads, options)
+        _columnar.settle(batch, fallback)
+        return _columnar.result(batch, output)
     try:
         verdicts = _core.grade_batch(encoded, completions, threads=threads, **options)
     except TypeError:
@@ -287,6 +411,7 @@ __all__ = [
     "InvalidArgumentError",
     "MathbError",
     "MissingExtraError",
+    "STATUS_CODES",
     "SympyFallback",
     "UndecidedError",
     "UndecidedPolicy",

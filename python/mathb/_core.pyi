@@ -230,3 +230,61 @@ def set_parallelism(enabled: bool) -> None:
     """Turns rayon parallelism on or off for this process (overrides MATHB_PARALLELISM)."""
 
 def parallelism_enabled() -> bool: ...
+
+#: The status of each code of `GradedBatch.status_codes`: ``STATUS_CODES[code]``.
+STATUS_CODES: tuple[str, ...]
+
+@final
+class ArrowColumns:
+    """Verdict columns as one Arrow struct array, through the Arrow PyCapsule interface."""
+
+    def __arrow_c_array__(
+        self, requested_schema: object | None = None
+    ) -> tuple[object, object]: ...
+    def __arrow_c_schema__(self) -> object: ...
+    def __len__(self) -> int: ...
+
+@final
+class GradedBatch:
+    """The verdicts of a batch: one row per (gold, completion) pair."""
+
+    def __len__(self) -> int: ...
+    def verdicts(self) -> list[Verdict]:
+        """One Verdict per row."""
+    def undecided(self) -> tuple[list[int], list[str], list[Verdict]]:
+        """(rows, golds, verdicts) of the rows the core left undecided."""
+    def settle(self, rows: list[int], verdicts: list[Verdict]) -> None:
+        """Replaces the verdicts of `rows` (the fallback's)."""
+    def status_codes(self) -> npt.NDArray[np.uint8]:
+        """Per row, its status's code (an index into `STATUS_CODES`)."""
+    def columns(self) -> ArrowColumns:
+        """status, correct, decided_by, extracted, reason (and line, for JSON Lines)."""
+
+def grade_columns(
+    golds: Any,
+    completions: Any,
+    *,
+    threads: int | None = None,
+    decimal: _DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: _ExtractMode = "standard",
+) -> GradedBatch:
+    """Grades Arrow string columns (or lists of encoded golds and completions)."""
+
+def grade_jsonl(
+    data: bytes,
+    *,
+    gold_field: str | None = None,
+    completion_field: str | None = None,
+    threads: int | None = None,
+    decimal: _DecimalPolicy = "rounded",
+    min_significant_digits: int = 3,
+    decimal_places: int | None = None,
+    relation_as_set: bool = True,
+    strict_variables: bool = True,
+    extract: _ExtractMode = "standard",
+) -> GradedBatch:
+    """Grades every record of bytes of JSON Lines, one row per completion."""

@@ -22,15 +22,15 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// A record after parsing, before grading.
-struct Parsed {
-    gold: String,
-    completions: Vec<String>,
+pub(crate) struct Parsed {
+    pub gold: String,
+    pub completions: Vec<String>,
     key: ProblemKey,
     sample_idx: Option<u64>,
     /// Whether a completion may hold control characters for extraction to repair.
     controls: bool,
     /// Why the record is not graded (its samples are graded on another line).
-    skipped: Option<String>,
+    pub skipped: Option<String>,
     /// The value of `--compare-field`, when the run compares.
     previous: Option<Value>,
 }
@@ -147,7 +147,7 @@ impl Malformed {
 }
 
 /// Reads a record's fields: in one pass when it can, else with the general reader.
-fn parse(
+pub(crate) fn parse(
     line: &[u8],
     fields: &Fields,
     one_pass: Option<&OnePass>,

@@ -105,13 +105,7 @@ pub fn extract_answer_keyed(
     opts: &Options,
     keys: &mut ClassKeys,
 ) -> Answer {
-    let answer = match budget::run(|| match controls {
-        true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
-        false => extract_final_answer_with(completion, opts.extract),
-    }) {
-        Outcome::Done(answer) => Some(answer),
-        Outcome::Exceeded | Outcome::Panicked => None,
-    };
+    let answer = extraction(completion, controls, opts);
     let vote = match &answer {
         Some(Some(x)) => Some(match keys.get(x.text.as_str()) {
             Some(&key) => key,
@@ -124,6 +118,29 @@ pub fn extract_answer_keyed(
         _ => None,
     };
     (answer, vote)
+}
+
+/// A completion's final answer; None when extraction panicked or ran out of budget.
+fn extraction(completion: &str, controls: bool, opts: &Options) -> Option<Option<Extraction>> {
+    match budget::run(|| match controls {
+        true => extract_final_answer_with(&repair_control_escapes(completion), opts.extract),
+        false => extract_final_answer_with(completion, opts.extract),
+    }) {
+        Outcome::Done(answer) => Some(answer),
+        Outcome::Exceeded | Outcome::Panicked => None,
+    }
+}
+
+/// [`grade_deduped`] for a caller that needs verdicts only (no vote keys): one verdict per
+/// distinct (gold, extraction), and each sample's index into them. Runs on the current
+/// rayon pool.
+pub fn grade_pairs(samples: &[(&str, &str)], opts: &Options) -> (Vec<Verdict>, Vec<u32>) {
+    let answers: Vec<Option<Option<Extraction>>> = samples
+        .par_iter()
+        .map(|&(_, completion)| extraction(completion, true, opts))
+        .collect();
+    let golds: Vec<&str> = samples.iter().map(|s| s.0).collect();
+    grade_distinct(&golds, &answers, |i| samples[i].1, opts)
 }
 
 /// One verdict per distinct (gold, extraction) of the samples whose golds and answers (as
@@ -194,13 +211,12 @@ mod tests {
         }
         let o = Options::default();
         let graded = grade_deduped(&samples, &o);
+        let (verdicts, of) = grade_pairs(&samples, &o);
         assert!(graded.verdicts.len() < samples.len());
         for (i, (g, c)) in samples.iter().enumerate() {
-            assert_eq!(
-                graded.verdicts[graded.of[i] as usize],
-                grade(g, c, &o),
-                "{g} {c}"
-            );
+            let expected = grade(g, c, &o);
+            assert_eq!(graded.verdicts[graded.of[i] as usize], expected, "{g} {c}");
+            assert_eq!(verdicts[of[i] as usize], expected, "{g} {c}");
         }
     }
 }

@@ -25,6 +25,7 @@ mod json_scan;
 pub mod line_reader;
 pub mod lossy_json;
 pub mod malformed;
+pub mod pairs;
 #[cfg(feature = "parquet")]
 pub mod parquet_rows;
 pub mod record;

@@ -1,6 +1,8 @@
 //! `mathb._core`: Python bindings of mathb-core. Conversions, GIL release and error mapping
 //! only; the grading logic lives in mathb-core.
 
+mod columnar;
+mod columns;
 mod errors;
 mod explain;
 mod golds;
@@ -363,6 +365,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grade, m)?)?;
     m.add_function(wrap_pyfunction!(verify_answer, m)?)?;
     m.add_function(wrap_pyfunction!(grade_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(columnar::grade_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(columnar::grade_jsonl, m)?)?;
+    m.add_class::<columnar::GradedBatch>()?;
+    m.add_class::<columnar::ArrowColumns>()?;
+    let codes: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    m.add("STATUS_CODES", pyo3::types::PyTuple::new(m.py(), codes)?)?;
     m.add_function(wrap_pyfunction!(golds::encode_gold, m)?)?;
     m.add_function(wrap_pyfunction!(golds::fallback_plan, m)?)?;
     m.add_function(wrap_pyfunction!(golds::combine_fallback, m)?)?;
