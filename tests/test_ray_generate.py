@@ -81,7 +81,7 @@ def local_run(tiny: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
 @pytest.mark.vllm
 @needs_vllm
 def test_ray_generation_resumes_a_local_file_into_the_local_samples(
-    cluster: str, tiny: dict[str, Path], local_run: Path, tmp_path: Path
+    tiny: dict[str, Path], local_run: Path, cluster: str, tmp_path: Path
 ) -> None:
     records = read_jsonl(local_run)
     assert len(records) == 12
@@ -99,7 +99,7 @@ def test_ray_generation_resumes_a_local_file_into_the_local_samples(
 @pytest.mark.vllm
 @needs_vllm
 def test_eval_on_ray_samples_and_grades_as_locally(
-    cluster: str, tiny: dict[str, Path], local_run: Path, tmp_path: Path
+    tiny: dict[str, Path], local_run: Path, cluster: str, tmp_path: Path
 ) -> None:
     """`mathb eval --model M --ray` against the local dump as base: the Ray engines' samples and
     the Ray graders' verdicts are those of `mathb eval` on the local dump alone."""
@@ -122,7 +122,10 @@ def test_eval_on_ray_samples_and_grades_as_locally(
     for role in ("model", "base"):
         name = f"s.{role}.verdicts.jsonl"
         assert (there / name).read_bytes() == (here / name).read_bytes()
+    # Only what names the model's samples differs: the file eval sampled into, and how.
     on_ray = json.loads((there / "s.json").read_text())
     assert on_ray.pop("generation")["samples_per_problem"] == 4
+    assert on_ray.pop("samples").endswith("s.model.samples.jsonl")
     local = json.loads((here / "s.json").read_text())
+    assert local.pop("samples") == str(local_run)
     assert on_ray == local
