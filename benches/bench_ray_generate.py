@@ -61,7 +61,8 @@ def main() -> None:
             same = (work / f"local-{n}.jsonl").read_bytes() == (
                 work / f"ray-{n}.jsonl"
             ).read_bytes()
-            print(f"| {n} | {n * len(PROBLEMS)} | {times[0]:.1f} | {times[1]:.1f} | {same} |", flush=True)
+            row = f"| {n} | {n * len(PROBLEMS)} | {times[0]:.1f} | {times[1]:.1f} | {same} |"
+            print(row, flush=True)
 
 
 if __name__ == "__main__":
