@@ -269,6 +269,17 @@ def test_endpoint_sampler_retries_and_sends_per_sample_seeds(tmp_path: Path) -> 
             list(sampler.run([SampleRequest(problem, "x", 0, 1, 999)]))
 
 
+def test_ray_options_that_cannot_apply_are_refused(tmp_path: Path, run_mathb: Any) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEMS)
+    base = ["generate", "--model", "m", "--problems", problems, "--out", tmp_path / "s.jsonl"]
+    proc = run_mathb(*base, "--ray", "--endpoint", "http://127.0.0.1:9")
+    assert proc.returncode == 2
+    assert "--ray" in proc.stderr and "--endpoint" in proc.stderr and "give one" in proc.stderr
+    proc = run_mathb(*base, "--actors", "2")
+    assert proc.returncode == 2 and "--actors" in proc.stderr and "add --ray" in proc.stderr
+    assert not (tmp_path / "s.jsonl").exists()
+
+
 # --------------------------------------------------------------------------- real vLLM
 
 needs_vllm = pytest.mark.skipif(

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,38 +23,6 @@ except ImportError as e:
 SAMPLES = Path(__file__).parent.parent / "examples" / "samples.jsonl"
 #: Shard boundaries that cut problems (8 samples each) across shards.
 CUTS = [0, 37, 150, 201, 300, 416]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Ray head on 127.0.0.1 with 4 CPUs, stopped after the module's tests, pass or fail."""
-    ray_cli = shutil.which("ray", path=os.path.dirname(sys.executable)) or shutil.which("ray")
-    assert ray_cli is not None, "the ray command is not installed beside ray"
-    port = _free_port()
-    address = f"127.0.0.1:{port}"
-    start = [
-        ray_cli,
-        "start",
-        "--head",
-        f"--port={port}",
-        "--node-ip-address=127.0.0.1",
-        "--num-cpus=4",
-        "--include-dashboard=false",
-        "--disable-usage-stats",
-    ]
-    try:
-        # A throwaway cluster on loopback: no token to hand to the test's drivers.
-        env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-        subprocess.run(start, check=True, capture_output=True, text=True, timeout=120, env=env)
-        yield address
-    finally:
-        subprocess.run([ray_cli, "stop", "--force"], check=False, capture_output=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -268,12 +268,7 @@ def _run(
         num_cpus=cpus,
         runtime_env={"env_vars": {"MATHB_RAY_RUN": run, **_passed_env()}},
     )
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
-    import logging
-
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    quiet_ray_data(ray)
     reports: dict[int, tuple[bytes, dict[str, Any], Any]] = {}
     for row in graded.iter_rows():
         report = pickle.loads(row["report"])
@@ -284,6 +279,17 @@ def _run(
     if missing:
         raise RuntimeError(f"shards came back ungraded: {', '.join(missing)}")
     return [reports[i] for i in range(len(names))]
+
+
+def quiet_ray_data(ray: Any) -> None:
+    """No progress bars or per-stage logs of Ray Data on the driver: mathb reports itself."""
+    import logging
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    for name in ("ray.data", "ray.llm"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _passed_env() -> dict[str, str]:

@@ -66,6 +66,8 @@ class EvalConfig:
     seed: int = DEFAULT_SEED
     level: float = DEFAULT_LEVEL
     threads: int | None = None
+    # Grade on the Ray cluster at this address ("auto": `ray.init()`'s choice); None: here.
+    ray: str | None = None
     # Verdicts go to <prefix>.model.verdicts.jsonl and <prefix>.base.verdicts.jsonl;
     # None keeps none.
     verdicts_prefix: str | None = None
@@ -83,11 +85,24 @@ def grade_dump(
     id_field: str | None,
     threads: int | None,
     judge: JudgeSettings | None = None,
+    ray: str | None = None,
 ) -> ProblemResults:
-    """Grades the dump at `path` through `mathb.grading.grade_file`, writing its verdicts
+    """Grades the dump at `path` through `mathb.grading.grade_file` (or, given a Ray address,
+    `mathb.distributed.grade_on_ray`, which writes the same verdicts), writing its verdicts
     file (then asking `judge` about what the rules leave open, when given), and reads the
     per-problem counts back from that file."""
-    summary = grade_file(path, verdicts, id_field=id_field, threads=threads)
+    if ray is not None:
+        from .distributed import grade_on_ray
+
+        summary = grade_on_ray(
+            [path],
+            verdicts,
+            address=None if ray == "auto" else ray,
+            cpus_per_actor=threads or 1,
+            id_field=id_field,
+        )
+    else:
+        summary = grade_file(path, verdicts, id_field=id_field, threads=threads)
     if judge is not None:
         from .judge import judge_verdicts, report_judge
         from .judge_questions import QuestionReader
@@ -255,11 +270,21 @@ def _grade(config: EvalConfig, path: str, role: str) -> ProblemResults:
         with tempfile.TemporaryDirectory(prefix="mathb-eval-") as tmp:
             target = Path(tmp) / "verdicts.jsonl"
             return grade_dump(
-                path, target, id_field=config.id_field, threads=config.threads, judge=config.judge
+                path,
+                target,
+                id_field=config.id_field,
+                threads=config.threads,
+                judge=config.judge,
+                ray=config.ray,
             )
     target = verdicts_path(config.verdicts_prefix, role)
     return grade_dump(
-        path, target, id_field=config.id_field, threads=config.threads, judge=config.judge
+        path,
+        target,
+        id_field=config.id_field,
+        threads=config.threads,
+        judge=config.judge,
+        ray=config.ray,
     )
 
 

@@ -74,16 +74,7 @@ class OfflineSampler:
         """The token ids the engine gets for a rendered prompt (cached per prompt)."""
         ids = self._prompt_ids.get(prompt)
         if ids is None:
-            if self.chat_template:
-                text = self.tokenizer.apply_chat_template(
-                    [{"role": "user", "content": prompt}],
-                    tokenize=False,
-                    add_generation_prompt=True,
-                )
-                # The template writes its own special tokens (BOS included), as vLLM's server.
-                ids = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-            else:
-                ids = list(self.tokenizer(prompt)["input_ids"])
+            ids = prompt_token_ids(self.tokenizer, prompt, chat_template=self.chat_template)
             if len(self._prompt_ids) >= 4096:  # requests come problem by problem
                 self._prompt_ids.clear()
             self._prompt_ids[prompt] = ids
@@ -131,14 +122,34 @@ class OfflineSampler:
         return samples
 
 
+def prompt_token_ids(tokenizer: Any, prompt: str, *, chat_template: bool) -> list[int]:
+    """The token ids of a rendered prompt: the user message through the model's chat template
+    (which writes its own special tokens, BOS included, as vLLM's server does), or the raw
+    prompt with the tokenizer's special tokens."""
+    if chat_template:
+        text = tokenizer.apply_chat_template(
+            [{"role": "user", "content": prompt}],
+            tokenize=False,
+            add_generation_prompt=True,
+        )
+        return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+    return list(tokenizer(prompt)["input_ids"])
+
+
 def _avoid_split_prefills_on_cpu(options: dict[str, Any]) -> None:
+    """The CPU backend's engine options, when this process runs vLLM on the CPU."""
+    from vllm.platforms import current_platform  # type: ignore[import-not-found, unused-ignore]
+
+    if current_platform.is_cpu():
+        cpu_engine_options(options)
+
+
+def cpu_engine_options(options: dict[str, Any]) -> None:
     """vLLM's CPU backend crashes ("CPU Generator does not use offset") when the scheduler
     splits the prefill of a seeded request over two steps: it then rewinds the request's
     generator, which only CUDA generators allow. A token budget that holds max_num_seqs full
     prompts never splits one."""
-    from vllm.platforms import current_platform  # type: ignore[import-not-found, unused-ignore]
-
-    if not current_platform.is_cpu() or "max_num_batched_tokens" in options:
+    if "max_num_batched_tokens" in options:
         return
     if "max_model_len" not in options:
         sys.stderr.write(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..argtypes import non_negative_int, positive_int
 from .command import Command, ExitStatus, UsageError, check_output, percent
 from .generate import (
+    add_cluster_arguments,
     add_endpoint_arguments,
     add_engine_arguments,
     add_sampling_arguments,
@@ -161,8 +162,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     stats.add_argument("--level", type=_level, default=0.95, help="interval level (default: 0.95)")
     p.add_argument(
-        "--threads", type=positive_int, metavar="N", help="grading threads (default: all cores)"
+        "--threads",
+        type=positive_int,
+        metavar="N",
+        help="grading threads (default: all cores; with --ray: per grader, default 1)",
     )
+    add_cluster_arguments(p, "sample (with --model / --base-model) and grade")
     p.add_argument(
         "-o",
         "--output",
@@ -288,6 +293,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
         seed=args.seed,
         level=args.level,
         threads=args.threads,
+        ray=args.ray,
         verdicts_prefix=prefix,
         notes=notes,
         problem_set=problem_set,

@@ -56,6 +56,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_sampling_arguments(p)
     add_engine_arguments(p)
     add_endpoint_arguments(p)
+    add_cluster_arguments(p, "sample")
+    p.add_argument(
+        "--actors",
+        type=positive_int,
+        metavar="N",
+        help="with --ray: vLLM engines on the cluster (default: its GPUs over tensor x "
+        "pipeline parallel size; without GPUs, one CPU engine per node)",
+    )
     p.add_argument(
         "--grade",
         action="store_true",
@@ -175,6 +183,21 @@ def add_endpoint_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cluster_arguments(p: argparse.ArgumentParser, verb: str) -> None:
+    """--ray [ADDRESS], in its own group."""
+    cluster = p.add_argument_group(
+        "cluster", f"{verb} on a Ray cluster (pip install 'mathb[ray]'; see the README)"
+    )
+    cluster.add_argument(
+        "--ray",
+        nargs="?",
+        const="auto",
+        metavar="ADDRESS",
+        help=f"{verb} on the Ray cluster at ADDRESS ('auto': the one this machine belongs to, "
+        "else a new local one) with the same results as here (default: here)",
+    )
+
+
 def sampling_of(args: argparse.Namespace) -> Sampling:
     """The sampling settings of parsed arguments, checked."""
     from ..generate import Sampling
@@ -194,6 +217,23 @@ def sampler_of(
     else the offline engine loaded with `model` (which takes a while)."""
     from ..samplers import EndpointSampler, OfflineSampler
 
+    ray = getattr(args, "ray", None)
+    if ray is not None:
+        if endpoint is not None:
+            raise InvalidArgumentError(
+                "--ray samples with vLLM engines on the cluster and --endpoint with a server: "
+                "give one"
+            )
+        from ..distributed_generation import RaySampler
+
+        return RaySampler(
+            model,
+            sampling=sampling,
+            chat_template=args.chat_template,
+            engine_options=engine_options(args),
+            address=None if ray == "auto" else ray,
+            actors=getattr(args, "actors", None),
+        )
     if endpoint is not None:
         return EndpointSampler(
             endpoint,
@@ -256,20 +296,27 @@ def run(args: argparse.Namespace) -> ExitStatus:
         problem_field=args.problem_field,
         answer_field=args.answer_field,
     )
+    if args.actors is not None and args.ray is None:
+        raise InvalidArgumentError("--actors sets the engines of a --ray run: add --ray")
     sampler = sampler_of(args, args.model, sampling, args.endpoint)
-    result = generate(
-        problems,
-        sampler,
-        out,
-        model=args.model,
-        sampling=sampling,
-        n=args.n,
-        run_seed=args.seed,
-        first_sample=args.first_sample,
-        template=args.prompt_template,
-        grade=args.grade,
-        progress_stream=None if args.quiet else sys.stderr,
-    )
+    try:
+        result = generate(
+            problems,
+            sampler,
+            out,
+            model=args.model,
+            sampling=sampling,
+            n=args.n,
+            run_seed=args.seed,
+            first_sample=args.first_sample,
+            template=args.prompt_template,
+            grade=args.grade,
+            progress_stream=None if args.quiet else sys.stderr,
+        )
+    finally:
+        close = getattr(sampler, "close", None)
+        if close is not None:
+            close()
     if not args.quiet:
         sys.stderr.write(
             f"mathb generate: {result.written:,} samples written to {out} "
