@@ -5,7 +5,7 @@ local CLI on the same shards: the cost of the Ray path on one machine.
 
 Writes a dump with examples/make_samples.py (52 problems × SAMPLES), cuts it into SHARDS
 files, starts `ray start --head` on 127.0.0.1 with CPUS logical CPUs, times each command
-(wall clock of the whole `mathb grade` process, best of REPEAT) and stops the cluster.
+(wall clock of the whole `mathb grade` process, best of REPEAT) and stops that cluster alone.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import ray_head  # noqa: E402
 
 
 def _timed(cmd: list[str], repeat: int) -> float:
@@ -40,7 +42,6 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mathb-bench-ray-"))
-    ray_cli = shutil.which("ray", path=os.path.dirname(sys.executable)) or "ray"
     try:
         dump = work / "dump.jsonl"
         subprocess.run(
@@ -55,15 +56,6 @@ def main() -> None:
         for i in range(args.shards):
             (shards / f"part-{i:03}.jsonl").write_bytes(b"".join(lines[i * step : (i + 1) * step]))
         samples = len(lines)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-        subprocess.run(
-            [ray_cli, "start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1",
-             f"--num-cpus={args.cpus}", "--include-dashboard=false", "--disable-usage-stats"],
-            check=True, capture_output=True, env=env,
-        )  # fmt: skip
         grade = [sys.executable, "-m", "mathb", "grade", str(shards), "-o", os.devnull, "-q"]
         rows = [
             ("local CLI, all cores", grade),
@@ -73,18 +65,20 @@ def main() -> None:
             rows.append(
                 (
                     f"--ray, {actors} actor{'s' if actors > 1 else ''} × 1 thread",
-                    [*grade, "--ray", f"127.0.0.1:{port}", "--actors", str(actors),
+                    [*grade, "--ray", "{address}", "--actors", str(actors),
                      "--threads", "1"],
                 )
             )  # fmt: skip
         print(f"{samples:,} samples in {args.shards} shards; {os.cpu_count()} cores\n")
         print("| run | wall s | samples/s |")
         print("| --- | ---: | ---: |")
-        for name, cmd in rows:
-            seconds = _timed(cmd, args.repeat)
-            print(f"| {name} | {seconds:.2f} | {samples / seconds:,.0f} |", flush=True)
+        # A head of its own, stopped alone (`ray stop` would stop every cluster of the machine).
+        with ray_head(work / "head.log", cpus=args.cpus) as address:
+            for name, cmd in rows:
+                cmd = [address if part == "{address}" else part for part in cmd]
+                seconds = _timed(cmd, args.repeat)
+                print(f"| {name} | {seconds:.2f} | {samples / seconds:,.0f} |", flush=True)
     finally:
-        subprocess.run([ray_cli, "stop", "--force"], check=False, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
