@@ -264,28 +264,22 @@ def select_problems(
 
 
 def _grade(config: EvalConfig, path: str, role: str) -> ProblemResults:
+    def into(target: Path) -> ProblemResults:
+        return grade_dump(
+            path,
+            target,
+            id_field=config.id_field,
+            threads=config.threads,
+            judge=config.judge,
+            ray=config.ray,
+        )
+
     if config.verdicts_prefix is None:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="mathb-eval-") as tmp:
-            target = Path(tmp) / "verdicts.jsonl"
-            return grade_dump(
-                path,
-                target,
-                id_field=config.id_field,
-                threads=config.threads,
-                judge=config.judge,
-                ray=config.ray,
-            )
-    target = verdicts_path(config.verdicts_prefix, role)
-    return grade_dump(
-        path,
-        target,
-        id_field=config.id_field,
-        threads=config.threads,
-        judge=config.judge,
-        ray=config.ray,
-    )
+            return into(Path(tmp) / "verdicts.jsonl")
+    return into(verdicts_path(config.verdicts_prefix, role))
 
 
 def _align_dumps(
