@@ -37,11 +37,15 @@ pub(crate) fn sampled_maj_at_k(gold: u64, sizes: &[u64], abstain: u64, ks: &[u64
         .chain(std::iter::repeat_n(abstained, abstain as usize))
         .collect();
     let n = start.len();
-    let mut labels = start;
-    // The swaps of a resample, undone after it so that each starts from the same order.
-    let mut swaps: Vec<usize> = Vec::with_capacity(k_max as usize);
+    // Each resample starts from the same order (so its draws depend on nothing else).
+    let mut labels = start.clone();
     let k_max = k_max as usize;
     let mut votes = vec![0u32; sizes.len() + 2];
+    // 1 for an answer class, 0 for the gold and no answer: the updates below run without a
+    // branch on the label, which a random order would mispredict half the time.
+    let mut class = vec![1u32; sizes.len() + 2];
+    class[0] = 0;
+    class[abstained as usize] = 0;
     // at[v]: answer classes with exactly v votes.
     let mut at = vec![0u32; k_max + 2];
     let mut totals = vec![0.0f64; ks.len()];
@@ -50,34 +54,27 @@ pub(crate) fn sampled_maj_at_k(gold: u64, sizes: &[u64], abstain: u64, ks: &[u64
         let mut rng = SplitMix64(seed ^ u64::from(r).wrapping_mul(0xd1b5_4a32_d192_ed03));
         votes.iter_mut().for_each(|v| *v = 0);
         at.iter_mut().for_each(|v| *v = 0);
-        let (mut j, mut most) = (0u32, 0u32);
+        let mut most = 0u32;
         let mut next = 0;
         for i in 0..k_max {
             // Fisher–Yates, one position at a time: labels[..=i] is a uniform prefix.
             let r = i + rng.below(n - i);
             labels.swap(i, r);
-            swaps.push(r);
-            match labels[i] {
-                0 => j += 1,
-                c if c == abstained => {}
-                c => {
-                    let v = &mut votes[c as usize];
-                    at[*v as usize] -= u32::from(*v > 0);
-                    *v += 1;
-                    at[*v as usize] += 1;
-                    most = most.max(*v);
-                }
-            }
+            let c = labels[i] as usize;
+            let (v, is_class) = (votes[c], class[c]);
+            votes[c] = v + 1;
+            at[v as usize] -= is_class & u32::from(v > 0);
+            at[v as usize + 1] += is_class;
+            most = most.max((v + 1) * is_class);
             while next < ks.len() && ks[next] as usize == i + 1 {
+                let j = votes[0];
                 if j > 0 && most <= j {
                     totals[next] += 1.0 / f64::from(1 + at[j as usize]);
                 }
                 next += 1;
             }
         }
-        for (i, r) in swaps.drain(..).enumerate().rev() {
-            labels.swap(i, r);
-        }
+        labels.copy_from_slice(&start);
     }
     totals.iter().map(|t| t / f64::from(RESAMPLES)).collect()
 }
