@@ -1,4 +1,5 @@
-"""Fallback workers forked from a warm template process instead of started afresh.
+"""Fallback workers forked from a warm template process instead of started afresh (Linux:
+fork and Unix SEQPACKET sockets; elsewhere the pool starts fresh interpreters).
 
 A fresh interpreter spends ~0.5 s of CPU importing sympy before its first pair, and so
 does every replacement of a worker killed at a timeout. The template (``python -m
