@@ -22,7 +22,7 @@ from typing import Any, Literal
 from . import _core
 from ._core import MathbError, Verdict
 from .errors import FallbackUnavailableError
-from .fallback_template import ForkedProcess, Template
+from .fallback_template import ForkedProcess, Template, kill_and_wait
 from .sympy_judge import (
     FallbackStatus,
     Pair,
@@ -212,12 +212,7 @@ class _Worker:
         return f"code {self.exitcode}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
+        kill_and_wait(self.process)
         self.conn.close()
 
 

@@ -25,9 +25,8 @@ READY_TIMEOUT = 60.0
 
 
 def _template_command(ctrl_fd: int, memory_limit: int | None) -> list[str]:
-    return [sys.executable, "-m", "mathb._fallback_worker", "template", str(ctrl_fd)] + [
-        str(memory_limit or 0)
-    ]
+    args = ["template", str(ctrl_fd), str(memory_limit or 0)]
+    return [sys.executable, "-m", "mathb._fallback_worker", *args]
 
 
 class ForkedProcess:
@@ -105,12 +104,17 @@ class Template:
 
     def stop(self) -> None:
         self.ctrl.close()  # the template sees the end of its requests and exits
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
+        kill_and_wait(self.process)
+
+
+def kill_and_wait(process: subprocess.Popen[bytes] | ForkedProcess) -> None:
+    """Kills `process` if it still runs and waits up to 5 s for it to be gone."""
+    if process.poll() is None:
+        process.kill()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def serve(ctrl_fd: int, memory_limit: int | None, work: Any) -> int:

@@ -96,9 +96,10 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
     // Per k: the (j, P(j)) that carry probability; then, per j, the largest subset of the
     // others any k asks about.
     let mut terms: Vec<Vec<(u64, f64)>> = Vec::with_capacity(ks.len());
-    let mut sampled: Vec<Option<f64>> = vec![None; ks.len()];
+    // The ks too costly to sum, estimated together from one set of resamples.
+    let mut costly: Vec<u64> = Vec::new();
     let mut s_max_of: std::collections::BTreeMap<u64, u64> = Default::default();
-    for (i, &k) in ks.iter().enumerate() {
+    for &k in ks {
         let lo = k.saturating_sub(others).max(1);
         let hi = g.min(k);
         let mut kept = Vec::new();
@@ -122,7 +123,7 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
                 })
                 .sum();
             if work > EXACT_BUDGET {
-                sampled[i] = Some(f64::NAN); // estimated below, with the other such ks
+                costly.push(k);
                 kept.clear();
             }
             for &(j, _) in &kept {
@@ -132,28 +133,17 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
         }
         terms.push(kept);
     }
-    // The ks too costly to sum, estimated together from one set of resamples.
-    let mut costly: Vec<u64> = ks
-        .iter()
-        .zip(&sampled)
-        .filter_map(|(&k, e)| e.map(|_| k))
-        .collect();
     costly.sort_unstable();
     costly.dedup();
     let estimates = sampled_maj_at_k(g, &sizes, counts.abstain, &costly);
-    for (&k, e) in ks.iter().zip(sampled.iter_mut()) {
-        if e.is_some() {
-            *e = costly.binary_search(&k).ok().map(|i| estimates[i]);
-        }
-    }
     let tie_weighted: HashMap<u64, Vec<f64>> = s_max_of
         .into_iter()
         .map(|(j, s_max)| (j, within_j(&sizes, counts.abstain, j, s_max, &lf)))
         .collect();
     let mut out = Vec::with_capacity(ks.len());
-    for ((&k, kept), estimate) in ks.iter().zip(&terms).zip(sampled) {
-        if let Some(estimate) = estimate {
-            out.push(estimate);
+    for (&k, kept) in ks.iter().zip(&terms) {
+        if let Ok(i) = costly.binary_search(&k) {
+            out.push(estimates[i]);
             continue;
         }
         if k == 1 {
