@@ -284,10 +284,23 @@ pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
     let gold = Gold::decode(gold);
     match extraction {
         crate::budget::Outcome::Done(e) => {
-            judge(&gold, |g| single::grade_extracted(g, e.clone(), opts))
+            let stated = stated_text(|| e.clone().map(single::answer_of_extraction));
+            judge(&gold, stated, |g| {
+                single::grade_extracted(g, e.clone(), opts)
+            })
         }
         // Extraction panicked or spent its budget: `grade` reports that for each gold.
-        _ => judge(&gold, |g| single::grade(g, completion, opts)),
+        _ => judge(&gold, None, |g| single::grade(g, completion, opts)),
+    }
+}
+
+/// The answer text the single-gold functions judge, found once up front so that an answer
+/// naming a choice letter is judged without comparing it with any option's value; `None`
+/// when there is none or finding it failed (the options' verdicts then report it).
+fn stated_text(answer: impl FnOnce() -> Option<Extraction>) -> Option<String> {
+    match crate::budget::run(answer) {
+        crate::budget::Outcome::Done(found) => found.map(|e| e.text),
+        _ => None,
     }
 }
 
@@ -296,7 +309,10 @@ pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
     if !gold.starts_with(PREFIX) {
         return single::verify(gold, answer, opts);
     }
-    judge(&Gold::decode(gold), |g| single::verify(g, answer, opts))
+    let stated = stated_text(|| single::verified_answer(&repair_control_escapes(answer), opts));
+    judge(&Gold::decode(gold), stated, |g| {
+        single::verify(g, answer, opts)
+    })
 }
 
 /// [`crate::grade::grade_extracted`] for a gold that may hold several answers.
@@ -304,20 +320,22 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
     if !gold.starts_with(PREFIX) {
         return single::grade_extracted(gold, extraction, opts);
     }
-    judge(&Gold::decode(gold), |g| {
+    let stated = stated_text(|| extraction.clone().map(single::answer_of_extraction));
+    judge(&Gold::decode(gold), stated, |g| {
         single::grade_extracted(g, extraction.clone(), opts)
     })
 }
 
-/// The verdict on `gold`, given the single-gold verdict of the answer against any one gold.
-pub fn judge(gold: &Gold, against: impl Fn(&str) -> Verdict) -> Verdict {
+/// The verdict on `gold`, given the single-gold verdict of the answer against any one gold
+/// and, when known, the answer text those verdicts report.
+pub fn judge(gold: &Gold, stated: Option<String>, against: impl Fn(&str) -> Verdict) -> Verdict {
     match gold {
         Gold::One(g) => against(g),
         Gold::AnyOf(golds) => {
             let verdicts: Vec<Verdict> = golds.iter().map(|g| against(g)).collect();
             any_of(golds, verdicts)
         }
-        Gold::Choice { choices, correct } => judge_choice(choices, correct, against),
+        Gold::Choice { choices, correct } => judge_choice(choices, correct, stated, against),
     }
 }
 

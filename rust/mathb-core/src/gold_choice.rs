@@ -86,13 +86,21 @@ pub(super) fn letters_of(correct: &[usize]) -> String {
 pub(super) fn judge_choice(
     choices: &[String],
     correct: &[usize],
+    stated: Option<String>,
     against: impl Fn(&str) -> Verdict,
 ) -> Verdict {
     let n = choices.len();
     let expected = letters_of(correct);
-    let first = against(option_value(choices, correct[0]));
-    let Some(text) = first.extracted.clone() else {
-        return first; // no answer
+    // The answer against the right option, computed only when needed: a letter is judged
+    // by its letter.
+    let against_correct = std::cell::OnceCell::new();
+    let first = || against_correct.get_or_init(|| against(option_value(choices, correct[0])));
+    let text = match stated {
+        Some(text) => text,
+        None => match first().extracted.clone() {
+            Some(text) => text,
+            None => return first().clone(), // no answer
+        },
     };
     let extracted = Some(text.clone());
     if let Some(given) = choice_letter(&text, false) {
@@ -158,7 +166,7 @@ pub(super) fn judge_choice(
                 return Verdict::new(Status::Correct, "same text", extracted.clone());
             }
             match i == correct[0] {
-                true => first.clone(),
+                true => first().clone(),
                 false => against(option_value(choices, i)),
             }
         })

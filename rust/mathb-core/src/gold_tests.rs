@@ -244,3 +244,36 @@ fn the_fallback_plan_and_its_verdict() {
     );
     assert_eq!(combine_fallback(&gold, &[None, None, None]), None);
 }
+
+#[test]
+fn a_stated_letter_is_judged_without_comparing_values() {
+    let gold = Gold::Choice {
+        choices: s(&["16 m", "32\\%", "\\sqrt{2}"]),
+        correct: vec![1],
+    };
+    let calls = std::cell::Cell::new(0);
+    let against = |g: &str| {
+        calls.set(calls.get() + 1);
+        crate::grade::verify(g, "(B)", &Options::default())
+    };
+    let v = judge(&gold, Some("(B)".into()), against);
+    assert_eq!((v.status, calls.get()), (Status::Correct, 0));
+    let v = judge(&gold, Some("(C)".into()), against);
+    assert_eq!((v.status, calls.get()), (Status::Incorrect, 0));
+    // Unknown answer text: the options' verdicts report it, as before.
+    let v = judge(&gold, None, against);
+    assert_eq!(
+        (v.status, v.extracted.as_deref()),
+        (Status::Correct, Some("(B)"))
+    );
+    assert!(calls.get() > 0);
+    // A value is still compared with the options.
+    calls.set(0);
+    let by_value = |g: &str| {
+        calls.set(calls.get() + 1);
+        crate::grade::verify(g, "32\\%", &Options::default())
+    };
+    let v = judge(&gold, Some("32\\%".into()), by_value);
+    assert_eq!(v.status, Status::Correct);
+    assert!(calls.get() >= 2);
+}

@@ -262,6 +262,10 @@ impl Exact {
     /// A rational interval [lo, hi] containing the value; width well below 10⁻⁴⁰ for
     /// values of moderate size.
     pub fn enclose(&self) -> Option<(BigRational, BigRational)> {
+        // Most values compared with a decimal are rational: their interval is the point.
+        if let Some(q) = self.as_rational() {
+            return Some((q.clone(), q));
+        }
         let scale_digits = 50u32;
         let scale = BigInt::from(10u32).pow(scale_digits);
         let mut lo = BigRational::zero();
@@ -269,21 +273,21 @@ impl Exact {
         let pi_lo = BigRational::new(PI_60.parse::<BigInt>().ok()?, BigInt::from(10u32).pow(60));
         let pi_hi = &pi_lo + BigRational::new(BigInt::one(), BigInt::from(10u32).pow(60));
         for (b, q) in &self.terms {
-            // √r ∈ [s, s+1]/scale with s = ⌊√(r·scale²)⌋.
-            let r = BigInt::from(b.radicand.clone());
-            let s = (&r * &scale * &scale).sqrt();
             let (mut t_lo, mut t_hi) = if b.radicand == BigUint::one() {
                 (BigRational::one(), BigRational::one())
             } else {
+                // √r ∈ [s, s+1]/scale with s = ⌊√(r·scale²)⌋.
+                let r = BigInt::from(b.radicand.clone());
+                let s = (&r * &scale * &scale).sqrt();
                 (
                     BigRational::new(s.clone(), scale.clone()),
                     BigRational::new(s + 1, scale.clone()),
                 )
             };
-            let (p_lo, p_hi) = if b.pi_power >= 0 {
-                (pi_lo.clone(), pi_hi.clone())
-            } else {
-                (pi_hi.recip(), pi_lo.recip())
+            let (p_lo, p_hi) = match b.pi_power {
+                0 => (BigRational::one(), BigRational::one()),
+                1.. => (pi_lo.clone(), pi_hi.clone()),
+                _ => (pi_hi.recip(), pi_lo.recip()),
             };
             for _ in 0..b.pi_power.unsigned_abs() {
                 t_lo = &t_lo * &p_lo;
