@@ -21,8 +21,44 @@ pub fn is_bound_error(message: &str) -> bool {
     message.starts_with(TOO_LONG) || message == TOO_DEEP
 }
 
+/// Answers parsed lately on this thread, newest first. One answer is read several times
+/// while it is graded (whether it is prose, its class for maj@k, against the gold and each
+/// option), so the last few readings are kept rather than parsed again.
+const RECENT_PARSES: usize = 8;
+
+type Parsed = Result<Expr, String>;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(Box<str>, Parsed)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 /// Parses one answer string (already extracted from a completion).
 pub fn parse_answer(src: &str) -> Result<Expr, String> {
+    let hit = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(text, _)| **text == *src)
+            .map(|(_, parsed)| parsed.clone())
+    });
+    if let Some(parsed) = hit {
+        return parsed;
+    }
+    let parsed = parse_uncached(src);
+    if src.len() > 4 * MAX_ANSWER_CHARS {
+        return parsed; // refused for its length: not worth keeping
+    }
+    RECENT.with(|r| {
+        let mut recent = r.borrow_mut();
+        if recent.len() == RECENT_PARSES {
+            recent.pop_back();
+        }
+        recent.push_front((src.into(), parsed.clone()));
+    });
+    parsed
+}
+
+fn parse_uncached(src: &str) -> Parsed {
     if src.len() > MAX_ANSWER_CHARS && src.chars().nth(MAX_ANSWER_CHARS).is_some() {
         return Err(format!("{TOO_LONG} {MAX_ANSWER_CHARS} characters"));
     }

@@ -19,10 +19,11 @@ impl Lexer<'_> {
     /// A repeating block after the digits read so far: `0.\overline{4}`, `0.1\overline{6}`,
     /// `0.\dot{3}`, `0.\bar{3}`. Consumes it and returns its digits.
     fn repeating_digits(&mut self, after_point: bool) -> Option<String> {
-        let point = if after_point { "" } else { "." };
-        for command in ["\\overline", "\\bar", "\\dot", "\\overset{\\cdot}"] {
-            let opener = format!("{point}{command}{{");
-            if !self.at_str(&opener) {
+        const AFTER_POINT: [&str; 4] = ["\\overline{", "\\bar{", "\\dot{", "\\overset{\\cdot}{"];
+        const WITH_POINT: [&str; 4] = [".\\overline{", ".\\bar{", ".\\dot{", ".\\overset{\\cdot}{"];
+        let openers = if after_point { AFTER_POINT } else { WITH_POINT };
+        for opener in openers {
+            if !self.at_str(opener) {
                 continue;
             }
             let start = self.pos + opener.chars().count();
@@ -161,8 +162,10 @@ impl Lexer<'_> {
         if int_part.len() + frac_part.as_ref().map_or(0, String::len) > 4000 {
             return err("number literal too long");
         }
-        let frac_digits = frac_part.clone().unwrap_or_default();
-        let all: String = format!("{int_part}{frac_digits}");
+        let frac_digits = frac_part.as_deref().unwrap_or_default();
+        let mut all = String::with_capacity(int_part.len() + frac_digits.len());
+        all.push_str(&int_part);
+        all.push_str(frac_digits);
         let mantissa: BigInt = if all.is_empty() {
             BigInt::zero()
         } else {
@@ -175,7 +178,9 @@ impl Lexer<'_> {
             return err("exponent too large");
         }
         let ten = BigInt::from(10u32);
-        let value = if places >= 0 {
+        let value = if places == 0 {
+            BigRational::from_integer(mantissa)
+        } else if places > 0 {
             BigRational::new(mantissa, ten.pow(places as u32))
         } else {
             BigRational::from_integer(mantissa * ten.pow((-places) as u32))
