@@ -78,7 +78,12 @@ fn parse(text: &str) -> Option<Clock> {
 
 /// The verdict on two times of day, when both are times and one names a.m. or p.m.
 pub fn compare_times(gold: &str, answer: &str) -> Option<(Status, &'static str)> {
-    let (g, a) = (parse(gold)?, parse(answer)?);
+    let (g, a) = match (parse(gold), parse(answer)) {
+        (Some(g), Some(a)) => (g, a),
+        (Some(time), None) => return time_against_number(time, answer),
+        (None, Some(time)) => return time_against_number(time, gold),
+        (None, None) => return None,
+    };
     if g.pm.is_none() && a.pm.is_none() {
         return None;
     }
@@ -87,6 +92,20 @@ pub fn compare_times(gold: &str, answer: &str) -> Option<(Status, &'static str)>
         (Some(_), Some(_)) => (Status::Incorrect, "different times of day"),
         _ => (Status::Undecided, "time of day given without a.m. or p.m."),
     })
+}
+
+/// A time of day with a.m. or p.m. against a plain number (`3:00 p.m.` for 2): different
+/// answers, unless the number is the time's hour (`3` may name 3 p.m.).
+fn time_against_number(time: Clock, other: &str) -> Option<(Status, &'static str)> {
+    let number = other.trim().trim_end_matches('.');
+    let plain = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let value: f64 = number.parse().ok().filter(|_| plain)?;
+    let hour = time.of_day()? / 3600;
+    let named = [f64::from(time.hour), f64::from(hour)].contains(&value);
+    (time.pm.is_some() && !named).then_some((
+        Status::Incorrect,
+        "a time of day and a number are different answers",
+    ))
 }
 
 #[cfg(test)]
@@ -115,6 +134,19 @@ mod tests {
         assert_eq!(status("\\text{4:30 p.m.}", "5:30 p.m."), Some(Incorrect));
         assert_eq!(status("4:30 p.m.", "4:30:00 p.m."), Some(Correct));
         assert_eq!(status("4:30 p.m.", "4:30"), Some(Undecided));
+    }
+
+    #[test]
+    fn a_time_against_a_number() {
+        use Status::*;
+        assert_eq!(status("2", "3:00 pm"), Some(Incorrect));
+        assert_eq!(status("3:00 p.m.", "2.5"), Some(Incorrect));
+        // The number may be the time's hour, on either clock.
+        assert_eq!(status("3", "3:00 pm"), None);
+        assert_eq!(status("15", "3:00 pm"), None);
+        // Without a.m. or p.m., `3:00` may be a ratio; a non-number is not judged here.
+        assert_eq!(status("2", "3:00"), None);
+        assert_eq!(status("x", "3:00 pm"), None);
     }
 
     #[test]
