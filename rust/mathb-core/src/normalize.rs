@@ -237,38 +237,42 @@ fn binomial(n: u64, k: u64) -> num_bigint::BigInt {
         .unwrap_or_else(|| num_bigint::BigInt::from(1u8))
 }
 
+/// Factorials at every multiple of this are kept once computed: n! is then the nearest
+/// one below times fewer than this many small factors.
+const FACTORIAL_STRIDE: u64 = 64;
+
 fn factorial(n: u64) -> num_bigint::BigInt {
     fn product(lo: u64, hi: u64) -> num_bigint::BigInt {
+        if lo > hi {
+            return num_bigint::BigInt::from(1u8);
+        }
         if hi - lo < 16 {
             return (lo..=hi).fold(num_bigint::BigInt::from(1u8), |acc, k| acc * k);
         }
         let mid = lo + (hi - lo) / 2;
         product(lo, mid) * product(mid + 1, hi)
     }
-    thread_local! {
-        static RECENT: std::cell::RefCell<Vec<(u64, num_bigint::BigInt)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+    // 0!, 64!, 128!, … up to MAX_EXACT_FACTORIAL: about 100 KB, built once per process
+    // (a millisecond) at the first factorial past the first stride.
+    static CHECKPOINTS: std::sync::OnceLock<Vec<num_bigint::BigInt>> = std::sync::OnceLock::new();
+    if n < FACTORIAL_STRIDE {
+        return product(2, n);
     }
-    if n < 2 {
-        return num_bigint::BigInt::from(1u8);
-    }
-    if let Some(hit) = RECENT.with(|r| {
-        r.borrow()
-            .iter()
-            .find(|(k, _)| *k == n)
-            .map(|(_, v)| v.clone())
-    }) {
-        return hit;
-    }
-    let value = product(2, n);
-    RECENT.with(|r| {
-        let mut recent = r.borrow_mut();
-        if recent.len() >= 8 {
-            recent.remove(0);
+    let checkpoints = CHECKPOINTS.get_or_init(|| {
+        let mut table = vec![num_bigint::BigInt::from(1u8)];
+        let mut k = 0;
+        while k < MAX_EXACT_FACTORIAL {
+            let next = &table[table.len() - 1] * product(k + 1, k + FACTORIAL_STRIDE);
+            table.push(next);
+            k += FACTORIAL_STRIDE;
         }
-        recent.push((n, value.clone()));
+        table
     });
-    value
+    let below = n / FACTORIAL_STRIDE;
+    match checkpoints.get(below as usize) {
+        Some(base) => base * product(below * FACTORIAL_STRIDE + 1, n),
+        None => product(2, n),
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +282,19 @@ mod tests {
 
     fn ev(s: &str) -> Exact {
         evaluate(&parse_answer(s).unwrap()).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn factorials_from_checkpoints_match_the_plain_product() {
+        let mut plain = num_bigint::BigInt::from(1u8);
+        for n in 0..=MAX_EXACT_FACTORIAL {
+            if n > 0 {
+                plain *= n;
+            }
+            if n < 300 || n % 61 == 0 || n % FACTORIAL_STRIDE < 2 || n == MAX_EXACT_FACTORIAL {
+                assert_eq!(factorial(n), plain, "{n}!");
+            }
+        }
     }
 
     #[test]
