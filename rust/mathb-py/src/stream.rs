@@ -22,8 +22,13 @@ struct PyStream {
     error: Option<PyErr>,
 }
 
+/// Bytes handed to the Python stream per call: a chunk's verdict lines (tens of MiB for
+/// long list rows) are passed in pieces, not copied whole into one `bytes` object.
+const PY_WRITE_BYTES: usize = 1 << 20;
+
 impl Write for PyStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let buf = &buf[..buf.len().min(PY_WRITE_BYTES)];
         Python::attach(|py| {
             let bytes = PyBytes::new(py, buf);
             match self.stream.bind(py).call_method1("write", (bytes,)) {
