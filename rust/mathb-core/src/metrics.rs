@@ -130,38 +130,83 @@ pub const G_PASS_TAUS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
 /// without replacement from n, c of them correct, are correct:
 /// `Σ_{j ≥ ⌈τk⌉} C(c, j) C(n−c, k−j) / C(n, k)`. τ = 1 asks for all k; τ → 0 is pass@k.
 pub fn g_pass_at_k(n: u64, c: u64, k: u64, tau: f64) -> Result<f64, MetricError> {
+    check_draw(n, c, k)?;
+    // ⌈τk⌉ without rounding 0.75 · 4 up to 4 through a float error.
+    let need = ((tau * k as f64) - 1e-9).ceil().max(1.0) as u64;
+    if need > c.min(k) {
+        return Ok(0.0);
+    }
+    Ok(with_ln_factorials(n, |lf| {
+        let lo = need.max(k.saturating_sub(n - c));
+        (lo..=c.min(k))
+            .map(|j| hypergeometric(lf, n, c, k, j))
+            .fold(0.0, |acc, x| acc + x)
+            .min(1.0)
+    }))
+}
+
+/// mG-Pass@k: G-Pass@k_τ averaged over τ in (0.5, 1], `(2/k) Σ_{i=⌈k/2⌉+1..k} G-Pass@k_{i/k}`
+/// (0 at k = 1, where the sum is empty). Each G-Pass@k_{i/k} is the chance of at least i
+/// correct, so the terms are the tails of one distribution, summed once from the top.
+pub fn mg_pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
+    check_draw(n, c, k)?;
+    let first = k.div_ceil(2) + 1;
+    let top = c.min(k);
+    if first > top {
+        return Ok(0.0);
+    }
+    let lo = k.saturating_sub(n - c);
+    let sum = with_ln_factorials(n, |lf| {
+        // tail = P(at least j correct), for j from the top down to `first`.
+        let (mut tail, mut sum) = (0.0f64, 0.0f64);
+        for j in (first.max(lo)..=top).rev() {
+            tail += hypergeometric(lf, n, c, k, j);
+            sum += tail.min(1.0);
+        }
+        // Below the fewest correct a draw can hold, the tail is the whole distribution.
+        if lo > first {
+            sum += (first..lo).count() as f64 * tail.min(1.0);
+        }
+        sum
+    });
+    Ok(2.0 * sum / k as f64)
+}
+
+fn check_draw(n: u64, c: u64, k: u64) -> Result<(), MetricError> {
     if c > n {
         return Err(MetricError::CorrectExceedsSamples { n, c });
     }
     if k == 0 || k > n {
         return Err(MetricError::KOutOfRange { n, k });
     }
-    // ⌈τk⌉ without rounding 0.75 · 4 up to 4 through a float error.
-    let need = ((tau * k as f64) - 1e-9).ceil().max(1.0) as u64;
-    if need > c.min(k) {
-        return Ok(0.0);
-    }
-    let table = ln_factorials(n);
-    let ln_binom = |a: u64, b: u64| ln_binom(&table, a, b);
-    let lo = need.max(k.saturating_sub(n - c));
-    let total = ln_binom(n, k);
-    let sum = (lo..=c.min(k))
-        .map(|j| (ln_binom(c, j) + ln_binom(n - c, k - j) - total).exp())
-        .fold(0.0, |acc, x| acc + x);
-    Ok(sum.min(1.0))
+    Ok(())
 }
 
-/// mG-Pass@k: G-Pass@k_τ averaged over τ in (0.5, 1], `(2/k) Σ_{i=⌈k/2⌉+1..k} G-Pass@k_{i/k}`
-/// (0 at k = 1, where the sum is empty).
-pub fn mg_pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
-    if k == 0 || k > n {
-        return Err(MetricError::KOutOfRange { n, k });
+/// P(j correct among k drawn from n, c of them correct).
+fn hypergeometric(lf: &[f64], n: u64, c: u64, k: u64, j: u64) -> f64 {
+    (ln_binom(lf, c, j) + ln_binom(lf, n - c, k - j) - ln_binom(lf, n, k)).exp()
+}
+
+/// Runs `f` on ln(i!) for i = 0..=n: a table kept on the thread and grown as needed (its
+/// values are the same running sums whatever its length), so the metrics of many problems
+/// do not each rebuild it. Tables past a million entries are built for the call alone.
+fn with_ln_factorials<T>(n: u64, f: impl FnOnce(&[f64]) -> T) -> T {
+    const KEPT: u64 = 1 << 20;
+    thread_local! {
+        static TABLE: std::cell::RefCell<Vec<f64>> = std::cell::RefCell::new(vec![0.0]);
     }
-    let mut sum = 0.0;
-    for i in (k.div_ceil(2) + 1)..=k {
-        sum += g_pass_at_k(n, c, k, i as f64 / k as f64)?;
+    if n > KEPT {
+        return f(&ln_factorials(n));
     }
-    Ok(2.0 * sum / k as f64)
+    TABLE.with(|t| {
+        let mut table = t.borrow_mut();
+        let mut acc = *table.last().expect("ln 0! is always there");
+        while table.len() as u64 <= n {
+            acc += (table.len() as f64).ln();
+            table.push(acc);
+        }
+        f(&table[..=n as usize])
+    })
 }
 
 /// A sample's ballot in the majority vote of its problem.
@@ -341,6 +386,29 @@ pub fn vote_key(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mg_pass_at_k_is_the_mean_of_its_g_pass_at_k_terms() {
+        for n in 1..=40u64 {
+            for c in 0..=n {
+                for k in 1..=n {
+                    let mut sum = 0.0;
+                    for i in (k.div_ceil(2) + 1)..=k {
+                        sum += g_pass_at_k(n, c, k, i as f64 / k as f64).unwrap();
+                    }
+                    let by_terms = 2.0 * sum / k as f64;
+                    let mg = mg_pass_at_k(n, c, k).unwrap();
+                    assert!(
+                        (mg - by_terms).abs() < 1e-12,
+                        "n={n} c={c} k={k}: {mg} vs {by_terms}"
+                    );
+                }
+            }
+        }
+        // Tables longer than the one kept on the thread give the same values.
+        let direct = ln_factorials(3000);
+        with_ln_factorials(3000, |lf| assert_eq!(lf, &direct[..]));
+    }
 
     /// Exact 1 − C(n−c,k)/C(n,k) with integer binomials, for small n.
     fn exact(n: u64, c: u64, k: u64) -> f64 {
