@@ -389,6 +389,20 @@ def _clip(s: str | None, full: bool, limit: int = 400) -> str:
     return f"{r[:keep]} …[{len(r) - 2 * keep} chars]… {r[-keep:]}"
 
 
+def opposite_expectations(cases: list[dict[str, Any]]) -> list[list[str]]:
+    """Ids of cases that share gold and prediction but expect opposite verdicts (they differ
+    only in their options): with one fixed behaviour, such as mathb's defaults, only one
+    side of each group can pass."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for case in cases:
+        groups.setdefault((case["gold"], case["pred"]), []).append(case)
+    return [
+        [c["id"] for c in group]
+        for group in groups.values()
+        if len({bool(c["expected"]) for c in group}) > 1
+    ]
+
+
 def format_case(o: Outcome, full: bool) -> str:
     return "\n".join(
         [
@@ -555,7 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         print(f"corpus not found at {path}; set {CORPUS_ENV}", file=sys.stderr)
         return 2
-    results = run_all(load_cases(path), defaults=args.defaults)
+    cases = load_cases(path)
+    results = run_all(cases, defaults=args.defaults)
     if args.failures:
         failing = [o for o in results if not o.skipped and not o.passed]
         for o in failing:
@@ -567,6 +582,19 @@ def main(argv: list[str] | None = None) -> int:
             print(format_case(o, args.full) + "\n")
         print(f"{len(skipped)} skipped cases\n")
     print(format_report(results))
+    if args.defaults:
+        opposite = opposite_expectations(cases)
+        expected = {c["id"]: bool(c["expected"]) for c in cases}
+        ceiling = len(cases) - sum(
+            len(g) - max(sum(expected[i] for i in g), sum(not expected[i] for i in g))
+            for g in opposite
+        )
+        print(
+            f"\n{len(opposite)} inputs appear with opposite expectations (they differ only in "
+            f"options); one fixed behaviour passes at most {ceiling}/{len(cases)}:"
+        )
+        for group in opposite:
+            print("  " + ", ".join(group))
     return 0
 
 
