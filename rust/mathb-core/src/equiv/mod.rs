@@ -314,6 +314,16 @@ fn mismatched_kinds(gold: &Expr, answer: &Expr) -> Option<&'static str> {
     if (is_value(gold) && is_equation(answer)) || (is_equation(gold) && is_value(answer)) {
         return Some("an equation and a value are different answers");
     }
+    // `x \neq 1` or `x > 1` where a value or an expression is expected (or the reverse): an
+    // inequality states a set of values, never one value.
+    let is_inequality = |e: &Expr| {
+        matches!(e, Expr::Rel(_, ops) if ops.iter().any(|op| {
+            matches!(op, RelOp::Ne | RelOp::Lt | RelOp::Le | RelOp::Gt | RelOp::Ge)
+        }))
+    };
+    if (is_scalar(gold) && is_inequality(answer)) || (is_inequality(gold) && is_scalar(answer)) {
+        return Some("an inequality and a single value or expression are different answers");
+    }
     // A number against an expression that provably varies (sin²x + cos²x does not count: it
     // is in fact constant).
     let numeric_vs_variables = |a: &Expr, b: &Expr| {

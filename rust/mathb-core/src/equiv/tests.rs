@@ -338,3 +338,14 @@ fn matrix_arithmetic() {
         Status::Correct
     );
 }
+
+#[test]
+fn an_inequality_is_no_single_value() {
+    assert_eq!(cmp("x + 1", "x \\neq 1"), Status::Incorrect);
+    assert_eq!(cmp("5", "x > 5"), Status::Incorrect);
+    assert_eq!(cmp("0 < x < 1", "\\frac12"), Status::Incorrect);
+    // Relations and sets still compare as solution sets.
+    assert_eq!(cmp("x > 1", "1 < x"), Status::Correct);
+    assert_eq!(cmp("(1, \\infty)", "x > 1"), Status::Correct);
+    assert_eq!(cmp("x \\neq 1", "x \\ne 1"), Status::Correct);
+}
