@@ -10,7 +10,9 @@ by the core as it streams).
 
 `--curve 1e6,1e7,1e8` grades one dump per size instead (problems = size / samples), with
 the verdict lines streamed to /dev/null (`-o -`: 13 GB at 10⁸), and prints one table row
-per size: time linear in size and a flat peak RSS are what it checks.
+per size: time linear in size and a flat peak RSS are what it checks. `--per-line` writes
+one sample per line with its `sample_idx` instead (the layout in which a run checks every
+sample for a repeat of an earlier line).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ import numpy as np
 from mathb.grading import pass_at_k_table
 
 
-def write_dump(path: Path, problems: int, samples: int, seed: int) -> None:
+def write_dump(path: Path, problems: int, samples: int, seed: int, per_line: bool = False) -> None:
+    """List rows (one problem per line), or with `per_line` one sample per line with its
+    `sample_idx`, problem after problem (the layout whose repeats a run looks for)."""
     rng = random.Random(seed)
     with subprocess.Popen(["zstd", "-q", "-3", "-o", str(path)], stdin=subprocess.PIPE) as z:
         assert z.stdin is not None
@@ -41,6 +45,13 @@ def write_dump(path: Path, problems: int, samples: int, seed: int) -> None:
                 f"So the answer is $\\boxed{{{rng.choice(answers)}}}$."
                 for i in range(samples)
             ]
+            if per_line:
+                lines = (
+                    json.dumps({"id": p, "sample_idx": i, "answer": str(gold), "response": t})
+                    for i, t in enumerate(texts)
+                )
+                z.stdin.write(("\n".join(lines) + "\n").encode())
+                continue
             row = {"id": p, "answer": str(gold), "responses": texts}
             z.stdin.write((json.dumps(row) + "\n").encode())
     if z.returncode:
@@ -55,14 +66,19 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--curve", help="comma-separated sample counts, e.g. 1e6,1e7,1e8")
     ap.add_argument("--tmp", help="directory for the dumps (default: the system's)")
+    ap.add_argument(
+        "--per-line",
+        action="store_true",
+        help="one sample per line with its sample_idx instead of list rows",
+    )
     args = ap.parse_args()
     if args.curve:
         sizes = [int(float(x)) for x in args.curve.split(",")]
-        return curve(sizes, args.samples, args.threads, args.seed, args.tmp)
+        return curve(sizes, args.samples, args.threads, args.seed, args.tmp, args.per_line)
     with tempfile.TemporaryDirectory(prefix="mathb-memory-") as tmp:
         src = Path(tmp) / "big.jsonl.zst"
         t0 = time.perf_counter()
-        write_dump(src, args.problems, args.samples, args.seed)
+        write_dump(src, args.problems, args.samples, args.seed, args.per_line)
         size = src.stat().st_size / 1e6
         print(f"wrote {src} ({size:.1f} MB) in {time.perf_counter() - t0:.0f} s")
         cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mathb", "grade", str(src)]
@@ -90,14 +106,21 @@ def main() -> int:
     return 0
 
 
-def curve(sizes: list[int], samples: int, threads: int | None, seed: int, tmp: str | None) -> int:
+def curve(
+    sizes: list[int],
+    samples: int,
+    threads: int | None,
+    seed: int,
+    tmp: str | None,
+    per_line: bool = False,
+) -> int:
     """One row per size: dump size, write time, grading wall time, samples/s, peak RSS."""
     print("| samples | dump (MB, zstd) | wall (s) | samples/s | s per 10⁶ | peak RSS (MiB) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="mathb-curve-", dir=tmp) as d:
             src = Path(d) / "big.jsonl.zst"
-            write_dump(src, max(1, size // samples), samples, seed)
+            write_dump(src, max(1, size // samples), samples, seed, per_line)
             cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mathb", "grade", str(src)]
             cmd += ["-o", "-", "--summary", str(Path(d) / "s.json"), "-q", "--no-fallback"]
             if threads:

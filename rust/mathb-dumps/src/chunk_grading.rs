@@ -8,7 +8,7 @@ use crate::chunk::Prepared;
 use crate::chunk::PreparedRecord;
 use crate::dedupe::grade_distinct;
 use crate::dump::LineChunk;
-use crate::duplicates::{describe, refused, Duplicates, SeenSamples};
+use crate::duplicates::{describe, refused, Duplicates, Seen, SeenSamples};
 use crate::fallback_round::{apply_settled, submit_undecided, Asked, FallbackQueue, Settled};
 use crate::malformed::{ErrorLog, OnError};
 use crate::resume::{Replayed, VerdictLog};
@@ -165,12 +165,20 @@ impl Run {
             for _ in 0..r.samples {
                 let mut repeat = false;
                 if let (Some(idx), Some(n)) = (own_idx, name) {
-                    if let Some((fi, fl)) = self.seen.check(problem, idx, input_number, r.line) {
-                        let first = self.input_names.get(fi as usize).map_or(input, |s| s);
-                        let note =
-                            describe((input, r.line), (first, fl), &self.names[n as usize], idx);
-                        if self.duplicates == Duplicates::Error {
-                            return Err(refused(note).at(input, Some(r.line)));
+                    let refuse = self.duplicates == Duplicates::Error;
+                    let want_place = refuse || self.seen.has_room();
+                    let seen = self
+                        .seen
+                        .check(problem, idx, input_number, r.line, want_place);
+                    if let Seen::Again(place) = seen {
+                        let note = want_place.then(|| {
+                            let first = place.map(|(fi, fl)| {
+                                (self.input_names.get(fi as usize).map_or(input, |s| s), fl)
+                            });
+                            describe((input, r.line), first, &self.names[n as usize], idx)
+                        });
+                        if let (true, Some(note)) = (refuse, &note) {
+                            return Err(refused(note.clone()).at(input, Some(r.line)));
                         }
                         self.seen.note(note);
                         repeat = self.duplicates == Duplicates::First;
