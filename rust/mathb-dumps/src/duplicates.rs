@@ -182,7 +182,10 @@ impl SeenSamples {
         }
         let samples = &mut self.dense[p];
         // An index that was sparse when first seen stays in the sparse map.
-        let sparse_first = self.sparse.get(&(problem, sample_idx)).copied();
+        let sparse_first = match self.sparse.is_empty() {
+            true => None,
+            false => self.sparse.get(&(problem, sample_idx)).copied(),
+        };
         if sparse_first.is_none() && sample_idx < samples.bits() + DENSE_SLACK {
             if samples.mark(sample_idx) {
                 return Seen::Again(want_place.then(|| samples.place(sample_idx)).flatten());
