@@ -46,7 +46,8 @@ from mathb.columnar import Output
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benches"))
-from machine import cpu_name  # noqa: E402  (benches/ is not a package)
+from json_floor import orjson_loop  # noqa: E402  (benches/ is not a package)
+from machine import cpu_name  # noqa: E402
 
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
 SECTION = "## `grade_batch` by input kind: lists, Arrow columns, JSON Lines bytes"
@@ -60,16 +61,6 @@ try:
     import polars
 except ImportError:  # the polars row is then skipped, and says so
     polars = None
-
-
-def orjson_loop(path: Path) -> int:
-    n = 0
-    with path.open("rb") as f:
-        for line in f:
-            if line.strip():
-                orjson.loads(line)
-                n += 1
-    return n
 
 
 def orjson_lists(path: Path, gold: str) -> tuple[list[str], list[str]]:

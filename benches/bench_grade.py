@@ -56,6 +56,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "examples"))
 import long_reasoning  # noqa: E402
 import make_samples  # noqa: E402  (examples/ is not a package)
+from json_floor import orjson_loop, parse_loop  # noqa: E402
 from machine import cpu_name  # noqa: E402  (benches/ is not a package either)
 
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
@@ -123,27 +124,6 @@ def interleaved(
             fn()
             best[i] = min(best[i], time.perf_counter() - t0)
     return best[0], best[1]
-
-
-def read_json_loop(path: Path) -> int:
-    n = 0
-    with path.open("rb") as f:
-        for line in f:
-            if line.strip():
-                json.loads(line)
-                n += 1
-    return n
-
-
-def read_orjson_loop(path: Path) -> int:
-    assert orjson is not None
-    n = 0
-    with path.open("rb") as f:
-        for line in f:
-            if line.strip():
-                orjson.loads(line)
-                n += 1
-    return n
 
 
 def load_pairs(path: Path) -> tuple[list[str], list[str]]:
@@ -431,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             "floor: json",
             "read + `json.loads` per line",
             n,
-            lambda: read_json_loop(dump.path),
+            lambda: parse_loop(dump.path),
             args.repeat,
         )
         if orjson is not None:
@@ -439,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                 "floor: orjson",
                 "read + `orjson.loads` per line",
                 n,
-                lambda: read_orjson_loop(dump.path),
+                lambda: orjson_loop(dump.path),
                 args.repeat,
             )
         else:
@@ -514,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
             # between two blocks of repeats, much less between neighbouring runs.
             if orjson is not None:
                 floor_secs, cli_secs = interleaved(
-                    max(args.repeat, 5), lambda: read_orjson_loop(dump.path), run_cli
+                    max(args.repeat, 5), lambda: orjson_loop(dump.path), run_cli
                 )
                 rows.append(
                     Row(
