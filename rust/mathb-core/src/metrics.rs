@@ -165,7 +165,7 @@ pub fn mg_pass_at_k(n: u64, c: u64, k: u64) -> Result<f64, MetricError> {
         }
         // Below the fewest correct a draw can hold, the tail is the whole distribution.
         if lo > first {
-            sum += (first..lo).count() as f64 * tail.min(1.0);
+            sum += (lo - first) as f64 * tail.min(1.0);
         }
         sum
     });

@@ -205,7 +205,7 @@ impl SeenSamples {
     /// Counts a duplicate and keeps its note while there is room.
     pub fn note(&mut self, text: Option<String>) {
         self.count += 1;
-        if let Some(text) = text.filter(|_| self.notes.len() < NOTES_KEPT) {
+        if let Some(text) = text.filter(|_| self.has_room()) {
             self.notes.push(text);
         }
     }
