@@ -18,7 +18,7 @@
 
 use crate::majority_sampled::sampled_maj_at_k;
 use crate::metrics::{ln_binom, ln_factorials, Ballot, MetricError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A problem's ballots counted by class: the input of [`expected_maj_at_k`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -76,11 +76,24 @@ const EXACT_BUDGET: f64 = 1.5e6;
 ///
 /// Only the terms that carry probability are computed: the correct samples drawn, j, range
 /// over the bulk of their hypergeometric law (a window of O(√k) values for large k), and so
-/// do the votes a class gets; consecutive weights follow from each other by a ratio. A k
+/// do the votes a class gets; consecutive weights follow from each other by a ratio. An
+/// answer class enters the sum for a j only if it may tie or beat j votes with a chance
+/// that matters (`can_reach`): where the gold is far ahead, no class does, and the sum is
+/// one line per j. A k
 /// whose sum would still take more than `EXACT_BUDGET` steps (hundreds of samples drawn
 /// with several large answer classes) is estimated from `majority_sampled::RESAMPLES`
 /// seeded resamples instead (one walk per resample serves all such ks).
 pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, MetricError> {
+    expected_maj_at_k_within(counts, ks, UNREACHABLE)
+}
+
+/// [`expected_maj_at_k`], a class being taken never to reach a count of votes when
+/// Hoeffding's bound puts that below `unreachable` (a negative bound keeps every class).
+fn expected_maj_at_k_within(
+    counts: &VoteCounts,
+    ks: &[u64],
+    unreachable: f64,
+) -> Result<Vec<f64>, MetricError> {
     let n = counts.samples();
     if let Some(&k) = ks.iter().find(|&&k| k == 0 || k > n) {
         return Err(MetricError::KOutOfRange { n, k });
@@ -93,12 +106,8 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
     let lf = ln_factorials(n);
     let mut sizes: Vec<u64> = counts.classes.values().copied().collect();
     sizes.sort_unstable();
-    // Per k: the (j, P(j)) that carry probability; then, per j, the largest subset of the
-    // others any k asks about.
+    // Per k: the (j, P(j)) that carry probability.
     let mut terms: Vec<Vec<(u64, f64)>> = Vec::with_capacity(ks.len());
-    // The ks too costly to sum, estimated together from one set of resamples.
-    let mut costly: Vec<u64> = Vec::new();
-    let mut s_max_of: std::collections::BTreeMap<u64, u64> = Default::default();
     for &k in ks {
         let lo = k.saturating_sub(others).max(1);
         let hi = g.min(k);
@@ -111,34 +120,42 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
                 .map(|j| (j, p(j)))
                 .filter(|&(_, p_j)| p_j >= top * NEGLIGIBLE)
                 .collect();
-            let work: f64 = kept
-                .iter()
-                .map(|&(j, _)| {
-                    let big = sizes.len() - sizes.partition_point(|&a| a < j);
-                    // A class's votes among s samples of the N others: a window of about
-                    // 16 standard deviations, σ ≤ √(s(N − s)/N)/2.
-                    let (s, all) = ((k - j) as f64, others.max(1) as f64);
-                    let votes = 8.0 * (s * (all - s) / all).max(0.0).sqrt() + 1.0;
-                    big as f64 * (s + 1.0) * (j as f64).min(votes)
-                })
-                .sum();
-            if work > EXACT_BUDGET {
-                costly.push(k);
-                kept.clear();
-            }
-            for &(j, _) in &kept {
-                let s = s_max_of.entry(j).or_default();
-                *s = (*s).max(k - j);
-            }
         }
         terms.push(kept);
+    }
+    // The ks too costly to sum, estimated together from one set of resamples.
+    let mut costly: Vec<u64> = Vec::new();
+    let asked = demands(ks, &terms);
+    for (&k, kept) in ks.iter().zip(terms.iter_mut()) {
+        let work: f64 = kept
+            .iter()
+            .map(|&(j, _)| {
+                let big = sizes
+                    .iter()
+                    .filter(|&&a| can_reach(a, j, asked[&j], others, unreachable))
+                    .count();
+                // A class's votes among s samples of the N others: a window of about
+                // 16 standard deviations, σ ≤ √(s(N − s)/N)/2.
+                let (s, all) = ((k - j) as f64, others.max(1) as f64);
+                let votes = 8.0 * (s * (all - s) / all).max(0.0).sqrt() + 1.0;
+                big as f64 * (s + 1.0) * (j as f64).min(votes)
+            })
+            .sum();
+        if work > EXACT_BUDGET {
+            costly.push(k);
+            kept.clear();
+        }
     }
     costly.sort_unstable();
     costly.dedup();
     let estimates = sampled_maj_at_k(g, &sizes, counts.abstain, &costly);
-    let tie_weighted: HashMap<u64, Vec<f64>> = s_max_of
+    // Asked again without the costly ks: a smaller demand keeps fewer classes.
+    let tie_weighted: HashMap<u64, Vec<f64>> = demands(ks, &terms)
         .into_iter()
-        .map(|(j, s_max)| (j, within_j(&sizes, counts.abstain, j, s_max, &lf)))
+        .map(|(j, demand)| {
+            let tie_weighted = within_j(&sizes, counts.abstain, j, demand, &lf, unreachable);
+            (j, tie_weighted)
+        })
         .collect();
     let mut out = Vec::with_capacity(ks.len());
     for (&k, kept) in ks.iter().zip(&terms) {
@@ -160,14 +177,64 @@ pub fn expected_maj_at_k(counts: &VoteCounts, ks: &[u64]) -> Result<Vec<f64>, Me
     Ok(out)
 }
 
+/// What the sum asks of one count j of correct samples drawn: the most other samples drawn
+/// beside them (the largest k − j), and the largest probability P(j) its term is weighted by.
+#[derive(Clone, Copy, Debug, Default)]
+struct Demand {
+    s_max: u64,
+    weight: f64,
+}
+
+/// The [`Demand`] on each j that the kept terms of any k hold.
+fn demands(ks: &[u64], terms: &[Vec<(u64, f64)>]) -> BTreeMap<u64, Demand> {
+    let mut asked: BTreeMap<u64, Demand> = BTreeMap::new();
+    for (&k, kept) in ks.iter().zip(terms) {
+        for &(j, p_j) in kept {
+            let d = asked.entry(j).or_default();
+            d.s_max = d.s_max.max(k - j);
+            d.weight = d.weight.max(p_j);
+        }
+    }
+    asked
+}
+
+/// How much a class may move a term of the sum, at most, and still be taken never to reach
+/// the j votes of the gold: far under a double's rounding of the sums.
+const UNREACHABLE: f64 = 1e-20;
+
+/// Whether a class of `a` among the `others` non-gold samples may reach j votes with a
+/// chance that matters: when its chance of j or more votes among the others drawn, times
+/// the weight of the terms that ask, is above `unreachable`. Its votes among s draws are
+/// hypergeometric with mean μ = s·a/others, and Hoeffding's bound (which holds for draws
+/// without replacement) gives P(votes ≥ j) ≤ exp(−2(j − μ)²/s) for j > μ. That tail grows
+/// with s, so the bound at the largest s holds for every smaller one.
+fn can_reach(a: u64, j: u64, demand: Demand, others: u64, unreachable: f64) -> bool {
+    let s = demand.s_max;
+    if a < j || s < j {
+        return false;
+    }
+    let mean = s as f64 * a as f64 / others as f64;
+    let gap = j as f64 - mean;
+    gap <= 0.0 || demand.weight * (-2.0 * gap * gap / s as f64).exp() > unreachable
+}
+
 /// For s = 0..=s_max, E[1/(1+T) · [every class has ≤ j votes]] over uniform s-subsets of the
 /// non-gold samples (classes of `sizes` plus `abstain` samples), T the classes at exactly j.
-fn within_j(sizes: &[u64], abstain: u64, j: u64, s_max: u64, lf: &[f64]) -> Vec<f64> {
-    let s_max = s_max as usize;
-    // Classes smaller than j can never reach j: they join the abstentions in one pool,
-    // every subset of which is allowed.
-    let pool: u64 = abstain + sizes.iter().filter(|&&a| a < j).sum::<u64>();
-    let big: Vec<u64> = sizes.iter().copied().filter(|&a| a >= j).collect();
+fn within_j(
+    sizes: &[u64],
+    abstain: u64,
+    j: u64,
+    demand: Demand,
+    lf: &[f64],
+    unreachable: f64,
+) -> Vec<f64> {
+    let others = abstain + sizes.iter().sum::<u64>();
+    let reaches = |a: u64| can_reach(a, j, demand, others, unreachable);
+    let s_max = demand.s_max as usize;
+    // Classes that (but for a negligible probability) never reach j votes join the
+    // abstentions in one pool, every subset of which is allowed.
+    let pool: u64 = abstain + sizes.iter().filter(|&&a| !reaches(a)).sum::<u64>();
+    let big: Vec<u64> = sizes.iter().copied().filter(|&a| reaches(a)).collect();
     let t_cap = big.len().min(s_max / j as usize);
     let width = t_cap + 1;
     // p[s * width + t]: probability that an s-subset of the samples merged so far is allowed
@@ -341,6 +408,36 @@ mod tests {
         assert_eq!(got[1], maj_at_k_first(&ballots, &[7]).unwrap()[0]);
         assert!(expected_maj_at_k(&counts, &[0]).is_err());
         assert!(expected_maj_at_k(&counts, &[8]).is_err());
+    }
+
+    #[test]
+    fn classes_that_cannot_reach_the_gold_change_nothing() {
+        // 400 samples, the gold far ahead: at large k the answer classes' chance of tying
+        // the gold is below any double, and leaving them out of the sum moves nothing.
+        let counts = VoteCounts {
+            gold: 220,
+            abstain: 10,
+            classes: [(1, 70), (2, 50), (3, 30), (4, 12), (5, 5), (6, 3)]
+                .into_iter()
+                .collect(),
+        };
+        let ks: Vec<u64> = (1..=400).collect();
+        let pruned = expected_maj_at_k(&counts, &ks).unwrap();
+        let full = expected_maj_at_k_within(&counts, &ks, -1.0).unwrap();
+        for (k, (a, b)) in ks.iter().zip(pruned.iter().zip(&full)) {
+            assert!((a - b).abs() < 1e-15, "k={k}: {a} vs {b}");
+        }
+        // The bound does leave classes out here, or this test would compare a sum with itself.
+        // At k = 140 the gold may draw 70 (a term the sum keeps), leaving 70 others: the
+        // class of 70 among those 180 gets all 70 with a chance under 1e-23.
+        let demand = |s_max, weight| Demand { s_max, weight };
+        assert!(!can_reach(70, 70, demand(70, 1.0), 180, UNREACHABLE));
+        assert!(can_reach(70, 70, demand(70, 1.0), 180, -1.0));
+        assert!(can_reach(70, 40, demand(70, 1.0), 180, UNREACHABLE));
+        // A likely tie in a term that is itself negligible is left out.
+        assert!(!can_reach(70, 40, demand(70, 1e-22), 180, UNREACHABLE));
+        // The smaller ks stay below 1: classes there can still tie the gold.
+        assert!(pruned[3] < 0.999 && pruned[399] == 1.0);
     }
 
     #[test]
