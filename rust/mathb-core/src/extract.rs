@@ -220,8 +220,12 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     // With a box, only an anchor after it can matter: search just that tail.
     let anchor_from = boxed.as_ref().map_or(0, |(end, _)| *end);
     let tail = &region[anchor_from..];
+    // ASCII lower-casing keeps byte offsets aligned with `tail`: the anchors, phrases and
+    // endings below are all searched in this one lower-cased copy.
+    let lower = tail.to_ascii_lowercase();
+    let lower = lower.as_bytes();
     // The other statements count only after the last English anchor: search just that part.
-    let english = last_anchored(tail);
+    let english = last_anchored(tail, lower);
     let from = english.as_ref().map_or(0, |a| a.pos);
     let later = |found: Option<Anchored>| {
         found.map(|a| Anchored {
@@ -231,8 +235,11 @@ pub fn extract_final_answer_with(completion: &str, mode: ExtractMode) -> Option<
     };
     let anchored = [
         english,
-        later(statements::last_phrase(&tail[from..])),
-        later(statements::named_correct_option(&tail[from..])),
+        later(statements::last_phrase(&tail[from..], &lower[from..])),
+        later(statements::named_correct_option(
+            &tail[from..],
+            &lower[from..],
+        )),
     ]
     .into_iter()
     .flatten()
@@ -507,11 +514,8 @@ pub(crate) fn answer_window(s: &str) -> &str {
     &s[..end]
 }
 
-/// The text after the last answer anchor.
-fn last_anchored(s: &str) -> Option<Anchored> {
-    // ASCII lower-casing keeps byte offsets aligned with `s`.
-    let lower = s.to_ascii_lowercase();
-    let lower = lower.as_bytes();
+/// The text after the last answer anchor of `s`, whose ASCII lower-cased bytes are `lower`.
+fn last_anchored(s: &str, lower: &[u8]) -> Option<Anchored> {
     // Every anchor but "####" holds "answer" (which cannot overlap itself): one scan for it
     // finds every occurrence of all of them.
     let answers: Vec<usize> = ANSWER_FINDER.find_iter(lower).collect();

@@ -6,7 +6,7 @@ use super::{stated_value, Anchored, Extraction, Method};
 
 /// Where a phrase counts.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(super) enum Place {
     /// Anywhere in the text.
     Anywhere,
     /// Only at the start of a line (after white space or markdown emphasis): few-shot `A:`.
@@ -17,7 +17,7 @@ enum Place {
 /// (up to the end of its line) states the answer. English phrases without "answer" need a
 /// value right after them ("the result is 42"), so prose ("the result is negative") is not
 /// taken for an answer.
-const PHRASES: [(&str, Place, bool); 59] = [
+pub(super) const PHRASES: [(&str, Place, bool); 59] = [
     // Few-shot GSM8K and similar prompts: "Q: …\nA: … The answer is 26." or "A: 26".
     ("a:", Place::LineStart, false),
     ("the result is", Place::Anywhere, true),
@@ -88,26 +88,36 @@ const PHRASES: [(&str, Place, bool); 59] = [
 ];
 
 /// Endings that declare the option before them the answer: "option (C) is the correct
-/// answer", "B is correct".
-const NAMED_CORRECT: [&str; 4] = [
-    " is the correct answer",
-    " is the correct option",
-    " is the correct choice",
-    " is correct",
-];
+/// answer", "B is correct". Each is " is " or " is the " before "correct", and after it, for
+/// the latter, one of [`NAMED_CORRECT_NOUNS`].
+const NAMED_CORRECT_NOUNS: [&str; 3] = [" answer", " option", " choice"];
 
-static NAMED_CORRECT_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(NAMED_CORRECT)
-            .expect("the endings form a valid searcher")
-    });
+/// "correct", the word every ending holds: rare enough in text for a plain substring search,
+/// where a searcher for the endings themselves would stop at every space.
+static CORRECT_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"correct"));
 
-/// The option an ending of [`NAMED_CORRECT`] declares the answer, at its last occurrence.
-pub(super) fn named_correct_option(s: &str) -> Option<Anchored> {
-    let pos = NAMED_CORRECT_FINDER.find_iter(s).map(|m| m.start()).max()?;
+/// Where the last ending of a named correct option starts in `lower` (ASCII lower case).
+fn last_named_correct(lower: &[u8]) -> Option<usize> {
+    let ending = |q: usize| {
+        let before = &lower[..q];
+        if before.ends_with(b" is ") {
+            return Some(q - 4);
+        }
+        let after = &lower[q + b"correct".len()..];
+        (before.ends_with(b" is the ")
+            && NAMED_CORRECT_NOUNS
+                .iter()
+                .any(|n| after.starts_with(n.as_bytes())))
+        .then(|| q - 8)
+    };
+    CORRECT_FINDER.find_iter(lower).filter_map(ending).max()
+}
+
+/// The option an ending of a named correct option declares the answer, at its last
+/// occurrence; `lower` is `s` in ASCII lower case.
+pub(super) fn named_correct_option(s: &str, lower: &[u8]) -> Option<Anchored> {
+    let pos = last_named_correct(lower)?;
     let mut words = s[..pos].split_whitespace().rev();
     let label = words.next()?;
     let letter = crate::choice::choice_letter(label, true)?;
@@ -152,12 +162,13 @@ pub(super) fn in_conditional(s: &str, pos: usize) -> bool {
 /// Bytes before an anchor searched for the start of its clause.
 const CLAUSE_WINDOW: usize = 1024;
 
-/// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states.
-pub(super) fn last_phrase(s: &str) -> Option<Anchored> {
+/// The last final-answer phrase of `s` (see [`PHRASES`]) with the answer it states; `lower` is
+/// `s` in ASCII lower case.
+pub(super) fn last_phrase(s: &str, lower: &[u8]) -> Option<Anchored> {
     // Every occurrence of every phrase in one pass (the longest where two start together),
     // then the last one that states an answer.
     let mut found: Vec<(usize, usize)> = PHRASE_FINDER
-        .find_iter(s)
+        .find_iter(lower)
         .map(|m| (m.start(), m.pattern().as_usize() + 1))
         .collect();
     // "A:" (PHRASES[0]) on its own: a letter this common would defeat the phrase searcher's
@@ -177,11 +188,12 @@ const MAX_PHRASES_TRIED: usize = 64;
 static FEW_SHOT_ANSWER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"A:"));
 
-/// Searcher for [`PHRASES`] but the first, ASCII case folded, built once.
+/// Searcher for [`PHRASES`] but the first, built once. The phrases are in lower case and the
+/// text is searched lower-cased: the same matches as a case-insensitive searcher, whose
+/// prefilter could not skip ahead on a phrase's first byte in either case.
 static PHRASE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(PHRASES[1..].iter().map(|(p, _, _)| p))
             .expect("the phrases form a valid searcher")
@@ -253,25 +265,53 @@ fn at_line_start(s: &str, pos: usize) -> bool {
 /// often goes on to invent the next question. Everything from a line that opens a new
 /// question, after the answer was given, is cut.
 pub(super) fn before_invented_question(s: &str) -> &str {
+    // Most texts hold no opener at all: one search spares reading them line by line.
+    if QUESTION_OPENER_FINDER.find(s).is_none() {
+        return s;
+    }
     let mut line_start = 0;
-    // Whether a line so far stated an answer (kept as the lines go: one pass in all).
-    let mut answered = false;
+    // Whether the lines before `checked` stated an answer: asked only at a "Problem:" line,
+    // and each line read at most once for it.
+    let (mut answered, mut checked) = (false, 0);
     let mut written = false;
     for line in s.split_inclusive('\n') {
         let t = line.trim_start();
-        let opens = t.starts_with("Q:") || t.starts_with("Question:");
-        // "Problem:" also opens a restated problem at the start of a solution: it cuts only
-        // once an answer was stated before it.
-        let next_problem = t.starts_with("Problem:") && answered;
-        if (opens || next_problem) && written {
-            return &s[..line_start];
+        if written {
+            let opens = t.starts_with("Q:") || t.starts_with("Question:");
+            // "Problem:" also opens a restated problem at the start of a solution: it cuts
+            // only once an answer was stated before it.
+            let next_problem = t.starts_with("Problem:") && {
+                if !answered {
+                    let before = &s.as_bytes()[checked..line_start];
+                    answered = ANSWER_IS_FINDER.find(before).is_some()
+                        || BOXED_FINDER.find(before).is_some();
+                    checked = line_start;
+                }
+                answered
+            };
+            if opens || next_problem {
+                return &s[..line_start];
+            }
         }
         written |= !t.is_empty();
-        answered |= line.contains("answer is") || line.contains("\\boxed");
         line_start += line.len();
     }
     s
 }
+
+/// What opens an invented question's line ("Problem:" only after an answer).
+static QUESTION_OPENER_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(["Q:", "Question:", "Problem:"])
+            .expect("the openers form a valid searcher")
+    });
+
+/// "answer is" and "\boxed", which state an answer before a restated problem; neither
+/// spans lines, so a search of several lines at once finds what one per line would.
+static ANSWER_IS_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"answer is"));
+static BOXED_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\\boxed"));
 
 /// Longest completion (in characters) read whole as its own answer.
 const MAX_WHOLE_CHARS: usize = 80;
@@ -365,6 +405,11 @@ const HEDGES: [&str; 16] = [
     "none of",
     "__",
 ];
+/// One searcher for every hedge, built once.
+static HEDGE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(HEDGES).expect("the hedges form a valid searcher")
+    });
 /// Numbers written as words: a sentence holding one before its digits ("There are two bars
 /// with value 0") states its count in words, not in the digits.
 const NUMBER_WORDS: [&str; 12] = [
@@ -411,7 +456,7 @@ pub(super) fn short_reply_value(s: &str) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
     let short = t.len() <= MAX_SHORT_REPLY_BYTES
         && t.split_whitespace().nth(MAX_SHORT_REPLY_WORDS).is_none()
-        && sentence_spans(t).len() <= MAX_SHORT_REPLY_SENTENCES;
+        && last_sentences(t, MAX_SHORT_REPLY_SENTENCES + 1).len() <= MAX_SHORT_REPLY_SENTENCES;
     if !short || super::next_math_segment(t, 0).is_some() {
         return None;
     }
@@ -436,13 +481,16 @@ const CLOSING_WINDOW: usize = 2048;
 
 fn closing_sentence_in(s: &str, mode: Closing) -> Option<(usize, Extraction)> {
     let t = s.trim_end();
-    let sentences = sentence_spans(t);
-    let mut last = sentences.len().checked_sub(1)?;
-    let (start, end) = sentences[last];
+    // The last two sentences, last first.
+    let sentences = last_sentences(t, 2);
+    let (start, end) = *sentences.first()?;
     let tail = &t[start..end];
-    if last > 0 && !tail.chars().any(|c| c.is_ascii_digit()) && tail.split_whitespace().count() <= 8
+    let mut last = 0;
+    if sentences.len() > 1
+        && !tail.chars().any(|c| c.is_ascii_digit())
+        && tail.split_whitespace().count() <= 8
     {
-        last -= 1;
+        last = 1;
     }
     let (start, end) = sentences[last];
     let sentence = t[start..end].trim();
@@ -461,10 +509,7 @@ fn closing_sentence_in(s: &str, mode: Closing) -> Option<(usize, Extraction)> {
     let conditional = ["if ", "when ", "suppose "]
         .iter()
         .any(|w| lower.starts_with(w));
-    if (mode == Closing::Concluded && !opened)
-        || conditional
-        || HEDGES.iter().any(|h| lower.contains(h))
-    {
+    if (mode == Closing::Concluded && !opened) || conditional || HEDGE_FINDER.is_match(&lower) {
         return None;
     }
     // A count in words before the digits ("two bars with values 0") is the count stated.
@@ -527,8 +572,48 @@ fn has_ratio(t: &str) -> bool {
     })
 }
 
-/// Byte spans of the sentences of `t`: cut after ". ", "! ", "? " (also when a math
-/// delimiter closes the sentence: `… \frac{2}{1}.$$ Therefore`) and at line ends.
+/// Byte spans of the last `want` sentences of `t`, last first; a sentence is cut after
+/// ". ", "! ", "? " (also when a math delimiter closes it: `… \frac{2}{1}.$$ Therefore`)
+/// and at line ends, and starts at its first non-space. Found from the end: the closing
+/// sentences of a long text cost what they are long.
+fn last_sentences(t: &str, want: usize) -> Vec<(usize, usize)> {
+    let b = t.as_bytes();
+    // Whether a sentence ends right before byte p (0 < p < len): after a line end, or before
+    // white space after ".", "!" or "?" and any math dollars.
+    let cut_at = |p: usize| {
+        if b[p - 1] == b'\n' {
+            return true;
+        }
+        if !b[p].is_ascii_whitespace() {
+            return false;
+        }
+        let mut q = p;
+        while q > 0 && b[q - 1] == b'$' {
+            q -= 1;
+        }
+        q > 0 && matches!(b[q - 1], b'.' | b'!' | b'?')
+    };
+    let mut spans = Vec::with_capacity(want);
+    let mut end = t.len();
+    for p in (0..t.len()).rev() {
+        if spans.len() == want {
+            break;
+        }
+        if p == 0 || cut_at(p) {
+            let sentence = &t[p..end];
+            if !sentence.trim().is_empty() {
+                let lead = sentence.len() - sentence.trim_start().len();
+                spans.push((p + lead, end));
+            }
+            end = p;
+        }
+    }
+    spans
+}
+
+/// Byte spans of the sentences of `t`, in order, cut as [`last_sentences`] cuts them: the
+/// reference it is tested against.
+#[cfg(test)]
 fn sentence_spans(t: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut start = 0;
@@ -651,3 +736,7 @@ pub(super) fn opening_yes_no(s: &str) -> Option<String> {
             .then(|| w.to_string())
     })
 }
+
+#[cfg(test)]
+#[path = "extract_statements_tests.rs"]
+mod tests;

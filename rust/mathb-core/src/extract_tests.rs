@@ -311,3 +311,24 @@ fn answer_statements_models_write() {
         None
     );
 }
+
+#[test]
+fn phrases_and_endings_are_found_in_any_ascii_case() {
+    // The phrase and ending searches run on a lower-cased copy of the text.
+    for (phrase, _, _) in statements::PHRASES {
+        assert_eq!(phrase, phrase.to_ascii_lowercase(), "{phrase}");
+    }
+    assert_eq!(
+        ex("Option (C) IS THE CORRECT ANSWER.").as_deref(),
+        Some("C")
+    );
+    assert_eq!(
+        ex("After checking, option B IS CORRECT").as_deref(),
+        Some("B")
+    );
+    assert_eq!(ex("I think D is the Correct Choice").as_deref(), Some("D"));
+    // "is the correct" before another noun names no option.
+    assert_eq!(ex("So E is the correct way to see it"), None);
+    assert_eq!(ex("THE RESULT IS 42").as_deref(), Some("42"));
+    assert_eq!(ex("Ответ: 7").as_deref(), Some("7"));
+}
