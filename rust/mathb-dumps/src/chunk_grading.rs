@@ -6,7 +6,7 @@
 use crate::aggregate::Tally;
 use crate::chunk::Prepared;
 use crate::chunk::PreparedRecord;
-use crate::dedupe::grade_distinct;
+use crate::dedupe::{grade_distinct, VerdictCache};
 use crate::dump::LineChunk;
 use crate::duplicates::{describe, refused, Duplicates, Seen, SeenSamples};
 use crate::fallback_round::{apply_settled, submit_undecided, Asked, FallbackQueue, Settled};
@@ -51,6 +51,8 @@ pub(crate) struct Run {
     pub review: ReviewOptions,
     pub comparison: Comparison,
     pub disagreements: Vec<u8>,
+    /// Verdicts of the pairs graded in earlier chunks.
+    verdict_cache: VerdictCache,
     /// Problem number and index into `names`, per key (not for line grouping).
     problems: FxHashMap<ProblemKey, (u32, u32)>,
     /// The JSON the verdicts name each keyed problem by.
@@ -226,7 +228,13 @@ impl Run {
             Ok(i) => panicked[i].1.as_str(),
             Err(_) => "",
         };
-        let (verdicts, of) = grade_distinct(&golds, &extracted.answers[s0..], completion, opts);
+        let (verdicts, of) = grade_distinct(
+            &golds,
+            &extracted.answers[s0..],
+            completion,
+            opts,
+            Some(&mut self.verdict_cache),
+        );
         let asked = fallback.and_then(|f| submit_undecided(&verdicts, &of, &golds, f));
         drop(golds);
         Ok(Pending {

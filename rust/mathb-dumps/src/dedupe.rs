@@ -48,7 +48,7 @@ pub fn grade_deduped(samples: &[(&str, &str)], opts: &Options) -> Graded {
     let completions: Vec<&str> = samples.iter().map(|s| s.1).collect();
     let golds: Vec<&str> = samples.iter().map(|s| s.0).collect();
     let extracted = extract_answers(&completions, opts);
-    let (verdicts, of) = grade_distinct(&golds, &extracted.answers, |i| samples[i].1, opts);
+    let (verdicts, of) = grade_distinct(&golds, &extracted.answers, |i| samples[i].1, opts, None);
     Graded {
         verdicts,
         of,
@@ -140,18 +140,55 @@ pub fn grade_pairs(samples: &[(&str, &str)], opts: &Options) -> (Vec<Verdict>, V
         .map(|&(_, completion)| extraction(completion, true, opts))
         .collect();
     let golds: Vec<&str> = samples.iter().map(|s| s.0).collect();
-    grade_distinct(&golds, &answers, |i| samples[i].1, opts)
+    grade_distinct(&golds, &answers, |i| samples[i].1, opts, None)
+}
+
+/// Verdicts of the (gold, extraction) pairs graded in earlier chunks of a run, so that a
+/// pair met again later (a problem split between chunks, the same questions answered by
+/// several models further on) is not graded again. Bounded: once its keys hold
+/// [`VerdictCache::MAX_BYTES`], it starts afresh.
+#[derive(Default)]
+pub struct VerdictCache {
+    verdicts: FxHashMap<Box<[u8]>, Verdict>,
+    bytes: usize,
+}
+
+impl VerdictCache {
+    /// Bytes of keys (golds and answers) kept at most.
+    pub const MAX_BYTES: usize = 16 << 20;
+
+    /// Writes the key of (gold, extraction) into `key`: the gold's length first, so that no
+    /// two pairs share a key.
+    fn key(key: &mut Vec<u8>, gold: &str, x: &Extraction) {
+        key.clear();
+        key.extend_from_slice(&(gold.len() as u64).to_le_bytes());
+        key.extend_from_slice(gold.as_bytes());
+        key.extend_from_slice(x.method.as_str().as_bytes());
+        key.push(0);
+        key.extend_from_slice(x.text.as_bytes());
+    }
+
+    fn insert(&mut self, key: Box<[u8]>, verdict: Verdict) {
+        if self.bytes + key.len() > Self::MAX_BYTES {
+            self.verdicts.clear();
+            self.bytes = 0;
+        }
+        self.bytes += key.len();
+        self.verdicts.insert(key, verdict);
+    }
 }
 
 /// One verdict per distinct (gold, extraction) of the samples whose golds and answers (as
 /// `extract_answers` found them) are given, and each sample's index into them; grading runs
 /// on the current rayon pool. `completion(i)` is sample i's completion, asked for only when
-/// its extraction panicked.
+/// its extraction panicked. With `cache`, pairs graded before are taken from it and the
+/// others added to it.
 pub fn grade_distinct<'c>(
     golds: &[&str],
     answers: &[Option<Option<Extraction>>],
     completion: impl Fn(usize) -> &'c str + Sync,
     opts: &Options,
+    cache: Option<&mut VerdictCache>,
 ) -> (Vec<Verdict>, Vec<u32>) {
     let mut first_of: FxHashMap<PairKey<'_>, u32> = FxHashMap::default();
     let mut representatives: Vec<usize> = Vec::new();
@@ -176,13 +213,47 @@ pub fn grade_distinct<'c>(
         };
         of.push(id);
     }
-    let verdicts = representatives
-        .par_iter()
+    let grade_one = |i: usize| match &answers[i] {
+        Some(extraction) => grade_extracted(golds[i], extraction.clone(), opts),
+        // Extraction panicked: `grade` reports that as an undecided verdict.
+        None => grade(golds[i], completion(i), opts),
+    };
+    let Some(cache) = cache else {
+        return (
+            representatives.par_iter().map(|&i| grade_one(i)).collect(),
+            of,
+        );
+    };
+    // Representatives with an extracted answer are looked up; the others are graded.
+    let mut key = Vec::new();
+    let mut verdicts: Vec<Option<Verdict>> = representatives
+        .iter()
         .map(|&i| match &answers[i] {
-            Some(extraction) => grade_extracted(golds[i], extraction.clone(), opts),
-            // Extraction panicked: `grade` reports that as an undecided verdict.
-            None => grade(golds[i], completion(i), opts),
+            Some(Some(x)) => {
+                VerdictCache::key(&mut key, golds[i], x);
+                cache.verdicts.get(key.as_slice()).cloned()
+            }
+            _ => None,
         })
+        .collect();
+    let missing: Vec<usize> = (0..representatives.len())
+        .filter(|&r| verdicts[r].is_none())
+        .collect();
+    let graded: Vec<Verdict> = missing
+        .par_iter()
+        .map(|&r| grade_one(representatives[r]))
+        .collect();
+    for (r, verdict) in missing.into_iter().zip(graded) {
+        let i = representatives[r];
+        if let Some(Some(x)) = &answers[i] {
+            VerdictCache::key(&mut key, golds[i], x);
+            cache.insert(key.as_slice().into(), verdict.clone());
+        }
+        verdicts[r] = Some(verdict);
+    }
+    let verdicts = verdicts
+        .into_iter()
+        .map(|v| v.expect("every representative is looked up or graded"))
         .collect();
     (verdicts, of)
 }
@@ -218,5 +289,44 @@ mod tests {
             assert_eq!(graded.verdicts[graded.of[i] as usize], expected, "{g} {c}");
             assert_eq!(verdicts[of[i] as usize], expected, "{g} {c}");
         }
+    }
+
+    #[test]
+    fn a_cache_gives_the_verdicts_of_grading_again() {
+        let o = Options::default();
+        let golds = ["\\frac{1}{2}", "3", "\\frac{1}{2}", "7"];
+        let comps = [
+            "so \\boxed{0.5}",
+            "The answer is 3.",
+            "no idea",
+            "\\boxed{7.0}",
+        ];
+        let answers = extract_answers(&comps, &o).answers;
+        let mut cache = VerdictCache::default();
+        let plain = grade_distinct(&golds, &answers, |i| comps[i], &o, None);
+        let first = grade_distinct(&golds, &answers, |i| comps[i], &o, Some(&mut cache));
+        // Three pairs have an answer to keep; the fourth has none and is graded each time.
+        assert_eq!(cache.verdicts.len(), 3);
+        let kept = cache.bytes;
+        let again = grade_distinct(&golds, &answers, |i| comps[i], &o, Some(&mut cache));
+        assert_eq!((cache.verdicts.len(), cache.bytes), (3, kept));
+        assert_eq!(first, plain);
+        assert_eq!(again, plain);
+        // The same answer to another gold is another pair.
+        let other = grade_distinct(&["0.6"], &answers[..1], |i| comps[i], &o, Some(&mut cache));
+        assert_eq!(cache.verdicts.len(), 4);
+        assert!(!other.0[0].is_correct() && plain.0[plain.1[0] as usize].is_correct());
+    }
+
+    #[test]
+    fn a_full_cache_starts_afresh() {
+        let mut cache = VerdictCache::default();
+        let verdict = grade("1", "\\boxed{1}", &Options::default());
+        let big = VerdictCache::MAX_BYTES / 2 + 1;
+        cache.insert(vec![1u8; big].into(), verdict.clone());
+        cache.insert(vec![2u8; 10].into(), verdict.clone());
+        assert_eq!(cache.verdicts.len(), 2);
+        cache.insert(vec![3u8; big].into(), verdict);
+        assert_eq!((cache.verdicts.len(), cache.bytes), (1, big));
     }
 }
