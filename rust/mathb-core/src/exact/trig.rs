@@ -8,7 +8,7 @@
 use super::complex::{ratio, recip_real, sqrt_int};
 use crate::number::Exact;
 use num_rational::BigRational;
-use num_traits::Signed;
+use num_traits::{Signed, ToPrimitive};
 
 fn q(n: i64, d: i64) -> BigRational {
     BigRational::new(n.into(), d.into())
@@ -23,23 +23,34 @@ fn radical(a: i64, b: i64, r: i64, d: i64) -> Option<Exact> {
 
 /// x reduced to [0, m).
 fn reduce(x: &BigRational, m: i64) -> BigRational {
+    // In machine integers where they suffice: n − ⌊n/(md)⌋·md over the same d keeps the
+    // fraction in lowest terms (a common factor of it and d would divide n).
+    if let (Some(n), Some(d)) = (x.numer().to_i64(), x.denom().to_i64()) {
+        if let Some(md) = m.checked_mul(d) {
+            return BigRational::new_raw(n.rem_euclid(md).into(), d.into());
+        }
+    }
     let m = BigRational::from_integer(m.into());
     x - &m * (x / &m).floor()
 }
 
 /// cos(xπ) where it is a radical without nesting.
 pub fn cos_pi(x: &BigRational) -> Option<Exact> {
-    let mut r = reduce(x, 2);
-    if r > q(1, 1) {
-        r = q(2, 1) - r;
+    let r = reduce(x, 2);
+    cos_pi_in_turns(
+        i128::try_from(r.numer()).ok()?,
+        i128::try_from(r.denom()).ok()?,
+    )
+}
+
+/// cos(nπ/d) for n/d in [0, 2) in lowest terms.
+fn cos_pi_in_turns(n: i128, d: i128) -> Option<Exact> {
+    // cos(2π − t) = cos t, then cos(π − t) = −cos t: the angle comes into [0, π/2].
+    let n = if n > d { 2 * d - n } else { n };
+    if 2 * n > d {
+        return Some(cos_pi_in_turns(d - n, d)?.neg());
     }
-    if r > q(1, 2) {
-        return Some(cos_pi(&(q(1, 1) - r))?.neg());
-    }
-    // r ∈ [0, 1/2]
-    let (n, d) = (r.numer().clone(), r.denom().clone());
-    let key = (i64::try_from(n).ok()?, i64::try_from(d).ok()?);
-    match key {
+    match (n, d) {
         (0, _) => Some(Exact::integer(1)),
         (1, 12) => radical(0, 1, 6, 4)?.add(&radical(0, 1, 2, 4)?),
         (1, 6) => radical(0, 1, 3, 2),
@@ -177,5 +188,30 @@ mod tests {
         assert_eq!(inverse_trig("arccot", &sqrt_int(3)), Some(q(1, 6)));
         assert_eq!(inverse_trig("arcsin", &Exact::integer(2)), None);
         assert_eq!(inverse_trig("arcsin", &ratio(1, 3)), None);
+    }
+
+    #[test]
+    fn exact_values_are_the_cosines_and_sines() {
+        let mut exact = 0;
+        for d in 1..=30i64 {
+            for n in -70..=70i64 {
+                let x = q(n, d);
+                let angle = std::f64::consts::PI * n as f64 / d as f64;
+                for (value, f) in [(cos_pi(&x), angle.cos()), (sin_pi(&x), angle.sin())] {
+                    if let Some(v) = value {
+                        exact += 1;
+                        assert!((v.to_f64().unwrap() - f).abs() < 1e-12, "{n}/{d}");
+                    }
+                }
+            }
+        }
+        // Every multiple of π/12 and of π/5 (none of π/7) in the range has a value.
+        assert!(exact > 1000);
+        assert!(cos_pi(&q(1, 7)).is_none() && sin_pi(&q(3, 8)).is_none());
+        let huge = BigRational::new(
+            BigRational::from_integer(10.into()).numer().pow(30) + 1,
+            3.into(),
+        );
+        assert_eq!(cos_pi(&huge).and_then(|v| v.to_f64()), Some(0.5));
     }
 }

@@ -7,8 +7,32 @@ use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use std::cell::RefCell;
 
-/// Working precision in bits.
-pub(super) const PREC: usize = 256;
+/// Working precision in bits of the evaluation that decides.
+pub(super) const WIDE: usize = 256;
+/// Precision of a first, cheaper evaluation: where it shows two values apart, that holds
+/// (its balls are as rigorous, only wider), and the wide one is not needed.
+pub(super) const NARROW: usize = 64;
+
+thread_local! {
+    static PRECISION: std::cell::Cell<usize> = const { std::cell::Cell::new(WIDE) };
+}
+
+/// The working precision of this thread's evaluation, in bits.
+pub(super) fn prec() -> usize {
+    PRECISION.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with the working precision set to `bits` (restored after, even on a panic).
+pub(super) fn at_precision<T>(bits: usize, f: impl FnOnce() -> T) -> T {
+    struct Restore(usize);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PRECISION.with(|p| p.set(self.0));
+        }
+    }
+    let _restore = Restore(PRECISION.with(|p| p.replace(bits)));
+    f()
+}
 pub(super) const RM: RoundingMode = RoundingMode::ToEven;
 /// Largest binary exponent of a value; beyond it evaluation stops (no huge allocations, and
 /// radii stay inside f64).
@@ -76,11 +100,11 @@ pub(super) fn lo(x: &BigFloat) -> f64 {
     approx_abs(x) / SLACK
 }
 
-/// Bound on the rounding error of a result rounded to `PREC` bits (8 ulps; the library
+/// Bound on the rounding error of a result rounded to `prec()` bits (8 ulps; the library
 /// promises ½).
 pub(super) fn rounding(x: &BigFloat) -> f64 {
     match x.exponent() {
-        Some(e) if !x.is_zero() => pow2(e as i64 - PREC as i64 + 2),
+        Some(e) if !x.is_zero() => pow2(e as i64 - prec() as i64 + 2),
         _ => 0.0,
     }
 }
@@ -102,7 +126,7 @@ impl Real {
     }
 
     pub(super) fn small(n: i64) -> Self {
-        Real::exact(BigFloat::from_i64(n, PREC))
+        Real::exact(BigFloat::from_i64(n, prec()))
     }
 
     /// A rounded midpoint and a propagated radius: adds the rounding error, checks the size.
@@ -142,16 +166,16 @@ impl Real {
     }
 
     pub(super) fn add(&self, o: &Real) -> Res<Self> {
-        Real::finish(self.mid.add(&o.mid, PREC, RM), self.rad + o.rad)
+        Real::finish(self.mid.add(&o.mid, prec(), RM), self.rad + o.rad)
     }
 
     pub(super) fn sub(&self, o: &Real) -> Res<Self> {
-        Real::finish(self.mid.sub(&o.mid, PREC, RM), self.rad + o.rad)
+        Real::finish(self.mid.sub(&o.mid, prec(), RM), self.rad + o.rad)
     }
 
     pub(super) fn mul(&self, o: &Real) -> Res<Self> {
         let rad = hi(&self.mid) * o.rad + hi(&o.mid) * self.rad + self.rad * o.rad;
-        Real::finish(self.mid.mul(&o.mid, PREC, RM), rad)
+        Real::finish(self.mid.mul(&o.mid, prec(), RM), rad)
     }
 
     pub(super) fn recip(&self) -> Res<Self> {
@@ -161,7 +185,7 @@ impl Real {
         }
         // |1/y − 1/m| ≤ r / (|m| (|m| − r)).
         let rad = self.rad / (m * (m - self.rad) / SLACK);
-        Real::finish(self.mid.reciprocal(PREC, RM), rad)
+        Real::finish(self.mid.reciprocal(prec(), RM), rad)
     }
 
     pub(super) fn sqrt(&self) -> Res<Self> {
@@ -174,7 +198,7 @@ impl Real {
         // |√y − √m| ≤ r / (2 √(m − r)).
         let floor = (lo(&self.mid) - self.rad) / SLACK;
         let rad = self.rad / (2.0 * floor.sqrt() / SLACK);
-        Real::finish(self.mid.sqrt(PREC, RM), rad)
+        Real::finish(self.mid.sqrt(prec(), RM), rad)
     }
 
     pub(super) fn exp(&self) -> Res<Self> {
@@ -184,7 +208,7 @@ impl Real {
         if hi(&self.mid) > 620.0 || self.rad > 1.0 {
             return Err(Fail::Unsupported);
         }
-        let mid = consts(|cc| self.mid.exp(PREC, RM, cc))?;
+        let mid = consts(|cc| self.mid.exp(prec(), RM, cc))?;
         // |e^(m+t) − e^m| ≤ e^m (e^r − 1).
         let rad = hi(&mid) * self.rad.exp_m1() * SLACK;
         Real::finish(mid, rad)
@@ -194,12 +218,12 @@ impl Real {
         if !self.is_positive() {
             return Err(Fail::Undefined);
         }
-        if self.rad == 0.0 && self.mid.cmp(&BigFloat::from_i64(1, PREC)) == Some(0) {
+        if self.rad == 0.0 && self.mid.cmp(&BigFloat::from_i64(1, prec())) == Some(0) {
             return Ok(Real::small(0));
         }
         // |ln y − ln m| ≤ r / (m − r).
         let rad = self.rad / ((lo(&self.mid) - self.rad) / SLACK);
-        Real::finish(consts(|cc| self.mid.ln(PREC, RM, cc))?, rad)
+        Real::finish(consts(|cc| self.mid.ln(prec(), RM, cc))?, rad)
     }
 
     /// sin or cos: 1-Lipschitz.
@@ -210,21 +234,38 @@ impl Real {
         if self.is_exact_zero() {
             return Ok(Real::small(i64::from(cosine)));
         }
+        if prec() == NARROW {
+            return self.trig_f64(cosine);
+        }
         let mid = consts(|cc| {
             if cosine {
-                self.mid.cos(PREC, RM, cc)
+                self.mid.cos(prec(), RM, cc)
             } else {
-                self.mid.sin(PREC, RM, cc)
+                self.mid.sin(prec(), RM, cc)
             }
         })?;
         Real::finish(mid, self.rad)
+    }
+
+    /// sin or cos from the platform's f64 functions, for the narrow pass. The midpoint's
+    /// f64 (within 2⁻⁵⁰ of it, relatively: see `approx_abs`) moves the result by at most as
+    /// much (1-Lipschitz); the C libraries document sin and cos within 1–2 ulps, and 2⁻⁴⁸
+    /// (32 ulps of 1) is allowed for it.
+    fn trig_f64(&self, cosine: bool) -> Res<Self> {
+        let x = self.approx();
+        let y = if cosine { x.cos() } else { x.sin() };
+        if !y.is_finite() {
+            return Err(Fail::Unsupported);
+        }
+        let rad = self.rad + x.abs() * pow2(-50) + pow2(-48);
+        Real::finish(BigFloat::from_f64(y, prec()), up(rad))
     }
 
     pub(super) fn atan(&self) -> Res<Self> {
         if self.is_exact_zero() {
             return Ok(self.clone());
         }
-        Real::finish(consts(|cc| self.mid.atan(PREC, RM, cc))?, self.rad)
+        Real::finish(consts(|cc| self.mid.atan(prec(), RM, cc))?, self.rad)
     }
 
     /// arcsin or arccos, on arguments certainly inside (−1, 1).
@@ -239,22 +280,22 @@ impl Real {
         }
         let mid = consts(|cc| {
             if cosine {
-                self.mid.acos(PREC, RM, cc)
+                self.mid.acos(prec(), RM, cc)
             } else {
-                self.mid.asin(PREC, RM, cc)
+                self.mid.asin(prec(), RM, cc)
             }
         })?;
         Real::finish(mid, self.rad / (s.sqrt() / SLACK))
     }
 
     pub(super) fn pi() -> Res<Self> {
-        let mid = consts(|cc| cc.pi(PREC, RM))?;
+        let mid = consts(|cc| cc.pi(prec(), RM))?;
         Real::finish(mid, 0.0)
     }
 
     pub(super) fn rational(q: &BigRational) -> Res<Self> {
         let (n, d) = (to_float(q.numer())?, to_float(q.denom())?);
-        Real::finish(n.div(&d, PREC, RM), 0.0)
+        Real::finish(n.div(&d, prec(), RM), 0.0)
     }
 
     /// An f64 approximation, for messages only.
@@ -274,7 +315,7 @@ pub(super) fn to_float(n: &BigInt) -> Res<BigFloat> {
         return Err(Fail::Unsupported);
     }
     if n.is_zero() {
-        return Ok(BigFloat::from_i64(0, PREC));
+        return Ok(BigFloat::from_i64(0, prec()));
     }
     let digits = n.magnitude().to_u64_digits();
     let sign = if n.is_negative() {
@@ -420,7 +461,7 @@ impl Num {
             None => return Err(Fail::Undefined),
             Some(b) => (&self.re, b),
         };
-        let half = Real::exact(BigFloat::from_f64(0.5, PREC));
+        let half = Real::exact(BigFloat::from_f64(0.5, prec()));
         let modulus = self.norm_squared()?.ln()?.mul(&half)?;
         let pi = Real::pi()?;
         let arg = if a.is_positive() {
@@ -445,7 +486,7 @@ impl Num {
             return Ok(Num::from(self.re.trig(cosine)?));
         };
         let (eb, emb) = (b.exp()?, b.neg().exp()?);
-        let half = Real::exact(BigFloat::from_f64(0.5, PREC));
+        let half = Real::exact(BigFloat::from_f64(0.5, prec()));
         let cosh = eb.add(&emb)?.mul(&half)?;
         let sinh = eb.sub(&emb)?.mul(&half)?;
         let (s, c) = (self.re.trig(false)?, self.re.trig(true)?);

@@ -156,7 +156,7 @@ pub(super) fn eval(e: &Expr, pt: &Point, depth: usize) -> Res<Num> {
             .values
             .iter()
             .find(|(name, _)| name == s)
-            .map(|&(_, v)| Num::from(Real::exact(BigFloat::from_f64(v, PREC))))
+            .map(|&(_, v)| Num::from(Real::exact(BigFloat::from_f64(v, prec()))))
             .ok_or(Fail::Unsupported),
         Expr::Neg(a) => Ok(eval(a, pt, d)?.neg()),
         Expr::Add(terms) => {
@@ -275,7 +275,7 @@ pub(super) fn function(name: &str, args: &[Expr], pt: &Point, d: usize) -> Res<N
             let (ex, emx) = (x.exp()?, x.neg().exp()?);
             let sinh = ex.add(&emx.neg())?;
             let cosh = ex.add(&emx)?;
-            let half = Num::from(Real::exact(BigFloat::from_f64(0.5, PREC)));
+            let half = Num::from(Real::exact(BigFloat::from_f64(0.5, prec())));
             match name {
                 "sinh" => sinh.mul(&half),
                 "cosh" => cosh.mul(&half),

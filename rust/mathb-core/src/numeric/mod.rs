@@ -2,7 +2,9 @@
 //! *different* where the exact and modular methods cannot see inside functions and roots.
 //!
 //! Each value is a ball: a 256-bit midpoint and a radius that bounds the distance to the true
-//! value. Elementary operations come from `astro-float`, which rounds every result correctly
+//! value. A first pass at 64 bits settles most pairs that differ: its balls are as rigorous,
+//! only wider, so values it shows apart are apart; what it cannot separate is evaluated again
+//! at 256 bits. Elementary operations come from `astro-float`, which rounds every result correctly
 //! (error ≤ ½ ulp); each step here adds 8 ulps for its own rounding and propagates the input
 //! radii through a bound on the derivative, so the true value always lies in the ball.
 //! Two values are declared different only when their balls are separated by more than 2¹⁰
@@ -33,7 +35,7 @@ use std::collections::BTreeSet;
 /// Whether two balls are apart beyond doubt: by more than 2¹⁰ times their radii and the
 /// rounding of the difference, and by more than 2⁻⁸⁰ of their size.
 fn apart(a: &Real, b: &Real) -> bool {
-    let diff = a.mid.sub(&b.mid, PREC, RM);
+    let diff = a.mid.sub(&b.mid, prec(), RM);
     if diff.is_nan() || diff.is_zero() {
         return false;
     }
@@ -121,6 +123,16 @@ fn compare_at_points(gold: &Expr, answer: &Expr, real_only: bool) -> Numeric {
     if too_large(gold, answer) {
         return Numeric::Unsupported;
     }
+    // Values apart at the narrow precision are apart: only the other outcomes need the wide.
+    let quick = at_precision(NARROW, || compare_at_points_at(gold, answer, real_only));
+    if matches!(quick, Numeric::Different(_)) {
+        return quick;
+    }
+    compare_at_points_at(gold, answer, real_only)
+}
+
+/// [`compare_at_points`] at the thread's working precision.
+fn compare_at_points_at(gold: &Expr, answer: &Expr, real_only: bool) -> Numeric {
     let mut names = BTreeSet::new();
     variables(gold, &mut names);
     variables(answer, &mut names);
@@ -211,6 +223,16 @@ pub fn compare_decimal(decimal: &BigRational, places: u32, constant: &Expr) -> N
     if too_large(constant, constant) || mentions_variable(constant) {
         return Numeric::Unsupported;
     }
+    // A position certain at the narrow precision is certain.
+    let quick = at_precision(NARROW, || compare_decimal_at(decimal, places, constant));
+    if matches!(quick, Numeric::Rounds(_)) {
+        return quick;
+    }
+    compare_decimal_at(decimal, places, constant)
+}
+
+/// [`compare_decimal`] at the thread's working precision.
+fn compare_decimal_at(decimal: &BigRational, places: u32, constant: &Expr) -> Numeric {
     let half_unit = BigRational::new(1.into(), BigInt::from(2) * BigInt::from(10).pow(places));
     let (Ok(lo), Ok(hi)) = (
         Real::rational(&(decimal - &half_unit)),
