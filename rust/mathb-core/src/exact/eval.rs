@@ -71,6 +71,46 @@ pub(super) fn pi_multiple(x: &Exact) -> Option<BigRational> {
     (terms.next().is_none() && b.radicand == 1u32.into() && b.pi_power == 1).then(|| q.clone())
 }
 
+/// t for an angle written as tπ with t a plain fraction (`\\frac{\\pi}{7}`, `3\\pi/4`,
+/// `-2\\pi`), read off without the exact arithmetic; None for any other expression.
+fn written_pi_multiple(x: &Expr) -> Option<BigRational> {
+    match x {
+        Expr::Const(Constant::Pi) => Some(BigRational::from_integer(1.into())),
+        Expr::Neg(a) => Some(-written_pi_multiple(a)?),
+        Expr::Mul(factors) => {
+            let mut pi = false;
+            let mut t = BigRational::from_integer(1.into());
+            for f in factors {
+                match f {
+                    Expr::Const(Constant::Pi) if !pi => pi = true,
+                    _ => t *= written_fraction(f)?,
+                }
+            }
+            pi.then_some(t)
+        }
+        Expr::Div(a, b) => {
+            let d = written_fraction(b)?;
+            (!d.is_zero()).then_some(())?;
+            Some(written_pi_multiple(a)? / d)
+        }
+        _ => None,
+    }
+}
+
+/// A number written as a literal or a fraction of literals.
+fn written_fraction(x: &Expr) -> Option<BigRational> {
+    match x {
+        Expr::Num(l) => Some(l.value.clone()),
+        Expr::Neg(a) => Some(-written_fraction(a)?),
+        Expr::Div(a, b) => {
+            let d = written_fraction(b)?;
+            (!d.is_zero()).then_some(())?;
+            Some(written_fraction(a)? / d)
+        }
+        _ => None,
+    }
+}
+
 /// cos θ + i sin θ for θ a standard multiple of π.
 fn cis_pi(q: &BigRational) -> Option<Complex> {
     Some(Complex {
@@ -169,7 +209,10 @@ fn function(name: &str, args: &[Expr], depth: usize) -> Option<Complex> {
     let real = |x: Option<Exact>| x.map(Complex::real);
     match (name, args) {
         ("sin" | "cos" | "tan" | "cot" | "sec" | "csc", [x]) => {
-            let t = pi_multiple(&real_value(x, depth)?)?;
+            let t = match written_pi_multiple(x) {
+                Some(t) => t,
+                None => pi_multiple(&real_value(x, depth)?)?,
+            };
             real(trig_pi(name, &t))
         }
         ("arcsin" | "arccos" | "arctan" | "arccot" | "arcsec" | "arccsc", [x]) => {
@@ -362,5 +405,39 @@ mod tests {
         assert!(same("\\sqrt{7+4\\sqrt3}", "2+\\sqrt3"));
         assert!(!same("\\sqrt{3+2\\sqrt2}", "1+\\sqrt3"));
         assert!(v("\\sqrt{2+\\sqrt2}").is_none());
+    }
+
+    #[test]
+    fn written_multiples_of_pi_are_those_the_arithmetic_finds() {
+        let written = [
+            "\\pi",
+            "-\\pi",
+            "\\frac{\\pi}{7}",
+            "\\frac{3\\pi}{4}",
+            "3\\pi/4",
+            "-\\frac{5\\pi}{12}",
+            "0.5\\pi",
+            "\\frac{2}{3}\\pi",
+            "\\frac{\\pi}{6}/2",
+        ];
+        for text in written {
+            let x = parse_answer(text).unwrap();
+            let t = written_pi_multiple(&x).unwrap_or_else(|| panic!("{text}: not read"));
+            assert_eq!(Some(t), pi_multiple(&real_value(&x, 0).unwrap()), "{text}");
+        }
+        // Anything else goes to the arithmetic.
+        for text in [
+            "\\pi^2",
+            "\\frac{\\pi}{x}",
+            "\\pi + 1",
+            "2\\pi\\pi",
+            "\\frac{\\pi}{0}",
+        ] {
+            assert_eq!(
+                written_pi_multiple(&parse_answer(text).unwrap()),
+                None,
+                "{text}"
+            );
+        }
     }
 }
