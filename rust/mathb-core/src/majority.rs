@@ -18,7 +18,7 @@
 
 use crate::majority_sampled::sampled_maj_at_k;
 use crate::metrics::{ln_binom, ln_factorials, Ballot, MetricError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A problem's ballots counted by class: the input of [`expected_maj_at_k`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,7 +132,7 @@ fn expected_maj_at_k_within(
             .map(|&(j, _)| {
                 let big = sizes
                     .iter()
-                    .filter(|&&a| can_reach(a, j, asked[&j], others, unreachable))
+                    .filter(|&&a| can_reach(a, j, asked[j as usize], others, unreachable))
                     .count();
                 // A class's votes among s samples of the N others: a window of about
                 // 16 standard deviations, σ ≤ √(s(N − s)/N)/2.
@@ -150,11 +150,13 @@ fn expected_maj_at_k_within(
     costly.dedup();
     let estimates = sampled_maj_at_k(g, &sizes, counts.abstain, &costly);
     // Asked again without the costly ks: a smaller demand keeps fewer classes.
-    let tie_weighted: HashMap<u64, Vec<f64>> = demands(ks, &terms)
+    // Per j asked about (by index), the tie-weighted chance of every class staying within j.
+    let tie_weighted: Vec<Vec<f64>> = demands(ks, &terms)
         .into_iter()
-        .map(|(j, demand)| {
-            let tie_weighted = within_j(&sizes, counts.abstain, j, demand, &lf, unreachable);
-            (j, tie_weighted)
+        .enumerate()
+        .map(|(j, demand)| match demand.held {
+            false => Vec::new(),
+            true => within_j(&sizes, counts.abstain, j as u64, demand, &lf, unreachable),
         })
         .collect();
     let mut out = Vec::with_capacity(ks.len());
@@ -170,7 +172,7 @@ fn expected_maj_at_k_within(
         }
         let score: f64 = kept
             .iter()
-            .map(|&(j, p_j)| p_j * tie_weighted[&j][(k - j) as usize])
+            .map(|&(j, p_j)| p_j * tie_weighted[j as usize][(k - j) as usize])
             .fold(0.0, |acc, x| acc + x);
         out.push(score.min(1.0));
     }
@@ -183,14 +185,18 @@ fn expected_maj_at_k_within(
 struct Demand {
     s_max: u64,
     weight: f64,
+    /// Whether any kept term holds this j.
+    held: bool,
 }
 
-/// The [`Demand`] on each j that the kept terms of any k hold.
-fn demands(ks: &[u64], terms: &[Vec<(u64, f64)>]) -> BTreeMap<u64, Demand> {
-    let mut asked: BTreeMap<u64, Demand> = BTreeMap::new();
+/// The [`Demand`] on each j (by index) that the kept terms of any k hold.
+fn demands(ks: &[u64], terms: &[Vec<(u64, f64)>]) -> Vec<Demand> {
+    let top = terms.iter().flatten().map(|&(j, _)| j as usize).max();
+    let mut asked = vec![Demand::default(); top.map_or(0, |j| j + 1)];
     for (&k, kept) in ks.iter().zip(terms) {
         for &(j, p_j) in kept {
-            let d = asked.entry(j).or_default();
+            let d = &mut asked[j as usize];
+            d.held = true;
             d.s_max = d.s_max.max(k - j);
             d.weight = d.weight.max(p_j);
         }
@@ -430,7 +436,11 @@ mod tests {
         // The bound does leave classes out here, or this test would compare a sum with itself.
         // At k = 140 the gold may draw 70 (a term the sum keeps), leaving 70 others: the
         // class of 70 among those 180 gets all 70 with a chance under 1e-23.
-        let demand = |s_max, weight| Demand { s_max, weight };
+        let demand = |s_max, weight| Demand {
+            s_max,
+            weight,
+            held: true,
+        };
         assert!(!can_reach(70, 70, demand(70, 1.0), 180, UNREACHABLE));
         assert!(can_reach(70, 70, demand(70, 1.0), 180, -1.0));
         assert!(can_reach(70, 40, demand(70, 1.0), 180, UNREACHABLE));
