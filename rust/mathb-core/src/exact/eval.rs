@@ -74,39 +74,31 @@ pub(super) fn pi_multiple(x: &Exact) -> Option<BigRational> {
 /// t for an angle written as tπ with t a plain fraction (`\\frac{\\pi}{7}`, `3\\pi/4`,
 /// `-2\\pi`), read off without the exact arithmetic; None for any other expression.
 fn written_pi_multiple(x: &Expr) -> Option<BigRational> {
-    match x {
-        Expr::Const(Constant::Pi) => Some(BigRational::from_integer(1.into())),
-        Expr::Neg(a) => Some(-written_pi_multiple(a)?),
-        Expr::Mul(factors) => {
-            let mut pi = false;
-            let mut t = BigRational::from_integer(1.into());
-            for f in factors {
-                match f {
-                    Expr::Const(Constant::Pi) if !pi => pi = true,
-                    _ => t *= written_fraction(f)?,
-                }
-            }
-            pi.then_some(t)
-        }
-        Expr::Div(a, b) => {
-            let d = written_fraction(b)?;
-            (!d.is_zero()).then_some(())?;
-            Some(written_pi_multiple(a)? / d)
-        }
-        _ => None,
-    }
+    written_term(x).and_then(|(t, pi)| pi.then_some(t))
 }
 
-/// A number written as a literal or a fraction of literals.
-fn written_fraction(x: &Expr) -> Option<BigRational> {
+/// A product of literals with at most one π, over a product of literals: its rational
+/// factor, and whether π is in it.
+fn written_term(x: &Expr) -> Option<(BigRational, bool)> {
     match x {
-        Expr::Num(l) => Some(l.value.clone()),
-        Expr::Neg(a) => Some(-written_fraction(a)?),
-        Expr::Div(a, b) => {
-            let d = written_fraction(b)?;
-            (!d.is_zero()).then_some(())?;
-            Some(written_fraction(a)? / d)
+        Expr::Num(l) => Some((l.value.clone(), false)),
+        Expr::Const(Constant::Pi) => Some((BigRational::from_integer(1.into()), true)),
+        Expr::Neg(a) => written_term(a).map(|(t, pi)| (-t, pi)),
+        Expr::Mul(factors) => {
+            let mut acc = (BigRational::from_integer(1.into()), false);
+            for f in factors {
+                let (t, pi) = written_term(f)?;
+                if pi && acc.1 {
+                    return None;
+                }
+                acc = (acc.0 * t, acc.1 || pi);
+            }
+            Some(acc)
         }
+        Expr::Div(a, b) => match written_term(b)? {
+            (d, false) if !d.is_zero() => written_term(a).map(|(t, pi)| (t / d, pi)),
+            _ => None,
+        },
         _ => None,
     }
 }
