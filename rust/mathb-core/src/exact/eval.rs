@@ -8,6 +8,7 @@ use super::trig::{cos_pi, inverse_trig, sin_pi, trig_pi};
 use crate::expr::{Constant, Expr};
 use crate::normalize::evaluate;
 use crate::number::Exact;
+use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -74,29 +75,33 @@ pub(super) fn pi_multiple(x: &Exact) -> Option<BigRational> {
 /// t for an angle written as tπ with t a plain fraction (`\\frac{\\pi}{7}`, `3\\pi/4`,
 /// `-2\\pi`), read off without the exact arithmetic; None for any other expression.
 fn written_pi_multiple(x: &Expr) -> Option<BigRational> {
-    written_term(x).and_then(|(t, pi)| pi.then_some(t))
+    let (numer, denom, pi) = written_term(x)?;
+    pi.then(|| BigRational::new(numer, denom))
 }
 
-/// A product of literals with at most one π, over a product of literals: its rational
-/// factor, and whether π is in it.
-fn written_term(x: &Expr) -> Option<(BigRational, bool)> {
+/// A product of literals with at most one π, over a product of literals: the numerator and
+/// (nonzero) denominator of its rational factor, not reduced (reduced once, by the caller),
+/// and whether π is in it.
+fn written_term(x: &Expr) -> Option<(BigInt, BigInt, bool)> {
     match x {
-        Expr::Num(l) => Some((l.value.clone(), false)),
-        Expr::Const(Constant::Pi) => Some((BigRational::from_integer(1.into()), true)),
-        Expr::Neg(a) => written_term(a).map(|(t, pi)| (-t, pi)),
+        Expr::Num(l) => Some((l.value.numer().clone(), l.value.denom().clone(), false)),
+        Expr::Const(Constant::Pi) => Some((BigInt::one(), BigInt::one(), true)),
+        Expr::Neg(a) => written_term(a).map(|(n, d, pi)| (-n, d, pi)),
         Expr::Mul(factors) => {
-            let mut acc = (BigRational::from_integer(1.into()), false);
+            let (mut n, mut d, mut pi) = (BigInt::one(), BigInt::one(), false);
             for f in factors {
-                let (t, pi) = written_term(f)?;
-                if pi && acc.1 {
+                let (fn_, fd, fpi) = written_term(f)?;
+                if fpi && pi {
                     return None;
                 }
-                acc = (acc.0 * t, acc.1 || pi);
+                (n, d, pi) = (n * fn_, d * fd, pi || fpi);
             }
-            Some(acc)
+            Some((n, d, pi))
         }
         Expr::Div(a, b) => match written_term(b)? {
-            (d, false) if !d.is_zero() => written_term(a).map(|(t, pi)| (t / d, pi)),
+            (bn, bd, false) if !bn.is_zero() => {
+                written_term(a).map(|(n, d, pi)| (n * bd, d * bn, pi))
+            }
             _ => None,
         },
         _ => None,

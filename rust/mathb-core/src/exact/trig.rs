@@ -66,6 +66,14 @@ fn cos_pi_in_turns(n: i128, d: i128) -> Option<Exact> {
 
 /// sin(xπ) = cos((1/2 − x)π).
 pub fn sin_pi(x: &BigRational) -> Option<Exact> {
+    // 1/2 − n/d = (d − 2n)/2d, in machine integers where they suffice.
+    if let (Some(n), Some(d)) = (x.numer().to_i64(), x.denom().to_i64()) {
+        let (n, d) = (i128::from(n), i128::from(d));
+        let (top, bottom) = (d - 2 * n, 2 * d);
+        let g = num_integer::Integer::gcd(&top, &bottom);
+        let turns = (top / g).rem_euclid(2 * (bottom / g));
+        return cos_pi_in_turns(turns, bottom / g);
+    }
     cos_pi(&(q(1, 2) - x))
 }
 
