@@ -321,8 +321,30 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
         return single::grade_extracted(gold, extraction, opts);
     }
     let stated = stated_text(|| extraction.clone().map(single::answer_of_extraction));
-    judge(&Gold::decode(gold), stated, |g| {
+    judge(&decoded(gold), stated, |g| {
         single::grade_extracted(g, extraction.clone(), opts)
+    })
+}
+
+thread_local! {
+    /// The gold this thread decoded last: the distinct answers of one question are judged
+    /// one after another, each against the same encoded gold.
+    static LAST_DECODED: std::cell::RefCell<Option<(String, std::rc::Rc<Gold>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`Gold::decode`], kept for the next call on this thread with the same text.
+fn decoded(text: &str) -> std::rc::Rc<Gold> {
+    LAST_DECODED.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((kept, gold)) if kept == text => gold.clone(),
+            _ => {
+                let gold = std::rc::Rc::new(Gold::decode(text));
+                *last = Some((text.to_string(), gold.clone()));
+                gold
+            }
+        }
     })
 }
 
