@@ -145,7 +145,7 @@ pub fn grade_pairs(samples: &[(&str, &str)], opts: &Options) -> (Vec<Verdict>, V
 
 /// Verdicts of the (gold, extraction) pairs graded in earlier chunks of a run, so that a
 /// pair met again later (a problem split between chunks, the same questions answered by
-/// several models further on) is not graded again. Bounded: once its keys hold
+/// several models further on) is not graded again. Bounded: once its entries take
 /// [`VerdictCache::MAX_BYTES`], it starts afresh.
 #[derive(Default)]
 pub struct VerdictCache {
@@ -154,8 +154,12 @@ pub struct VerdictCache {
 }
 
 impl VerdictCache {
-    /// Bytes of keys (golds and answers) kept at most.
-    pub const MAX_BYTES: usize = 16 << 20;
+    /// Bytes the entries take at most, counted as their keys (gold and answer), the
+    /// verdicts' texts and [`VerdictCache::ENTRY_BYTES`] each.
+    pub const MAX_BYTES: usize = 32 << 20;
+    /// What an entry takes besides its texts: the key's and the verdict's headers, the
+    /// table's slot and the allocator's rounding.
+    const ENTRY_BYTES: usize = 128;
 
     /// Writes the key of (gold, extraction) into `key`: the gold's length first, so that no
     /// two pairs share a key.
@@ -169,11 +173,15 @@ impl VerdictCache {
     }
 
     fn insert(&mut self, key: Box<[u8]>, verdict: Verdict) {
-        if self.bytes + key.len() > Self::MAX_BYTES {
+        let size = key.len()
+            + verdict.reason.len()
+            + verdict.extracted.as_ref().map_or(0, String::len)
+            + Self::ENTRY_BYTES;
+        if self.bytes + size > Self::MAX_BYTES {
             self.verdicts.clear();
             self.bytes = 0;
         }
-        self.bytes += key.len();
+        self.bytes += size;
         self.verdicts.insert(key, verdict);
     }
 }
@@ -326,7 +334,9 @@ mod tests {
         cache.insert(vec![1u8; big].into(), verdict.clone());
         cache.insert(vec![2u8; 10].into(), verdict.clone());
         assert_eq!(cache.verdicts.len(), 2);
+        let size = cache.bytes;
         cache.insert(vec![3u8; big].into(), verdict);
-        assert_eq!((cache.verdicts.len(), cache.bytes), (1, big));
+        assert_eq!(cache.verdicts.len(), 1);
+        assert!(cache.bytes > big && cache.bytes < size);
     }
 }
