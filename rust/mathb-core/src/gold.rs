@@ -281,16 +281,10 @@ pub fn grade(gold: &str, completion: &str, opts: &Options) -> Verdict {
     let extraction = crate::budget::run(|| {
         extract_final_answer_with(&repair_control_escapes(completion), opts.extract)
     });
-    let gold = Gold::decode(gold);
     match extraction {
-        crate::budget::Outcome::Done(e) => {
-            let stated = stated_text(|| e.clone().map(single::answer_of_extraction));
-            judge(&gold, stated, |g| {
-                single::grade_extracted(g, e.clone(), opts)
-            })
-        }
+        crate::budget::Outcome::Done(e) => grade_extracted(gold, e, opts),
         // Extraction panicked or spent its budget: `grade` reports that for each gold.
-        _ => judge(&gold, None, |g| single::grade(g, completion, opts)),
+        _ => judge(&decoded(gold), None, |g| single::grade(g, completion, opts)),
     }
 }
 
@@ -310,9 +304,7 @@ pub fn verify(gold: &str, answer: &str, opts: &Options) -> Verdict {
         return single::verify(gold, answer, opts);
     }
     let stated = stated_text(|| single::verified_answer(&repair_control_escapes(answer), opts));
-    judge(&Gold::decode(gold), stated, |g| {
-        single::verify(g, answer, opts)
-    })
+    judge(&decoded(gold), stated, |g| single::verify(g, answer, opts))
 }
 
 /// [`crate::grade::grade_extracted`] for a gold that may hold several answers.

@@ -17,7 +17,7 @@
 //! a fixed order so that it is the same in every run.
 
 use crate::majority_sampled::sampled_maj_at_k;
-use crate::metrics::{ln_binom, ln_factorials, Ballot, MetricError};
+use crate::metrics::{hypergeometric, ln_factorials, Ballot, MetricError};
 use std::collections::HashMap;
 
 /// A problem's ballots counted by class: the input of [`expected_maj_at_k`].
@@ -113,8 +113,7 @@ fn expected_maj_at_k_within(
         let hi = g.min(k);
         let mut kept = Vec::new();
         if k > 1 && lo <= hi {
-            let ln_all = ln_binom(&lf, n, k);
-            let p = |j: u64| (ln_binom(&lf, g, j) + ln_binom(&lf, others, k - j) - ln_all).exp();
+            let p = |j: u64| hypergeometric(&lf, n, g, k, j);
             let top = (lo..=hi).map(p).fold(0.0f64, f64::max);
             kept = (lo..=hi)
                 .map(|j| (j, p(j)))
@@ -262,8 +261,7 @@ fn within_j(
             // w(d) = C(merged, s2 - d) C(a, d) / C(total, s2).
             let (lo, hi) = (s2u.saturating_sub(merged), a.min(s2u));
             let mode = ((s2u + 1) * (a + 1) / (total + 2)).clamp(lo, hi);
-            let ln_all = ln_binom(lf, total, s2u);
-            let w_mode = (ln_binom(lf, merged, s2u - mode) + ln_binom(lf, a, mode) - ln_all).exp();
+            let w_mode = hypergeometric(lf, total, a, s2u, mode);
             let floor = w_mode * NEGLIGIBLE;
             // w(d + 1) / w(d)
             let ratio = |d: u64| {

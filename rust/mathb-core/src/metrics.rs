@@ -183,7 +183,7 @@ fn check_draw(n: u64, c: u64, k: u64) -> Result<(), MetricError> {
 }
 
 /// P(j correct among k drawn from n, c of them correct).
-fn hypergeometric(lf: &[f64], n: u64, c: u64, k: u64, j: u64) -> f64 {
+pub(crate) fn hypergeometric(lf: &[f64], n: u64, c: u64, k: u64, j: u64) -> f64 {
     (ln_binom(lf, c, j) + ln_binom(lf, n - c, k - j) - ln_binom(lf, n, k)).exp()
 }
 
