@@ -248,9 +248,12 @@ fn choice_index(
 fn option_text(choices: &[String], i: usize) -> &str {
     let text = choices[i].trim();
     let l = letter(i);
-    for (open, close) in [("(", ")"), ("", ")"), ("", "."), ("", ":")] {
-        let label = format!("{open}{l}{close}");
-        if let Some(rest) = text.strip_prefix(label.as_str()) {
+    for (open, close) in [("(", ')'), ("", ')'), ("", '.'), ("", ':')] {
+        let rest = text
+            .strip_prefix(open)
+            .and_then(|r| r.strip_prefix(l))
+            .and_then(|r| r.strip_prefix(close));
+        if let Some(rest) = rest {
             if !rest.trim().is_empty() {
                 return rest.trim();
             }
@@ -319,24 +322,42 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
 }
 
 thread_local! {
-    /// The gold this thread decoded last: the distinct answers of one question are judged
-    /// one after another, each against the same encoded gold.
-    static LAST_DECODED: std::cell::RefCell<Option<(String, std::rc::Rc<Gold>)>> =
-        const { std::cell::RefCell::new(None) };
+    /// The encoded golds this thread decoded: the distinct answers of a question are judged
+    /// against the same encoded gold, not always one after another.
+    static DECODED: std::cell::RefCell<DecodedGolds> =
+        std::cell::RefCell::new(DecodedGolds::default());
 }
 
-/// [`Gold::decode`], kept for the next call on this thread with the same text.
+#[derive(Default)]
+struct DecodedGolds {
+    map: rustc_hash::FxHashMap<Box<str>, std::rc::Rc<Gold>>,
+    /// Twice the text of every gold kept (its key and, about, its decoding).
+    bytes: usize,
+}
+
+/// What a thread keeps decoded before it starts afresh; a plain gold is not kept (it
+/// decodes to itself at the cost of one copy).
+const DECODED_BYTES: usize = 2 << 20;
+
+/// [`Gold::decode`], kept for later calls on this thread with the same text.
 fn decoded(text: &str) -> std::rc::Rc<Gold> {
-    LAST_DECODED.with(|last| {
-        let mut last = last.borrow_mut();
-        match &*last {
-            Some((kept, gold)) if kept == text => gold.clone(),
-            _ => {
-                let gold = std::rc::Rc::new(Gold::decode(text));
-                *last = Some((text.to_string(), gold.clone()));
-                gold
-            }
+    if !is_encoded(text) || text.len() > DECODED_BYTES / 64 {
+        return std::rc::Rc::new(Gold::decode(text));
+    }
+    DECODED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some(gold) = kept.map.get(text) {
+            return gold.clone();
         }
+        let gold = std::rc::Rc::new(Gold::decode(text));
+        let cost = 2 * text.len() + 64;
+        if kept.bytes + cost > DECODED_BYTES {
+            kept.map.clear();
+            kept.bytes = 0;
+        }
+        kept.bytes += cost;
+        kept.map.insert(text.into(), gold.clone());
+        gold
     })
 }
 

@@ -119,23 +119,7 @@ impl OnePass {
         scan.end()?;
         let gold = match (gold?, options) {
             (Gold::Text(text), None) => mathb_core::gold::plain(text),
-            (gold, options) => {
-                let value = match gold {
-                    Gold::Text(text) => Value::String(text),
-                    Gold::Raw(raw) => serde_json::from_str::<Value>(raw).ok()?,
-                };
-                if value.is_null() {
-                    return None;
-                }
-                let options = options.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
-                match options
-                    .as_ref()
-                    .and_then(|o| choice_gold(&value, o, &self.gold))
-                {
-                    Some(encoded) => encoded,
-                    None => gold_from_value(value, &self.gold).ok()?,
-                }
-            }
+            (gold, options) => encoded_gold(gold, options, &self.gold)?,
         };
         let key = if let Some(field) = self.problem_id.as_deref() {
             match id? {
@@ -180,6 +164,75 @@ pub fn sample_idx_of(value: &Value) -> Option<u64> {
 enum Gold<'a> {
     Text(String),
     Raw(&'a str),
+}
+
+/// The encoded gold of a record whose gold is not a plain string or that carries options;
+/// None where the general reader must decide. Records of one problem repeat its gold and
+/// options (often thousands of records apart), so encodings are kept per thread, keyed by
+/// their JSON, up to a few MiB.
+fn encoded_gold(gold: Gold<'_>, options: Option<&str>, field: &str) -> Option<String> {
+    let (tag, text) = match &gold {
+        Gold::Text(text) => (b's', text.as_str()),
+        Gold::Raw(raw) => (b'r', *raw),
+    };
+    let key_bytes = text.len() + options.map_or(0, str::len) + field.len() + 3;
+    if key_bytes > ENCODED_GOLD_KEY_BYTES {
+        return encode_gold(&gold, options, field);
+    }
+    ENCODED_GOLDS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let mut key = String::with_capacity(key_bytes);
+        key.push(tag as char);
+        key.push_str(text);
+        key.push('\0');
+        key.push_str(options.unwrap_or("\0"));
+        key.push('\0');
+        key.push_str(field);
+        if let Some(known) = memo.map.get(key.as_str()) {
+            return known.clone();
+        }
+        let encoded = encode_gold(&gold, options, field);
+        let cost = key.len() + encoded.as_ref().map_or(0, String::len) + ENTRY_BYTES;
+        if memo.bytes + cost > ENCODED_GOLDS_BYTES {
+            memo.map.clear();
+            memo.bytes = 0;
+        }
+        memo.bytes += cost;
+        memo.map.insert(key.into_boxed_str(), encoded.clone());
+        encoded
+    })
+}
+
+/// What the kept encodings of a thread may hold (keys, encodings, and a fixed cost per
+/// entry) before they start afresh, and the longest key kept.
+const ENCODED_GOLDS_BYTES: usize = 4 << 20;
+const ENTRY_BYTES: usize = 64;
+const ENCODED_GOLD_KEY_BYTES: usize = 4096;
+
+#[derive(Default)]
+struct EncodedGolds {
+    map: rustc_hash::FxHashMap<Box<str>, Option<String>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static ENCODED_GOLDS: std::cell::RefCell<EncodedGolds> =
+        std::cell::RefCell::new(EncodedGolds::default());
+}
+
+fn encode_gold(gold: &Gold<'_>, options: Option<&str>, field: &str) -> Option<String> {
+    let value = match gold {
+        Gold::Text(text) => Value::String(text.clone()),
+        Gold::Raw(raw) => serde_json::from_str::<Value>(raw).ok()?,
+    };
+    if value.is_null() {
+        return None;
+    }
+    let options = options.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
+    match options.as_ref().and_then(|o| choice_gold(&value, o, field)) {
+        Some(encoded) => Some(encoded),
+        None => gold_from_value(value, field).ok(),
+    }
 }
 
 /// A completion string, or a non-empty list of them; None for anything else.
@@ -372,6 +425,36 @@ mod tests {
                 r#"{{"problem_id": 1, "answer": "1", "completion": "x", "z": {line}}}"#
             );
             prop_assert!(agrees(&record).0, "{}", record);
+        }
+    }
+
+    #[test]
+    fn kept_encodings_are_those_of_a_fresh_encoding() {
+        // The same gold text as a string and as a number, the same options under two gold
+        // fields (lm-eval's `target` reads digits as an index), in turn and again.
+        let cases: Vec<(Gold<'_>, Option<&str>, &str)> = vec![
+            (Gold::Text("1".into()), Some(r#"["3", "4"]"#), "answer"),
+            (Gold::Raw("1"), Some(r#"["3", "4"]"#), "answer"),
+            (Gold::Text("1".into()), Some(r#"["3", "4"]"#), "target"),
+            (Gold::Text("4".into()), Some(r#"["3", "4"]"#), "answer"),
+            (Gold::Raw("[0, 1]"), Some(r#"["3", "4"]"#), "answer"),
+            (Gold::Raw("2.50"), None, "answer"),
+            (Gold::Raw("null"), Some(r#"["3", "4"]"#), "answer"),
+        ];
+        let fresh: Vec<Option<String>> = cases
+            .iter()
+            .map(|(g, o, f)| encode_gold(g, *o, f))
+            .collect();
+        assert_ne!(fresh[0], fresh[1]);
+        assert_ne!(fresh[0], fresh[2]);
+        for _ in 0..2 {
+            for ((g, o, f), want) in cases.iter().zip(&fresh) {
+                let gold = match g {
+                    Gold::Text(t) => Gold::Text(t.clone()),
+                    Gold::Raw(r) => Gold::Raw(r),
+                };
+                assert_eq!(&encoded_gold(gold, *o, f), want, "{o:?} {f}");
+            }
         }
     }
 

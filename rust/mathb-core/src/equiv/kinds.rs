@@ -6,11 +6,12 @@ use super::{has_variables, is_constant, is_name, is_scalar, is_variable};
 use crate::expr::{Constant, Expr, RelOp};
 use crate::modular::{compare_expressions, Outcome};
 use crate::normalize::is_numeric;
-use crate::numeric::{compare_numeric, compare_numeric_real, Numeric};
+use crate::numeric::{apart_at_narrow_precision, compare_numeric_real, Numeric};
 use crate::options::Options;
 use crate::solve::{free_symbols, rational, substitute};
 use crate::verdict::Status;
 use num_rational::BigRational;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 /// An equation between numbers with two adjacent members that differ (`41 = 42`,
@@ -235,16 +236,45 @@ pub(super) fn different_variables(gold: &Expr, answer: &Expr) -> bool {
 
 /// Whether renaming variable `name` provably changes `e` (exactly, or at a numeric test
 /// point): `e` depends on it. `\\sin^2 x + \\cos^2 x` does not depend on `x`.
+///
+/// The numeric tests run at 64 bits only: a dependence they cannot see (below about 2⁻⁴⁰ of
+/// the value) leaves `false`, which only withholds the "different variables" verdict. One
+/// judgement asks it of the same answer again and again (against the gold, then against each
+/// option), so the last answers' results are kept per thread.
 fn depends_on(e: &Expr, name: &str) -> bool {
     // A monomial in it (an answer `x`, `CD`, `-3ab`): no comparison needed.
     if monomial_in(e, name) {
         return true;
     }
+    DEPENDENCES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let key = (e.clone(), Box::<str>::from(name));
+        if let Some(&known) = memo.get(&key) {
+            return known;
+        }
+        let result = depends_on_uncached(e, name);
+        if memo.len() >= DEPENDENCES_KEPT {
+            memo.clear();
+        }
+        memo.insert(key, result);
+        result
+    })
+}
+
+/// Results of `depends_on` kept per thread before the memo starts afresh.
+const DEPENDENCES_KEPT: usize = 256;
+
+thread_local! {
+    static DEPENDENCES: std::cell::RefCell<FxHashMap<(Expr, Box<str>), bool>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+fn depends_on_uncached(e: &Expr, name: &str) -> bool {
     // A name no answer can hold: the renamed variable is a new one.
     let fresh = Expr::Sym(format!("{name}\u{0}"));
     let renamed = e.replace(&|x| matches!(x, Expr::Sym(s) if s == name).then(|| fresh.clone()));
     compare_expressions(e, &renamed) == Outcome::Different
-        || matches!(compare_numeric(e, &renamed), Numeric::Different(_))
+        || apart_at_narrow_precision(e, &renamed, false)
         || differs_between_values(e, name)
 }
 
@@ -280,12 +310,9 @@ fn differs_between_values(e: &Expr, name: &str) -> bool {
         .iter()
         .map(|&v| substitute(e, name, &rational(BigRational::from_integer(v.into()))))
         .collect();
-    values.windows(2).any(|pair| {
-        matches!(
-            compare_numeric_real(&pair[0], &pair[1]),
-            Numeric::Different(_)
-        )
-    })
+    values
+        .windows(2)
+        .any(|pair| apart_at_narrow_precision(&pair[0], &pair[1], true))
 }
 
 /// An expression that provably depends on one of its variables (`2\\sqrt{r^2 - 25}`): it is

@@ -12,6 +12,10 @@ pub(super) const WIDE: usize = 256;
 /// Precision of a first, cheaper evaluation: where it shows two values apart, that holds
 /// (its balls are as rigorous, only wider), and the wide one is not needed.
 pub(super) const NARROW: usize = 64;
+/// What the narrow pass allows the platform's f64 elementary functions (exp, ln, sin, cos,
+/// atan, asin, acos), relative to their result's size (or to 1 for sine and cosine): the C
+/// libraries document 1–2 ulps, and 2⁻⁴⁸ is 32 ulps of 1.
+pub(super) const NARROW_ALLOWANCE: f64 = 3.552_713_678_800_501e-15;
 
 thread_local! {
     static PRECISION: std::cell::Cell<usize> = const { std::cell::Cell::new(WIDE) };
@@ -208,6 +212,16 @@ impl Real {
         if hi(&self.mid) > 620.0 || self.rad > 1.0 {
             return Err(Fail::Unsupported);
         }
+        if prec() == NARROW {
+            // |e^t − y| ≤ e^x (expm1(r + δ) + ε) for |t − x| ≤ r + δ, δ the error of x,
+            // ε the platform's (see `NARROW_ALLOWANCE`); e^x ≤ y (1 + 2ε).
+            let (x, delta) = self.approx_with_error();
+            let y = x.exp();
+            let rad = y
+                * (1.0 + 2.0 * NARROW_ALLOWANCE)
+                * ((self.rad + delta).exp_m1() * SLACK + NARROW_ALLOWANCE);
+            return Real::from_f64(y, rad);
+        }
         let mid = consts(|cc| self.mid.exp(prec(), RM, cc))?;
         // |e^(m+t) − e^m| ≤ e^m (e^r − 1).
         let rad = hi(&mid) * self.rad.exp_m1() * SLACK;
@@ -223,6 +237,14 @@ impl Real {
         }
         // |ln y − ln m| ≤ r / (m − r).
         let rad = self.rad / ((lo(&self.mid) - self.rad) / SLACK);
+        if prec() == NARROW {
+            // x is within δ of m, and m − r ≥ m / 2: |ln m − ln x| ≤ 2δ / m (the point is
+            // certainly positive, so x > m / 2 too).
+            let (x, delta) = self.approx_with_error();
+            let y = x.ln();
+            let rad = rad + 2.0 * delta / (lo(&self.mid) / SLACK) + y.abs() * NARROW_ALLOWANCE;
+            return Real::from_f64(y, rad);
+        }
         Real::finish(consts(|cc| self.mid.ln(prec(), RM, cc))?, rad)
     }
 
@@ -252,18 +274,33 @@ impl Real {
     /// much (1-Lipschitz); the C libraries document sin and cos within 1–2 ulps, and 2⁻⁴⁸
     /// (32 ulps of 1) is allowed for it.
     fn trig_f64(&self, cosine: bool) -> Res<Self> {
-        let x = self.approx();
+        let (x, delta) = self.approx_with_error();
         let y = if cosine { x.cos() } else { x.sin() };
-        if !y.is_finite() {
+        Real::from_f64(y, self.rad + delta + NARROW_ALLOWANCE)
+    }
+
+    /// The midpoint as f64 and a bound on its distance from it (see `approx_abs`).
+    fn approx_with_error(&self) -> (f64, f64) {
+        let x = self.approx();
+        (x, x.abs() * pow2(-50))
+    }
+
+    /// A ball around the f64 `y` of a narrow-pass function, radius `rad` before rounding.
+    fn from_f64(y: f64, rad: f64) -> Res<Self> {
+        if !y.is_finite() || !rad.is_finite() {
             return Err(Fail::Unsupported);
         }
-        let rad = self.rad + x.abs() * pow2(-50) + pow2(-48);
         Real::finish(BigFloat::from_f64(y, prec()), up(rad))
     }
 
     pub(super) fn atan(&self) -> Res<Self> {
         if self.is_exact_zero() {
             return Ok(self.clone());
+        }
+        if prec() == NARROW {
+            // 1-Lipschitz, and |atan x| ≤ π/2 bounds the platform's relative error.
+            let (x, delta) = self.approx_with_error();
+            return Real::from_f64(x.atan(), self.rad + delta + 2.0 * NARROW_ALLOWANCE);
         }
         Real::finish(consts(|cc| self.mid.atan(prec(), RM, cc))?, self.rad)
     }
@@ -278,6 +315,13 @@ impl Real {
         if self.is_exact_zero() && !cosine {
             return Ok(self.clone());
         }
+        let lipschitz = 1.0 / (s.sqrt() / SLACK);
+        if prec() == NARROW {
+            // |arcsin|, |arccos| ≤ π bound the platform's relative error.
+            let (x, delta) = self.approx_with_error();
+            let y = if cosine { x.acos() } else { x.asin() };
+            return Real::from_f64(y, (self.rad + delta) * lipschitz + 4.0 * NARROW_ALLOWANCE);
+        }
         let mid = consts(|cc| {
             if cosine {
                 self.mid.acos(prec(), RM, cc)
@@ -285,7 +329,7 @@ impl Real {
                 self.mid.asin(prec(), RM, cc)
             }
         })?;
-        Real::finish(mid, self.rad / (s.sqrt() / SLACK))
+        Real::finish(mid, self.rad * lipschitz)
     }
 
     pub(super) fn pi() -> Res<Self> {

@@ -123,6 +123,18 @@ pub fn compare_numeric_real(gold: &Expr, answer: &Expr) -> Numeric {
     compare_at_points(gold, answer, true)
 }
 
+/// Whether the 64-bit pass alone shows the two apart (see [`compare_numeric`], and
+/// `real_only` as in [`compare_numeric_real`]). What it shows apart is apart; values closer
+/// than about 2⁻⁴⁰ of their size stay indistinct. For questions where a false "not apart"
+/// costs only a weaker verdict, at a fraction of the wide evaluation's cost.
+pub fn apart_at_narrow_precision(gold: &Expr, answer: &Expr, real_only: bool) -> bool {
+    !too_large(gold, answer)
+        && matches!(
+            at_precision(NARROW, || compare_at_points_at(gold, answer, real_only)),
+            Numeric::Different(_)
+        )
+}
+
 fn compare_at_points(gold: &Expr, answer: &Expr, real_only: bool) -> Numeric {
     if too_large(gold, answer) {
         return Numeric::Unsupported;

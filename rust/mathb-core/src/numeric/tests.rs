@@ -167,3 +167,73 @@ fn decimals_by_enclosure() {
     assert_eq!(dec("2.71828182845904", 14, "e"), Numeric::Rounds(false));
     assert_eq!(dec("1", 0, "i"), Numeric::Rounds(false));
 }
+
+#[test]
+fn narrow_balls_from_platform_functions_hold_the_wide_value() {
+    // The 64-bit pass takes exp, ln, sin, cos, atan, asin and acos from f64 functions:
+    // each of its balls must hold the 256-bit value, and stay narrow enough to be of use.
+    let args = [
+        "\\frac{1}{7}",
+        "\\frac{99}{100}",
+        "1",
+        "\\frac{101}{100}",
+        "3",
+        "\\frac{1}{3}",
+        "-\\frac{5}{8}",
+        "\\pi",
+        "\\sqrt{2}",
+        "40",
+        "-300",
+        "10^{-9}",
+    ];
+    let functions = [
+        "e^{%}",
+        "\\ln(%)",
+        "\\sin(%)",
+        "\\cos(%)",
+        "\\arctan(%)",
+        "\\arcsin(%)",
+        "\\arccos(%)",
+        "2^{%}",
+        "%^{\\sqrt{3}}",
+    ];
+    let mut checked = 0;
+    for f in functions {
+        for a in args {
+            let text = f.replace('%', &format!("{{{a}}}"));
+            let expr = parse_answer(&text).unwrap();
+            let pt = Point {
+                values: &[],
+                reading: Reading {
+                    log: Base::E,
+                    lg: Base::Ten,
+                    arc_reciprocal: false,
+                },
+            };
+            let (Ok(wide), Ok(narrow)) = (
+                eval(&expr, &pt, 0),
+                at_precision(NARROW, || eval(&expr, &pt, 0)),
+            ) else {
+                continue;
+            };
+            let (Some(w), Some(n)) = (wide.real(), narrow.real()) else {
+                continue;
+            };
+            let gap = (w.approx() - n.approx()).abs();
+            assert!(
+                gap <= n.rad,
+                "{text}: wide {} narrow {} ± {}",
+                w.approx(),
+                n.approx(),
+                n.rad
+            );
+            assert!(
+                n.rad <= 1e-11 * w.approx().abs().max(1.0),
+                "{text}: radius {} too wide",
+                n.rad
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 70, "only {checked} values were defined");
+}
