@@ -268,6 +268,10 @@ fn other_filter(record: &JsonRecord<'_>, graded: &str) -> Option<String> {
     }
 }
 
+thread_local! {
+    static CLASS_KEYS: std::cell::RefCell<ClassKeys> = std::cell::RefCell::new(ClassKeys::default());
+}
+
 /// Parses every record of `chunk` and extracts its answers, on the current rayon pool;
 /// each record's answers are extracted right after it is parsed, while its text is in
 /// cache, and its completions are freed by the thread that made them. A record that cannot
@@ -288,43 +292,45 @@ pub(crate) fn prepare(
         .into_par_iter()
         .map(|b| {
             let mut block = Block::default();
-            let mut keys = ClassKeys::default();
             if stop_at_error && b > failed.load(std::sync::atomic::Ordering::Relaxed) {
                 return block;
             }
-            for i in b * PREPARE_BLOCK..lines.min((b + 1) * PREPARE_BLOCK) {
-                let line = chunk.lines[i].0;
-                let compare = review.compare_field.as_deref();
-                let parsed = match parse(chunk.line(i), fields, one_pass, answers, compare) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
-                        block.records.push(PreparedRecord::error(line, e));
-                        continue;
+            // Answers repeat across blocks (and chunks): the thread's keys are kept.
+            CLASS_KEYS.with_borrow_mut(|keys| {
+                for i in b * PREPARE_BLOCK..lines.min((b + 1) * PREPARE_BLOCK) {
+                    let line = chunk.lines[i].0;
+                    let compare = review.compare_field.as_deref();
+                    let parsed = match parse(chunk.line(i), fields, one_pass, answers, compare) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            failed.fetch_min(b, std::sync::atomic::Ordering::Relaxed);
+                            block.records.push(PreparedRecord::error(line, e));
+                            continue;
+                        }
+                    };
+                    for completion in &parsed.completions {
+                        let answer = extract_answer_keyed(completion, parsed.controls, opts, keys);
+                        if answer.0.is_none() {
+                            block
+                                .panicked
+                                .push((block.extracted.len(), completion.clone()));
+                        }
+                        block.why.push(why_of(completion, &answer.0));
+                        block.extracted.push(answer);
                     }
-                };
-                for completion in &parsed.completions {
-                    let answer = extract_answer_keyed(completion, parsed.controls, opts, &mut keys);
-                    if answer.0.is_none() {
-                        block
-                            .panicked
-                            .push((block.extracted.len(), completion.clone()));
-                    }
-                    block.why.push(why_of(completion, &answer.0));
-                    block.extracted.push(answer);
+                    let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
+                    block.records.push(PreparedRecord {
+                        line,
+                        gold: parsed.gold,
+                        key: parsed.key,
+                        sample_idx: parsed.sample_idx,
+                        samples: parsed.completions.len(),
+                        skipped: parsed.skipped,
+                        error: None,
+                        review: kept,
+                    });
                 }
-                let kept = RecordReview::new(review, &parsed.completions, parsed.previous);
-                block.records.push(PreparedRecord {
-                    line,
-                    gold: parsed.gold,
-                    key: parsed.key,
-                    sample_idx: parsed.sample_idx,
-                    samples: parsed.completions.len(),
-                    skipped: parsed.skipped,
-                    error: None,
-                    review: kept,
-                });
-            }
+            });
             block
         })
         .collect();

@@ -94,9 +94,34 @@ pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> An
     extract_answer_keyed(completion, controls, opts, &mut ClassKeys::default())
 }
 
-/// Class keys of the answers already seen, by text: a block of records computes each
-/// distinct answer's key once (a key depends only on the text, so this changes no key).
-pub type ClassKeys = FxHashMap<String, u64>;
+/// Class keys of the answers already seen, by text, up to [`CLASS_KEY_BYTES`]: a thread
+/// computes each distinct answer's key once while they fit (a key depends only on the text,
+/// so this changes no key).
+#[derive(Default)]
+pub struct ClassKeys {
+    keys: FxHashMap<Box<str>, u64>,
+    bytes: usize,
+}
+
+/// What [`ClassKeys`] holds (texts, and a fixed cost per entry) before it starts afresh.
+const CLASS_KEY_BYTES: usize = 4 << 20;
+
+impl ClassKeys {
+    fn key(&mut self, text: &str) -> u64 {
+        if let Some(&key) = self.keys.get(text) {
+            return key;
+        }
+        let key = answer_class_key(text);
+        let cost = text.len() + 48;
+        if self.bytes + cost > CLASS_KEY_BYTES {
+            self.keys.clear();
+            self.bytes = 0;
+        }
+        self.bytes += cost;
+        self.keys.insert(text.into(), key);
+        key
+    }
+}
 
 /// [`extract_answer_of`], taking class keys from (and adding them to) `keys`.
 pub fn extract_answer_keyed(
@@ -107,14 +132,7 @@ pub fn extract_answer_keyed(
 ) -> Answer {
     let answer = extraction(completion, controls, opts);
     let vote = match &answer {
-        Some(Some(x)) => Some(match keys.get(x.text.as_str()) {
-            Some(&key) => key,
-            None => {
-                let key = answer_class_key(&x.text);
-                keys.insert(x.text.clone(), key);
-                key
-            }
-        }),
+        Some(Some(x)) => Some(keys.key(&x.text)),
         _ => None,
     };
     (answer, vote)
