@@ -177,6 +177,14 @@ fn trim_spacing(text: &str) -> &str {
     ];
     let mut t = text.trim();
     loop {
+        // Every spacing command is `~` or starts with `\\`, within its last 8 bytes: a text
+        // that opens with neither and holds neither near its end has none to drop.
+        let bytes = t.as_bytes();
+        let tail = &bytes[bytes.len().saturating_sub(8)..];
+        let opens = matches!(bytes.first(), Some(b'\\' | b'~'));
+        if !opens && !tail.contains(&b'\\') && bytes.last() != Some(&b'~') {
+            return t;
+        }
         let before = t.len();
         for space in SPACES {
             // A command name ends where letters do: `\\quadrant` is no `\\quad`.
@@ -199,6 +207,53 @@ fn trim_spacing(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    /// `trim_spacing` without its early return: every spacing command tried at both ends.
+    fn trim_spacing_everywhere(text: &str) -> &str {
+        let spaces = [
+            "\\qquad",
+            "\\quad",
+            "\\,",
+            "\\;",
+            "\\:",
+            "\\!",
+            "\\ ",
+            "~",
+            "\\enspace",
+        ];
+        let mut t = text.trim();
+        loop {
+            let before = t.len();
+            for space in spaces {
+                if let Some(rest) = t.strip_prefix(space) {
+                    if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
+                        && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+                    {
+                        t = rest.trim_start();
+                    }
+                }
+                if let Some(rest) = t.strip_suffix(space) {
+                    t = rest.trim_end();
+                }
+            }
+            if t.len() == before {
+                return t;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spacing_is_trimmed_as_when_every_command_is_tried(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "\\qquad", "\\quad", "\\quadrant", "\\,", "\\;", "\\:", "\\!", "\\ ", "~",
+                "\\enspace", " ", "(D)", "B", "x", "\\", "\\textbf{(C)}", "é", ".",
+            ]), 0..8),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(trim_spacing(&text), trim_spacing_everywhere(&text));
+        }
+    }
+
     use super::*;
     use crate::grade::grade;
     use crate::options::Options;

@@ -14,8 +14,8 @@ use crate::latex::{is_bound_error, parse_answer, MAX_ANSWER_CHARS};
 use crate::normalize::is_numeric;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 pub use crate::verdict::INTERNAL_ERROR;
 /// Opens the reason of a verdict left undecided because the answer could not be read.
@@ -139,23 +139,30 @@ fn is_sentence(t: &str) -> bool {
 /// parsed once rather than once per distinct answer. Bounded; cleared when full.
 const GOLD_CACHE_SIZE: usize = 4096;
 
+/// A gold parsed (or the reason it could not be), shared by the verdicts that use it.
+type ParsedGold = std::rc::Rc<Result<Expr, String>>;
+
 thread_local! {
-    static GOLD_CACHE: RefCell<HashMap<(String, ExtractMode), Result<Expr, String>>> =
-        RefCell::new(HashMap::new());
+    /// By extraction mode (the only option a gold's parse depends on), then by gold.
+    static GOLD_CACHE: RefCell<[FxHashMap<Box<str>, ParsedGold>; 3]> = RefCell::default();
 }
 
-fn parsed_gold(gold: &str, opts: &Options) -> Result<Expr, String> {
-    let key = (gold.to_string(), opts.extract);
-    if let Some(hit) = GOLD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+fn parsed_gold(gold: &str, opts: &Options) -> ParsedGold {
+    let mode = match opts.extract {
+        ExtractMode::Strict => 0,
+        ExtractMode::Standard => 1,
+        ExtractMode::Lenient => 2,
+    };
+    if let Some(hit) = GOLD_CACHE.with(|c| c.borrow()[mode].get(gold).cloned()) {
         return hit;
     }
-    let parsed = parse_gold(gold, opts);
+    let parsed = ParsedGold::new(parse_gold(gold, opts));
     GOLD_CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
+        let cache = &mut c.borrow_mut()[mode];
         if cache.len() >= GOLD_CACHE_SIZE {
             cache.clear();
         }
-        cache.insert(key, parsed.clone());
+        cache.insert(gold.into(), parsed.clone());
     });
     parsed
 }
@@ -244,19 +251,20 @@ fn judge(gold: &str, extraction: Extraction, opts: &Options) -> Verdict {
             ),
         };
     }
-    let gold_expr = match parsed_gold(gold, opts) {
+    let parsed = parsed_gold(gold, opts);
+    let gold_expr = match &*parsed {
         Ok(e) => e,
-        Err(msg) => return Verdict::new(Status::Undecided, msg, extracted),
+        Err(msg) => return Verdict::new(Status::Undecided, msg.clone(), extracted),
     };
     // "(E) Soft", "\\textbf{(A) }20.25" where the gold is an option's text or value: the
     // option's text is the answer if it matches; otherwise the answer as written decides.
-    let whole = judge_parsed(&gold_expr, gold_text.as_deref(), &extraction, opts);
+    let whole = judge_parsed(gold_expr, gold_text.as_deref(), &extraction, opts);
     if let Some((_, option)) = labelled_option(&extraction.text) {
         let option = Extraction {
             text: option,
             method: extraction.method,
         };
-        let by_option = judge_parsed(&gold_expr, gold_text.as_deref(), &option, opts);
+        let by_option = judge_parsed(gold_expr, gold_text.as_deref(), &option, opts);
         // The option's text decides unless the answer as written matches.
         if by_option.0 == Status::Correct
             || (whole.0 != Status::Correct && by_option.0 == Status::Incorrect)
