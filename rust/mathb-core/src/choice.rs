@@ -164,6 +164,27 @@ fn without_text_commands(text: &str) -> std::borrow::Cow<'_, str> {
 /// `text` without the white space and LaTeX spacing commands (`\\quad`, `\\,`, `~`, …) at
 /// either end: `\\quad \\textbf{(D)}` names choice D.
 fn trim_spacing(text: &str) -> &str {
+    let mut t = text.trim();
+    loop {
+        // Every spacing command is `~` or starts with `\\`, within its last 8 bytes: a text
+        // that opens with neither and holds neither near its end has none to drop.
+        let bytes = t.as_bytes();
+        let tail = &bytes[bytes.len().saturating_sub(8)..];
+        let opens = matches!(bytes.first(), Some(b'\\' | b'~'));
+        if !opens && !tail.contains(&b'\\') && bytes.last() != Some(&b'~') {
+            return t;
+        }
+        let rest = drop_spacing_commands(t);
+        if rest.len() == t.len() {
+            return t;
+        }
+        t = rest;
+    }
+}
+
+/// `t` after one pass dropping each spacing command (and the white space it leaves) at
+/// either end.
+fn drop_spacing_commands(mut t: &str) -> &str {
     const SPACES: [&str; 9] = [
         "\\qquad",
         "\\quad",
@@ -175,69 +196,34 @@ fn trim_spacing(text: &str) -> &str {
         "~",
         "\\enspace",
     ];
-    let mut t = text.trim();
-    loop {
-        // Every spacing command is `~` or starts with `\\`, within its last 8 bytes: a text
-        // that opens with neither and holds neither near its end has none to drop.
-        let bytes = t.as_bytes();
-        let tail = &bytes[bytes.len().saturating_sub(8)..];
-        let opens = matches!(bytes.first(), Some(b'\\' | b'~'));
-        if !opens && !tail.contains(&b'\\') && bytes.last() != Some(&b'~') {
-            return t;
-        }
-        let before = t.len();
-        for space in SPACES {
-            // A command name ends where letters do: `\\quadrant` is no `\\quad`.
-            if let Some(rest) = t.strip_prefix(space) {
-                if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
-                    && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
-                {
-                    t = rest.trim_start();
-                }
-            }
-            if let Some(rest) = t.strip_suffix(space) {
-                t = rest.trim_end();
+    for space in SPACES {
+        // A command name ends where letters do: `\\quadrant` is no `\\quad`.
+        if let Some(rest) = t.strip_prefix(space) {
+            if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
+                && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+            {
+                t = rest.trim_start();
             }
         }
-        if t.len() == before {
-            return t;
+        if let Some(rest) = t.strip_suffix(space) {
+            t = rest.trim_end();
         }
     }
+    t
 }
 
 #[cfg(test)]
 mod tests {
-    /// `trim_spacing` without its early return: every spacing command tried at both ends.
+    /// `trim_spacing` without its early return: every spacing command tried until none is
+    /// left at either end.
     fn trim_spacing_everywhere(text: &str) -> &str {
-        let spaces = [
-            "\\qquad",
-            "\\quad",
-            "\\,",
-            "\\;",
-            "\\:",
-            "\\!",
-            "\\ ",
-            "~",
-            "\\enspace",
-        ];
         let mut t = text.trim();
         loop {
-            let before = t.len();
-            for space in spaces {
-                if let Some(rest) = t.strip_prefix(space) {
-                    if !(space.ends_with(|c: char| c.is_ascii_alphabetic())
-                        && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
-                    {
-                        t = rest.trim_start();
-                    }
-                }
-                if let Some(rest) = t.strip_suffix(space) {
-                    t = rest.trim_end();
-                }
-            }
-            if t.len() == before {
+            let rest = drop_spacing_commands(t);
+            if rest.len() == t.len() {
                 return t;
             }
+            t = rest;
         }
     }
 

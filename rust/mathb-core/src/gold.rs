@@ -20,6 +20,7 @@
 use crate::choice::choice_letter;
 use crate::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use crate::grade as single;
+use crate::memo::BoundedMemo;
 use crate::options::Options;
 use crate::verdict::{Status, Verdict};
 use serde_json::Value;
@@ -324,40 +325,22 @@ pub fn grade_extracted(gold: &str, extraction: Option<Extraction>, opts: &Option
 thread_local! {
     /// The encoded golds this thread decoded: the distinct answers of a question are judged
     /// against the same encoded gold, not always one after another.
-    static DECODED: std::cell::RefCell<DecodedGolds> =
-        std::cell::RefCell::new(DecodedGolds::default());
+    static DECODED: std::cell::RefCell<BoundedMemo<std::rc::Rc<Gold>>> =
+        std::cell::RefCell::new(BoundedMemo::new(DECODED_BYTES));
 }
 
-#[derive(Default)]
-struct DecodedGolds {
-    map: rustc_hash::FxHashMap<Box<str>, std::rc::Rc<Gold>>,
-    /// Twice the text of every gold kept (its key and, about, its decoding).
-    bytes: usize,
-}
-
-/// What a thread keeps decoded before it starts afresh; a plain gold is not kept (it
-/// decodes to itself at the cost of one copy).
+/// What a thread keeps decoded before it starts afresh.
 const DECODED_BYTES: usize = 2 << 20;
 
 /// [`Gold::decode`], kept for later calls on this thread with the same text.
 fn decoded(text: &str) -> std::rc::Rc<Gold> {
-    if !is_encoded(text) || text.len() > DECODED_BYTES / 64 {
-        return std::rc::Rc::new(Gold::decode(text));
-    }
-    DECODED.with(|kept| {
-        let mut kept = kept.borrow_mut();
-        if let Some(gold) = kept.map.get(text) {
-            return gold.clone();
-        }
-        let gold = std::rc::Rc::new(Gold::decode(text));
-        let cost = 2 * text.len() + 64;
-        if kept.bytes + cost > DECODED_BYTES {
-            kept.map.clear();
-            kept.bytes = 0;
-        }
-        kept.bytes += cost;
-        kept.map.insert(text.into(), gold.clone());
-        gold
+    // A decoded gold holds about as many bytes as its encoding.
+    DECODED.with_borrow_mut(|kept| {
+        kept.get_or_insert_with(
+            text,
+            |_| text.len(),
+            || std::rc::Rc::new(Gold::decode(text)),
+        )
     })
 }
 

@@ -48,6 +48,7 @@ pub mod interval;
 pub mod latex;
 pub mod majority;
 pub mod majority_sampled;
+pub mod memo;
 pub mod metrics;
 pub mod modular;
 pub mod no_answer;

@@ -11,6 +11,7 @@ use mathb_core::answer_class::answer_class_key;
 use mathb_core::budget::{self, Outcome};
 use mathb_core::extract::{extract_final_answer_with, repair_control_escapes, Extraction};
 use mathb_core::gold::{grade, grade_extracted};
+use mathb_core::memo::BoundedMemo;
 use mathb_core::no_answer::{why_no_answer, NoAnswerKind};
 use mathb_core::options::Options;
 use mathb_core::verdict::Verdict;
@@ -94,32 +95,21 @@ pub fn extract_answer_of(completion: &str, controls: bool, opts: &Options) -> An
     extract_answer_keyed(completion, controls, opts, &mut ClassKeys::default())
 }
 
-/// Class keys of the answers already seen, by text, up to [`CLASS_KEY_BYTES`]: a thread
-/// computes each distinct answer's key once while they fit (a key depends only on the text,
-/// so this changes no key).
-#[derive(Default)]
-pub struct ClassKeys {
-    keys: FxHashMap<Box<str>, u64>,
-    bytes: usize,
-}
+/// Class keys of the answers already seen, by text, up to a few MiB: a thread computes each
+/// distinct answer's key once while they fit (a key depends only on the text, so this
+/// changes no key).
+pub struct ClassKeys(BoundedMemo<u64>);
 
-/// What [`ClassKeys`] holds (texts, and a fixed cost per entry) before it starts afresh.
-const CLASS_KEY_BYTES: usize = 4 << 20;
+impl Default for ClassKeys {
+    fn default() -> Self {
+        ClassKeys(BoundedMemo::new(4 << 20))
+    }
+}
 
 impl ClassKeys {
     fn key(&mut self, text: &str) -> u64 {
-        if let Some(&key) = self.keys.get(text) {
-            return key;
-        }
-        let key = answer_class_key(text);
-        let cost = text.len() + 48;
-        if self.bytes + cost > CLASS_KEY_BYTES {
-            self.keys.clear();
-            self.bytes = 0;
-        }
-        self.bytes += cost;
-        self.keys.insert(text.into(), key);
-        key
+        self.0
+            .get_or_insert_with(text, |_| 0, || answer_class_key(text))
     }
 }
 

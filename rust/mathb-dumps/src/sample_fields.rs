@@ -6,6 +6,7 @@
 
 use crate::json_scan::Scan;
 use crate::schema::{choice_gold, gold_from_value, hash128, id_key_from_value, Fields, ProblemKey};
+use mathb_core::memo::BoundedMemo;
 use serde_json::Value;
 
 /// What a run needs of one record.
@@ -172,52 +173,29 @@ enum Gold<'a> {
 /// their JSON, up to a few MiB.
 fn encoded_gold(gold: Gold<'_>, options: Option<&str>, field: &str) -> Option<String> {
     let (tag, text) = match &gold {
-        Gold::Text(text) => (b's', text.as_str()),
-        Gold::Raw(raw) => (b'r', *raw),
+        Gold::Text(text) => ('s', text.as_str()),
+        Gold::Raw(raw) => ('r', *raw),
     };
-    let key_bytes = text.len() + options.map_or(0, str::len) + field.len() + 3;
-    if key_bytes > ENCODED_GOLD_KEY_BYTES {
-        return encode_gold(&gold, options, field);
-    }
-    ENCODED_GOLDS.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let mut key = String::with_capacity(key_bytes);
-        key.push(tag as char);
-        key.push_str(text);
-        key.push('\0');
-        key.push_str(options.unwrap_or("\0"));
-        key.push('\0');
-        key.push_str(field);
-        if let Some(known) = memo.map.get(key.as_str()) {
-            return known.clone();
-        }
-        let encoded = encode_gold(&gold, options, field);
-        let cost = key.len() + encoded.as_ref().map_or(0, String::len) + ENTRY_BYTES;
-        if memo.bytes + cost > ENCODED_GOLDS_BYTES {
-            memo.map.clear();
-            memo.bytes = 0;
-        }
-        memo.bytes += cost;
-        memo.map.insert(key.into_boxed_str(), encoded.clone());
-        encoded
+    // Options (JSON) and field names hold no raw NUL: the key splits one way only.
+    let mut key = String::with_capacity(text.len() + options.map_or(1, str::len) + field.len() + 3);
+    key.push(tag);
+    key.push_str(text);
+    key.push('\0');
+    key.push_str(options.unwrap_or("\0"));
+    key.push('\0');
+    key.push_str(field);
+    ENCODED_GOLDS.with_borrow_mut(|memo| {
+        memo.get_or_insert_with(
+            &key,
+            |encoded| encoded.as_ref().map_or(0, String::len),
+            || encode_gold(&gold, options, field),
+        )
     })
 }
 
-/// What the kept encodings of a thread may hold (keys, encodings, and a fixed cost per
-/// entry) before they start afresh, and the longest key kept.
-const ENCODED_GOLDS_BYTES: usize = 4 << 20;
-const ENTRY_BYTES: usize = 64;
-const ENCODED_GOLD_KEY_BYTES: usize = 4096;
-
-#[derive(Default)]
-struct EncodedGolds {
-    map: rustc_hash::FxHashMap<Box<str>, Option<String>>,
-    bytes: usize,
-}
-
 thread_local! {
-    static ENCODED_GOLDS: std::cell::RefCell<EncodedGolds> =
-        std::cell::RefCell::new(EncodedGolds::default());
+    static ENCODED_GOLDS: std::cell::RefCell<BoundedMemo<Option<String>>> =
+        std::cell::RefCell::new(BoundedMemo::new(4 << 20));
 }
 
 fn encode_gold(gold: &Gold<'_>, options: Option<&str>, field: &str) -> Option<String> {

@@ -8,16 +8,20 @@ fn num(a: &str, b: &str) -> Numeric {
     compare_numeric(&parse_answer(a).unwrap(), &parse_answer(b).unwrap())
 }
 
-fn value(s: &str) -> Num {
-    let pt = Point {
+/// The point of an expression without variables, read the usual way.
+fn constant_point() -> Point<'static> {
+    Point {
         values: &[],
         reading: Reading {
             log: Base::E,
             lg: Base::Ten,
             arc_reciprocal: false,
         },
-    };
-    eval(&parse_answer(s).unwrap(), &pt, 0).unwrap()
+    }
+}
+
+fn value(s: &str) -> Num {
+    eval(&parse_answer(s).unwrap(), &constant_point(), 0).unwrap()
 }
 
 fn close(x: &Real, f: f64) {
@@ -202,14 +206,7 @@ fn narrow_balls_from_platform_functions_hold_the_wide_value() {
         for a in args {
             let text = f.replace('%', &format!("{{{a}}}"));
             let expr = parse_answer(&text).unwrap();
-            let pt = Point {
-                values: &[],
-                reading: Reading {
-                    log: Base::E,
-                    lg: Base::Ten,
-                    arc_reciprocal: false,
-                },
-            };
+            let pt = constant_point();
             let (Ok(wide), Ok(narrow)) = (
                 eval(&expr, &pt, 0),
                 at_precision(NARROW, || eval(&expr, &pt, 0)),
