@@ -58,6 +58,19 @@ pub fn charge(n: u64) {
     });
 }
 
+/// Runs `f` outside any budget, the running one untouched: for work done once per process
+/// (a table computed on first use), which no record's steps should pay for.
+pub fn unmetered<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(u64);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LEFT.with(|left| left.set(self.0));
+        }
+    }
+    let _restore = Restore(LEFT.with(|left| left.replace(u64::MAX)));
+    f()
+}
+
 /// How a budgeted step ended.
 pub enum Outcome<T> {
     /// The step finished with this value.
@@ -105,6 +118,17 @@ mod tests {
         assert!(matches!(run(|| 7), Outcome::Done(7)));
         // Outside a run there is no budget.
         charge(STEPS * 2);
+    }
+
+    #[test]
+    fn unmetered_work_leaves_the_running_budget_as_it_was() {
+        let outcome = run(|| {
+            charge(10);
+            unmetered(|| charge(STEPS * 2));
+            charge(5);
+        });
+        assert!(matches!(outcome, Outcome::Done(())));
+        assert_eq!(last_spent(), 15);
     }
 
     #[test]

@@ -145,6 +145,35 @@ pub fn sqrt_int(n: i64) -> Exact {
         .expect("square root of a small integer")
 }
 
+/// The sign of a real value from f64 terms, when their sum clears its error bound: each
+/// term (coefficient, square root, power of π) is within a few ulps, far inside 10⁻¹⁴ of
+/// the sum of their sizes, so a sum beyond that bound has the sign of the value. `None`
+/// leaves it to the exact enclosure (terms that cancel, sizes beyond f64).
+fn sign_in_f64(x: &Exact) -> Option<Ordering> {
+    use num_traits::ToPrimitive;
+    let (mut sum, mut size) = (0f64, 0f64);
+    for (basis, q) in x.terms() {
+        let root = basis.radicand.to_f64()?.sqrt();
+        let pi = std::f64::consts::PI.powi(basis.pi_power);
+        let term = q.to_f64()? * root * pi;
+        if !term.is_finite() || basis.pi_power.unsigned_abs() > 8 {
+            return None;
+        }
+        sum += term;
+        size += term.abs();
+    }
+    // Far from f64's smallest normals, so that no term lost to underflow could matter.
+    let bound = size * 1e-14;
+    if !(size.is_finite() && size > 1e-250) || sum.abs() <= bound {
+        return None;
+    }
+    Some(if sum > 0.0 {
+        Ordering::Greater
+    } else {
+        Ordering::Less
+    })
+}
+
 /// The sign of a real value, when certain (a nonzero value within 10⁻⁴⁰ of 0 gives `None`).
 pub fn sign(x: &Exact) -> Option<Ordering> {
     if x.is_zero() {
@@ -161,6 +190,9 @@ pub fn sign(x: &Exact) -> Option<Ordering> {
                 Ordering::Less
             });
         }
+    }
+    if let Some(sign) = sign_in_f64(x) {
+        return Some(sign);
     }
     charge(64 * term_count(x) as u64 * (4 + limbs(x)))?;
     let (lo, hi) = x.enclose()?;
@@ -449,6 +481,60 @@ impl Complex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signs_from_f64_terms_agree_with_the_enclosure() {
+        // Sums of multiples of √r·π^k, some within 10⁻²⁰ of zero: where the f64 terms
+        // decide, they decide as the exact enclosure does.
+        let mut decided = 0;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        for round in 0..3000 {
+            let mut x = Exact::zero();
+            for _ in 0..1 + next(3) {
+                let r = [1, 2, 3, 5, 6, 7, 10][next(7) as usize];
+                let num = BigInt::from(next(2001) as i64 - 1000);
+                let den = BigInt::from(1 + next(97) as i64);
+                let mut term = Exact::rational(BigRational::new(num, den))
+                    .unwrap()
+                    .mul(&sqrt_int(r))
+                    .unwrap();
+                for _ in 0..next(3) {
+                    term = term.mul(&Exact::pi()).unwrap();
+                }
+                x = x.add(&term).unwrap();
+            }
+            if round % 3 == 0 {
+                // Minus a rational within 10⁻²⁰ of it: a near-cancellation.
+                if let Some((lo, _)) = x.enclose() {
+                    let scale = BigInt::from(10u32).pow(20);
+                    let near = (lo * BigRational::from_integer(scale.clone())).round()
+                        / BigRational::from_integer(scale);
+                    x = x.add(&Exact::rational(-near).unwrap()).unwrap();
+                }
+            }
+            let (lo, hi) = x.enclose().unwrap();
+            let exact = if x.is_zero() {
+                None
+            } else if lo.is_positive() {
+                Some(Ordering::Greater)
+            } else if hi.is_negative() {
+                Some(Ordering::Less)
+            } else {
+                None
+            };
+            if let Some(fast) = sign_in_f64(&x) {
+                assert_eq!(Some(fast), exact, "{x:?}");
+                decided += 1;
+            }
+        }
+        assert!(decided > 1000, "f64 terms decided only {decided}");
+    }
 
     fn c(re: Exact, im: Exact) -> Complex {
         reset_budget();

@@ -153,9 +153,22 @@ pub fn inverse_trig(name: &str, x: &Exact) -> Option<BigRational> {
         "arccsc" => return inverse_trig("arcsin", &recip_real(x)?),
         _ => return None,
     };
-    standard_angles()
-        .filter(|t| in_range(t))
-        .find(|t| f(t).as_ref() == Some(x))
+    // The function's values at the standard angles, computed once per process: an argument
+    // that is none of them (most are not) would otherwise cost every one of them again.
+    type Table = Vec<(BigRational, Option<Exact>)>;
+    static TABLES: [std::sync::OnceLock<Table>; 3] = [const { std::sync::OnceLock::new() }; 3];
+    let table = match name {
+        "arcsin" => 0,
+        "arccos" => 1,
+        _ => 2,
+    };
+    TABLES[table]
+        .get_or_init(|| {
+            crate::budget::unmetered(|| standard_angles().map(|t| (t.clone(), f(&t))).collect())
+        })
+        .iter()
+        .find(|(t, value)| in_range(t) && value.as_ref() == Some(x))
+        .map(|(t, _)| t.clone())
 }
 
 #[cfg(test)]
