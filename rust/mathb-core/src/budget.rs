@@ -58,6 +58,14 @@ pub fn charge(n: u64) {
     });
 }
 
+/// `f`'s value and the steps it took: a memo that keeps the value charges them again on
+/// each later use ([`charge`]), so that no verdict depends on what a thread judged before.
+pub fn counted<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = LEFT.with(Cell::get);
+    let value = f();
+    (value, before.saturating_sub(LEFT.with(Cell::get)))
+}
+
 /// Runs `f` outside any budget, the running one untouched: for work done once per process
 /// (a table computed on first use), which no record's steps should pay for.
 pub fn unmetered<T>(f: impl FnOnce() -> T) -> T {
@@ -118,6 +126,34 @@ mod tests {
         assert!(matches!(run(|| 7), Outcome::Done(7)));
         // Outside a run there is no budget.
         charge(STEPS * 2);
+    }
+
+    #[test]
+    fn counted_steps_are_those_spent() {
+        let outcome = run(|| {
+            let ((), steps) = counted(|| charge(12));
+            charge(steps);
+            steps
+        });
+        assert!(matches!(outcome, Outcome::Done(12)));
+        assert_eq!(last_spent(), 24);
+        // Outside a run, too.
+        assert_eq!(counted(|| charge(3)).1, 3);
+    }
+
+    #[test]
+    fn a_verdict_costs_the_same_steps_when_its_parts_are_kept() {
+        // The second time, the gold's parse and the answer's dependence on its variables come
+        // from the thread's memos: they are charged as when they were computed.
+        let opts = crate::options::Options::default();
+        let mut spent = Vec::new();
+        for _ in 0..3 {
+            let outcome = run(|| crate::grade::verify("5", "f(-1) is equal to f(0)", &opts));
+            assert!(matches!(outcome, Outcome::Done(_)));
+            spent.push(last_spent());
+        }
+        assert!(spent[0] > 0);
+        assert!(spent.iter().all(|&s| s == spent[0]), "{spent:?}");
     }
 
     #[test]

@@ -142,9 +142,14 @@ const GOLD_CACHE_SIZE: usize = 4096;
 /// A gold parsed (or the reason it could not be), shared by the verdicts that use it.
 type ParsedGold = std::rc::Rc<Result<Expr, String>>;
 
+/// Parsed golds by gold text, each with the steps its parse took.
+type GoldCache = FxHashMap<Box<str>, (ParsedGold, u64)>;
+
 thread_local! {
     /// By extraction mode (the only option a gold's parse depends on), then by gold.
-    static GOLD_CACHE: RefCell<[FxHashMap<Box<str>, ParsedGold>; 3]> = RefCell::default();
+    /// Each with the steps its parse took, charged again on every use (a verdict never
+    /// depends on what the thread judged before).
+    static GOLD_CACHE: RefCell<[GoldCache; 3]> = RefCell::default();
 }
 
 fn parsed_gold(gold: &str, opts: &Options) -> ParsedGold {
@@ -153,16 +158,17 @@ fn parsed_gold(gold: &str, opts: &Options) -> ParsedGold {
         ExtractMode::Standard => 1,
         ExtractMode::Lenient => 2,
     };
-    if let Some(hit) = GOLD_CACHE.with(|c| c.borrow()[mode].get(gold).cloned()) {
+    if let Some((hit, steps)) = GOLD_CACHE.with(|c| c.borrow()[mode].get(gold).cloned()) {
+        budget::charge(steps);
         return hit;
     }
-    let parsed = ParsedGold::new(parse_gold(gold, opts));
+    let (parsed, steps) = budget::counted(|| ParsedGold::new(parse_gold(gold, opts)));
     GOLD_CACHE.with(|c| {
         let cache = &mut c.borrow_mut()[mode];
         if cache.len() >= GOLD_CACHE_SIZE {
             cache.clear();
         }
-        cache.insert(gold.into(), parsed.clone());
+        cache.insert(gold.into(), (parsed.clone(), steps));
     });
     parsed
 }

@@ -246,26 +246,30 @@ fn depends_on(e: &Expr, name: &str) -> bool {
     if monomial_in(e, name) {
         return true;
     }
-    DEPENDENCES.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let key = (e.clone(), Box::<str>::from(name));
-        if let Some(&known) = memo.get(&key) {
-            return known;
-        }
-        let result = depends_on_uncached(e, name);
+    let key = (e.clone(), Box::<str>::from(name));
+    if let Some((known, steps)) = DEPENDENCES.with_borrow(|memo| memo.get(&key).copied()) {
+        // The steps it took the first time: a verdict never depends on the thread's past.
+        crate::budget::charge(steps);
+        return known;
+    }
+    let (result, steps) = crate::budget::counted(|| depends_on_uncached(e, name));
+    DEPENDENCES.with_borrow_mut(|memo| {
         if memo.len() >= DEPENDENCES_KEPT {
             memo.clear();
         }
-        memo.insert(key, result);
-        result
-    })
+        memo.insert(key, (result, steps));
+    });
+    result
 }
+
+/// `depends_on` results by expression and variable, each with the steps it took.
+type Dependences = FxHashMap<(Expr, Box<str>), (bool, u64)>;
 
 /// Results of `depends_on` kept per thread before the memo starts afresh.
 const DEPENDENCES_KEPT: usize = 256;
 
 thread_local! {
-    static DEPENDENCES: std::cell::RefCell<FxHashMap<(Expr, Box<str>), bool>> =
+    static DEPENDENCES: std::cell::RefCell<Dependences> =
         std::cell::RefCell::new(FxHashMap::default());
 }
 

@@ -29,7 +29,9 @@ const RECENT_PARSES: usize = 8;
 type Parsed = Result<Expr, String>;
 
 thread_local! {
-    static RECENT: std::cell::RefCell<std::collections::VecDeque<(Box<str>, Parsed)>> =
+    /// Each with the steps its parse took, charged again on every use (a verdict never
+    /// depends on what the thread parsed before).
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(Box<str>, Parsed, u64)>> =
         const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
 }
 
@@ -38,13 +40,14 @@ pub fn parse_answer(src: &str) -> Result<Expr, String> {
     let hit = RECENT.with(|r| {
         r.borrow()
             .iter()
-            .find(|(text, _)| **text == *src)
-            .map(|(_, parsed)| parsed.clone())
+            .find(|(text, _, _)| **text == *src)
+            .map(|(_, parsed, steps)| (parsed.clone(), *steps))
     });
-    if let Some(parsed) = hit {
+    if let Some((parsed, steps)) = hit {
+        crate::budget::charge(steps);
         return parsed;
     }
-    let parsed = parse_uncached(src);
+    let (parsed, steps) = crate::budget::counted(|| parse_uncached(src));
     if src.len() > 4 * MAX_ANSWER_CHARS {
         return parsed; // refused for its length: not worth keeping
     }
@@ -53,7 +56,7 @@ pub fn parse_answer(src: &str) -> Result<Expr, String> {
         if recent.len() == RECENT_PARSES {
             recent.pop_back();
         }
-        recent.push_front((src.into(), parsed.clone()));
+        recent.push_front((src.into(), parsed.clone(), steps));
     });
     parsed
 }
